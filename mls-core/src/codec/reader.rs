@@ -1,0 +1,341 @@
+//! A bounded, offset-tracking reader for the TLS presentation language.
+//!
+//! Every read knows its byte offset in the outermost input and the field path
+//! it is in, so errors say where they happened, and — when span recording is
+//! on — the inspector learns the byte range of every field decoded.
+
+use super::error::{DecodeError, DecodeErrorKind};
+
+/// One element of a field path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Field(&'static str),
+    Index(usize),
+}
+
+/// The byte range a decoded field occupied, with its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpan {
+    pub path: Vec<PathSegment>,
+    /// Depth in the field tree (number of path segments).
+    pub depth: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Renders a path as `a.b[3].c`.
+pub fn render_path(path: &[PathSegment]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            PathSegment::Field(name) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            PathSegment::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// Reads TLS-encoded values from a byte slice. Never reads past the current
+/// limit, which nested vectors narrow to their declared length.
+#[derive(Debug)]
+pub struct Reader<'a> {
+    input: &'a [u8],
+    pos: usize,
+    end: usize,
+    path: Vec<PathSegment>,
+    spans: Option<Vec<FieldSpan>>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(input: &'a [u8]) -> Self {
+        Reader {
+            input,
+            pos: 0,
+            end: input.len(),
+            path: Vec::new(),
+            spans: None,
+        }
+    }
+
+    /// A reader that records the byte range of every named field and vector
+    /// element it decodes (see [`Reader::take_spans`]).
+    pub fn with_spans(input: &'a [u8]) -> Self {
+        let mut r = Self::new(input);
+        r.spans = Some(Vec::new());
+        r
+    }
+
+    /// The spans recorded so far, in the order the fields finished.
+    pub fn take_spans(&mut self) -> Vec<FieldSpan> {
+        self.spans.take().unwrap_or_default()
+    }
+
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Bytes left before the current limit.
+    pub fn remaining(&self) -> usize {
+        self.end.saturating_sub(self.pos)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+
+    /// The current field path, rendered.
+    pub fn path(&self) -> String {
+        render_path(&self.path)
+    }
+
+    /// An error of `kind` at the current position and path.
+    pub fn error(&self, kind: DecodeErrorKind) -> DecodeError {
+        self.error_at(self.pos, kind)
+    }
+
+    pub fn error_at(&self, offset: usize, kind: DecodeErrorKind) -> DecodeError {
+        DecodeError {
+            offset,
+            path: self.path(),
+            kind,
+        }
+    }
+
+    /// An `InvalidValue` error at `offset`.
+    pub fn invalid_at(&self, offset: usize, what: impl Into<String>) -> DecodeError {
+        self.error_at(offset, DecodeErrorKind::InvalidValue(what.into()))
+    }
+
+    fn with_segment<T>(
+        &mut self,
+        seg: PathSegment,
+        f: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        self.path.push(seg);
+        let start = self.pos;
+        let result = f(self);
+        if result.is_ok() {
+            let end = self.pos;
+            let depth = self.path.len();
+            if let Some(spans) = self.spans.as_mut() {
+                spans.push(FieldSpan {
+                    path: self.path.clone(),
+                    depth,
+                    start,
+                    end,
+                });
+            }
+        }
+        self.path.pop();
+        result
+    }
+
+    /// Decodes a named field; errors inside carry its name in their path.
+    pub fn field<T>(
+        &mut self,
+        name: &'static str,
+        f: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        self.with_segment(PathSegment::Field(name), f)
+    }
+
+    /// Takes `n` raw bytes.
+    pub fn bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        let available = self.remaining();
+        if n > available {
+            return Err(self.error(DecodeErrorKind::Truncated {
+                needed: n as u64,
+                available,
+            }));
+        }
+        let start = self.pos;
+        let out = self
+            .input
+            .get(start..start + n)
+            .ok_or_else(|| self.error(DecodeErrorKind::Truncated { needed: n as u64, available }))?;
+        self.pos += n;
+        Ok(out)
+    }
+
+    pub fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let b = self.bytes(N)?;
+        let mut out = [0u8; N];
+        out.copy_from_slice(b);
+        Ok(out)
+    }
+
+    pub fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(u8::from_be_bytes(self.array()?))
+    }
+
+    pub fn u16(&mut self) -> Result<u16, DecodeError> {
+        Ok(u16::from_be_bytes(self.array()?))
+    }
+
+    pub fn u32(&mut self) -> Result<u32, DecodeError> {
+        Ok(u32::from_be_bytes(self.array()?))
+    }
+
+    pub fn u64(&mut self) -> Result<u64, DecodeError> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+
+    /// Reads a variable-length vector header (RFC 9420 §2.1.2) and returns
+    /// the declared length. The varint itself is decoded by `tls_codec`
+    /// (feature `mls`: minimal encodings only, at most 2^30 - 1); this
+    /// wrapper classifies its failures and pins them to an offset. The length
+    /// is *not* checked against the remaining input here.
+    pub fn varint_length(&mut self) -> Result<usize, DecodeError> {
+        let start = self.pos;
+        let window = self.input.get(start..self.end).unwrap_or(&[]);
+        let Some(&first) = window.first() else {
+            return Err(self.error(DecodeErrorKind::Truncated {
+                needed: 1,
+                available: 0,
+            }));
+        };
+        let header_len = 1usize << (first >> 6);
+        if header_len == 8 {
+            return Err(self.error(DecodeErrorKind::InvalidVarintPrefix { first }));
+        }
+        if window.len() < header_len {
+            return Err(self.error(DecodeErrorKind::Truncated {
+                needed: header_len as u64,
+                available: window.len(),
+            }));
+        }
+        let mut cursor = window;
+        match tls_codec::vlen::read_length(&mut cursor) {
+            Ok((length, consumed)) => {
+                self.pos += consumed;
+                Ok(length)
+            }
+            Err(tls_codec::Error::EndOfStream) => Err(self.error(DecodeErrorKind::Truncated {
+                needed: header_len as u64,
+                available: window.len(),
+            })),
+            Err(_) => Err(self.error(DecodeErrorKind::NonMinimalVarint)),
+        }
+    }
+
+    /// Reads a length header and checks the vector fits in what remains.
+    fn vector_length(&mut self) -> Result<usize, DecodeError> {
+        let header_at = self.pos;
+        let length = self.varint_length()?;
+        let available = self.remaining();
+        if length > available {
+            return Err(self.error_at(
+                header_at,
+                DecodeErrorKind::LengthPastInput {
+                    length: length as u64,
+                    available,
+                },
+            ));
+        }
+        Ok(length)
+    }
+
+    /// `opaque data<V>`: a length header, then that many bytes.
+    pub fn vl_bytes(&mut self) -> Result<&'a [u8], DecodeError> {
+        let length = self.vector_length()?;
+        self.bytes(length)
+    }
+
+    /// `T items<V>`: a length header, then elements decoded by `f` until the
+    /// declared length is used up exactly. Elements are recorded as `[i]`.
+    /// Memory grows with the elements actually decoded, never with the
+    /// declared length.
+    pub fn vl_vec<T>(
+        &mut self,
+        mut f: impl FnMut(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<Vec<T>, DecodeError> {
+        let length = self.vector_length()?;
+        let saved_end = self.end;
+        self.end = self.pos + length;
+        let mut out = Vec::new();
+        let mut index = 0usize;
+        let result = loop {
+            if self.pos >= self.end {
+                break Ok(());
+            }
+            let before = self.pos;
+            match self.with_segment(PathSegment::Index(index), &mut f) {
+                Ok(item) => out.push(item),
+                Err(e) => break Err(e),
+            }
+            if self.pos == before {
+                break Err(self.invalid_at(before, "vector element consumed no bytes"));
+            }
+            index += 1;
+        };
+        self.end = saved_end;
+        result.map(|()| out)
+    }
+
+    /// `optional<T>`: a presence byte (0 or 1), then the value if present.
+    pub fn optional<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<Option<T>, DecodeError> {
+        let at = self.pos;
+        match self.u8()? {
+            0 => Ok(None),
+            1 => f(self).map(Some),
+            other => Err(self.invalid_at(at, format!("optional presence byte {other}, expected 0 or 1"))),
+        }
+    }
+
+    /// Fails if any input is left before the current limit.
+    pub fn finish(&self) -> Result<(), DecodeError> {
+        match self.remaining() {
+            0 => Ok(()),
+            count => Err(self.error(DecodeErrorKind::TrailingBytes { count })),
+        }
+    }
+}
+
+/// A value that decodes from the TLS presentation language.
+pub trait Decode: Sized {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError>;
+
+    /// Decodes exactly the whole of `bytes`: trailing input is an error.
+    fn decode_exact(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut r = Reader::new(bytes);
+        let v = Self::decode(&mut r)?;
+        r.finish()?;
+        Ok(v)
+    }
+}
+
+impl Decode for u8 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.u8()
+    }
+}
+
+impl Decode for u16 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.u16()
+    }
+}
+
+impl Decode for u32 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.u32()
+    }
+}
+
+impl Decode for u64 {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        r.u64()
+    }
+}

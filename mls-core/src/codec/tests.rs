@@ -1,0 +1,147 @@
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+use super::*;
+
+#[test]
+fn varint_headers_round_trip_at_every_boundary() {
+    for len in [0usize, 1, 0x3f, 0x40, 0x3fff, 0x4000, 0xbeef, MAX_VECTOR_LENGTH] {
+        let mut w = Writer::new();
+        w.varint_length(len).unwrap();
+        let bytes = w.into_bytes();
+        assert_eq!(Some(bytes.len()), varint_header_len(len), "len {len}");
+        assert_eq!(decode_vector_header(&bytes).unwrap(), (len, bytes.len()));
+    }
+}
+
+#[test]
+fn over_long_length_is_not_encodable() {
+    let mut w = Writer::new();
+    assert_eq!(
+        w.varint_length(MAX_VECTOR_LENGTH + 1),
+        Err(EncodeError { length: MAX_VECTOR_LENGTH + 1 })
+    );
+}
+
+#[test]
+fn reserved_prefix_is_rejected_with_offset() {
+    let err = decode_vector_header(&[0xc0, 0, 0, 0, 0, 0, 0, 1]).unwrap_err();
+    assert_eq!(err.offset, 0);
+    assert!(matches!(err.kind, DecodeErrorKind::InvalidVarintPrefix { first: 0xc0 }));
+}
+
+#[test]
+fn non_minimal_headers_are_rejected() {
+    // 37 in two bytes, 5 in four bytes.
+    for bad in [&[0x40u8, 0x25][..], &[0x80, 0, 0, 5]] {
+        let err = decode_vector_header(bad).unwrap_err();
+        assert_eq!(err.kind, DecodeErrorKind::NonMinimalVarint, "{bad:02x?}");
+    }
+}
+
+#[test]
+fn truncated_header_names_what_is_missing() {
+    let err = decode_vector_header(&[0x80, 0x01]).unwrap_err();
+    assert_eq!(
+        err.kind,
+        DecodeErrorKind::Truncated { needed: 4, available: 2 }
+    );
+    let err = decode_vector_header(&[]).unwrap_err();
+    assert!(matches!(err.kind, DecodeErrorKind::Truncated { .. }));
+}
+
+#[test]
+fn vector_longer_than_input_is_rejected_before_allocating() {
+    // Declares 2^30-1 bytes but carries 3.
+    let input = [0xbf, 0xff, 0xff, 0xff, 1, 2, 3];
+    let mut r = Reader::new(&input);
+    let err = r.field("data", |r| r.vl_bytes()).unwrap_err();
+    assert_eq!(err.offset, 0);
+    assert_eq!(err.path, "data");
+    assert_eq!(
+        err.kind,
+        DecodeErrorKind::LengthPastInput { length: MAX_VECTOR_LENGTH as u64, available: 3 }
+    );
+}
+
+#[test]
+fn nested_vectors_are_bounded_and_paths_name_the_element() {
+    // outer<V> = [ inner<V>=[1,2], inner<V>=[claims 5 bytes but outer ends] ]
+    let input = [0x06, 0x02, 1, 2, 0x05, 9, 9, 9];
+    let mut r = Reader::new(&input);
+    let err = r
+        .field("outer", |r| r.vl_vec(|r| r.field("inner", |r| r.vl_bytes().map(<[u8]>::to_vec))))
+        .unwrap_err();
+    assert_eq!(err.path, "outer[1].inner");
+    assert_eq!(err.offset, 4);
+    assert_eq!(err.kind, DecodeErrorKind::LengthPastInput { length: 5, available: 2 });
+}
+
+#[test]
+fn spans_cover_fields_and_elements() {
+    let input = [0x00, 0x07, 0x04, 0x01, 0xaa, 0x01, 0xbb];
+    let mut r = Reader::with_spans(&input);
+    let a = r.field("a", |r| r.u16()).unwrap();
+    let items = r
+        .field("items", |r| r.vl_vec(|r| r.field("item", |r| r.vl_bytes())))
+        .unwrap();
+    r.finish().unwrap();
+    assert_eq!(a, 7);
+    assert_eq!(items, vec![&[0xaa][..], &[0xbb][..]]);
+    let spans = r.take_spans();
+    let find = |p: &str| {
+        spans
+            .iter()
+            .find(|s| render_path(&s.path) == p)
+            .map(|s| (s.start, s.end))
+    };
+    assert_eq!(find("a"), Some((0, 2)));
+    assert_eq!(find("items"), Some((2, 7)));
+    assert_eq!(find("items[0]"), Some((3, 5)));
+    assert_eq!(find("items[1].item"), Some((5, 7)));
+}
+
+#[test]
+fn optional_rejects_bad_presence_byte() {
+    let mut r = Reader::new(&[2]);
+    let err = r.optional(|r| r.u8()).unwrap_err();
+    assert!(matches!(err.kind, DecodeErrorKind::InvalidValue(_)));
+    assert_eq!(Reader::new(&[0]).optional(|r| r.u8()).unwrap(), None);
+    assert_eq!(Reader::new(&[1, 9]).optional(|r| r.u8()).unwrap(), Some(9));
+}
+
+#[test]
+fn trailing_bytes_are_reported() {
+    let err = u16::decode_exact(&[0, 1, 2]).unwrap_err();
+    assert_eq!(err.kind, DecodeErrorKind::TrailingBytes { count: 1 });
+    assert_eq!(err.offset, 2);
+}
+
+#[test]
+fn agrees_with_tls_codec_on_every_one_and_two_byte_header() {
+    use tls_codec::DeserializeBytes;
+    for first in 0u8..=0xff {
+        for second in [0u8, 1, 0x3f, 0x40, 0xff] {
+            let input = [first, second, 0, 0];
+            let ours = Reader::new(&input).varint_length().ok();
+            let theirs = tls_codec::TlsVarInt::tls_deserialize_bytes(&input)
+                .ok()
+                .and_then(|(v, _)| usize::try_from(v.value()).ok())
+                .filter(|v| *v <= MAX_VECTOR_LENGTH);
+            assert_eq!(ours, theirs, "{input:02x?}");
+        }
+    }
+}
+
+#[test]
+fn writer_nested_and_optional() {
+    let mut w = Writer::new();
+    w.vl_nested(|w| {
+        w.u16(1);
+        w.optional(Some(&3u8), |w, v| {
+            w.u8(*v);
+            Ok(())
+        })
+    })
+    .unwrap();
+    assert_eq!(w.as_bytes(), &[4, 0, 1, 1, 3]);
+}
