@@ -1,1 +1,5 @@
 pub mod codec;
+pub mod crypto;
+pub mod tree;
+pub mod framing;
+pub mod messages;

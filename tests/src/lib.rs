@@ -4,6 +4,8 @@
 //! Used by `mls-inspector vectors check`, the GUI's Conformance panel, and
 //! the workspace tests.
 
+mod json;
+pub mod kinds;
 mod report;
 mod runner;
 

@@ -2,12 +2,74 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::report::FileReport;
+use serde_json::Value;
+
+use crate::kinds;
+use crate::report::{CaseResult, FileReport};
 
 /// Checks one vector file's bytes; `file` names it in the report.
 /// Never panics: unreadable input becomes a report with `error` set.
 pub fn check_bytes(file: &str, bytes: &[u8]) -> FileReport {
-    FileReport::invalid(file, format!("{file}: runner not implemented yet ({} bytes)", bytes.len()))
+    let value: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return FileReport::invalid(file, format!("{file}: not JSON: {e}")),
+    };
+    let Some(cases) = value.as_array() else {
+        return FileReport::invalid(
+            file,
+            format!("{file}: expected a JSON array of test cases at the top level"),
+        );
+    };
+    let Some(first) = cases.first() else {
+        return FileReport::invalid(file, format!("{file}: the array of test cases is empty"));
+    };
+    let Some(detected) = kinds::detect(first) else {
+        return FileReport::invalid(
+            file,
+            format!("{file}: case 0 does not look like any known MLS test-vector kind"),
+        );
+    };
+    let Some(checker) = kinds::checker(detected) else {
+        return unsupported(file, detected, cases);
+    };
+    let results = cases
+        .iter()
+        .enumerate()
+        .map(|(case, value)| {
+            let outcome = (checker.check)(value);
+            CaseResult {
+                case,
+                cipher_suite: outcome.cipher_suite,
+                failure: outcome.result.err().map(|what| {
+                    if what.starts_with("malformed input") {
+                        format!("{what} (in {file}, case {case})")
+                    } else {
+                        what
+                    }
+                }),
+            }
+        })
+        .collect();
+    FileReport::from_results(file, checker.kind, results)
+}
+
+/// A kind the runner does not check yet: every case counts as failed.
+fn unsupported(file: &str, detected: &str, cases: &[Value]) -> FileReport {
+    let results = cases
+        .iter()
+        .enumerate()
+        .map(|(case, value)| CaseResult {
+            case,
+            cipher_suite: value
+                .get("cipher_suite")
+                .and_then(Value::as_u64)
+                .and_then(|s| u16::try_from(s).ok()),
+            failure: Some(format!("vector kind `{detected}` is not checked yet")),
+        })
+        .collect();
+    let mut report = FileReport::from_results(file, "unsupported", results);
+    report.detected = Some(detected.to_string());
+    report
 }
 
 /// Checks one file on disk.

@@ -5,9 +5,11 @@
 //! range of every field (the inspector builds on this). [`Writer`] encodes.
 
 mod error;
+mod generic;
 mod reader;
 mod writer;
 
+pub use generic::VlBytes;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use reader::{Decode, FieldSpan, PathSegment, Reader, render_path};
 pub use writer::{Encode, MAX_VECTOR_LENGTH, Writer, varint_header_len};

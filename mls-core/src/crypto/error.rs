@@ -1,0 +1,42 @@
+//! Errors of the cryptographic layer.
+
+use crate::codec::EncodeError;
+
+/// What a cryptographic operation failed at. Messages carry no secret data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error("unsupported cipher suite 0x{0:04x}")]
+    UnsupportedCipherSuite(u16),
+    #[error("invalid public key: {0}")]
+    InvalidPublicKey(&'static str),
+    #[error("invalid private key: {0}")]
+    InvalidPrivateKey(&'static str),
+    #[error("signature verification failed")]
+    SignatureVerification,
+    #[error("malformed signature encoding")]
+    MalformedSignature,
+    #[error("signing failed")]
+    Signing,
+    #[error("AEAD decryption failed (wrong key, nonce, AAD or tampered ciphertext)")]
+    AeadOpen,
+    #[error("AEAD encryption failed (input too long)")]
+    AeadSeal,
+    #[error("HPKE decryption failed (wrong key, info, AAD or tampered ciphertext)")]
+    HpkeOpen,
+    #[error("Diffie-Hellman produced the all-zero output (small-order public key)")]
+    ZeroSharedSecret,
+    #[error("DeriveKeyPair found no valid private key after 256 candidates")]
+    DeriveKeyPair,
+    #[error("invalid length for {what}: expected {expected} byte(s), got {got}")]
+    InvalidLength {
+        what: &'static str,
+        expected: usize,
+        got: usize,
+    },
+    #[error("requested KDF output is longer than 255 * Nh bytes")]
+    OutputTooLong,
+    #[error("the system random number generator failed")]
+    Randomness,
+    #[error("encoding a labelled structure failed: {0}")]
+    Encoding(#[from] EncodeError),
+}

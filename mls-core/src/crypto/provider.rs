@@ -1,0 +1,78 @@
+//! The interface every cryptographic backend implements.
+
+use super::error::CryptoError;
+use super::secret::{
+    HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey, SignaturePublicKey,
+};
+use super::suite::CipherSuite;
+
+/// Primitive operations of an MLS cipher suite. The labelled operations of
+/// RFC 9420 §5 live in [`super::labels`] and are built on these.
+pub trait CryptoProvider: Send + Sync {
+    /// `Hash(data)` with the suite's hash.
+    fn hash(&self, cs: CipherSuite, data: &[u8]) -> Vec<u8>;
+    /// `MAC(key, data)`: HMAC with the suite's hash.
+    fn hmac(&self, cs: CipherSuite, key: &[u8], data: &[u8]) -> Vec<u8>;
+    /// `KDF.Extract(salt, ikm)` (HKDF-Extract).
+    fn kdf_extract(&self, cs: CipherSuite, salt: &[u8], ikm: &[u8]) -> Secret;
+    /// `KDF.Expand(prk, info, len)` (HKDF-Expand); `len` at most 255 * Nh.
+    fn kdf_expand(&self, cs: CipherSuite, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError>;
+    /// AEAD encryption; the tag is appended to the ciphertext.
+    fn aead_seal(
+        &self,
+        cs: CipherSuite,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, CryptoError>;
+    /// AEAD decryption of `ciphertext || tag`.
+    fn aead_open(
+        &self,
+        cs: CipherSuite,
+        key: &[u8],
+        nonce: &[u8],
+        aad: &[u8],
+        ciphertext: &[u8],
+    ) -> Result<Vec<u8>, CryptoError>;
+    /// RFC 9180 SealBase / OpenBase (single shot) with the suite's KEM/KDF/AEAD.
+    fn hpke_seal(
+        &self,
+        cs: CipherSuite,
+        pk: &HpkePublicKey,
+        info: &[u8],
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext, CryptoError>;
+    /// RFC 9180 OpenBase (single shot).
+    fn hpke_open(
+        &self,
+        cs: CipherSuite,
+        sk: &HpkePrivateKey,
+        info: &[u8],
+        aad: &[u8],
+        ct: &HpkeCiphertext,
+    ) -> Result<Vec<u8>, CryptoError>;
+    /// RFC 9180 DeriveKeyPair(ikm).
+    fn hpke_derive_key_pair(&self, cs: CipherSuite, ikm: &[u8]) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError>;
+    /// A fresh random HPKE key pair.
+    fn hpke_generate_key_pair(&self, cs: CipherSuite) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError>;
+    /// The public key of an HPKE private key.
+    fn hpke_public_key(&self, cs: CipherSuite, sk: &HpkePrivateKey) -> Result<HpkePublicKey, CryptoError>;
+    /// A fresh random signature key pair.
+    fn signature_key_pair(&self, cs: CipherSuite) -> Result<(SignaturePrivateKey, SignaturePublicKey), CryptoError>;
+    /// The public key of a signature private key.
+    fn signature_public_key(&self, cs: CipherSuite, sk: &SignaturePrivateKey) -> Result<SignaturePublicKey, CryptoError>;
+    /// `Signature.Sign(sk, message)`; ECDSA signatures are DER encoded.
+    fn sign(&self, cs: CipherSuite, sk: &SignaturePrivateKey, message: &[u8]) -> Result<Vec<u8>, CryptoError>;
+    /// `Signature.Verify(pk, message, signature)`.
+    fn verify(
+        &self,
+        cs: CipherSuite,
+        pk: &SignaturePublicKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError>;
+    /// `len` bytes from the system CSPRNG.
+    fn random_bytes(&self, len: usize) -> Result<Vec<u8>, CryptoError>;
+}

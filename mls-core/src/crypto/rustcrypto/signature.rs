@@ -1,0 +1,176 @@
+//! Ed25519, Ed448 (pure, empty context) and ECDSA over P-256/P-384/P-521
+//! with SHA-256/384/512 and DER-encoded signatures (RFC 9420 §5.1.2 and the
+//! TLS 1.3 SignatureScheme definitions).
+
+use ed25519_dalek::Signer as _;
+use zeroize::Zeroizing;
+
+use crate::crypto::error::CryptoError;
+use crate::crypto::secret::Secret;
+use crate::crypto::suite::SigAlg;
+
+/// Per-curve ECDSA. Private keys are big-endian scalars of the field size
+/// (P-521 also 64/65 bytes, left-padded), public keys uncompressed SEC1
+/// points, signatures DER. Signing is deterministic (RFC 6979).
+macro_rules! ecdsa_curve {
+    ($modname:ident, $krate:ident, $label:literal, $nsk:expr, $min_sk:expr) => {
+        mod $modname {
+            use $krate::ecdsa::signature::{Signer, Verifier};
+            use $krate::ecdsa::{DerSignature, SigningKey, VerifyingKey};
+
+            use crate::crypto::error::CryptoError;
+
+            const N_SK: usize = $nsk;
+            const N_PK: usize = 2 * N_SK + 1;
+
+            fn signing_key(sk: &[u8]) -> Result<SigningKey, CryptoError> {
+                if sk.len() > N_SK || sk.len() < $min_sk {
+                    return Err(CryptoError::InvalidPrivateKey(concat!("wrong length for a ", $label, " private key")));
+                }
+                let mut padded = zeroize::Zeroizing::new(vec![0u8; N_SK - sk.len()]);
+                padded.extend_from_slice(sk);
+                SigningKey::from_slice(&padded).map_err(|_| {
+                    CryptoError::InvalidPrivateKey(concat!("not a valid ", $label, " scalar (zero or not below the group order)"))
+                })
+            }
+
+            pub(super) fn is_valid_private_key(sk: &[u8]) -> bool {
+                sk.len() == N_SK && signing_key(sk).is_ok()
+            }
+
+            pub(super) fn public_key(sk: &[u8]) -> Result<Vec<u8>, CryptoError> {
+                Ok(signing_key(sk)?.verifying_key().to_sec1_point(false).as_bytes().to_vec())
+            }
+
+            pub(super) fn sign(sk: &[u8], msg: &[u8]) -> Result<Vec<u8>, CryptoError> {
+                let sig: DerSignature = signing_key(sk)?.try_sign(msg).map_err(|_| CryptoError::Signing)?;
+                Ok(sig.as_bytes().to_vec())
+            }
+
+            pub(super) fn verify(pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), CryptoError> {
+                if pk.len() != N_PK || pk.first() != Some(&0x04) {
+                    return Err(CryptoError::InvalidPublicKey(concat!(
+                        "a ",
+                        $label,
+                        " public key must be an uncompressed SEC1 point"
+                    )));
+                }
+                let vk = VerifyingKey::from_sec1_bytes(pk)
+                    .map_err(|_| CryptoError::InvalidPublicKey(concat!("not a point on ", $label)))?;
+                let sig = DerSignature::from_bytes(sig).map_err(|_| CryptoError::MalformedSignature)?;
+                vk.verify(msg, &sig).map_err(|_| CryptoError::SignatureVerification)
+            }
+        }
+    };
+}
+
+ecdsa_curve!(p256_ecdsa, p256, "P-256", 32, 32);
+ecdsa_curve!(p384_ecdsa, p384, "P-384", 48, 48);
+ecdsa_curve!(p521_ecdsa, p521, "P-521", 66, 64);
+
+fn ed25519_key(sk: &[u8]) -> Result<ed25519_dalek::SigningKey, CryptoError> {
+    let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
+        sk.try_into()
+            .map_err(|_| CryptoError::InvalidPrivateKey("an Ed25519 private key is 32 bytes"))?,
+    );
+    Ok(ed25519_dalek::SigningKey::from_bytes(&seed))
+}
+
+fn ed448_key(sk: &[u8]) -> Result<ed448_goldilocks::SigningKey, CryptoError> {
+    if sk.len() != ed448_goldilocks::SECRET_KEY_LENGTH {
+        return Err(CryptoError::InvalidPrivateKey("an Ed448 private key is 57 bytes"));
+    }
+    ed448_goldilocks::SigningKey::try_from(sk).map_err(|_| CryptoError::InvalidPrivateKey("an Ed448 private key is 57 bytes"))
+}
+
+/// Length of a freshly generated private key.
+fn n_sk(alg: SigAlg) -> usize {
+    match alg {
+        SigAlg::Ed25519 | SigAlg::EcdsaP256Sha256 => 32,
+        SigAlg::Ed448 => 57,
+        SigAlg::EcdsaP384Sha384 => 48,
+        SigAlg::EcdsaP521Sha512 => 66,
+    }
+}
+
+pub(crate) fn public_key(alg: SigAlg, sk: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    match alg {
+        SigAlg::Ed25519 => Ok(ed25519_key(sk)?.verifying_key().to_bytes().to_vec()),
+        SigAlg::Ed448 => Ok(ed448_key(sk)?.verifying_key().to_bytes().to_vec()),
+        SigAlg::EcdsaP256Sha256 => p256_ecdsa::public_key(sk),
+        SigAlg::EcdsaP384Sha384 => p384_ecdsa::public_key(sk),
+        SigAlg::EcdsaP521Sha512 => p521_ecdsa::public_key(sk),
+    }
+}
+
+/// A fresh key pair; `fill` supplies random bytes. EdDSA seeds are any
+/// bytes; ECDSA scalars are sampled by rejection (for P-521 the top byte is
+/// masked to 0x01 first: the order has 521 bits, the encoding 528).
+pub(crate) fn generate(
+    alg: SigAlg,
+    mut fill: impl FnMut(&mut [u8]) -> Result<(), CryptoError>,
+) -> Result<(Secret, Vec<u8>), CryptoError> {
+    let mut sk = Secret::new(vec![0u8; n_sk(alg)]);
+    for _ in 0..256 {
+        fill(sk.as_mut_bytes())?;
+        let valid = match alg {
+            SigAlg::Ed25519 | SigAlg::Ed448 => true,
+            SigAlg::EcdsaP256Sha256 => p256_ecdsa::is_valid_private_key(sk.as_bytes()),
+            SigAlg::EcdsaP384Sha384 => p384_ecdsa::is_valid_private_key(sk.as_bytes()),
+            SigAlg::EcdsaP521Sha512 => {
+                if let Some(first) = sk.as_mut_bytes().first_mut() {
+                    *first &= 0x01;
+                }
+                p521_ecdsa::is_valid_private_key(sk.as_bytes())
+            }
+        };
+        if valid {
+            let pk = public_key(alg, sk.as_bytes())?;
+            return Ok((sk, pk));
+        }
+    }
+    Err(CryptoError::Randomness)
+}
+
+pub(crate) fn sign(alg: SigAlg, sk: &[u8], msg: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    match alg {
+        SigAlg::Ed25519 => Ok(ed25519_key(sk)?.sign(msg).to_bytes().to_vec()),
+        SigAlg::Ed448 => {
+            // `Signer` on the bare key is pure Ed448 with an empty context;
+            // the `DigestSigner` impls are Ed448ph, which MLS does not use.
+            let sig: ed448_goldilocks::Signature = ed448_goldilocks::signature::Signer::try_sign(&ed448_key(sk)?, msg)
+                .map_err(|_| CryptoError::Signing)?;
+            Ok(sig.to_bytes().to_vec())
+        }
+        SigAlg::EcdsaP256Sha256 => p256_ecdsa::sign(sk, msg),
+        SigAlg::EcdsaP384Sha384 => p384_ecdsa::sign(sk, msg),
+        SigAlg::EcdsaP521Sha512 => p521_ecdsa::sign(sk, msg),
+    }
+}
+
+pub(crate) fn verify(alg: SigAlg, pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), CryptoError> {
+    match alg {
+        SigAlg::Ed25519 => {
+            let pk: [u8; 32] = pk
+                .try_into()
+                .map_err(|_| CryptoError::InvalidPublicKey("an Ed25519 public key is 32 bytes"))?;
+            let vk = ed25519_dalek::VerifyingKey::from_bytes(&pk)
+                .map_err(|_| CryptoError::InvalidPublicKey("not an Ed25519 point"))?;
+            let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| CryptoError::MalformedSignature)?;
+            // Strict verification: rejects small-order keys and non-canonical R.
+            vk.verify_strict(msg, &sig).map_err(|_| CryptoError::SignatureVerification)
+        }
+        SigAlg::Ed448 => {
+            let pk: [u8; 57] = pk
+                .try_into()
+                .map_err(|_| CryptoError::InvalidPublicKey("an Ed448 public key is 57 bytes"))?;
+            let vk = ed448_goldilocks::VerifyingKey::from_bytes(&pk)
+                .map_err(|_| CryptoError::InvalidPublicKey("not an Ed448 point"))?;
+            let sig = ed448_goldilocks::Signature::from_slice(sig).map_err(|_| CryptoError::MalformedSignature)?;
+            vk.verify_raw(&sig, msg).map_err(|_| CryptoError::SignatureVerification)
+        }
+        SigAlg::EcdsaP256Sha256 => p256_ecdsa::verify(pk, msg, sig),
+        SigAlg::EcdsaP384Sha384 => p384_ecdsa::verify(pk, msg, sig),
+        SigAlg::EcdsaP521Sha512 => p521_ecdsa::verify(pk, msg, sig),
+    }
+}

@@ -1,0 +1,29 @@
+//! `deserialization.json`: variable-length vector headers (RFC 9420 §2.1.2).
+
+use mls_core::codec::decode_vector_header;
+use serde_json::Value;
+
+use super::CaseOutcome;
+use crate::json::Field;
+
+pub fn check(case: &Value) -> CaseOutcome {
+    CaseOutcome {
+        cipher_suite: None,
+        result: run(case),
+    }
+}
+
+fn run(case: &Value) -> Result<(), String> {
+    let case = Field::root(case, "");
+    let header = case.get("vlbytes_header")?.hex()?;
+    let length = case.get("length")?.u64()?;
+    let (decoded, _) = decode_vector_header(&header)
+        .map_err(|e| format!("vlbytes_header {}: {e}", hex::encode(&header)))?;
+    if decoded as u64 != length {
+        return Err(format!(
+            "vlbytes_header {}: expected length {length}, decoded {decoded}",
+            hex::encode(&header)
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! One checker per vector kind, and detection of a file's kind from its content.
+
+pub mod crypto_basics;
+pub mod deserialization;
+pub mod messages;
+pub mod tree_math;
+
+use serde_json::Value;
+
+/// The outcome of one case: its cipher suite (if any) and the first failure.
+pub struct CaseOutcome {
+    pub cipher_suite: Option<u16>,
+    pub result: Result<(), String>,
+}
+
+/// A checker for one kind of vector file.
+pub struct Checker {
+    pub kind: &'static str,
+    pub check: fn(&Value) -> CaseOutcome,
+}
+
+/// Every kind the runner checks.
+pub const CHECKERS: &[Checker] = &[
+    Checker {
+        kind: "crypto-basics",
+        check: crypto_basics::check,
+    },
+    Checker {
+        kind: "tree-math",
+        check: tree_math::check,
+    },
+    Checker {
+        kind: "deserialization",
+        check: deserialization::check,
+    },
+    Checker {
+        kind: "messages",
+        check: messages::check,
+    },
+];
+
+/// The kind a case looks like, by the fields it holds (the file names of the
+/// official vectors are not relied on: files get renamed).
+pub fn detect(case: &Value) -> Option<&'static str> {
+    let Value::Object(map) = case else {
+        return None;
+    };
+    let has = |k: &str| map.contains_key(k);
+    let kind = if has("vlbytes_header") {
+        "deserialization"
+    } else if has("n_leaves") && has("parent") {
+        "tree-math"
+    } else if has("ref_hash") && has("sign_with_label") {
+        "crypto-basics"
+    } else if has("mls_welcome") || has("public_message_commit") {
+        "messages"
+    } else if has("tree_before") && has("proposal") {
+        "tree-operations"
+    } else if has("resolutions") && has("tree_hashes") {
+        "tree-validation"
+    } else if has("update_paths") && has("leaves_private") {
+        "treekem"
+    } else if has("initial_init_secret") && has("epochs") {
+        "key-schedule"
+    } else if has("psks") && has("psk_secret") {
+        "psk_secret"
+    } else if has("sender_data") && has("leaves") {
+        "secret-tree"
+    } else if has("interim_transcript_hash_before") {
+        "transcript-hashes"
+    } else if has("proposal_priv") && has("membership_key") {
+        "message-protection"
+    } else if has("initial_epoch_authenticator") && has("epochs") {
+        "passive-client"
+    } else if has("init_priv") && has("welcome") && has("signer_pub") {
+        "welcome"
+    } else {
+        return None;
+    };
+    Some(kind)
+}
+
+/// The checker for `kind`, if the runner checks it.
+pub fn checker(kind: &str) -> Option<&'static Checker> {
+    CHECKERS.iter().find(|c| c.kind == kind)
+}
+
+/// Compares an expected and a computed value, naming the check on mismatch.
+/// Short values are shown whole; long ones by where they first differ.
+pub fn expect_eq(check: &str, expected: &[u8], got: &[u8]) -> Result<(), String> {
+    if expected == got {
+        return Ok(());
+    }
+    if expected.len() <= 64 && got.len() <= 64 {
+        return Err(format!(
+            "{check}: expected {}, computed {}",
+            hex::encode(expected),
+            hex::encode(got)
+        ));
+    }
+    let at = expected
+        .iter()
+        .zip(got)
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.len().min(got.len()));
+    Err(format!(
+        "{check}: differs from byte {at} on (expected {} bytes, computed {})",
+        expected.len(),
+        got.len()
+    ))
+}
