@@ -3,3 +3,4 @@ pub mod crypto;
 pub mod tree;
 pub mod framing;
 pub mod messages;
+pub mod schedule;

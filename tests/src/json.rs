@@ -59,6 +59,15 @@ impl<'a> Field<'a> {
         Ok(Field { value, path })
     }
 
+    /// The element `i` of an array.
+    pub fn index(&self, i: usize) -> Result<Field<'a>, String> {
+        let path = format!("{}[{i}]", self.path);
+        self.array()?
+            .get(i)
+            .map(|value| Field { value, path: path.clone() })
+            .ok_or_else(|| malformed(&path, "missing"))
+    }
+
     pub fn str(&self) -> Result<&'a str, String> {
         self.value.as_str().ok_or_else(|| {
             malformed(&self.path, format!("expected a string, found {}", type_name(self.value)))

@@ -14,6 +14,10 @@ const MUST_PASS: &[(&str, &str, usize)] = &[
     ("tree-math.json", "tree-math", 10),
     ("deserialization.json", "deserialization", 14),
     ("messages.json", "messages", 300),
+    ("key-schedule.json", "key-schedule", 7),
+    ("psk_secret.json", "psk_secret", 77),
+    ("secret-tree.json", "secret-tree", 21),
+    ("transcript-hashes.json", "transcript-hashes", 7),
 ];
 
 fn vector_file(name: &str) -> Option<PathBuf> {

@@ -6,21 +6,14 @@ use mls_core::crypto::{
 };
 use serde_json::Value;
 
-use super::{CaseOutcome, expect_eq};
+use super::{CaseOutcome, expect_eq, suite_case};
 use crate::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
-    let root = Field::root(case, "");
-    let suite = root.get("cipher_suite").and_then(|f| f.u16());
-    CaseOutcome {
-        cipher_suite: suite.as_ref().ok().copied(),
-        result: suite.and_then(|s| run(&root, s)),
-    }
+    suite_case(case, run)
 }
 
-fn run(case: &Field<'_>, suite: u16) -> Result<(), String> {
-    let cs = CipherSuite::from_u16(suite)
-        .ok_or_else(|| format!("cipher suite {suite} is not one of RFC 9420's seven"))?;
+fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
 
     let f = case.get("ref_hash")?;

@@ -2,10 +2,17 @@
 
 pub mod crypto_basics;
 pub mod deserialization;
+pub mod key_schedule;
 pub mod messages;
+pub mod psk_secret;
+pub mod secret_tree;
+pub mod transcript_hashes;
 pub mod tree_math;
 
+use mls_core::crypto::CipherSuite;
 use serde_json::Value;
+
+use crate::json::Field;
 
 /// The outcome of one case: its cipher suite (if any) and the first failure.
 pub struct CaseOutcome {
@@ -36,6 +43,22 @@ pub const CHECKERS: &[Checker] = &[
     Checker {
         kind: "messages",
         check: messages::check,
+    },
+    Checker {
+        kind: "key-schedule",
+        check: key_schedule::check,
+    },
+    Checker {
+        kind: "psk_secret",
+        check: psk_secret::check,
+    },
+    Checker {
+        kind: "secret-tree",
+        check: secret_tree::check,
+    },
+    Checker {
+        kind: "transcript-hashes",
+        check: transcript_hashes::check,
     },
 ];
 
@@ -108,4 +131,21 @@ pub fn expect_eq(check: &str, expected: &[u8], got: &[u8]) -> Result<(), String>
         expected.len(),
         got.len()
     ))
+}
+
+/// Runs a per-suite check: reads `cipher_suite`, reports it with the outcome,
+/// and fails the case for a suite outside RFC 9420's seven.
+pub fn suite_case(case: &Value, run: fn(&Field<'_>, CipherSuite) -> Result<(), String>) -> CaseOutcome {
+    let root = Field::root(case, "");
+    let suite = root.get("cipher_suite").and_then(|f| f.u16());
+    let cipher_suite = suite.as_ref().ok().copied();
+    let result = suite.and_then(|s| {
+        let cs = CipherSuite::from_u16(s)
+            .ok_or_else(|| format!("cipher suite {s} is not one of RFC 9420's seven"))?;
+        run(&root, cs)
+    });
+    CaseOutcome {
+        cipher_suite,
+        result,
+    }
 }

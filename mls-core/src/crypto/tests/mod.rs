@@ -1,0 +1,14 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+mod interop;
+mod primitives;
+mod roundtrip;
+mod vectors;
+
+use super::*;
+
+pub(super) fn h(s: &str) -> Vec<u8> {
+    hex::decode(s).unwrap()
+}
+
+pub(super) const P: RustCrypto = RustCrypto;

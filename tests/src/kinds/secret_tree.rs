@@ -1,0 +1,51 @@
+//! `secret-tree.json`: sender data keys and per-leaf ratchets (RFC 9420 §9, §6.3.2).
+
+use mls_core::crypto::{CipherSuite, RustCrypto, Secret};
+use mls_core::schedule::{RatchetKind, SecretTree, sender_data_key_nonce};
+use serde_json::Value;
+
+use super::{CaseOutcome, expect_eq, suite_case};
+use crate::json::Field;
+
+pub fn check(case: &Value) -> CaseOutcome {
+    suite_case(case, run)
+}
+
+fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+    let p = RustCrypto;
+    let sd = case.get("sender_data")?;
+    let (key, nonce) = sender_data_key_nonce(
+        &p,
+        cs,
+        &sd.get("sender_data_secret")?.hex()?,
+        &sd.get("ciphertext")?.hex()?,
+    )
+    .map_err(|e| format!("sender_data: {e}"))?;
+    expect_eq("sender_data.key", &sd.get("key")?.hex()?, key.as_bytes())?;
+    expect_eq("sender_data.nonce", &sd.get("nonce")?.hex()?, nonce.as_bytes())?;
+
+    let leaves = case.get("leaves")?;
+    let n = leaves.array()?.len();
+    let n_leaves = u32::try_from(n).map_err(|_| format!("{n} leaves is too many"))?;
+    let mut tree = SecretTree::new(cs, Secret::new(case.get("encryption_secret")?.hex()?), n_leaves)
+        .map_err(|e| e.to_string())?;
+    for (leaf, _) in (0u32..).zip(leaves.array()?) {
+        let entries = leaves.index(leaf as usize)?;
+        for j in 0..entries.array()?.len() {
+            let g = entries.index(j)?;
+            let generation = g.get("generation")?.u32()?;
+            for (kind, name) in [
+                (RatchetKind::Handshake, "handshake"),
+                (RatchetKind::Application, "application"),
+            ] {
+                let kn = tree
+                    .key_nonce(&p, leaf, kind, generation)
+                    .map_err(|e| format!("leaf {leaf} {name} generation {generation}: {e}"))?;
+                let at = |what: &str| format!("leaf {leaf} generation {generation}: {name}_{what}");
+                expect_eq(&at("key"), &g.get(&format!("{name}_key"))?.hex()?, kn.key.as_bytes())?;
+                expect_eq(&at("nonce"), &g.get(&format!("{name}_nonce"))?.hex()?, kn.nonce.as_bytes())?;
+            }
+        }
+    }
+    Ok(())
+}

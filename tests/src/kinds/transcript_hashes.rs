@@ -1,0 +1,50 @@
+//! `transcript-hashes.json`: confirmed and interim transcript hashes and the
+//! confirmation tag (RFC 9420 §8.2).
+
+use mls_core::codec::Decode;
+use mls_core::crypto::{CipherSuite, RustCrypto};
+use mls_core::framing::{AuthenticatedContent, Content};
+use mls_core::schedule::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
+use serde_json::Value;
+
+use super::{CaseOutcome, expect_eq, suite_case};
+use crate::json::Field;
+
+pub fn check(case: &Value) -> CaseOutcome {
+    suite_case(case, run)
+}
+
+fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+    let p = RustCrypto;
+    let bytes = case.get("authenticated_content")?.hex()?;
+    let content = AuthenticatedContent::decode_exact(&bytes)
+        .map_err(|e| format!("authenticated_content does not decode: {e}"))?;
+    if !matches!(content.content.content, Content::Commit(_)) {
+        return Err("authenticated_content does not hold a Commit".into());
+    }
+    let tag = content
+        .auth
+        .confirmation_tag
+        .as_ref()
+        .ok_or("authenticated_content has no confirmation tag")?;
+    let confirmed = confirmed_transcript_hash(
+        &p,
+        cs,
+        &case.get("interim_transcript_hash_before")?.hex()?,
+        &content,
+    )
+    .map_err(|e| e.to_string())?;
+    expect_eq(
+        "confirmed_transcript_hash_after",
+        &case.get("confirmed_transcript_hash_after")?.hex()?,
+        &confirmed,
+    )?;
+    let expected_tag = confirmation_tag(&p, cs, &case.get("confirmation_key")?.hex()?, &confirmed);
+    expect_eq("confirmation_tag", tag.as_slice(), &expected_tag)?;
+    let interim = interim_transcript_hash(&p, cs, &confirmed, tag.as_slice()).map_err(|e| e.to_string())?;
+    expect_eq(
+        "interim_transcript_hash_after",
+        &case.get("interim_transcript_hash_after")?.hex()?,
+        &interim,
+    )
+}
