@@ -18,6 +18,8 @@ const MUST_PASS: &[(&str, &str, usize)] = &[
     ("psk_secret.json", "psk_secret", 77),
     ("secret-tree.json", "secret-tree", 21),
     ("transcript-hashes.json", "transcript-hashes", 7),
+    ("tree-validation.json", "tree-validation", 98),
+    ("tree-operations.json", "tree-operations", 5),
 ];
 
 fn vector_file(name: &str) -> Option<PathBuf> {

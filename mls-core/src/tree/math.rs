@@ -15,6 +15,9 @@ pub const MAX_LEAVES: u32 = 1 << 31;
 pub struct TreeSize(u32);
 
 impl TreeSize {
+    /// The one-leaf tree.
+    pub const ONE: TreeSize = TreeSize(1);
+
     /// `None` unless `n_leaves` is a power of two no larger than 2^31.
     pub fn new(n_leaves: u32) -> Option<Self> {
         (n_leaves.is_power_of_two() && n_leaves <= MAX_LEAVES).then_some(TreeSize(n_leaves))

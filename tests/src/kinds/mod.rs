@@ -8,6 +8,8 @@ pub mod psk_secret;
 pub mod secret_tree;
 pub mod transcript_hashes;
 pub mod tree_math;
+pub mod tree_operations;
+pub mod tree_validation;
 
 use mls_core::crypto::CipherSuite;
 use serde_json::Value;
@@ -59,6 +61,14 @@ pub const CHECKERS: &[Checker] = &[
     Checker {
         kind: "transcript-hashes",
         check: transcript_hashes::check,
+    },
+    Checker {
+        kind: "tree-validation",
+        check: tree_validation::check,
+    },
+    Checker {
+        kind: "tree-operations",
+        check: tree_operations::check,
     },
 ];
 
