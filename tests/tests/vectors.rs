@@ -20,6 +20,7 @@ const MUST_PASS: &[(&str, &str, usize)] = &[
     ("transcript-hashes.json", "transcript-hashes", 7),
     ("tree-validation.json", "tree-validation", 98),
     ("tree-operations.json", "tree-operations", 5),
+    ("treekem.json", "treekem", 77),
 ];
 
 fn vector_file(name: &str) -> Option<PathBuf> {

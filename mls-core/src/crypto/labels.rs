@@ -4,7 +4,9 @@
 
 use super::error::CryptoError;
 use super::provider::CryptoProvider;
-use super::secret::{HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey, SignaturePublicKey};
+use super::secret::{
+    HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey, SignaturePublicKey,
+};
 use super::suite::CipherSuite;
 use crate::codec::Writer;
 
@@ -72,7 +74,8 @@ pub fn derive_tree_secret<P: CryptoProvider + ?Sized>(
     expand_with_label(p, cs, secret, label, &generation.to_be_bytes(), length)
 }
 
-/// `SignWithLabel(SignatureKey, Label, Content) = Signature.Sign(SignatureKey, SignContent)` (RFC 9420 §5.1.2).
+/// `SignWithLabel(SignatureKey, Label, Content) =
+/// Signature.Sign(SignatureKey, SignContent)` (RFC 9420 §5.1.2).
 pub fn sign_with_label<P: CryptoProvider + ?Sized>(
     p: &P,
     cs: CipherSuite,

@@ -16,7 +16,13 @@ pub trait CryptoProvider: Send + Sync {
     /// `KDF.Extract(salt, ikm)` (HKDF-Extract).
     fn kdf_extract(&self, cs: CipherSuite, salt: &[u8], ikm: &[u8]) -> Secret;
     /// `KDF.Expand(prk, info, len)` (HKDF-Expand); `len` at most 255 * Nh.
-    fn kdf_expand(&self, cs: CipherSuite, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError>;
+    fn kdf_expand(
+        &self,
+        cs: CipherSuite,
+        prk: &[u8],
+        info: &[u8],
+        len: usize,
+    ) -> Result<Secret, CryptoError>;
     /// AEAD encryption; the tag is appended to the ciphertext.
     fn aead_seal(
         &self,
@@ -54,17 +60,40 @@ pub trait CryptoProvider: Send + Sync {
         ct: &HpkeCiphertext,
     ) -> Result<Vec<u8>, CryptoError>;
     /// RFC 9180 DeriveKeyPair(ikm).
-    fn hpke_derive_key_pair(&self, cs: CipherSuite, ikm: &[u8]) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError>;
+    fn hpke_derive_key_pair(
+        &self,
+        cs: CipherSuite,
+        ikm: &[u8],
+    ) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError>;
     /// A fresh random HPKE key pair.
-    fn hpke_generate_key_pair(&self, cs: CipherSuite) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError>;
+    fn hpke_generate_key_pair(
+        &self,
+        cs: CipherSuite,
+    ) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError>;
     /// The public key of an HPKE private key.
-    fn hpke_public_key(&self, cs: CipherSuite, sk: &HpkePrivateKey) -> Result<HpkePublicKey, CryptoError>;
+    fn hpke_public_key(
+        &self,
+        cs: CipherSuite,
+        sk: &HpkePrivateKey,
+    ) -> Result<HpkePublicKey, CryptoError>;
     /// A fresh random signature key pair.
-    fn signature_key_pair(&self, cs: CipherSuite) -> Result<(SignaturePrivateKey, SignaturePublicKey), CryptoError>;
+    fn signature_key_pair(
+        &self,
+        cs: CipherSuite,
+    ) -> Result<(SignaturePrivateKey, SignaturePublicKey), CryptoError>;
     /// The public key of a signature private key.
-    fn signature_public_key(&self, cs: CipherSuite, sk: &SignaturePrivateKey) -> Result<SignaturePublicKey, CryptoError>;
+    fn signature_public_key(
+        &self,
+        cs: CipherSuite,
+        sk: &SignaturePrivateKey,
+    ) -> Result<SignaturePublicKey, CryptoError>;
     /// `Signature.Sign(sk, message)`; ECDSA signatures are DER encoded.
-    fn sign(&self, cs: CipherSuite, sk: &SignaturePrivateKey, message: &[u8]) -> Result<Vec<u8>, CryptoError>;
+    fn sign(
+        &self,
+        cs: CipherSuite,
+        sk: &SignaturePrivateKey,
+        message: &[u8],
+    ) -> Result<Vec<u8>, CryptoError>;
     /// `Signature.Verify(pk, message, signature)`.
     fn verify(
         &self,

@@ -172,16 +172,24 @@ impl CipherSuite {
             CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519 => {
                 "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"
             }
-            CipherSuite::Mls128Dhkemp256Aes128gcmSha256P256 => "MLS_128_DHKEMP256_AES128GCM_SHA256_P256",
+            CipherSuite::Mls128Dhkemp256Aes128gcmSha256P256 => {
+                "MLS_128_DHKEMP256_AES128GCM_SHA256_P256"
+            }
             CipherSuite::Mls128Dhkemx25519Chacha20poly1305Sha256Ed25519 => {
                 "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519"
             }
-            CipherSuite::Mls256Dhkemx448Aes256gcmSha512Ed448 => "MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448",
-            CipherSuite::Mls256Dhkemp521Aes256gcmSha512P521 => "MLS_256_DHKEMP521_AES256GCM_SHA512_P521",
+            CipherSuite::Mls256Dhkemx448Aes256gcmSha512Ed448 => {
+                "MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448"
+            }
+            CipherSuite::Mls256Dhkemp521Aes256gcmSha512P521 => {
+                "MLS_256_DHKEMP521_AES256GCM_SHA512_P521"
+            }
             CipherSuite::Mls256Dhkemx448Chacha20poly1305Sha512Ed448 => {
                 "MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448"
             }
-            CipherSuite::Mls256Dhkemp384Aes256gcmSha384P384 => "MLS_256_DHKEMP384_AES256GCM_SHA384_P384",
+            CipherSuite::Mls256Dhkemp384Aes256gcmSha384P384 => {
+                "MLS_256_DHKEMP384_AES256GCM_SHA384_P384"
+            }
         }
     }
 

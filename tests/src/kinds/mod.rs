@@ -8,6 +8,7 @@ pub mod psk_secret;
 pub mod secret_tree;
 pub mod transcript_hashes;
 pub mod tree_math;
+pub mod treekem;
 pub mod tree_operations;
 pub mod tree_validation;
 
@@ -69,6 +70,10 @@ pub const CHECKERS: &[Checker] = &[
     Checker {
         kind: "tree-operations",
         check: tree_operations::check,
+    },
+    Checker {
+        kind: "treekem",
+        check: treekem::check,
     },
 ];
 

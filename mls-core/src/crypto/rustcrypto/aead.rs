@@ -31,7 +31,11 @@ fn run<C: KeyInit + Aead>(
     payload: Payload<'_, '_>,
     seal: bool,
 ) -> Result<Vec<u8>, CryptoError> {
-    let err = if seal { CryptoError::AeadSeal } else { CryptoError::AeadOpen };
+    let err = if seal {
+        CryptoError::AeadSeal
+    } else {
+        CryptoError::AeadOpen
+    };
     // The caller checked both lengths, so these conversions do not fail.
     let cipher = C::new_from_slice(key).map_err(|_| err.clone())?;
     let nonce = aes_gcm::aead::Nonce::<C>::try_from(nonce).map_err(|_| err.clone())?;
@@ -43,9 +47,18 @@ fn run<C: KeyInit + Aead>(
     out.map_err(|_| err)
 }
 
-pub(crate) fn seal(alg: AeadAlg, key: &[u8], nonce: &[u8], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+pub(crate) fn seal(
+    alg: AeadAlg,
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
     check_lengths(alg, key, nonce)?;
-    let payload = Payload { msg: plaintext, aad };
+    let payload = Payload {
+        msg: plaintext,
+        aad,
+    };
     match alg {
         AeadAlg::Aes128Gcm => run::<Aes128Gcm>(key, nonce, payload, true),
         AeadAlg::Aes256Gcm => run::<Aes256Gcm>(key, nonce, payload, true),
@@ -53,12 +66,21 @@ pub(crate) fn seal(alg: AeadAlg, key: &[u8], nonce: &[u8], aad: &[u8], plaintext
     }
 }
 
-pub(crate) fn open(alg: AeadAlg, key: &[u8], nonce: &[u8], aad: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, CryptoError> {
+pub(crate) fn open(
+    alg: AeadAlg,
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
     check_lengths(alg, key, nonce)?;
     if ciphertext.len() < alg.tag_len() {
         return Err(CryptoError::AeadOpen);
     }
-    let payload = Payload { msg: ciphertext, aad };
+    let payload = Payload {
+        msg: ciphertext,
+        aad,
+    };
     match alg {
         AeadAlg::Aes128Gcm => run::<Aes128Gcm>(key, nonce, payload, false),
         AeadAlg::Aes256Gcm => run::<Aes256Gcm>(key, nonce, payload, false),

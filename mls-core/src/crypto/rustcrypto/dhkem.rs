@@ -28,15 +28,21 @@ pub(crate) fn private_key_bytes(kem: KemAlg, sk: &[u8]) -> Result<Secret, Crypto
             KemAlg::X448 => "an X448 private key is 56 bytes",
             KemAlg::P256 => "a P-256 private key is 32 bytes",
             KemAlg::P384 => "a P-384 private key is 48 bytes",
-            KemAlg::P521 => "a P-521 private key is 66 bytes (64 or 65 with leading zeros stripped)",
+            KemAlg::P521 => {
+                "a P-521 private key is 66 bytes (64 or 65 with leading zeros stripped)"
+            }
         }));
     }
-    let mut out = vec![0u8; n - sk.len()];
-    out.extend_from_slice(sk);
-    Ok(Secret::new(out))
+    // Full capacity up front: no reallocation leaves a stray copy behind.
+    let mut out = Secret::new(Vec::with_capacity(n));
+    out.extend(&[&vec![0u8; n - sk.len()], sk]);
+    Ok(out)
 }
 
-fn array<const N: usize>(bytes: &[u8], err: CryptoError) -> Result<Zeroizing<[u8; N]>, CryptoError> {
+fn array<const N: usize>(
+    bytes: &[u8],
+    err: CryptoError,
+) -> Result<Zeroizing<[u8; N]>, CryptoError> {
     let arr: [u8; N] = bytes.try_into().map_err(|_| err)?;
     Ok(Zeroizing::new(arr))
 }
@@ -55,12 +61,20 @@ macro_rules! nist_curve {
             /// `sk` is exactly Nsk bytes. Fails if it is 0 or not below the order.
             pub(super) fn secret_key(sk: &[u8]) -> Result<SecretKey, CryptoError> {
                 SecretKey::from_slice(sk).map_err(|_| {
-                    CryptoError::InvalidPrivateKey(concat!("not a valid ", $label, " scalar (zero or not below the group order)"))
+                    CryptoError::InvalidPrivateKey(concat!(
+                        "not a valid ",
+                        $label,
+                        " scalar (zero or not below the group order)"
+                    ))
                 })
             }
 
             pub(super) fn public_key(sk: &[u8]) -> Result<Vec<u8>, CryptoError> {
-                Ok(secret_key(sk)?.public_key().to_sec1_point(false).as_bytes().to_vec())
+                Ok(secret_key(sk)?
+                    .public_key()
+                    .to_sec1_point(false)
+                    .as_bytes()
+                    .to_vec())
             }
 
             fn parse_public(pk: &[u8], n_pk: usize) -> Result<PublicKey, CryptoError> {
@@ -103,7 +117,9 @@ pub(crate) fn public_key(kem: KemAlg, sk: &[u8]) -> Result<Vec<u8>, CryptoError>
             let k = array::<56>(sk, bad())?;
             x448::x448(*k, x448::X448_BASEPOINT_BYTES)
                 .map(|pk| pk.to_vec())
-                .ok_or(CryptoError::InvalidPrivateKey("X448 scalar multiplication failed"))
+                .ok_or(CryptoError::InvalidPrivateKey(
+                    "X448 scalar multiplication failed",
+                ))
         }
         KemAlg::P256 => p256_ops::public_key(sk),
         KemAlg::P384 => p384_ops::public_key(sk),
@@ -130,7 +146,11 @@ fn dh(kem: KemAlg, sk: &[u8], pk: &[u8]) -> Result<Secret, CryptoError> {
                 .try_into()
                 .map_err(|_| CryptoError::InvalidPublicKey("an X448 public key is 56 bytes"))?;
             // `x448` returns None for low-order points, whose output is all zero.
-            Secret::new(x448::x448(*k, u).ok_or(CryptoError::ZeroSharedSecret)?.to_vec())
+            Secret::new(
+                x448::x448(*k, u)
+                    .ok_or(CryptoError::ZeroSharedSecret)?
+                    .to_vec(),
+            )
         }
         KemAlg::P256 => p256_ops::dh(sk, pk, kem.n_pk())?,
         KemAlg::P384 => p384_ops::dh(sk, pk, kem.n_pk())?,
@@ -149,14 +169,23 @@ pub(crate) fn derive_key_pair(kem: KemAlg, ikm: &[u8]) -> Result<(Secret, Vec<u8
     let sid = suite_id(kem);
     let dkp_prk = labeled_extract(h, &sid, b"", b"dkp_prk", ikm);
     let sk = match kem {
-        KemAlg::X25519 | KemAlg::X448 => labeled_expand(h, &sid, dkp_prk.as_bytes(), b"sk", b"", kem.n_sk())?,
+        KemAlg::X25519 | KemAlg::X448 => {
+            labeled_expand(h, &sid, dkp_prk.as_bytes(), b"sk", b"", kem.n_sk())?
+        }
         KemAlg::P256 | KemAlg::P384 | KemAlg::P521 => {
             // Rejection sampling; only P-521's top byte is masked, to 0x01
             // (its order has 521 bits), P-256/P-384 use bitmask 0xff.
             let bitmask = if kem == KemAlg::P521 { 0x01 } else { 0xff };
             let mut found = None;
             for counter in 0u8..=255 {
-                let mut bytes = labeled_expand(h, &sid, dkp_prk.as_bytes(), b"candidate", &[counter], kem.n_sk())?;
+                let mut bytes = labeled_expand(
+                    h,
+                    &sid,
+                    dkp_prk.as_bytes(),
+                    b"candidate",
+                    &[counter],
+                    kem.n_sk(),
+                )?;
                 if let Some(first) = bytes.as_mut_bytes().first_mut() {
                     *first &= bitmask;
                 }
@@ -181,12 +210,23 @@ pub(crate) fn derive_key_pair(kem: KemAlg, ikm: &[u8]) -> Result<(Secret, Vec<u8
 fn extract_and_expand(kem: KemAlg, dh: &Secret, kem_context: &[u8]) -> Result<Secret, CryptoError> {
     let sid = suite_id(kem);
     let eae_prk = labeled_extract(kem.hash(), &sid, b"", b"eae_prk", dh.as_bytes());
-    labeled_expand(kem.hash(), &sid, eae_prk.as_bytes(), b"shared_secret", kem_context, kem.n_secret())
+    labeled_expand(
+        kem.hash(),
+        &sid,
+        eae_prk.as_bytes(),
+        b"shared_secret",
+        kem_context,
+        kem.n_secret(),
+    )
 }
 
 /// `Encap(pkR)` with the ephemeral key pair `DeriveKeyPair(ikm_e)`; returns
 /// `(shared_secret, enc)`.
-pub(crate) fn encap(kem: KemAlg, pk_r: &[u8], ikm_e: &[u8]) -> Result<(Secret, Vec<u8>), CryptoError> {
+pub(crate) fn encap(
+    kem: KemAlg,
+    pk_r: &[u8],
+    ikm_e: &[u8],
+) -> Result<(Secret, Vec<u8>), CryptoError> {
     let (sk_e, pk_e) = derive_key_pair(kem, ikm_e)?;
     let dh = dh(kem, sk_e.as_bytes(), pk_r)?;
     let mut kem_context = pk_e.clone();
@@ -200,4 +240,74 @@ pub(crate) fn decap(kem: KemAlg, enc: &[u8], sk_r: &[u8]) -> Result<Secret, Cryp
     let mut kem_context = enc.to_vec();
     kem_context.extend_from_slice(&public_key(kem, sk_r)?);
     extract_and_expand(kem, &dh, &kem_context)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )]
+
+    use super::*;
+
+    fn h(s: &str) -> Vec<u8> {
+        hex::decode(s).unwrap()
+    }
+
+    /// RFC 7748 §6.1 / §6.2: Alice's and Bob's keys agree on the shared secret.
+    #[test]
+    fn rfc7748_shared_secrets() {
+        let cases = [
+            (
+                KemAlg::X25519,
+                "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+                "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+                "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742",
+            ),
+            (
+                KemAlg::X448,
+                "9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf574a9419744897391006382a6f127ab1d9ac2d8c0a598726b",
+                "1c306a7ac2a0e2e0990b294470cba339e6453772b075811d8fad0d1d6927c120bb5ee8972b0d3e21374c9c921b09d1b0366f10b65173992d",
+                "07fff4181ac6cc95ec1c16a94a0f74d12da232ce40a77552281d282bb60c0b56fd2464c335543936521c24403085d59a449a5037514a879d",
+            ),
+        ];
+        for (kem, alice, bob, shared) in cases {
+            let (a, b) = (h(alice), h(bob));
+            let a_pub = public_key(kem, &a).unwrap();
+            let b_pub = public_key(kem, &b).unwrap();
+            assert_eq!(dh(kem, &a, &b_pub).unwrap().as_bytes(), h(shared));
+            assert_eq!(dh(kem, &b, &a_pub).unwrap().as_bytes(), h(shared));
+        }
+    }
+
+    #[test]
+    fn nist_dh_agrees() {
+        for kem in [KemAlg::P256, KemAlg::P384, KemAlg::P521] {
+            let (a, a_pub) = derive_key_pair(kem, b"alice").unwrap();
+            let (b, b_pub) = derive_key_pair(kem, b"bob").unwrap();
+            let ab = dh(kem, a.as_bytes(), &b_pub).unwrap();
+            assert_eq!(ab, dh(kem, b.as_bytes(), &a_pub).unwrap());
+            assert_eq!(ab.len(), kem.n_sk());
+        }
+    }
+
+    #[test]
+    fn encap_decap_agree() {
+        for kem in [
+            KemAlg::P256,
+            KemAlg::P384,
+            KemAlg::P521,
+            KemAlg::X25519,
+            KemAlg::X448,
+        ] {
+            let (sk, pk) = derive_key_pair(kem, b"recipient").unwrap();
+            let (ss, enc) = encap(kem, &pk, b"ephemeral").unwrap();
+            assert_eq!(enc.len(), kem.n_pk());
+            assert_eq!(ss.len(), kem.n_secret());
+            assert_eq!(decap(kem, &enc, sk.as_bytes()).unwrap(), ss);
+        }
+    }
 }

@@ -34,7 +34,12 @@ pub(crate) fn extract(alg: HashAlg, salt: &[u8], ikm: &[u8]) -> Secret {
 
 /// HKDF-Expand. `prk` must be at least Nh bytes (RFC 5869 §2.3) and `len`
 /// at most 255 * Nh.
-pub(crate) fn expand(alg: HashAlg, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError> {
+pub(crate) fn expand(
+    alg: HashAlg,
+    prk: &[u8],
+    info: &[u8],
+    len: usize,
+) -> Result<Secret, CryptoError> {
     if len > 255 * alg.len() {
         return Err(CryptoError::OutputTooLong);
     }
@@ -46,9 +51,15 @@ pub(crate) fn expand(alg: HashAlg, prk: &[u8], info: &[u8], len: usize) -> Resul
     let mut okm = Secret::new(vec![0u8; len]);
     let out = okm.as_mut_bytes();
     let res = match alg {
-        HashAlg::Sha256 => Hkdf::<Sha256>::from_prk(prk).map_err(|_| short_prk)?.expand(info, out),
-        HashAlg::Sha384 => Hkdf::<Sha384>::from_prk(prk).map_err(|_| short_prk)?.expand(info, out),
-        HashAlg::Sha512 => Hkdf::<Sha512>::from_prk(prk).map_err(|_| short_prk)?.expand(info, out),
+        HashAlg::Sha256 => Hkdf::<Sha256>::from_prk(prk)
+            .map_err(|_| short_prk)?
+            .expand(info, out),
+        HashAlg::Sha384 => Hkdf::<Sha384>::from_prk(prk)
+            .map_err(|_| short_prk)?
+            .expand(info, out),
+        HashAlg::Sha512 => Hkdf::<Sha512>::from_prk(prk)
+            .map_err(|_| short_prk)?
+            .expand(info, out),
     };
     res.map_err(|_| CryptoError::OutputTooLong)?;
     Ok(okm)

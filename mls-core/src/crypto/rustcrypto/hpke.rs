@@ -11,8 +11,16 @@ const HPKE_V1: &[u8] = b"HPKE-v1";
 const MODE_BASE: u8 = 0x00;
 
 /// `LabeledExtract(salt, label, ikm)` (RFC 9180 §4).
-pub(crate) fn labeled_extract(h: HashAlg, suite_id: &[u8], salt: &[u8], label: &[u8], ikm: &[u8]) -> Secret {
-    let mut labeled_ikm = Secret::new(Vec::with_capacity(HPKE_V1.len() + suite_id.len() + label.len() + ikm.len()));
+pub(crate) fn labeled_extract(
+    h: HashAlg,
+    suite_id: &[u8],
+    salt: &[u8],
+    label: &[u8],
+    ikm: &[u8],
+) -> Secret {
+    let mut labeled_ikm = Secret::new(Vec::with_capacity(
+        HPKE_V1.len() + suite_id.len() + label.len() + ikm.len(),
+    ));
     labeled_ikm.extend(&[HPKE_V1, suite_id, label, ikm]);
     hash::extract(h, salt, labeled_ikm.as_bytes())
 }
@@ -27,7 +35,8 @@ pub(crate) fn labeled_expand(
     len: usize,
 ) -> Result<Secret, CryptoError> {
     let l = u16::try_from(len).map_err(|_| CryptoError::OutputTooLong)?;
-    let mut labeled_info = Vec::with_capacity(2 + HPKE_V1.len() + suite_id.len() + label.len() + info.len());
+    let mut labeled_info =
+        Vec::with_capacity(2 + HPKE_V1.len() + suite_id.len() + label.len() + info.len());
     labeled_info.extend_from_slice(&l.to_be_bytes());
     labeled_info.extend_from_slice(HPKE_V1);
     labeled_info.extend_from_slice(suite_id);
@@ -48,7 +57,11 @@ fn suite_id(cs: CipherSuite) -> Vec<u8> {
 /// `KeySchedule(mode_base, shared_secret, info, psk = "", psk_id = "")`
 /// (RFC 9180 §5.1); returns `(key, base_nonce)`. A single-shot context uses
 /// sequence number 0, so its nonce is `base_nonce` itself.
-fn key_schedule_base(cs: CipherSuite, shared_secret: &Secret, info: &[u8]) -> Result<(Secret, Secret), CryptoError> {
+fn key_schedule_base(
+    cs: CipherSuite,
+    shared_secret: &Secret,
+    info: &[u8],
+) -> Result<(Secret, Secret), CryptoError> {
     let h = cs.hash_alg();
     let sid = suite_id(cs);
     let psk_id_hash = labeled_extract(h, &sid, b"", b"psk_id_hash", b"");
@@ -57,8 +70,22 @@ fn key_schedule_base(cs: CipherSuite, shared_secret: &Secret, info: &[u8]) -> Re
     context.extend_from_slice(psk_id_hash.as_bytes());
     context.extend_from_slice(info_hash.as_bytes());
     let secret = labeled_extract(h, &sid, shared_secret.as_bytes(), b"secret", b"");
-    let key = labeled_expand(h, &sid, secret.as_bytes(), b"key", &context, cs.aead_key_len())?;
-    let nonce = labeled_expand(h, &sid, secret.as_bytes(), b"base_nonce", &context, cs.aead_nonce_len())?;
+    let key = labeled_expand(
+        h,
+        &sid,
+        secret.as_bytes(),
+        b"key",
+        &context,
+        cs.aead_key_len(),
+    )?;
+    let nonce = labeled_expand(
+        h,
+        &sid,
+        secret.as_bytes(),
+        b"base_nonce",
+        &context,
+        cs.aead_nonce_len(),
+    )?;
     Ok((key, nonce))
 }
 
@@ -73,7 +100,13 @@ pub(crate) fn seal_base(
 ) -> Result<HpkeCiphertext, CryptoError> {
     let (shared_secret, enc) = dhkem::encap(cs.kem_alg(), pk_r, ikm_e)?;
     let (key, nonce) = key_schedule_base(cs, &shared_secret, info)?;
-    let ciphertext = aead::seal(cs.aead_alg(), key.as_bytes(), nonce.as_bytes(), aad, plaintext)?;
+    let ciphertext = aead::seal(
+        cs.aead_alg(),
+        key.as_bytes(),
+        nonce.as_bytes(),
+        aad,
+        plaintext,
+    )?;
     Ok(HpkeCiphertext {
         kem_output: enc,
         ciphertext,
@@ -90,7 +123,14 @@ pub(crate) fn open_base(
 ) -> Result<Vec<u8>, CryptoError> {
     let shared_secret = dhkem::decap(cs.kem_alg(), &ct.kem_output, sk_r)?;
     let (key, nonce) = key_schedule_base(cs, &shared_secret, info)?;
-    aead::open(cs.aead_alg(), key.as_bytes(), nonce.as_bytes(), aad, &ct.ciphertext).map_err(|e| match e {
+    aead::open(
+        cs.aead_alg(),
+        key.as_bytes(),
+        nonce.as_bytes(),
+        aad,
+        &ct.ciphertext,
+    )
+    .map_err(|e| match e {
         CryptoError::AeadOpen => CryptoError::HpkeOpen,
         other => other,
     })

@@ -53,7 +53,13 @@ impl CryptoProvider for RustCrypto {
         hash::extract(cs.hash_alg(), salt, ikm)
     }
 
-    fn kdf_expand(&self, cs: CipherSuite, prk: &[u8], info: &[u8], len: usize) -> Result<Secret, CryptoError> {
+    fn kdf_expand(
+        &self,
+        cs: CipherSuite,
+        prk: &[u8],
+        info: &[u8],
+        len: usize,
+    ) -> Result<Secret, CryptoError> {
         hash::expand(cs.hash_alg(), prk, info, len)
     }
 
@@ -104,31 +110,54 @@ impl CryptoProvider for RustCrypto {
         hpke::open_base(cs, sk.0.as_bytes(), info, aad, ct)
     }
 
-    fn hpke_derive_key_pair(&self, cs: CipherSuite, ikm: &[u8]) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError> {
+    fn hpke_derive_key_pair(
+        &self,
+        cs: CipherSuite,
+        ikm: &[u8],
+    ) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError> {
         let (sk, pk) = dhkem::derive_key_pair(cs.kem_alg(), ikm)?;
         Ok((HpkePrivateKey(sk), HpkePublicKey(pk)))
     }
 
-    fn hpke_generate_key_pair(&self, cs: CipherSuite) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError> {
+    fn hpke_generate_key_pair(
+        &self,
+        cs: CipherSuite,
+    ) -> Result<(HpkePrivateKey, HpkePublicKey), CryptoError> {
         let mut ikm = Secret::new(vec![0u8; cs.kem_alg().n_sk()]);
         fill_random(ikm.as_mut_bytes())?;
         self.hpke_derive_key_pair(cs, ikm.as_bytes())
     }
 
-    fn hpke_public_key(&self, cs: CipherSuite, sk: &HpkePrivateKey) -> Result<HpkePublicKey, CryptoError> {
+    fn hpke_public_key(
+        &self,
+        cs: CipherSuite,
+        sk: &HpkePrivateKey,
+    ) -> Result<HpkePublicKey, CryptoError> {
         dhkem::public_key(cs.kem_alg(), sk.0.as_bytes()).map(HpkePublicKey)
     }
 
-    fn signature_key_pair(&self, cs: CipherSuite) -> Result<(SignaturePrivateKey, SignaturePublicKey), CryptoError> {
+    fn signature_key_pair(
+        &self,
+        cs: CipherSuite,
+    ) -> Result<(SignaturePrivateKey, SignaturePublicKey), CryptoError> {
         let (sk, pk) = signature::generate(cs.sig_alg(), fill_random)?;
         Ok((SignaturePrivateKey(sk), SignaturePublicKey(pk)))
     }
 
-    fn signature_public_key(&self, cs: CipherSuite, sk: &SignaturePrivateKey) -> Result<SignaturePublicKey, CryptoError> {
+    fn signature_public_key(
+        &self,
+        cs: CipherSuite,
+        sk: &SignaturePrivateKey,
+    ) -> Result<SignaturePublicKey, CryptoError> {
         signature::public_key(cs.sig_alg(), sk.0.as_bytes()).map(SignaturePublicKey)
     }
 
-    fn sign(&self, cs: CipherSuite, sk: &SignaturePrivateKey, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
+    fn sign(
+        &self,
+        cs: CipherSuite,
+        sk: &SignaturePrivateKey,
+        message: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
         signature::sign(cs.sig_alg(), sk.0.as_bytes(), message)
     }
 

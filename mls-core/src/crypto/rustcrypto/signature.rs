@@ -25,12 +25,23 @@ macro_rules! ecdsa_curve {
 
             fn signing_key(sk: &[u8]) -> Result<SigningKey, CryptoError> {
                 if sk.len() > N_SK || sk.len() < $min_sk {
-                    return Err(CryptoError::InvalidPrivateKey(concat!("wrong length for a ", $label, " private key")));
+                    return Err(CryptoError::InvalidPrivateKey(concat!(
+                        "wrong length for a ",
+                        $label,
+                        " private key"
+                    )));
                 }
-                let mut padded = zeroize::Zeroizing::new(vec![0u8; N_SK - sk.len()]);
+                // Left-pad to the field size; full capacity up front so no
+                // reallocation leaves an unzeroized copy.
+                let mut padded = zeroize::Zeroizing::new(Vec::with_capacity(N_SK));
+                padded.resize(N_SK - sk.len(), 0u8);
                 padded.extend_from_slice(sk);
                 SigningKey::from_slice(&padded).map_err(|_| {
-                    CryptoError::InvalidPrivateKey(concat!("not a valid ", $label, " scalar (zero or not below the group order)"))
+                    CryptoError::InvalidPrivateKey(concat!(
+                        "not a valid ",
+                        $label,
+                        " scalar (zero or not below the group order)"
+                    ))
                 })
             }
 
@@ -39,11 +50,17 @@ macro_rules! ecdsa_curve {
             }
 
             pub(super) fn public_key(sk: &[u8]) -> Result<Vec<u8>, CryptoError> {
-                Ok(signing_key(sk)?.verifying_key().to_sec1_point(false).as_bytes().to_vec())
+                Ok(signing_key(sk)?
+                    .verifying_key()
+                    .to_sec1_point(false)
+                    .as_bytes()
+                    .to_vec())
             }
 
             pub(super) fn sign(sk: &[u8], msg: &[u8]) -> Result<Vec<u8>, CryptoError> {
-                let sig: DerSignature = signing_key(sk)?.try_sign(msg).map_err(|_| CryptoError::Signing)?;
+                let sig: DerSignature = signing_key(sk)?
+                    .try_sign(msg)
+                    .map_err(|_| CryptoError::Signing)?;
                 Ok(sig.as_bytes().to_vec())
             }
 
@@ -55,10 +72,13 @@ macro_rules! ecdsa_curve {
                         " public key must be an uncompressed SEC1 point"
                     )));
                 }
-                let vk = VerifyingKey::from_sec1_bytes(pk)
-                    .map_err(|_| CryptoError::InvalidPublicKey(concat!("not a point on ", $label)))?;
-                let sig = DerSignature::from_bytes(sig).map_err(|_| CryptoError::MalformedSignature)?;
-                vk.verify(msg, &sig).map_err(|_| CryptoError::SignatureVerification)
+                let vk = VerifyingKey::from_sec1_bytes(pk).map_err(|_| {
+                    CryptoError::InvalidPublicKey(concat!("not a point on ", $label))
+                })?;
+                let sig =
+                    DerSignature::from_bytes(sig).map_err(|_| CryptoError::MalformedSignature)?;
+                vk.verify(msg, &sig)
+                    .map_err(|_| CryptoError::SignatureVerification)
             }
         }
     };
@@ -78,9 +98,12 @@ fn ed25519_key(sk: &[u8]) -> Result<ed25519_dalek::SigningKey, CryptoError> {
 
 fn ed448_key(sk: &[u8]) -> Result<ed448_goldilocks::SigningKey, CryptoError> {
     if sk.len() != ed448_goldilocks::SECRET_KEY_LENGTH {
-        return Err(CryptoError::InvalidPrivateKey("an Ed448 private key is 57 bytes"));
+        return Err(CryptoError::InvalidPrivateKey(
+            "an Ed448 private key is 57 bytes",
+        ));
     }
-    ed448_goldilocks::SigningKey::try_from(sk).map_err(|_| CryptoError::InvalidPrivateKey("an Ed448 private key is 57 bytes"))
+    ed448_goldilocks::SigningKey::try_from(sk)
+        .map_err(|_| CryptoError::InvalidPrivateKey("an Ed448 private key is 57 bytes"))
 }
 
 /// Length of a freshly generated private key.
@@ -138,8 +161,9 @@ pub(crate) fn sign(alg: SigAlg, sk: &[u8], msg: &[u8]) -> Result<Vec<u8>, Crypto
         SigAlg::Ed448 => {
             // `Signer` on the bare key is pure Ed448 with an empty context;
             // the `DigestSigner` impls are Ed448ph, which MLS does not use.
-            let sig: ed448_goldilocks::Signature = ed448_goldilocks::signature::Signer::try_sign(&ed448_key(sk)?, msg)
-                .map_err(|_| CryptoError::Signing)?;
+            let sig: ed448_goldilocks::Signature =
+                ed448_goldilocks::signature::Signer::try_sign(&ed448_key(sk)?, msg)
+                    .map_err(|_| CryptoError::Signing)?;
             Ok(sig.to_bytes().to_vec())
         }
         SigAlg::EcdsaP256Sha256 => p256_ecdsa::sign(sk, msg),
@@ -156,9 +180,11 @@ pub(crate) fn verify(alg: SigAlg, pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(
                 .map_err(|_| CryptoError::InvalidPublicKey("an Ed25519 public key is 32 bytes"))?;
             let vk = ed25519_dalek::VerifyingKey::from_bytes(&pk)
                 .map_err(|_| CryptoError::InvalidPublicKey("not an Ed25519 point"))?;
-            let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| CryptoError::MalformedSignature)?;
+            let sig = ed25519_dalek::Signature::from_slice(sig)
+                .map_err(|_| CryptoError::MalformedSignature)?;
             // Strict verification: rejects small-order keys and non-canonical R.
-            vk.verify_strict(msg, &sig).map_err(|_| CryptoError::SignatureVerification)
+            vk.verify_strict(msg, &sig)
+                .map_err(|_| CryptoError::SignatureVerification)
         }
         SigAlg::Ed448 => {
             let pk: [u8; 57] = pk
@@ -166,8 +192,10 @@ pub(crate) fn verify(alg: SigAlg, pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(
                 .map_err(|_| CryptoError::InvalidPublicKey("an Ed448 public key is 57 bytes"))?;
             let vk = ed448_goldilocks::VerifyingKey::from_bytes(&pk)
                 .map_err(|_| CryptoError::InvalidPublicKey("not an Ed448 point"))?;
-            let sig = ed448_goldilocks::Signature::from_slice(sig).map_err(|_| CryptoError::MalformedSignature)?;
-            vk.verify_raw(&sig, msg).map_err(|_| CryptoError::SignatureVerification)
+            let sig = ed448_goldilocks::Signature::from_slice(sig)
+                .map_err(|_| CryptoError::MalformedSignature)?;
+            vk.verify_raw(&sig, msg)
+                .map_err(|_| CryptoError::SignatureVerification)
         }
         SigAlg::EcdsaP256Sha256 => p256_ecdsa::verify(pk, msg, sig),
         SigAlg::EcdsaP384Sha384 => p384_ecdsa::verify(pk, msg, sig),

@@ -31,18 +31,30 @@ fn check<A: hpke::aead::Aead, K: hpke::kdf::Kdf, M: Kem>(cs: CipherSuite) {
 
     // Theirs seals, we open.
     let (enc, ct) =
-        hpke::single_shot_seal::<A, K, M>(&OpModeS::Base, &their_pk, b"info", b"plaintext", b"aad").unwrap();
+        hpke::single_shot_seal::<A, K, M>(&OpModeS::Base, &their_pk, b"info", b"plaintext", b"aad")
+            .unwrap();
     let ct = HpkeCiphertext {
         kem_output: enc.to_bytes().to_vec(),
         ciphertext: ct,
     };
-    assert_eq!(P.hpke_open(cs, &sk, b"info", b"aad", &ct).unwrap(), b"plaintext", "{cs}");
+    assert_eq!(
+        P.hpke_open(cs, &sk, b"info", b"aad", &ct).unwrap(),
+        b"plaintext",
+        "{cs}"
+    );
 
     // We seal, they open.
     let ct = P.hpke_seal(cs, &pk, b"info", b"aad", b"plaintext").unwrap();
     let enc = M::EncappedKey::from_bytes(&ct.kem_output).unwrap();
-    let pt =
-        hpke::single_shot_open::<A, K, M>(&OpModeR::Base, &their_sk, &enc, b"info", &ct.ciphertext, b"aad").unwrap();
+    let pt = hpke::single_shot_open::<A, K, M>(
+        &OpModeR::Base,
+        &their_sk,
+        &enc,
+        b"info",
+        &ct.ciphertext,
+        b"aad",
+    )
+    .unwrap();
     assert_eq!(pt, b"plaintext", "{cs}");
 }
 
@@ -88,7 +100,9 @@ fn rfc9180_base_mode_known_answers() {
         let (sk_r, pk_r) = P.hpke_derive_key_pair(cs, &h(kat.ikm_r)).unwrap();
         assert_eq!(sk_r.0.as_bytes(), h(kat.sk_rm), "{cs} skRm");
         assert_eq!(pk_r.0, h(kat.pk_rm), "{cs} pkRm");
-        let ct = P.hpke_seal_with_ikm(cs, &pk_r, &info, &aad, &pt, &h(kat.ikm_e)).unwrap();
+        let ct = P
+            .hpke_seal_with_ikm(cs, &pk_r, &info, &aad, &pt, &h(kat.ikm_e))
+            .unwrap();
         assert_eq!(ct.kem_output, h(kat.pk_em), "{cs} enc");
         assert_eq!(ct.ciphertext, h(kat.ct0), "{cs} ct");
         assert_eq!(P.hpke_open(cs, &sk_r, &info, &aad, &ct).unwrap(), pt);
@@ -100,7 +114,9 @@ fn interoperates_with_the_hpke_crate() {
     use CipherSuite::*;
     check::<AesGcm128, HkdfSha256, X25519HkdfSha256>(Mls128Dhkemx25519Aes128gcmSha256Ed25519);
     check::<AesGcm128, HkdfSha256, DhP256HkdfSha256>(Mls128Dhkemp256Aes128gcmSha256P256);
-    check::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(Mls128Dhkemx25519Chacha20poly1305Sha256Ed25519);
+    check::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+        Mls128Dhkemx25519Chacha20poly1305Sha256Ed25519,
+    );
     check::<AesGcm256, HkdfSha512, DhP521HkdfSha512>(Mls256Dhkemp521Aes256gcmSha512P521);
     check::<AesGcm256, HkdfSha384, DhP384HkdfSha384>(Mls256Dhkemp384Aes256gcmSha384P384);
 }

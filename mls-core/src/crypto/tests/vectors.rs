@@ -10,7 +10,12 @@ use super::*;
 fn vectors_dir() -> PathBuf {
     std::env::var_os("MLS_TEST_VECTORS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/test-vectors")))
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../shared/test-vectors"
+            ))
+        })
 }
 
 fn load(name: &str) -> Option<Vec<Value>> {
@@ -41,14 +46,20 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[test]
 fn crypto_basics() {
-    let Some(cases) = load("crypto-basics.json") else { return };
+    let Some(cases) = load("crypto-basics.json") else {
+        return;
+    };
     let mut seen = Vec::new();
     for tc in &cases {
         let cs = suite(tc);
         seen.push(cs);
 
         let v = &tc["ref_hash"];
-        assert_eq!(ref_hash(&P, cs, st(&v["label"]), &hx(&v["value"])).unwrap(), hx(&v["out"]), "{cs} ref_hash");
+        assert_eq!(
+            ref_hash(&P, cs, st(&v["label"]), &hx(&v["value"])).unwrap(),
+            hx(&v["out"]),
+            "{cs} ref_hash"
+        );
 
         let v = &tc["expand_with_label"];
         let out = expand_with_label(
@@ -82,11 +93,18 @@ fn crypto_basics() {
         let sk = SignaturePrivateKey(Secret::new(hx(&v["priv"])));
         let pk = SignaturePublicKey(hx(&v["pub"]));
         let (label, content, sig) = (st(&v["label"]), hx(&v["content"]), hx(&v["signature"]));
-        assert_eq!(P.signature_public_key(cs, &sk).unwrap(), pk, "{cs} signature pub from priv");
+        assert_eq!(
+            P.signature_public_key(cs, &sk).unwrap(),
+            pk,
+            "{cs} signature pub from priv"
+        );
         verify_with_label(&P, cs, &pk, label, &content, &sig).unwrap();
         let mut bad = sig.clone();
         bad[4] ^= 1;
-        assert!(verify_with_label(&P, cs, &pk, label, &content, &bad).is_err(), "{cs}");
+        assert!(
+            verify_with_label(&P, cs, &pk, label, &content, &bad).is_err(),
+            "{cs}"
+        );
         let ours = sign_with_label(&P, cs, &sk, label, &content).unwrap();
         verify_with_label(&P, cs, &pk, label, &content, &ours).unwrap();
         if matches!(cs.signature_scheme(), 0x0807 | 0x0808) {
@@ -97,7 +115,11 @@ fn crypto_basics() {
         let sk = HpkePrivateKey(Secret::new(hx(&v["priv"])));
         let pk = HpkePublicKey(hx(&v["pub"]));
         let (label, context, plaintext) = (st(&v["label"]), hx(&v["context"]), hx(&v["plaintext"]));
-        assert_eq!(P.hpke_public_key(cs, &sk).unwrap(), pk, "{cs} HPKE pub from priv");
+        assert_eq!(
+            P.hpke_public_key(cs, &sk).unwrap(),
+            pk,
+            "{cs} HPKE pub from priv"
+        );
         let ct = HpkeCiphertext {
             kem_output: hx(&v["kem_output"]),
             ciphertext: hx(&v["ciphertext"]),
@@ -108,11 +130,19 @@ fn crypto_basics() {
             "{cs} decrypt_with_label"
         );
         let ours = encrypt_with_label(&P, cs, &pk, label, &context, &plaintext).unwrap();
-        assert_eq!(decrypt_with_label(&P, cs, &sk, label, &context, &ours).unwrap(), plaintext, "{cs}");
+        assert_eq!(
+            decrypt_with_label(&P, cs, &sk, label, &context, &ours).unwrap(),
+            plaintext,
+            "{cs}"
+        );
     }
     seen.sort();
     seen.dedup();
-    assert_eq!(seen, CipherSuite::ALL.to_vec(), "every suite has a crypto-basics vector");
+    assert_eq!(
+        seen,
+        CipherSuite::ALL.to_vec(),
+        "every suite has a crypto-basics vector"
+    );
 }
 
 /// treekem.json: the public keys of every leaf's private keys, and of the
@@ -122,7 +152,9 @@ fn crypto_basics() {
 /// P-521's masked rejection sampling and X448.
 #[test]
 fn treekem_key_pairs() {
-    let Some(cases) = load("treekem.json") else { return };
+    let Some(cases) = load("treekem.json") else {
+        return;
+    };
     let mut derived = 0usize;
     let mut seen = Vec::new();
     for tc in &cases {
@@ -138,12 +170,22 @@ fn treekem_key_pairs() {
         for leaf in tc["leaves_private"].as_array().unwrap() {
             let enc = HpkePrivateKey(Secret::new(hx(&leaf["encryption_priv"])));
             let pk = P.hpke_public_key(cs, &enc).unwrap();
-            assert!(contains(&tree, &pk.0), "{cs}: leaf encryption key not in tree");
+            assert!(
+                contains(&tree, &pk.0),
+                "{cs}: leaf encryption key not in tree"
+            );
             let sig = SignaturePrivateKey(Secret::new(hx(&leaf["signature_priv"])));
             let pk = P.signature_public_key(cs, &sig).unwrap();
-            assert!(contains(&tree, &pk.0), "{cs}: leaf signature key not in tree");
+            assert!(
+                contains(&tree, &pk.0),
+                "{cs}: leaf signature key not in tree"
+            );
             for ps in leaf["path_secrets"].as_array().unwrap() {
-                assert!(contains(&tree, &node_pk(&hx(&ps["path_secret"]))), "{cs}: node {}", ps["node"]);
+                assert!(
+                    contains(&tree, &node_pk(&hx(&ps["path_secret"]))),
+                    "{cs}: node {}",
+                    ps["node"]
+                );
                 derived += 1;
             }
         }
@@ -153,7 +195,10 @@ fn treekem_key_pairs() {
                 if ps.is_null() {
                     continue;
                 }
-                assert!(contains(&update_path, &node_pk(&hx(ps))), "{cs}: update path node key");
+                assert!(
+                    contains(&update_path, &node_pk(&hx(ps))),
+                    "{cs}: update path node key"
+                );
                 derived += 1;
             }
         }
