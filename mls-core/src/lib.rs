@@ -4,3 +4,4 @@ pub mod tree;
 pub mod framing;
 pub mod messages;
 pub mod schedule;
+pub mod group;

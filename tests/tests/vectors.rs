@@ -21,6 +21,8 @@ const MUST_PASS: &[(&str, &str, usize)] = &[
     ("tree-validation.json", "tree-validation", 98),
     ("tree-operations.json", "tree-operations", 5),
     ("treekem.json", "treekem", 77),
+    ("message-protection.json", "message-protection", 7),
+    ("welcome.json", "welcome", 7),
 ];
 
 fn vector_file(name: &str) -> Option<PathBuf> {

@@ -2,6 +2,12 @@
 //! PublicMessage, PrivateMessage, FramedContent, AuthenticatedContent and
 //! sender data.
 
+mod protect;
+
+pub use protect::{
+    FramingError, Unprotected, framed_content_tbs, membership_tag, sign_content, verify_content,
+};
+
 use crate::codec::{Decode, DecodeError, Encode, EncodeError, Reader, VlBytes, Writer};
 use crate::messages::{Commit, GroupInfo, KeyPackage, PROTOCOL_VERSION_MLS10, Proposal, Welcome};
 

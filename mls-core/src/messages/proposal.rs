@@ -179,7 +179,7 @@ impl Encode for Proposal {
 /// A proposal carried in a commit by value or by reference (§12.4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProposalOrRef {
-    Proposal(Proposal),
+    Proposal(Box<Proposal>),
     Reference(VlBytes),
 }
 
@@ -187,7 +187,7 @@ impl Decode for ProposalOrRef {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         match r.field("type", u8::decode)? {
-            1 => Ok(ProposalOrRef::Proposal(r.field("proposal", Proposal::decode)?)),
+            1 => Ok(ProposalOrRef::Proposal(Box::new(r.field("proposal", Proposal::decode)?))),
             2 => Ok(ProposalOrRef::Reference(r.field("reference", VlBytes::decode)?)),
             other => Err(r.invalid_at(at, format!("ProposalOrRefType {other} is not 1 or 2"))),
         }

@@ -53,14 +53,14 @@ impl Tree {
         let size = TreeSize::covering(len / 2 + 1).ok_or_else(too_large)?;
         for (i, node) in (0u32..).zip(nodes) {
             let expected = if math::is_leaf(i) { "leaf" } else { "parent" };
-            if let Some(node) = node {
-                if node_kind(node) != expected {
-                    return Err(TreeError::WrongNodeType {
-                        node: i,
-                        expected,
-                        found: node_kind(node),
-                    });
-                }
+            if let Some(node) = node
+                && node_kind(node) != expected
+            {
+                return Err(TreeError::WrongNodeType {
+                    node: i,
+                    expected,
+                    found: node_kind(node),
+                });
             }
         }
         let mut all = nodes.clone();

@@ -87,10 +87,10 @@ impl Tree {
                     if between == node {
                         break;
                     }
-                    if let Some(mid) = self.parent(between) {
-                        if !mid.unmerged_leaves.contains(&leaf) {
-                            return Err(err("is missing from a non-blank parent between them"));
-                        }
+                    if let Some(mid) = self.parent(between)
+                        && !mid.unmerged_leaves.contains(&leaf)
+                    {
+                        return Err(err("is missing from a non-blank parent between them"));
                     }
                 }
             }

@@ -3,12 +3,14 @@
 pub mod crypto_basics;
 pub mod deserialization;
 pub mod key_schedule;
+pub mod message_protection;
 pub mod messages;
 pub mod psk_secret;
 pub mod secret_tree;
 pub mod transcript_hashes;
 pub mod tree_math;
 pub mod treekem;
+pub mod welcome;
 pub mod tree_operations;
 pub mod tree_validation;
 
@@ -74,6 +76,14 @@ pub const CHECKERS: &[Checker] = &[
     Checker {
         kind: "treekem",
         check: treekem::check,
+    },
+    Checker {
+        kind: "message-protection",
+        check: message_protection::check,
+    },
+    Checker {
+        kind: "welcome",
+        check: welcome::check,
     },
 ];
 

@@ -1,0 +1,792 @@
+//! The Conformance panel: checks official MLS test-vector files with the
+//! `conformance` runner and shows the results per file and per case.
+//!
+//! Checks run on one background thread per panel (a big vector file takes
+//! seconds), in the order they were asked for; results come back over a
+//! channel and are applied at the start of the next frame. The file dialog
+//! runs on a thread of its own and hands the chosen paths back to the panel.
+//! Tests drive the panel without a window through
+//! [`ConformancePanel::load_bytes`] / [`ConformancePanel::load_sources`] and
+//! [`ConformancePanel::wait_idle`].
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SendError, Sender};
+use std::time::{Duration, Instant};
+
+use conformance::FileReport;
+use egui::{Align, Color32, Layout, RichText, Sense, Ui};
+use egui_extras::{Column, TableBuilder};
+
+/// Something to check.
+#[derive(Debug)]
+pub enum Source {
+    /// Bytes in memory; `name` labels the report.
+    Bytes { name: String, bytes: Vec<u8> },
+    /// A file on disk, or a directory whose `*.json` files are checked.
+    Path(PathBuf),
+    /// A file (or directory) dropped onto the window.
+    Dropped(egui::DroppedFileHandle),
+}
+
+/// What a background job reports.
+#[derive(Debug)]
+enum Event {
+    /// What the job is doing now, e.g. "Checking treekem.json…".
+    Status(String),
+    Report(FileReport),
+    /// A problem that is not one file's report (e.g. no vectors directory).
+    Error(String),
+    /// The file dialog's choice, to be checked.
+    Picked(Vec<PathBuf>),
+    /// The job has finished.
+    Done,
+}
+
+#[derive(Debug)]
+struct Msg {
+    /// The panel generation the job was started in; stale after "Clear".
+    generation: u64,
+    event: Event,
+}
+
+/// A job's handle back to the panel. Dropping it (when the job ends, panics,
+/// or is dropped unrun) reports [`Event::Done`].
+struct Worker {
+    generation: u64,
+    /// The panel's current generation.
+    current: Arc<AtomicU64>,
+    tx: Sender<Msg>,
+    ctx: Option<egui::Context>,
+}
+
+impl Worker {
+    fn send(&self, event: Event) {
+        // The panel may be gone (window closed): then nobody is listening.
+        let _ = self.tx.send(Msg {
+            generation: self.generation,
+            event,
+        });
+        if let Some(ctx) = &self.ctx {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Whether the panel was cleared since the job was started.
+    fn cancelled(&self) -> bool {
+        self.current.load(Ordering::Relaxed) != self.generation
+    }
+
+    fn status(&self, text: String) {
+        self.send(Event::Status(text));
+    }
+
+    fn report(&self, report: FileReport) {
+        self.send(Event::Report(report));
+    }
+
+    fn error(&self, text: String) {
+        self.send(Event::Error(text));
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.send(Event::Done);
+    }
+}
+
+type Work = Box<dyn FnOnce(&Worker) + Send>;
+
+/// Work queued for the check thread.
+struct Job {
+    worker: Worker,
+    work: Work,
+}
+
+/// The check thread: runs jobs one after the other until the panel is gone.
+fn run_jobs(jobs: Receiver<Job>) {
+    for Job { worker, work } in jobs {
+        if worker.cancelled() {
+            continue;
+        }
+        // The runner does not panic; should it, the thread lives on and the
+        // worker's drop still reports the job done.
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| work(&worker)));
+    }
+}
+
+/// The Conformance panel's state.
+pub struct ConformancePanel {
+    /// One report per file name, in the order they first arrived.
+    reports: Vec<FileReport>,
+    /// Index into `reports` of the file whose cases are shown.
+    selected: Option<usize>,
+    /// Problems that are not a file's report.
+    errors: Vec<String>,
+    /// What the running jobs are doing.
+    status: Option<String>,
+    /// Jobs started in this generation and not finished.
+    running: usize,
+    /// Bumped by [`Self::clear`], so older jobs stop and their results are dropped.
+    generation: Arc<AtomicU64>,
+    /// Results from the jobs.
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+    /// The check thread's queue; started on first use.
+    jobs: Option<Sender<Job>>,
+    /// For waking the UI from a job; known after the first frame.
+    ctx: Option<egui::Context>,
+}
+
+impl Default for ConformancePanel {
+    fn default() -> Self {
+        let (tx, rx) = mpsc::channel();
+        ConformancePanel {
+            reports: Vec::new(),
+            selected: None,
+            errors: Vec::new(),
+            status: None,
+            running: 0,
+            generation: Arc::new(AtomicU64::new(0)),
+            tx,
+            rx,
+            jobs: None,
+            ctx: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ConformancePanel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConformancePanel")
+            .field("reports", &self.reports.len())
+            .field("selected", &self.selected)
+            .field("errors", &self.errors)
+            .field("running", &self.running)
+            .finish_non_exhaustive()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// State and actions (no drawing).
+
+impl ConformancePanel {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The reports so far, one per file name.
+    pub fn reports(&self) -> &[FileReport] {
+        &self.reports
+    }
+
+    /// The report whose cases are shown.
+    pub fn selected_report(&self) -> Option<&FileReport> {
+        self.selected.and_then(|i| self.reports.get(i))
+    }
+
+    /// Shows the cases of `reports()[index]` (ignored when out of range).
+    pub fn select(&mut self, index: usize) {
+        if index < self.reports.len() {
+            self.selected = Some(index);
+        }
+    }
+
+    /// Problems that are not a file's report (e.g. missing vectors directory).
+    pub fn errors(&self) -> &[String] {
+        &self.errors
+    }
+
+    /// Whether checks (or a file dialog) are still running.
+    pub fn is_busy(&self) -> bool {
+        self.running > 0
+    }
+
+    /// Checks `bytes` as a vector file named `name`, in the background.
+    pub fn load_bytes(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
+        let name = name.into();
+        self.load_sources(vec![Source::Bytes { name, bytes }]);
+    }
+
+    /// Checks files and directories (their `*.json` files), in the background.
+    pub fn load_paths(&mut self, paths: Vec<PathBuf>) {
+        self.load_sources(paths.into_iter().map(Source::Path).collect());
+    }
+
+    /// Checks `sources` in order, in the background, after earlier checks.
+    pub fn load_sources(&mut self, sources: Vec<Source>) {
+        if sources.is_empty() {
+            return;
+        }
+        self.submit("Checking…", move |worker| check_sources(worker, sources));
+    }
+
+    /// Checks every file of the official vectors directory
+    /// ([`conformance::vectors_dir`]), in the background.
+    pub fn check_official(&mut self) {
+        let dir = conformance::vectors_dir();
+        let dir = dir.canonicalize().unwrap_or(dir);
+        self.submit("Checking the official vectors…", move |worker| {
+            if dir.is_dir() {
+                check_path_or_dir(worker, &dir);
+            } else {
+                worker.error(format!(
+                    "Official test vectors not found at {} \
+                     (set MLS_TEST_VECTORS to their directory).",
+                    dir.display()
+                ));
+            }
+        });
+    }
+
+    /// Asks for vector files with the system file dialog, then checks them.
+    ///
+    /// The dialog runs on a thread of its own so the window keeps
+    /// repainting; when there is no dialog service (or the user cancels),
+    /// nothing happens.
+    pub fn open_dialog(&mut self) {
+        let start_dir = conformance::vectors_dir();
+        let worker = self.worker();
+        self.running += 1;
+        self.status = Some("Choosing files…".to_owned());
+        let spawned = std::thread::Builder::new()
+            .name("file-dialog".to_owned())
+            .spawn(move || {
+                let mut dialog = rfd::FileDialog::new()
+                    .set_title("Open MLS test-vector files")
+                    .add_filter("JSON test vectors", &["json"]);
+                if start_dir.is_dir() {
+                    dialog = dialog.set_directory(&start_dir);
+                }
+                if let Some(paths) = dialog.pick_files() {
+                    worker.send(Event::Picked(paths));
+                }
+            });
+        if let Err(e) = spawned {
+            // The closure, and with it the worker, was dropped: `Done` is queued.
+            self.errors
+                .push(format!("Cannot open the file dialog: {e}"));
+        }
+    }
+
+    /// Forgets every result and error; running checks stop and their results
+    /// are dropped.
+    pub fn clear(&mut self) {
+        self.reports.clear();
+        self.selected = None;
+        self.errors.clear();
+        self.status = None;
+        self.running = 0;
+        self.generation.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Applies finished results without blocking (called every frame).
+    pub fn poll(&mut self) {
+        while let Ok(msg) = self.rx.try_recv() {
+            self.apply(msg);
+        }
+    }
+
+    /// Blocks until every running check has finished, or `timeout` passed;
+    /// returns whether the panel is idle. For tests and scripted use.
+    pub fn wait_idle(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        self.poll();
+        while self.running > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(msg) => self.apply(msg),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return false,
+            }
+        }
+        true
+    }
+
+    /// A handle for a new job of the current generation.
+    fn worker(&self) -> Worker {
+        Worker {
+            generation: self.generation.load(Ordering::Relaxed),
+            current: Arc::clone(&self.generation),
+            tx: self.tx.clone(),
+            ctx: self.ctx.clone(),
+        }
+    }
+
+    /// Queues `work` for the check thread (starting it if needed).
+    fn submit(&mut self, status: &str, work: impl FnOnce(&Worker) + Send + 'static) {
+        let mut job = Job {
+            worker: self.worker(),
+            work: Box::new(work),
+        };
+        self.running += 1;
+        self.status = Some(status.to_owned());
+        if let Some(jobs) = &self.jobs {
+            match jobs.send(job) {
+                Ok(()) => return,
+                // The thread is gone: start a new one below.
+                Err(SendError(unsent)) => job = unsent,
+            }
+        }
+        let (jobs, queue) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("conformance-checks".to_owned())
+            .spawn(move || run_jobs(queue));
+        match spawned {
+            Ok(_) => {
+                // Cannot fail: the thread holds the receiver. Were it to, the
+                // job's worker reports it done when the job is dropped.
+                let _ = jobs.send(job);
+                self.jobs = Some(jobs);
+            }
+            // The job, and with it its worker, is dropped here: `Done` is queued.
+            Err(e) => self
+                .errors
+                .push(format!("Cannot start the check thread: {e}")),
+        }
+    }
+
+    fn apply(&mut self, msg: Msg) {
+        if msg.generation != self.generation.load(Ordering::Relaxed) {
+            return;
+        }
+        match msg.event {
+            Event::Status(text) => self.status = Some(text),
+            Event::Report(report) => self.add_report(report),
+            Event::Error(text) => self.errors.push(text),
+            Event::Picked(paths) => self.load_paths(paths),
+            Event::Done => {
+                self.running = self.running.saturating_sub(1);
+                if self.running == 0 {
+                    self.status = None;
+                }
+            }
+        }
+    }
+
+    /// Adds a report, replacing an earlier one of the same file name.
+    fn add_report(&mut self, report: FileReport) {
+        if let Some(slot) = self.reports.iter_mut().find(|r| r.file == report.file) {
+            *slot = report;
+        } else {
+            self.reports.push(report);
+            if self.selected.is_none() {
+                self.selected = Some(self.reports.len() - 1);
+            }
+        }
+    }
+
+    /// Takes the files dropped on the window this frame.
+    fn take_dropped(&mut self, ui: &Ui) {
+        let dropped = ui.ctx().input(|i| i.raw.dropped_files.clone());
+        if !dropped.is_empty() {
+            self.load_sources(dropped.into_iter().map(Source::Dropped).collect());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Background work: only asks the runner.
+
+fn check_sources(worker: &Worker, sources: Vec<Source>) {
+    for source in sources {
+        if worker.cancelled() {
+            return;
+        }
+        match source {
+            Source::Bytes { name, bytes } => {
+                worker.status(format!("Checking {name}…"));
+                worker.report(conformance::check_bytes(&name, &bytes));
+            }
+            Source::Path(path) => check_path_or_dir(worker, &path),
+            Source::Dropped(file) => check_dropped(worker, file.as_ref()),
+        }
+    }
+}
+
+fn check_dropped(worker: &Worker, file: &(dyn egui::DroppedFile + Send + Sync)) {
+    let path = file.path();
+    if path.is_dir() {
+        return check_path_or_dir(worker, path);
+    }
+    let name = file_name(path);
+    worker.status(format!("Checking {name}…"));
+    match file.bytes() {
+        Ok(bytes) => worker.report(conformance::check_bytes(&name, &bytes)),
+        Err(_) if !path.as_os_str().is_empty() => worker.report(conformance::check_path(path)),
+        Err(e) => worker.error(format!("{name}: cannot read the dropped file: {e}")),
+    }
+}
+
+fn check_path_or_dir(worker: &Worker, path: &Path) {
+    if !path.is_dir() {
+        worker.status(format!("Checking {}…", file_name(path)));
+        return worker.report(conformance::check_path(path));
+    }
+    match conformance::collect_files(&[path.to_path_buf()]) {
+        Ok(files) if files.is_empty() => {
+            worker.error(format!("No .json files in {}", path.display()));
+        }
+        Ok(files) => {
+            for file in files.iter().take_while(|_| !worker.cancelled()) {
+                worker.status(format!("Checking {}…", file_name(file)));
+                worker.report(conformance::check_path(file));
+            }
+        }
+        Err(e) => worker.error(format!("Cannot list {}: {e}", path.display())),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    match path.file_name() {
+        Some(name) => name.to_string_lossy().into_owned(),
+        None if path.as_os_str().is_empty() => "dropped file".to_owned(),
+        None => path.display().to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Drawing.
+
+const SUMMARY_COLUMNS: [&str; 6] = ["File", "Kind", "Cases", "Passed", "Failed", "Result"];
+const CASE_COLUMNS: [&str; 4] = ["Case", "Suite", "Result", "What"];
+
+fn ok_color(ui: &Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(0x6c, 0xcf, 0x7f)
+    } else {
+        Color32::from_rgb(0x1a, 0x7f, 0x37)
+    }
+}
+
+fn error_color(ui: &Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}
+
+/// A number, right-aligned in its cell, coloured when given.
+fn number_cell(ui: &mut Ui, value: usize, color: Option<Color32>) {
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        let text = RichText::new(value.to_string());
+        ui.label(match color {
+            Some(c) => text.color(c),
+            None => text,
+        });
+    });
+}
+
+/// The kind as shown: `unsupported (welcome)` when the runner recognised but
+/// cannot check a kind.
+fn kind_text(report: &FileReport) -> String {
+    match &report.detected {
+        Some(detected) => format!("{} ({detected})", report.kind),
+        None => report.kind.clone(),
+    }
+}
+
+impl ConformancePanel {
+    /// Draws the panel into `ui` (its whole available area).
+    pub fn ui(&mut self, ui: &mut Ui) {
+        if self.ctx.is_none() {
+            self.ctx = Some(ui.ctx().clone());
+        }
+        self.poll();
+        self.take_dropped(ui);
+
+        let panel_rect = ui.max_rect();
+        self.top_bar(ui);
+        ui.separator();
+
+        for error in &self.errors {
+            ui.add(egui::Label::new(RichText::new(error).color(error_color(ui))).wrap());
+        }
+
+        if self.reports.is_empty() {
+            if !self.is_busy() {
+                empty_state(ui);
+            }
+        } else {
+            self.totals_line(ui);
+            ui.add_space(4.0);
+            // Room for every file when it fits, leaving the cases at least ~240 pt.
+            let available = ui.available_height();
+            let max_height = (available - 240.0).max(available * 0.35);
+            // A child ui of its own, so the column lines end with the table.
+            let size = egui::vec2(ui.available_width(), max_height);
+            ui.allocate_ui_with_layout(size, Layout::top_down(Align::Min), |ui| {
+                self.summary_table(ui, max_height);
+            });
+            ui.separator();
+            let size = ui.available_size();
+            ui.allocate_ui_with_layout(size, Layout::top_down(Align::Min), |ui| {
+                self.details(ui);
+            });
+        }
+
+        drop_overlay(ui, panel_rect);
+    }
+
+    fn top_bar(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            if ui
+                .button("Open vector file…")
+                .on_hover_text("Choose one or more test-vector .json files")
+                .clicked()
+            {
+                self.open_dialog();
+            }
+            let official = conformance::vectors_dir();
+            if ui
+                .add_enabled(!self.is_busy(), egui::Button::new("Check official vectors"))
+                .on_hover_text(format!("Check every .json file in {}", official.display()))
+                .clicked()
+            {
+                self.check_official();
+            }
+            let has_content = !self.reports.is_empty() || !self.errors.is_empty();
+            if ui
+                .add_enabled(has_content || self.is_busy(), egui::Button::new("Clear"))
+                .clicked()
+            {
+                self.clear();
+            }
+            if self.is_busy() {
+                ui.add_space(8.0);
+                ui.spinner();
+                if let Some(status) = &self.status {
+                    ui.label(status);
+                }
+            }
+            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                ui.weak("Drop .json vector files here");
+            });
+        });
+    }
+
+    fn totals_line(&self, ui: &mut Ui) {
+        let files = self.reports.len();
+        let sum = |f: fn(&FileReport) -> usize| self.reports.iter().map(f).sum::<usize>();
+        let failed_files = self.reports.iter().filter(|r| !r.ok()).count();
+        ui.horizontal(|ui| {
+            let (icon, color) = if failed_files == 0 {
+                ("✔", ok_color(ui))
+            } else {
+                ("✖", error_color(ui))
+            };
+            ui.label(RichText::new(icon).color(color).strong());
+            ui.label(format!(
+                "{files} file{} · {} cases · {} passed · {} failed",
+                if files == 1 { "" } else { "s" },
+                sum(|r| r.cases),
+                sum(|r| r.passed),
+                sum(|r| r.failed),
+            ));
+            if failed_files > 0 {
+                ui.label(
+                    RichText::new(format!("{failed_files} of {files} files did not pass"))
+                        .color(error_color(ui)),
+                );
+            }
+        });
+    }
+
+    fn summary_table(&mut self, ui: &mut Ui, max_height: f32) {
+        let row_height = ui.spacing().interact_size.y + 2.0;
+        let (ok, bad) = (ok_color(ui), error_color(ui));
+        let warn = ui.visuals().warn_fg_color;
+        let mut clicked = None;
+        TableBuilder::new(ui)
+            .id_salt("conformance_files")
+            .striped(true)
+            .resizable(true)
+            .sense(Sense::click())
+            .cell_layout(Layout::left_to_right(Align::Center))
+            .column(Column::initial(280.0).at_least(120.0).clip(true))
+            .column(Column::initial(260.0).at_least(80.0).clip(true))
+            .column(Column::initial(70.0).at_least(50.0))
+            .column(Column::initial(70.0).at_least(50.0))
+            .column(Column::initial(70.0).at_least(50.0))
+            .column(Column::remainder().at_least(70.0))
+            .min_scrolled_height(0.0)
+            .max_scroll_height((max_height - row_height).max(row_height))
+            .header(row_height, |mut header| {
+                for (i, title) in SUMMARY_COLUMNS.into_iter().enumerate() {
+                    header.col(|ui| {
+                        if (2..5).contains(&i) {
+                            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+                                ui.strong(title);
+                            });
+                        } else {
+                            ui.strong(title);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, self.reports.len(), |mut row| {
+                    let index = row.index();
+                    let Some(report) = self.reports.get(index) else {
+                        return;
+                    };
+                    let selected = self.selected == Some(index);
+                    row.set_selected(selected);
+                    // On the selection background, status colours are hard to
+                    // read: a selected row uses the selection's text colour.
+                    let (ok, bad, warn) = if selected {
+                        (None, None, None)
+                    } else {
+                        (Some(ok), Some(bad), Some(warn))
+                    };
+                    let paint = |text: RichText, color: Option<Color32>| match color {
+                        Some(c) => text.color(c),
+                        None => text,
+                    };
+                    row.col(|ui| {
+                        if ui.selectable_label(selected, &report.file).clicked() {
+                            clicked = Some(index);
+                        }
+                    });
+                    row.col(|ui| {
+                        let kind = RichText::new(kind_text(report));
+                        let response = match report.kind.as_str() {
+                            "invalid" => ui.label(paint(kind, bad)),
+                            "unsupported" => ui.label(paint(kind, warn)),
+                            _ => ui.label(kind),
+                        };
+                        if let Some(error) = &report.error {
+                            response.on_hover_text(error);
+                        }
+                    });
+                    row.col(|ui| number_cell(ui, report.cases, None));
+                    row.col(|ui| {
+                        number_cell(ui, report.passed, ok.filter(|_| report.passed > 0));
+                    });
+                    row.col(|ui| {
+                        number_cell(ui, report.failed, bad.filter(|_| report.failed > 0));
+                    });
+                    row.col(|ui| {
+                        if report.ok() {
+                            ui.label(paint(RichText::new("✔ ok"), ok));
+                        } else if report.error.is_some() {
+                            ui.label(paint(RichText::new("✖ error"), bad));
+                        } else {
+                            ui.label(paint(RichText::new("✖ failed"), bad));
+                        }
+                    });
+                    if row.response().clicked() {
+                        clicked = Some(index);
+                    }
+                });
+            });
+        if let Some(index) = clicked {
+            self.selected = Some(index);
+        }
+    }
+
+    fn details(&self, ui: &mut Ui) {
+        let Some(report) = self.selected_report() else {
+            ui.weak("Select a file above to see its cases.");
+            return;
+        };
+        let (ok, bad) = (ok_color(ui), error_color(ui));
+        ui.horizontal(|ui| {
+            ui.strong(format!("{} — {}", report.file, kind_text(report)));
+            ui.label(format!(
+                "{} of {} cases passed",
+                report.passed, report.cases
+            ));
+        });
+        if let Some(error) = &report.error {
+            ui.add(egui::Label::new(RichText::new(format!("Error: {error}")).color(bad)).wrap());
+        }
+        if let Some(detected) = report
+            .detected
+            .as_deref()
+            .filter(|_| report.kind == "unsupported")
+        {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("This looks like a {detected} file, which cannot be checked yet."),
+            );
+        }
+        ui.add_space(4.0);
+
+        let row_height = ui.spacing().interact_size.y;
+        TableBuilder::new(ui)
+            .id_salt(("conformance_cases", report.file.as_str()))
+            .striped(true)
+            .resizable(true)
+            .cell_layout(Layout::left_to_right(Align::Center))
+            .column(Column::initial(60.0).at_least(40.0))
+            .column(Column::initial(60.0).at_least(40.0))
+            .column(Column::initial(60.0).at_least(50.0))
+            .column(Column::remainder().at_least(100.0).clip(true))
+            .auto_shrink([false, true])
+            .header(row_height, |mut header| {
+                for title in CASE_COLUMNS {
+                    header.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, report.results.len(), |mut row| {
+                    let Some(case) = report.results.get(row.index()) else {
+                        return;
+                    };
+                    row.col(|ui| {
+                        ui.label(case.case.to_string());
+                    });
+                    row.col(|ui| {
+                        ui.label(
+                            case.cipher_suite
+                                .map_or_else(|| "—".to_owned(), |s| s.to_string()),
+                        );
+                    });
+                    row.col(|ui| {
+                        if case.passed() {
+                            ui.label(RichText::new("✔").color(ok));
+                        } else {
+                            ui.label(RichText::new("✖").color(bad));
+                        }
+                    });
+                    row.col(|ui| {
+                        if let Some(what) = &case.failure {
+                            ui.add(egui::Label::new(RichText::new(what).color(bad)).truncate());
+                        }
+                    });
+                });
+            });
+    }
+}
+
+fn empty_state(ui: &mut Ui) {
+    ui.add_space(ui.available_height() * 0.3);
+    ui.vertical_centered(|ui| {
+        ui.heading("No results yet");
+        ui.add_space(6.0);
+        ui.label("Drop MLS test-vector .json files anywhere on this window,");
+        ui.label("open them with “Open vector file…”, or run “Check official vectors”.");
+    });
+}
+
+/// Dims the panel while files are dragged over the window.
+fn drop_overlay(ui: &Ui, rect: egui::Rect) {
+    let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
+    if !hovering {
+        return;
+    }
+    let painter = ui.ctx().layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("conformance_drop_overlay"),
+    ));
+    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop to check",
+        egui::FontId::proportional(28.0),
+        Color32::WHITE,
+    );
+}

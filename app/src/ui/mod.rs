@@ -1,0 +1,10 @@
+//! The GUI: the application shell and its panels.
+//!
+//! Panels only present: they hand inputs to the library crates (e.g. the
+//! `conformance` runner) and show what comes back.
+
+mod app;
+pub mod conformance;
+
+pub use app::{InspectorApp, Tab};
+pub use conformance::ConformancePanel;

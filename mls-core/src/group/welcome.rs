@@ -1,0 +1,170 @@
+//! Welcome messages and GroupInfo (RFC 9420 §12.4.3): finding a new
+//! member's entry, opening GroupSecrets and the GroupInfo, and the GroupInfo
+//! signature.
+
+use crate::codec::{Decode, DecodeError, Encode, EncodeError, VlBytes, Writer};
+use crate::crypto::{
+    CipherSuite, CryptoError, CryptoProvider, HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret,
+    SignaturePrivateKey, SignaturePublicKey, decrypt_with_label, encrypt_with_label,
+    expand_with_label, make_key_package_ref, sign_with_label, verify_with_label,
+};
+use crate::messages::{EncryptedGroupSecrets, GroupInfo, GroupSecrets, HpkeCiphertextWire, KeyPackage, Welcome};
+
+/// Why a Welcome could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WelcomeError {
+    #[error("the Welcome has no entry for this key package (KeyPackageRef {0})")]
+    NotForUs(String),
+    #[error("the Welcome's cipher suite {welcome} differs from the key package's {key_package}")]
+    SuiteMismatch { welcome: u16, key_package: u16 },
+    #[error("GroupSecrets do not decrypt: {0}")]
+    GroupSecrets(CryptoError),
+    #[error("GroupInfo does not decrypt")]
+    GroupInfoDecrypt,
+    #[error("GroupInfo signature does not verify")]
+    GroupInfoSignature,
+    #[error("{what} is malformed: {error}")]
+    Malformed { what: &'static str, error: DecodeError },
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+}
+
+/// The Welcome entry for `key_package`, matched by its KeyPackageRef (§5.2).
+pub fn find_secrets<'w, P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    welcome: &'w Welcome,
+    key_package: &KeyPackage,
+) -> Result<&'w EncryptedGroupSecrets, WelcomeError> {
+    if welcome.cipher_suite != key_package.cipher_suite {
+        return Err(WelcomeError::SuiteMismatch {
+            welcome: welcome.cipher_suite,
+            key_package: key_package.cipher_suite,
+        });
+    }
+    let reference = make_key_package_ref(p, cs, &key_package.to_bytes()?)?;
+    welcome
+        .secrets
+        .iter()
+        .find(|s| s.new_member.as_slice() == reference.as_slice())
+        .ok_or_else(|| WelcomeError::NotForUs(hex::encode(&reference)))
+}
+
+/// `GroupSecrets = DecryptWithLabel(init_key, "Welcome", encrypted_group_info, ...)`.
+pub fn decrypt_group_secrets<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    init_private: &HpkePrivateKey,
+    entry: &EncryptedGroupSecrets,
+    encrypted_group_info: &[u8],
+) -> Result<GroupSecrets, WelcomeError> {
+    let ct = HpkeCiphertext {
+        kem_output: entry.encrypted_group_secrets.kem_output.0.clone(),
+        ciphertext: entry.encrypted_group_secrets.ciphertext.0.clone(),
+    };
+    let plain = decrypt_with_label(p, cs, init_private, b"Welcome", encrypted_group_info, &ct)
+        .map_err(WelcomeError::GroupSecrets)?;
+    let plain = Secret::new(plain);
+    GroupSecrets::decode_exact(plain.as_bytes()).map_err(|error| WelcomeError::Malformed {
+        what: "GroupSecrets",
+        error,
+    })
+}
+
+/// Encrypts GroupSecrets to a new member's init key.
+pub fn encrypt_group_secrets<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    init_key: &HpkePublicKey,
+    key_package_ref: Vec<u8>,
+    secrets: &GroupSecrets,
+    encrypted_group_info: &[u8],
+) -> Result<EncryptedGroupSecrets, WelcomeError> {
+    let plain = Secret::new(secrets.to_bytes()?);
+    let ct = encrypt_with_label(p, cs, init_key, b"Welcome", encrypted_group_info, plain.as_bytes())?;
+    Ok(EncryptedGroupSecrets {
+        new_member: VlBytes(key_package_ref),
+        encrypted_group_secrets: HpkeCiphertextWire {
+            kem_output: VlBytes(ct.kem_output),
+            ciphertext: VlBytes(ct.ciphertext),
+        },
+    })
+}
+
+/// `welcome_key`/`welcome_nonce = ExpandWithLabel(welcome_secret, "key"/"nonce", "", Nk/Nn)`.
+pub fn welcome_key_nonce<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    welcome_secret: &Secret,
+) -> Result<(Secret, Secret), WelcomeError> {
+    let nk = u16::try_from(cs.aead_key_len()).unwrap_or(u16::MAX);
+    let nn = u16::try_from(cs.aead_nonce_len()).unwrap_or(u16::MAX);
+    Ok((
+        expand_with_label(p, cs, welcome_secret.as_bytes(), b"key", b"", nk)?,
+        expand_with_label(p, cs, welcome_secret.as_bytes(), b"nonce", b"", nn)?,
+    ))
+}
+
+/// Opens `encrypted_group_info` with the welcome secret.
+pub fn decrypt_group_info<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    welcome_secret: &Secret,
+    encrypted_group_info: &[u8],
+) -> Result<GroupInfo, WelcomeError> {
+    let (key, nonce) = welcome_key_nonce(p, cs, welcome_secret)?;
+    let plain = p
+        .aead_open(cs, key.as_bytes(), nonce.as_bytes(), b"", encrypted_group_info)
+        .map_err(|_| WelcomeError::GroupInfoDecrypt)?;
+    GroupInfo::decode_exact(&plain).map_err(|error| WelcomeError::Malformed {
+        what: "GroupInfo",
+        error,
+    })
+}
+
+/// Seals a GroupInfo with the welcome secret.
+pub fn encrypt_group_info<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    welcome_secret: &Secret,
+    group_info: &GroupInfo,
+) -> Result<Vec<u8>, WelcomeError> {
+    let (key, nonce) = welcome_key_nonce(p, cs, welcome_secret)?;
+    Ok(p.aead_seal(cs, key.as_bytes(), nonce.as_bytes(), b"", &group_info.to_bytes()?)?)
+}
+
+/// `GroupInfoTBS`: every field but the signature.
+pub fn group_info_tbs(info: &GroupInfo) -> Result<Vec<u8>, EncodeError> {
+    let mut w = Writer::new();
+    info.group_context.encode(&mut w)?;
+    info.extensions.encode(&mut w)?;
+    info.confirmation_tag.encode(&mut w)?;
+    w.u32(info.signer);
+    Ok(w.into_bytes())
+}
+
+/// Verifies `SignWithLabel(., "GroupInfoTBS", GroupInfoTBS)` with the signer's key.
+pub fn verify_group_info<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    info: &GroupInfo,
+    signer_key: &SignaturePublicKey,
+) -> Result<(), WelcomeError> {
+    let tbs = group_info_tbs(info)?;
+    verify_with_label(p, cs, signer_key, b"GroupInfoTBS", &tbs, info.signature.as_slice())
+        .map_err(|_| WelcomeError::GroupInfoSignature)
+}
+
+/// Signs a GroupInfo in place.
+pub fn sign_group_info<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    info: &mut GroupInfo,
+    signer_key: &SignaturePrivateKey,
+) -> Result<(), WelcomeError> {
+    let tbs = group_info_tbs(info)?;
+    info.signature = VlBytes(sign_with_label(p, cs, signer_key, b"GroupInfoTBS", &tbs)?);
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! `welcome.json`: opening a Welcome with the joiner's init key, checking the
+//! GroupInfo signature and confirmation tag (RFC 9420 §12.4.3.1).
+
+use mls_core::codec::{Decode, Encode};
+use mls_core::crypto::{CipherSuite, HpkePrivateKey, RustCrypto, Secret, SignaturePublicKey};
+use mls_core::framing::{MlsMessage, MlsMessageBody};
+use mls_core::group::{decrypt_group_info, decrypt_group_secrets, find_secrets, verify_group_info};
+use mls_core::schedule::{JoinerSecrets, confirmation_tag};
+use serde_json::Value;
+
+use super::{CaseOutcome, expect_eq, suite_case};
+use crate::json::Field;
+
+pub fn check(case: &Value) -> CaseOutcome {
+    suite_case(case, run)
+}
+
+fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+    let p = RustCrypto;
+    let kp = MlsMessage::decode_exact(&case.get("key_package")?.hex()?)
+        .map_err(|e| format!("key_package does not decode: {e}"))?;
+    let MlsMessageBody::KeyPackage(key_package) = kp.body else {
+        return Err("key_package is not an MLSMessage(KeyPackage)".into());
+    };
+    let welcome = MlsMessage::decode_exact(&case.get("welcome")?.hex()?)
+        .map_err(|e| format!("welcome does not decode: {e}"))?;
+    let MlsMessageBody::Welcome(welcome) = welcome.body else {
+        return Err("welcome is not an MLSMessage(Welcome)".into());
+    };
+    let init_priv = HpkePrivateKey(case.get("init_priv")?.hex()?.into());
+    let entry = find_secrets(&p, cs, &welcome, &key_package).map_err(|e| e.to_string())?;
+    let secrets = decrypt_group_secrets(&p, cs, &init_priv, entry, welcome.encrypted_group_info.as_slice())
+        .map_err(|e| e.to_string())?;
+    let joiner = JoinerSecrets::from_joiner(&p, cs, Secret::new(secrets.joiner_secret.0.clone()), None)
+        .map_err(|e| e.to_string())?;
+    let info = decrypt_group_info(&p, cs, &joiner.welcome_secret, welcome.encrypted_group_info.as_slice())
+        .map_err(|e| e.to_string())?;
+    verify_group_info(&p, cs, &info, &SignaturePublicKey(case.get("signer_pub")?.hex()?))
+        .map_err(|e| e.to_string())?;
+    let context = info.group_context.to_bytes().map_err(|e| e.to_string())?;
+    let epoch = joiner.epoch(&p, cs, &context).map_err(|e| e.to_string())?;
+    let tag = confirmation_tag(
+        &p,
+        cs,
+        epoch.confirmation_key.as_bytes(),
+        info.group_context.confirmed_transcript_hash.as_slice(),
+    );
+    expect_eq("confirmation_tag", info.confirmation_tag.as_slice(), &tag)
+}
