@@ -1,7 +1,7 @@
 pub mod codec;
 pub mod crypto;
-pub mod tree;
 pub mod framing;
+pub mod group;
 pub mod messages;
 pub mod schedule;
-pub mod group;
+pub mod tree;

@@ -46,9 +46,7 @@ impl<'a> Field<'a> {
     pub fn get(&self, key: &str) -> Result<Field<'a>, String> {
         let path = join(&self.path, key);
         let value = match self.value {
-            Value::Object(map) => map
-                .get(key)
-                .ok_or_else(|| malformed(&path, "missing"))?,
+            Value::Object(map) => map.get(key).ok_or_else(|| malformed(&path, "missing"))?,
             other => {
                 return Err(malformed(
                     &self.path,
@@ -64,13 +62,19 @@ impl<'a> Field<'a> {
         let path = format!("{}[{i}]", self.path);
         self.array()?
             .get(i)
-            .map(|value| Field { value, path: path.clone() })
+            .map(|value| Field {
+                value,
+                path: path.clone(),
+            })
             .ok_or_else(|| malformed(&path, "missing"))
     }
 
     pub fn str(&self) -> Result<&'a str, String> {
         self.value.as_str().ok_or_else(|| {
-            malformed(&self.path, format!("expected a string, found {}", type_name(self.value)))
+            malformed(
+                &self.path,
+                format!("expected a string, found {}", type_name(self.value)),
+            )
         })
     }
 
@@ -106,19 +110,24 @@ impl<'a> Field<'a> {
     pub fn hex(&self) -> Result<Vec<u8>, String> {
         let s = self.str()?;
         hex::decode(s).map_err(|e| match e {
-            hex::FromHexError::OddLength => {
-                malformed(&self.path, format!("hex has an odd number of digits ({}): truncated?", s.len()))
-            }
-            hex::FromHexError::InvalidHexCharacter { c, index } => {
-                malformed(&self.path, format!("invalid hex character {c:?} at position {index}"))
-            }
+            hex::FromHexError::OddLength => malformed(
+                &self.path,
+                format!("hex has an odd number of digits ({}): truncated?", s.len()),
+            ),
+            hex::FromHexError::InvalidHexCharacter { c, index } => malformed(
+                &self.path,
+                format!("invalid hex character {c:?} at position {index}"),
+            ),
             other => malformed(&self.path, other),
         })
     }
 
     pub fn array(&self) -> Result<&'a [Value], String> {
         self.value.as_array().map(Vec::as_slice).ok_or_else(|| {
-            malformed(&self.path, format!("expected an array, found {}", type_name(self.value)))
+            malformed(
+                &self.path,
+                format!("expected an array, found {}", type_name(self.value)),
+            )
         })
     }
 }

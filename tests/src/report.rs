@@ -95,7 +95,10 @@ impl FileReport {
     }
 
     pub fn ok(&self) -> bool {
-        self.failed == 0 && self.error.is_none() && self.kind != "unsupported" && self.kind != "invalid"
+        self.failed == 0
+            && self.error.is_none()
+            && self.kind != "unsupported"
+            && self.kind != "invalid"
     }
 }
 

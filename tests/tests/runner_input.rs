@@ -1,5 +1,10 @@
 //! Bad input to the runner: an error naming the file and field, never a panic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use conformance::check_bytes;
 
@@ -42,9 +47,23 @@ fn wrong_field_types_and_missing_fields_name_the_path() {
     let report = check_bytes("math.json", input);
     assert_eq!(report.kind, "tree-math");
     assert_eq!(report.failed, 3);
-    assert!(report.failures[0].what.contains("`left`: expected an array"), "{}", report.failures[0].what);
-    assert!(report.failures[1].what.contains("`left`: missing"), "{}", report.failures[1].what);
-    assert!(report.failures[2].what.contains("`left[3]`"), "{}", report.failures[2].what);
+    assert!(
+        report.failures[0]
+            .what
+            .contains("`left`: expected an array"),
+        "{}",
+        report.failures[0].what
+    );
+    assert!(
+        report.failures[1].what.contains("`left`: missing"),
+        "{}",
+        report.failures[1].what
+    );
+    assert!(
+        report.failures[2].what.contains("`left[3]`"),
+        "{}",
+        report.failures[2].what
+    );
 }
 
 #[test]
@@ -52,8 +71,16 @@ fn a_bad_header_vector_fails_with_the_reason() {
     let input = br#"[{"vlbytes_header": "4025", "length": 37}, {"vlbytes_header": "c000000000000001", "length": 1}, {"vlbytes_header": "00", "length": 0}]"#;
     let report = check_bytes("deser.json", input);
     assert_eq!((report.cases, report.passed, report.failed), (3, 1, 2));
-    assert!(report.failures[0].what.contains("not minimally encoded"), "{}", report.failures[0].what);
-    assert!(report.failures[1].what.contains("prefix 0b11"), "{}", report.failures[1].what);
+    assert!(
+        report.failures[0].what.contains("not minimally encoded"),
+        "{}",
+        report.failures[0].what
+    );
+    assert!(
+        report.failures[1].what.contains("prefix 0b11"),
+        "{}",
+        report.failures[1].what
+    );
 }
 
 #[test]
@@ -67,10 +94,12 @@ fn unknown_suite_fails_that_case() {
 
 #[test]
 fn unsupported_kind_counts_every_case_as_failed() {
-    let input = br#"[{"cipher_suite": 1, "psks": [], "psk_secret": "00"}, {"cipher_suite": 2, "psks": [], "psk_secret": "00"}]"#;
-    let report = check_bytes("psk.json", input);
+    // Passive-client scenarios need the group state machine (a later issue).
+    let input = br#"[{"cipher_suite": 1, "initial_epoch_authenticator": "00", "epochs": []},
+                     {"cipher_suite": 2, "initial_epoch_authenticator": "00", "epochs": []}]"#;
+    let report = check_bytes("passive.json", input);
     assert_eq!(report.kind, "unsupported");
-    assert_eq!(report.detected.as_deref(), Some("psk_secret"));
+    assert_eq!(report.detected.as_deref(), Some("passive-client"));
     assert_eq!((report.cases, report.passed, report.failed), (2, 0, 2));
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["kind"], "unsupported");

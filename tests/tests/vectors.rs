@@ -2,7 +2,12 @@
 //!
 //! Vectors come from `MLS_TEST_VECTORS`, else `../shared/test-vectors`.
 //! Absent vectors skip loudly, except under `CI=true`, where they fail.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::PathBuf;
 
@@ -32,7 +37,10 @@ fn vector_file(name: &str) -> Option<PathBuf> {
         return Some(path);
     }
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("official test vector {} is missing under CI=true", path.display());
+        panic!(
+            "official test vector {} is missing under CI=true",
+            path.display()
+        );
     }
     eprintln!(
         "\n!!! SKIPPED: official test vector {} not found. Set MLS_TEST_VECTORS to the \
@@ -45,7 +53,9 @@ fn vector_file(name: &str) -> Option<PathBuf> {
 #[test]
 fn official_vectors_pass() {
     for (name, kind, cases) in MUST_PASS {
-        let Some(path) = vector_file(name) else { continue };
+        let Some(path) = vector_file(name) else {
+            continue;
+        };
         let report = check_path(&path);
         assert_eq!(report.kind, *kind, "{name}: {report:?}");
         assert_eq!(report.cases, *cases, "{name}");
@@ -62,15 +72,31 @@ fn every_official_file_is_recognised_and_never_falsely_passed() {
         return;
     }
     let files = conformance::collect_files(&[dir]).unwrap();
-    assert!(files.len() >= 15, "expected the 15 official files, found {files:?}");
+    assert!(
+        files.len() >= 15,
+        "expected the 15 official files, found {files:?}"
+    );
     for path in files {
         let report = check_path(&path);
-        assert_ne!(report.kind, "invalid", "{}: {:?}", report.file, report.error);
+        assert_ne!(
+            report.kind, "invalid",
+            "{}: {:?}",
+            report.file, report.error
+        );
         assert!(report.cases > 0, "{}", report.file);
-        assert_eq!(report.passed + report.failed, report.cases, "{}", report.file);
+        assert_eq!(
+            report.passed + report.failed,
+            report.cases,
+            "{}",
+            report.file
+        );
         if report.kind == "unsupported" {
             assert!(report.detected.is_some(), "{}", report.file);
-            assert_eq!(report.passed, 0, "{}: an unchecked kind must not pass", report.file);
+            assert_eq!(
+                report.passed, 0,
+                "{}: an unchecked kind must not pass",
+                report.file
+            );
             assert!(!report.ok());
         }
     }
@@ -78,10 +104,16 @@ fn every_official_file_is_recognised_and_never_falsely_passed() {
 
 #[test]
 fn a_flipped_signature_byte_fails_that_suite_only() {
-    let Some(path) = vector_file("crypto-basics.json") else { return };
-    let mut cases: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let Some(path) = vector_file("crypto-basics.json") else {
+        return;
+    };
+    let mut cases: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let target = 3;
-    let sig = cases[target]["sign_with_label"]["signature"].as_str().unwrap().to_string();
+    let sig = cases[target]["sign_with_label"]["signature"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut bytes = hex::decode(&sig).unwrap();
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x01;
@@ -105,8 +137,11 @@ fn a_flipped_signature_byte_fails_that_suite_only() {
 
 #[test]
 fn a_wrong_derived_secret_is_reported_with_both_values() {
-    let Some(path) = vector_file("crypto-basics.json") else { return };
-    let mut cases: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let Some(path) = vector_file("crypto-basics.json") else {
+        return;
+    };
+    let mut cases: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     cases[0]["derive_secret"]["out"] = "00".repeat(32).into();
     let report = check_bytes("crypto-basics.json", &serde_json::to_vec(&cases).unwrap());
     assert_eq!(report.failed, 1);

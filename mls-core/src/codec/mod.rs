@@ -9,8 +9,8 @@ mod generic;
 mod reader;
 mod writer;
 
-pub use generic::VlBytes;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
+pub use generic::VlBytes;
 pub use reader::{Decode, FieldSpan, PathSegment, Reader, render_path};
 pub use writer::{Encode, MAX_VECTOR_LENGTH, Writer, varint_header_len};
 

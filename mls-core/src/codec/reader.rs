@@ -158,10 +158,12 @@ impl<'a> Reader<'a> {
             }));
         }
         let start = self.pos;
-        let out = self
-            .input
-            .get(start..start + n)
-            .ok_or_else(|| self.error(DecodeErrorKind::Truncated { needed: n as u64, available }))?;
+        let out = self.input.get(start..start + n).ok_or_else(|| {
+            self.error(DecodeErrorKind::Truncated {
+                needed: n as u64,
+                available,
+            })
+        })?;
         self.pos += n;
         Ok(out)
     }
@@ -290,7 +292,10 @@ impl<'a> Reader<'a> {
         match self.u8()? {
             0 => Ok(None),
             1 => f(self).map(Some),
-            other => Err(self.invalid_at(at, format!("optional presence byte {other}, expected 0 or 1"))),
+            other => Err(self.invalid_at(
+                at,
+                format!("optional presence byte {other}, expected 0 or 1"),
+            )),
         }
     }
 

@@ -4,7 +4,16 @@ use super::*;
 
 #[test]
 fn varint_headers_round_trip_at_every_boundary() {
-    for len in [0usize, 1, 0x3f, 0x40, 0x3fff, 0x4000, 0xbeef, MAX_VECTOR_LENGTH] {
+    for len in [
+        0usize,
+        1,
+        0x3f,
+        0x40,
+        0x3fff,
+        0x4000,
+        0xbeef,
+        MAX_VECTOR_LENGTH,
+    ] {
         let mut w = Writer::new();
         w.varint_length(len).unwrap();
         let bytes = w.into_bytes();
@@ -18,7 +27,9 @@ fn over_long_length_is_not_encodable() {
     let mut w = Writer::new();
     assert_eq!(
         w.varint_length(MAX_VECTOR_LENGTH + 1),
-        Err(EncodeError { length: MAX_VECTOR_LENGTH + 1 })
+        Err(EncodeError {
+            length: MAX_VECTOR_LENGTH + 1
+        })
     );
 }
 
@@ -26,7 +37,10 @@ fn over_long_length_is_not_encodable() {
 fn reserved_prefix_is_rejected_with_offset() {
     let err = decode_vector_header(&[0xc0, 0, 0, 0, 0, 0, 0, 1]).unwrap_err();
     assert_eq!(err.offset, 0);
-    assert!(matches!(err.kind, DecodeErrorKind::InvalidVarintPrefix { first: 0xc0 }));
+    assert!(matches!(
+        err.kind,
+        DecodeErrorKind::InvalidVarintPrefix { first: 0xc0 }
+    ));
 }
 
 #[test]
@@ -43,7 +57,10 @@ fn truncated_header_names_what_is_missing() {
     let err = decode_vector_header(&[0x80, 0x01]).unwrap_err();
     assert_eq!(
         err.kind,
-        DecodeErrorKind::Truncated { needed: 4, available: 2 }
+        DecodeErrorKind::Truncated {
+            needed: 4,
+            available: 2
+        }
     );
     let err = decode_vector_header(&[]).unwrap_err();
     assert!(matches!(err.kind, DecodeErrorKind::Truncated { .. }));
@@ -59,7 +76,10 @@ fn vector_longer_than_input_is_rejected_before_allocating() {
     assert_eq!(err.path, "data");
     assert_eq!(
         err.kind,
-        DecodeErrorKind::LengthPastInput { length: MAX_VECTOR_LENGTH as u64, available: 3 }
+        DecodeErrorKind::LengthPastInput {
+            length: MAX_VECTOR_LENGTH as u64,
+            available: 3
+        }
     );
 }
 
@@ -69,11 +89,19 @@ fn nested_vectors_are_bounded_and_paths_name_the_element() {
     let input = [0x06, 0x02, 1, 2, 0x05, 9, 9, 9];
     let mut r = Reader::new(&input);
     let err = r
-        .field("outer", |r| r.vl_vec(|r| r.field("inner", |r| r.vl_bytes().map(<[u8]>::to_vec))))
+        .field("outer", |r| {
+            r.vl_vec(|r| r.field("inner", |r| r.vl_bytes().map(<[u8]>::to_vec)))
+        })
         .unwrap_err();
     assert_eq!(err.path, "outer[1].inner");
     assert_eq!(err.offset, 4);
-    assert_eq!(err.kind, DecodeErrorKind::LengthPastInput { length: 5, available: 2 });
+    assert_eq!(
+        err.kind,
+        DecodeErrorKind::LengthPastInput {
+            length: 5,
+            available: 2
+        }
+    );
 }
 
 #[test]

@@ -98,7 +98,9 @@ impl Content {
             CONTENT_TYPE_PROPOSAL => Content::Proposal(r.field("proposal", Proposal::decode)?),
             CONTENT_TYPE_COMMIT => Content::Commit(r.field("commit", Commit::decode)?),
             other => {
-                return Err(r.invalid_at(r.position(), format!("content_type {other} is not 1 to 3")));
+                return Err(
+                    r.invalid_at(r.position(), format!("content_type {other} is not 1 to 3"))
+                );
             }
         })
     }
@@ -198,7 +200,9 @@ impl Decode for PublicMessage {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let content = r.field("content", FramedContent::decode)?;
         let content_type = content.content.content_type();
-        let auth = r.field("auth", |r| FramedContentAuthData::decode_for(content_type, r))?;
+        let auth = r.field("auth", |r| {
+            FramedContentAuthData::decode_for(content_type, r)
+        })?;
         let membership_tag = match content.sender {
             Sender::Member(_) => Some(r.field("membership_tag", VlBytes::decode)?),
             _ => None,
@@ -350,7 +354,9 @@ impl Decode for AuthenticatedContent {
         let wire_format = r.field("wire_format", u16::decode)?;
         let content = r.field("content", FramedContent::decode)?;
         let content_type = content.content.content_type();
-        let auth = r.field("auth", |r| FramedContentAuthData::decode_for(content_type, r))?;
+        let auth = r.field("auth", |r| {
+            FramedContentAuthData::decode_for(content_type, r)
+        })?;
         Ok(AuthenticatedContent {
             wire_format,
             content,

@@ -36,7 +36,10 @@ pub enum FramingError {
     #[error("padding holds a non-zero byte at offset {0}")]
     NonZeroPadding(usize),
     #[error("decrypted {what} is malformed: {error}")]
-    Malformed { what: &'static str, error: DecodeError },
+    Malformed {
+        what: &'static str,
+        error: DecodeError,
+    },
     #[error("a commit's confirmation tag is missing")]
     MissingConfirmationTag,
     #[error(transparent)]
@@ -176,7 +179,13 @@ impl PublicMessage {
             .membership_tag
             .as_ref()
             .ok_or(FramingError::MissingMembershipTag)?;
-        let expected = membership_tag(p, cs, membership_key, &self.authenticated_content(), group_context)?;
+        let expected = membership_tag(
+            p,
+            cs,
+            membership_key,
+            &self.authenticated_content(),
+            group_context,
+        )?;
         if subtle::ConstantTimeEq::ct_eq(expected.as_slice(), tag.as_slice()).into() {
             Ok(())
         } else {
@@ -256,7 +265,9 @@ impl PrivateMessage {
         }
         let fc = &content.content;
         let content_type = fc.content.content_type();
-        let key_nonce = secret_tree.ratchet(p, leaf, ratchet_kind(content_type))?.next(p)?;
+        let key_nonce = secret_tree
+            .ratchet(p, leaf, ratchet_kind(content_type))?
+            .next(p)?;
         let mut reuse_guard = [0u8; 4];
         reuse_guard.copy_from_slice(p.random_bytes(4)?.get(..4).unwrap_or(&[0; 4]));
 
@@ -266,7 +277,12 @@ impl PrivateMessage {
         let mut plaintext = plaintext.into_bytes();
         plaintext.resize(plaintext.len() + padding, 0);
 
-        let aad = content_aad(fc.group_id.as_slice(), fc.epoch, content_type, fc.authenticated_data.as_slice())?;
+        let aad = content_aad(
+            fc.group_id.as_slice(),
+            fc.epoch,
+            content_type,
+            fc.authenticated_data.as_slice(),
+        )?;
         let nonce = guarded_nonce(key_nonce.nonce.as_bytes(), &reuse_guard);
         let ciphertext = p.aead_seal(cs, key_nonce.key.as_bytes(), &nonce, &aad, &plaintext)?;
 
@@ -301,7 +317,8 @@ impl PrivateMessage {
         cs: CipherSuite,
         sender_data_secret: &[u8],
     ) -> Result<SenderData, FramingError> {
-        let (key, nonce) = sender_data_key_nonce(p, cs, sender_data_secret, self.ciphertext.as_slice())?;
+        let (key, nonce) =
+            sender_data_key_nonce(p, cs, sender_data_secret, self.ciphertext.as_slice())?;
         let aad = sender_data_aad(self.group_id.as_slice(), self.epoch, self.content_type)?;
         let plain = p
             .aead_open(
@@ -328,7 +345,12 @@ impl PrivateMessage {
         sender_data_secret: &[u8],
     ) -> Result<Unprotected, FramingError> {
         let sd = self.sender_data(p, cs, sender_data_secret)?;
-        let key_nonce = secret_tree.key_nonce(p, sd.leaf_index, ratchet_kind(self.content_type), sd.generation)?;
+        let key_nonce = secret_tree.key_nonce(
+            p,
+            sd.leaf_index,
+            ratchet_kind(self.content_type),
+            sd.generation,
+        )?;
         let aad = content_aad(
             self.group_id.as_slice(),
             self.epoch,
@@ -337,7 +359,13 @@ impl PrivateMessage {
         )?;
         let nonce = guarded_nonce(key_nonce.nonce.as_bytes(), &sd.reuse_guard);
         let plain = p
-            .aead_open(cs, key_nonce.key.as_bytes(), &nonce, &aad, self.ciphertext.as_slice())
+            .aead_open(
+                cs,
+                key_nonce.key.as_bytes(),
+                &nonce,
+                &aad,
+                self.ciphertext.as_slice(),
+            )
             .map_err(|_| FramingError::ContentDecrypt)?;
 
         let mut r = Reader::new(&plain);
@@ -347,7 +375,9 @@ impl PrivateMessage {
         };
         let body = Content::decode_body(self.content_type, &mut r).map_err(malformed)?;
         let auth = r
-            .field("auth", |r| FramedContentAuthData::decode_for(self.content_type, r))
+            .field("auth", |r| {
+                FramedContentAuthData::decode_for(self.content_type, r)
+            })
             .map_err(malformed)?;
         let rest_at = r.position();
         let rest = r.bytes(r.remaining()).map_err(malformed)?;

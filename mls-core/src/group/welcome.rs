@@ -4,11 +4,13 @@
 
 use crate::codec::{Decode, DecodeError, Encode, EncodeError, VlBytes, Writer};
 use crate::crypto::{
-    CipherSuite, CryptoError, CryptoProvider, HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret,
-    SignaturePrivateKey, SignaturePublicKey, decrypt_with_label, encrypt_with_label,
+    CipherSuite, CryptoError, CryptoProvider, HpkeCiphertext, HpkePrivateKey, HpkePublicKey,
+    Secret, SignaturePrivateKey, SignaturePublicKey, decrypt_with_label, encrypt_with_label,
     expand_with_label, make_key_package_ref, sign_with_label, verify_with_label,
 };
-use crate::messages::{EncryptedGroupSecrets, GroupInfo, GroupSecrets, HpkeCiphertextWire, KeyPackage, Welcome};
+use crate::messages::{
+    EncryptedGroupSecrets, GroupInfo, GroupSecrets, HpkeCiphertextWire, KeyPackage, Welcome,
+};
 
 /// Why a Welcome could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,7 +26,10 @@ pub enum WelcomeError {
     #[error("GroupInfo signature does not verify")]
     GroupInfoSignature,
     #[error("{what} is malformed: {error}")]
-    Malformed { what: &'static str, error: DecodeError },
+    Malformed {
+        what: &'static str,
+        error: DecodeError,
+    },
     #[error(transparent)]
     Crypto(#[from] CryptoError),
     #[error(transparent)]
@@ -83,7 +88,14 @@ pub fn encrypt_group_secrets<P: CryptoProvider + ?Sized>(
     encrypted_group_info: &[u8],
 ) -> Result<EncryptedGroupSecrets, WelcomeError> {
     let plain = Secret::new(secrets.to_bytes()?);
-    let ct = encrypt_with_label(p, cs, init_key, b"Welcome", encrypted_group_info, plain.as_bytes())?;
+    let ct = encrypt_with_label(
+        p,
+        cs,
+        init_key,
+        b"Welcome",
+        encrypted_group_info,
+        plain.as_bytes(),
+    )?;
     Ok(EncryptedGroupSecrets {
         new_member: VlBytes(key_package_ref),
         encrypted_group_secrets: HpkeCiphertextWire {
@@ -116,7 +128,13 @@ pub fn decrypt_group_info<P: CryptoProvider + ?Sized>(
 ) -> Result<GroupInfo, WelcomeError> {
     let (key, nonce) = welcome_key_nonce(p, cs, welcome_secret)?;
     let plain = p
-        .aead_open(cs, key.as_bytes(), nonce.as_bytes(), b"", encrypted_group_info)
+        .aead_open(
+            cs,
+            key.as_bytes(),
+            nonce.as_bytes(),
+            b"",
+            encrypted_group_info,
+        )
         .map_err(|_| WelcomeError::GroupInfoDecrypt)?;
     GroupInfo::decode_exact(&plain).map_err(|error| WelcomeError::Malformed {
         what: "GroupInfo",
@@ -132,7 +150,13 @@ pub fn encrypt_group_info<P: CryptoProvider + ?Sized>(
     group_info: &GroupInfo,
 ) -> Result<Vec<u8>, WelcomeError> {
     let (key, nonce) = welcome_key_nonce(p, cs, welcome_secret)?;
-    Ok(p.aead_seal(cs, key.as_bytes(), nonce.as_bytes(), b"", &group_info.to_bytes()?)?)
+    Ok(p.aead_seal(
+        cs,
+        key.as_bytes(),
+        nonce.as_bytes(),
+        b"",
+        &group_info.to_bytes()?,
+    )?)
 }
 
 /// `GroupInfoTBS`: every field but the signature.
@@ -153,8 +177,15 @@ pub fn verify_group_info<P: CryptoProvider + ?Sized>(
     signer_key: &SignaturePublicKey,
 ) -> Result<(), WelcomeError> {
     let tbs = group_info_tbs(info)?;
-    verify_with_label(p, cs, signer_key, b"GroupInfoTBS", &tbs, info.signature.as_slice())
-        .map_err(|_| WelcomeError::GroupInfoSignature)
+    verify_with_label(
+        p,
+        cs,
+        signer_key,
+        b"GroupInfoTBS",
+        &tbs,
+        info.signature.as_slice(),
+    )
+    .map_err(|_| WelcomeError::GroupInfoSignature)
 }
 
 /// Signs a GroupInfo in place.

@@ -31,7 +31,9 @@ impl Credential {
         match self {
             Credential::Basic { .. } => CREDENTIAL_BASIC,
             Credential::X509 { .. } => CREDENTIAL_X509,
-            Credential::Other { credential_type, .. } => *credential_type,
+            Credential::Other {
+                credential_type, ..
+            } => *credential_type,
         }
     }
 }

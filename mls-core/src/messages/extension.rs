@@ -69,7 +69,9 @@ impl Extension {
         let data = self.extension_data.as_slice();
         Ok(match self.extension_type {
             EXT_APPLICATION_ID => ExtensionValue::ApplicationId(VlBytes::decode_exact(data)?),
-            EXT_RATCHET_TREE => ExtensionValue::RatchetTree(super::RatchetTree::decode_exact(data)?),
+            EXT_RATCHET_TREE => {
+                ExtensionValue::RatchetTree(super::RatchetTree::decode_exact(data)?)
+            }
             EXT_REQUIRED_CAPABILITIES => {
                 ExtensionValue::RequiredCapabilities(RequiredCapabilities::decode_exact(data)?)
             }

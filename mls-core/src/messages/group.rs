@@ -1,8 +1,8 @@
 //! Group context, group info, welcome and group secrets (RFC 9420 §8.1, §12.4.3).
 
-use crate::codec::{VlBytes};
+use crate::codec::VlBytes;
 
-use super::{Extension, PreSharedKeyId, HpkeCiphertextWire};
+use super::{Extension, HpkeCiphertextWire, PreSharedKeyId};
 
 crate::wire_struct! {
     /// `GroupContext` (§8.1).

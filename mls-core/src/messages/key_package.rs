@@ -86,7 +86,9 @@ impl Decode for LeafNode {
         let at = r.position();
         let source = r.field("leaf_node_source", u8::decode)?;
         let leaf_node_source = match source {
-            LEAF_SOURCE_KEY_PACKAGE => LeafNodeSource::KeyPackage(r.field("lifetime", Lifetime::decode)?),
+            LEAF_SOURCE_KEY_PACKAGE => {
+                LeafNodeSource::KeyPackage(r.field("lifetime", Lifetime::decode)?)
+            }
             LEAF_SOURCE_UPDATE => LeafNodeSource::Update,
             LEAF_SOURCE_COMMIT => LeafNodeSource::Commit {
                 parent_hash: r.field("parent_hash", VlBytes::decode)?,

@@ -15,7 +15,9 @@ pub use extension::{
     EXT_REQUIRED_CAPABILITIES, Extension, ExtensionValue, ExternalPub, ExternalSender,
     RequiredCapabilities, duplicate_extension_type, extension_type_name,
 };
-pub use group::{EncryptedGroupSecrets, GroupContext, GroupInfo, GroupSecrets, PathSecret, Welcome};
+pub use group::{
+    EncryptedGroupSecrets, GroupContext, GroupInfo, GroupSecrets, PathSecret, Welcome,
+};
 pub use key_package::{
     Capabilities, KeyPackage, LEAF_SOURCE_COMMIT, LEAF_SOURCE_KEY_PACKAGE, LEAF_SOURCE_UPDATE,
     LeafNode, LeafNodeSource, Lifetime,

@@ -27,7 +27,10 @@ impl Decode for Node {
         match r.field("node_type", u8::decode)? {
             1 => Ok(Node::Leaf(r.field("leaf_node", LeafNode::decode)?)),
             2 => Ok(Node::Parent(r.field("parent_node", ParentNode::decode)?)),
-            other => Err(r.invalid_at(at, format!("node_type {other} is not 1 (leaf) or 2 (parent)"))),
+            other => Err(r.invalid_at(
+                at,
+                format!("node_type {other} is not 1 (leaf) or 2 (parent)"),
+            )),
         }
     }
 }

@@ -22,8 +22,14 @@ pub const RESUMPTION_BRANCH: u8 = 3;
 /// Which PSK a `PreSharedKeyID` names (§8.4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Psk {
-    External { psk_id: VlBytes },
-    Resumption { usage: u8, psk_group_id: VlBytes, psk_epoch: u64 },
+    External {
+        psk_id: VlBytes,
+    },
+    Resumption {
+        usage: u8,
+        psk_group_id: VlBytes,
+        psk_epoch: u64,
+    },
 }
 
 /// `PreSharedKeyID` (§8.4).
@@ -44,7 +50,10 @@ impl Decode for PreSharedKeyId {
                 let usage_at = r.position();
                 let usage = r.field("usage", u8::decode)?;
                 if !(RESUMPTION_APPLICATION..=RESUMPTION_BRANCH).contains(&usage) {
-                    return Err(r.invalid_at(usage_at, format!("resumption usage {usage} is not 1, 2 or 3")));
+                    return Err(r.invalid_at(
+                        usage_at,
+                        format!("resumption usage {usage} is not 1, 2 or 3"),
+                    ));
                 }
                 Psk::Resumption {
                     usage,
@@ -68,7 +77,11 @@ impl Encode for PreSharedKeyId {
                 w.u8(PSK_EXTERNAL);
                 psk_id.encode(w)?;
             }
-            Psk::Resumption { usage, psk_group_id, psk_epoch } => {
+            Psk::Resumption {
+                usage,
+                psk_group_id,
+                psk_epoch,
+            } => {
                 w.u8(PSK_RESUMPTION);
                 w.u8(*usage);
                 psk_group_id.encode(w)?;
@@ -187,8 +200,12 @@ impl Decode for ProposalOrRef {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         match r.field("type", u8::decode)? {
-            1 => Ok(ProposalOrRef::Proposal(Box::new(r.field("proposal", Proposal::decode)?))),
-            2 => Ok(ProposalOrRef::Reference(r.field("reference", VlBytes::decode)?)),
+            1 => Ok(ProposalOrRef::Proposal(Box::new(
+                r.field("proposal", Proposal::decode)?,
+            ))),
+            2 => Ok(ProposalOrRef::Reference(
+                r.field("reference", VlBytes::decode)?,
+            )),
             other => Err(r.invalid_at(at, format!("ProposalOrRefType {other} is not 1 or 2"))),
         }
     }

@@ -11,10 +11,20 @@ pub enum ScheduleError {
     Encode(#[from] EncodeError),
     #[error("leaf {leaf} is outside a secret tree of {leaves} leaves")]
     LeafOutOfRange { leaf: u32, leaves: u32 },
-    #[error("generation {requested} of leaf {leaf} was already used or deleted (ratchet is at {current})")]
-    GenerationConsumed { leaf: u32, requested: u32, current: u32 },
+    #[error(
+        "generation {requested} of leaf {leaf} was already used or deleted (ratchet is at {current})"
+    )]
+    GenerationConsumed {
+        leaf: u32,
+        requested: u32,
+        current: u32,
+    },
     #[error("too many PSKs: {0} (at most 65535)")]
     TooManyPsks(usize),
     #[error("{what}: {len} bytes where {expected} were expected")]
-    Length { what: &'static str, expected: usize, len: usize },
+    Length {
+        what: &'static str,
+        expected: usize,
+        len: usize,
+    },
 }

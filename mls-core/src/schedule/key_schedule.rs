@@ -41,7 +41,8 @@ impl JoinerSecrets {
         psk_secret: Option<&[u8]>,
     ) -> Result<Self, ScheduleError> {
         let zero = vec![0u8; cs.hash_len()];
-        let member_secret = p.kdf_extract(cs, joiner_secret.as_bytes(), psk_secret.unwrap_or(&zero));
+        let member_secret =
+            p.kdf_extract(cs, joiner_secret.as_bytes(), psk_secret.unwrap_or(&zero));
         let welcome_secret = derive_secret(p, cs, member_secret.as_bytes(), b"welcome")?;
         Ok(JoinerSecrets {
             joiner_secret,
@@ -58,8 +59,14 @@ impl JoinerSecrets {
         cs: CipherSuite,
         group_context: &[u8],
     ) -> Result<EpochSecrets, ScheduleError> {
-        let epoch_secret =
-            expand_with_label(p, cs, self.member_secret.as_bytes(), b"epoch", group_context, nh(cs)?)?;
+        let epoch_secret = expand_with_label(
+            p,
+            cs,
+            self.member_secret.as_bytes(),
+            b"epoch",
+            group_context,
+            nh(cs)?,
+        )?;
         EpochSecrets::from_epoch_secret(p, cs, &epoch_secret)
     }
 }
@@ -104,7 +111,8 @@ impl EpochSecrets {
         p: &P,
         cs: CipherSuite,
     ) -> Result<HpkePublicKey, ScheduleError> {
-        Ok(p.hpke_derive_key_pair(cs, self.external_secret.as_bytes())?.1)
+        Ok(p.hpke_derive_key_pair(cs, self.external_secret.as_bytes())?
+            .1)
     }
 
     /// `MLS-Exporter(label, context, length)` (§8.5).
@@ -132,7 +140,14 @@ pub fn mls_exporter<P: CryptoProvider + ?Sized>(
 ) -> Result<Secret, ScheduleError> {
     let derived = derive_secret(p, cs, exporter_secret.as_bytes(), label)?;
     let context_hash = p.hash(cs, context);
-    Ok(expand_with_label(p, cs, derived.as_bytes(), b"exported", &context_hash, length)?)
+    Ok(expand_with_label(
+        p,
+        cs,
+        derived.as_bytes(),
+        b"exported",
+        &context_hash,
+        length,
+    )?)
 }
 
 /// `Nh` as the `uint16` length ExpandWithLabel takes.

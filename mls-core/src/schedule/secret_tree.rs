@@ -56,12 +56,22 @@ impl HashRatchet {
 
     fn advance<P: CryptoProvider + ?Sized>(&mut self, p: &P) -> Result<(), ScheduleError> {
         let nh = len16("hash length", self.cs.hash_len())?;
-        self.secret = derive_tree_secret(p, self.cs, self.secret.as_bytes(), b"secret", self.generation, nh)?;
-        self.generation = self.generation.checked_add(1).ok_or(ScheduleError::GenerationConsumed {
-            leaf: 0,
-            requested: u32::MAX,
-            current: self.generation,
-        })?;
+        self.secret = derive_tree_secret(
+            p,
+            self.cs,
+            self.secret.as_bytes(),
+            b"secret",
+            self.generation,
+            nh,
+        )?;
+        self.generation =
+            self.generation
+                .checked_add(1)
+                .ok_or(ScheduleError::GenerationConsumed {
+                    leaf: 0,
+                    requested: u32::MAX,
+                    current: self.generation,
+                })?;
         Ok(())
     }
 
@@ -129,7 +139,11 @@ impl SecretTree {
     /// A tree for `leaves` members with `encryption_secret` at the root.
     /// The tree has the shape of the ratchet tree: `leaves` rounded up to a
     /// power of two.
-    pub fn new(cs: CipherSuite, encryption_secret: Secret, leaves: u32) -> Result<Self, ScheduleError> {
+    pub fn new(
+        cs: CipherSuite,
+        encryption_secret: Secret,
+        leaves: u32,
+    ) -> Result<Self, ScheduleError> {
         let size = TreeSize::covering(leaves).ok_or(ScheduleError::LeafOutOfRange {
             leaf: leaves,
             leaves: math::MAX_LEAVES,
@@ -170,14 +184,13 @@ impl SecretTree {
         // Path from the node up to the root; walk it top-down.
         let mut path = vec![node];
         path.extend(math::direct_path(node, self.size).ok_or(out_of_range.clone())?);
-        let start = path
-            .iter()
-            .position(|n| self.nodes.contains_key(n))
-            .ok_or(ScheduleError::GenerationConsumed {
+        let start = path.iter().position(|n| self.nodes.contains_key(n)).ok_or(
+            ScheduleError::GenerationConsumed {
                 leaf,
                 requested: 0,
                 current: u32::MAX,
-            })?;
+            },
+        )?;
         let nh = len16("hash length", self.cs.hash_len())?;
         let mut current = path.get(start).copied().ok_or(out_of_range.clone())?;
         let mut secret = self.nodes.remove(&current).ok_or(out_of_range.clone())?;
@@ -186,8 +199,10 @@ impl SecretTree {
                 (Some(l), Some(r)) => (l, r),
                 _ => return Err(out_of_range),
             };
-            let left_secret = expand_with_label(p, self.cs, secret.as_bytes(), b"tree", b"left", nh)?;
-            let right_secret = expand_with_label(p, self.cs, secret.as_bytes(), b"tree", b"right", nh)?;
+            let left_secret =
+                expand_with_label(p, self.cs, secret.as_bytes(), b"tree", b"left", nh)?;
+            let right_secret =
+                expand_with_label(p, self.cs, secret.as_bytes(), b"tree", b"right", nh)?;
             if math::is_in_subtree(node, left) {
                 self.nodes.insert(right, right_secret);
                 current = left;
@@ -218,7 +233,8 @@ impl SecretTree {
                 (RatchetKind::Application, &b"application"[..]),
             ] {
                 let s = expand_with_label(p, self.cs, leaf_secret.as_bytes(), label, b"", nh)?;
-                self.ratchets.insert((leaf, k), HashRatchet::new(self.cs, s));
+                self.ratchets
+                    .insert((leaf, k), HashRatchet::new(self.cs, s));
             }
         }
         self.ratchets
@@ -240,13 +256,13 @@ impl SecretTree {
         self.ratchet(p, leaf, kind)?
             .key_nonce(p, generation)
             .map_err(|e| match e {
-                ScheduleError::GenerationConsumed { requested, current, .. } => {
-                    ScheduleError::GenerationConsumed {
-                        leaf,
-                        requested,
-                        current,
-                    }
-                }
+                ScheduleError::GenerationConsumed {
+                    requested, current, ..
+                } => ScheduleError::GenerationConsumed {
+                    leaf,
+                    requested,
+                    current,
+                },
                 other => other,
             })
     }

@@ -77,7 +77,11 @@ pub fn node_to_leaf(x: u32) -> Option<u32> {
 
 /// `node_width(n)`: the array size for `n` leaves (`0` for none).
 pub fn node_width(n_leaves: u32) -> u64 {
-    if n_leaves == 0 { 0 } else { 2 * (u64::from(n_leaves) - 1) + 1 }
+    if n_leaves == 0 {
+        0
+    } else {
+        2 * (u64::from(n_leaves) - 1) + 1
+    }
 }
 
 /// The root of a tree with `size` leaves.
@@ -250,7 +254,11 @@ mod tests {
             let s = size(1 << exp);
             for x in 0..s.nodes() {
                 if let Some(p) = parent(x, s) {
-                    assert!(left(p) == Some(x) || right(p) == Some(x), "n={} x={x}", s.leaves());
+                    assert!(
+                        left(p) == Some(x) || right(p) == Some(x),
+                        "n={} x={x}",
+                        s.leaves()
+                    );
                     let sib = sibling(x, s).unwrap();
                     assert_eq!(parent(sib, s), Some(p));
                     assert_ne!(sib, x);
@@ -258,7 +266,10 @@ mod tests {
                 } else {
                     assert_eq!(x, s.root());
                 }
-                assert_eq!(direct_path(x, s).unwrap().len(), copath(x, s).unwrap().len());
+                assert_eq!(
+                    direct_path(x, s).unwrap().len(),
+                    copath(x, s).unwrap().len()
+                );
                 assert!(is_in_subtree(x, s.root()));
             }
         }

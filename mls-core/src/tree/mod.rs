@@ -11,5 +11,5 @@ mod validate;
 pub use error::TreeError;
 pub use parent_hash::parent_hash;
 pub use ratchet_tree::Tree;
-pub use validate::{leaf_node_tbs, verify_leaf_signature};
 pub use treekem::{TreeKemPrivate, UpdatePathOutput, next_path_secret, node_key_pair};
+pub use validate::{leaf_node_tbs, verify_leaf_signature};

@@ -67,10 +67,15 @@ impl Tree {
     /// parent's hash with the other child as copath child, where D is in the
     /// resolution of its side's child C and the parent's unmerged leaves
     /// under C are exactly the rest of that resolution.
-    pub fn verify_parent_hashes<P: CryptoProvider + ?Sized>(&mut self, p: &P) -> Result<(), TreeError> {
+    pub fn verify_parent_hashes<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+    ) -> Result<(), TreeError> {
         let size = self.size();
         for node in (0..size.nodes()).filter(|n| !math::is_leaf(*n)) {
-            let Some(parent) = self.parent(node) else { continue };
+            let Some(parent) = self.parent(node) else {
+                continue;
+            };
             let unmerged: Vec<u32> = parent.unmerged_leaves.clone();
             let (Some(left), Some(right)) = (math::left(node), math::right(node)) else {
                 continue;
@@ -88,7 +93,8 @@ impl Tree {
                     if self.parent_hash_field(*d) != Some(expected.as_slice()) {
                         continue;
                     }
-                    let mut rest: Vec<u32> = resolution.iter().copied().filter(|n| n != d).collect();
+                    let mut rest: Vec<u32> =
+                        resolution.iter().copied().filter(|n| n != d).collect();
                     let mut under = unmerged_under.clone();
                     rest.sort_unstable();
                     under.sort_unstable();

@@ -152,7 +152,11 @@ impl Tree {
             Some(Node::Leaf(_)) => out.push(node),
             Some(Node::Parent(p)) => {
                 out.push(node);
-                out.extend(p.unmerged_leaves.iter().filter_map(|l| math::leaf_to_node(*l)));
+                out.extend(
+                    p.unmerged_leaves
+                        .iter()
+                        .filter_map(|l| math::leaf_to_node(*l)),
+                );
             }
             None => {
                 if let (Some(l), Some(r)) = (math::left(node), math::right(node)) {
@@ -178,7 +182,10 @@ impl Tree {
     }
 
     /// The copath nodes matching the filtered direct path, pairwise.
-    pub fn filtered_direct_path_with_copath(&self, leaf: u32) -> Result<Vec<(u32, u32)>, TreeError> {
+    pub fn filtered_direct_path_with_copath(
+        &self,
+        leaf: u32,
+    ) -> Result<Vec<(u32, u32)>, TreeError> {
         let node = self.leaf_node_index(leaf)?;
         let path = math::direct_path(node, self.size).unwrap_or_default();
         let copath = math::copath(node, self.size).unwrap_or_default();
@@ -336,7 +343,9 @@ impl Tree {
             if !right_blank {
                 break;
             }
-            let Some(size) = TreeSize::new(half) else { break };
+            let Some(size) = TreeSize::new(half) else {
+                break;
+            };
             self.size = size;
             self.nodes.truncate(size.nodes() as usize);
             self.hashes.truncate(size.nodes() as usize);

@@ -163,7 +163,13 @@ impl Tree {
                 },
             );
             let sibling_hash = self.tree_hash(p, *copath)?;
-            above = parent_hash(p, self.cipher_suite(), key.as_slice(), &above, &sibling_hash)?;
+            above = parent_hash(
+                p,
+                self.cipher_suite(),
+                key.as_slice(),
+                &above,
+                &sibling_hash,
+            )?;
         }
         Ok(above)
     }
@@ -288,13 +294,20 @@ impl Tree {
                 )));
             }
         }
-        let LeafNodeSource::Commit { parent_hash: claimed } = &path.leaf_node.leaf_node_source else {
+        let LeafNodeSource::Commit {
+            parent_hash: claimed,
+        } = &path.leaf_node.leaf_node_source
+        else {
             return Err(invalid("the UpdatePath leaf's source is not commit".into()));
         };
         verify_leaf_signature(p, cs, &path.leaf_node, group_id, sender)?;
 
         let mut updated = self.clone();
-        let keys: Vec<VlBytes> = path.nodes.iter().map(|n| n.encryption_key.clone()).collect();
+        let keys: Vec<VlBytes> = path
+            .nodes
+            .iter()
+            .map(|n| n.encryption_key.clone())
+            .collect();
         let computed = updated.install_path_keys(p, sender, &fdp, &keys)?;
         if computed != claimed.0 {
             return Err(TreeError::ParentHash {
@@ -368,7 +381,9 @@ impl Tree {
             if pk.0 != path_node.encryption_key.0 {
                 return Err(TreeError::ParentHash {
                     node: *node,
-                    why: "the public key derived from the path secret differs from the UpdatePath's".into(),
+                    why:
+                        "the public key derived from the path secret differs from the UpdatePath's"
+                            .into(),
                 });
             }
             new_keys.push((*node, sk));

@@ -66,8 +66,14 @@ impl Tree {
     pub fn verify_unmerged_leaves(&self) -> Result<(), TreeError> {
         let size = self.size();
         for node in (0..size.nodes()).filter(|n| !math::is_leaf(*n)) {
-            let Some(parent) = self.parent(node) else { continue };
-            if parent.unmerged_leaves.windows(2).any(|w| matches!(w, [a, b] if a >= b)) {
+            let Some(parent) = self.parent(node) else {
+                continue;
+            };
+            if parent
+                .unmerged_leaves
+                .windows(2)
+                .any(|w| matches!(w, [a, b] if a >= b))
+            {
                 return Err(TreeError::UnmergedLeaf {
                     node,
                     leaf: parent.unmerged_leaves.first().copied().unwrap_or_default(),

@@ -89,9 +89,14 @@ fn check_encrypt(p: &RustCrypto, cs: CipherSuite, f: &Field<'_>) -> Result<(), S
         kem_output: f.get("kem_output")?.hex()?,
         ciphertext: f.get("ciphertext")?.hex()?,
     };
-    let opened = crypto::decrypt_with_label(p, cs, &sk, &label, &context, &given)
-        .map_err(|e| format!("encrypt_with_label: the vector's ciphertext did not decrypt ({e})"))?;
-    expect_eq("encrypt_with_label: decrypted plaintext", &plaintext, &opened)?;
+    let opened = crypto::decrypt_with_label(p, cs, &sk, &label, &context, &given).map_err(|e| {
+        format!("encrypt_with_label: the vector's ciphertext did not decrypt ({e})")
+    })?;
+    expect_eq(
+        "encrypt_with_label: decrypted plaintext",
+        &plaintext,
+        &opened,
+    )?;
     let ours = crypto::encrypt_with_label(p, cs, &pk, &label, &context, &plaintext)
         .map_err(|e| format!("encrypt_with_label: encryption failed ({e})"))?;
     let reopened = crypto::decrypt_with_label(p, cs, &sk, &label, &context, &ours)

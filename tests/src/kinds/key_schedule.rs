@@ -31,7 +31,11 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
             extensions: Vec::new(),
         };
         let gc_bytes = gc.to_bytes().map_err(|err| at(&err.to_string()))?;
-        expect_eq(&at("group_context"), &e.get("group_context")?.hex()?, &gc_bytes)?;
+        expect_eq(
+            &at("group_context"),
+            &e.get("group_context")?.hex()?,
+            &gc_bytes,
+        )?;
 
         let commit_secret = e.get("commit_secret")?.hex()?;
         let psk_secret = e.get("psk_secret")?.hex()?;
@@ -44,7 +48,9 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
             Some(&psk_secret),
         )
         .map_err(|err| at(&err.to_string()))?;
-        let secrets = joiner.epoch(&p, cs, &gc_bytes).map_err(|err| at(&err.to_string()))?;
+        let secrets = joiner
+            .epoch(&p, cs, &gc_bytes)
+            .map_err(|err| at(&err.to_string()))?;
         let checks: [(&str, &[u8]); 11] = [
             ("joiner_secret", joiner.joiner_secret.as_bytes()),
             ("welcome_secret", joiner.welcome_secret.as_bytes()),
@@ -52,7 +58,10 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
             ("sender_data_secret", secrets.sender_data_secret.as_bytes()),
             ("encryption_secret", secrets.encryption_secret.as_bytes()),
             ("exporter_secret", secrets.exporter_secret.as_bytes()),
-            ("epoch_authenticator", secrets.epoch_authenticator.as_bytes()),
+            (
+                "epoch_authenticator",
+                secrets.epoch_authenticator.as_bytes(),
+            ),
             ("external_secret", secrets.external_secret.as_bytes()),
             ("confirmation_key", secrets.confirmation_key.as_bytes()),
             ("membership_key", secrets.membership_key.as_bytes()),
@@ -61,17 +70,33 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         for (name, computed) in checks {
             expect_eq(&at(name), &e.get(name)?.hex()?, computed)?;
         }
-        let external_pub = secrets.external_pub(&p, cs).map_err(|err| at(&err.to_string()))?;
-        expect_eq(&at("external_pub"), &e.get("external_pub")?.hex()?, &external_pub.0)?;
+        let external_pub = secrets
+            .external_pub(&p, cs)
+            .map_err(|err| at(&err.to_string()))?;
+        expect_eq(
+            &at("external_pub"),
+            &e.get("external_pub")?.hex()?,
+            &external_pub.0,
+        )?;
 
         // The exporter label is used as its JSON text (hex digits and all),
         // not hex-decoded: that is how the vectors were generated.
         let x = e.get("exporter")?;
         let length = x.get("length")?.u16()?;
         let exported = secrets
-            .export(&p, cs, x.get("label")?.str()?.as_bytes(), &x.get("context")?.hex()?, length)
+            .export(
+                &p,
+                cs,
+                x.get("label")?.str()?.as_bytes(),
+                &x.get("context")?.hex()?,
+                length,
+            )
             .map_err(|err| at(&err.to_string()))?;
-        expect_eq(&at("exporter.secret"), &x.get("secret")?.hex()?, exported.as_bytes())?;
+        expect_eq(
+            &at("exporter.secret"),
+            &x.get("secret")?.hex()?,
+            exported.as_bytes(),
+        )?;
 
         init_secret = secrets.init_secret.clone();
     }

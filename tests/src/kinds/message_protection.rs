@@ -33,7 +33,8 @@ struct Setup {
 
 impl Setup {
     fn tree(&self) -> Result<SecretTree, String> {
-        SecretTree::new(self.cs, Secret::new(self.encryption_secret.clone()), 2).map_err(|e| e.to_string())
+        SecretTree::new(self.cs, Secret::new(self.encryption_secret.clone()), 2)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -67,18 +68,38 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let content = Content::Proposal(
         Proposal::decode_exact(&proposal).map_err(|e| format!("proposal does not decode: {e}"))?,
     );
-    check_public(&s, "proposal_pub", &case.get("proposal_pub")?.hex()?, &content)?;
-    check_private(&s, "proposal_priv", &case.get("proposal_priv")?.hex()?, &content)?;
+    check_public(
+        &s,
+        "proposal_pub",
+        &case.get("proposal_pub")?.hex()?,
+        &content,
+    )?;
+    check_private(
+        &s,
+        "proposal_priv",
+        &case.get("proposal_priv")?.hex()?,
+        &content,
+    )?;
 
     let commit = case.get("commit")?.hex()?;
     let content = Content::Commit(
         Commit::decode_exact(&commit).map_err(|e| format!("commit does not decode: {e}"))?,
     );
     check_public(&s, "commit_pub", &case.get("commit_pub")?.hex()?, &content)?;
-    check_private(&s, "commit_priv", &case.get("commit_priv")?.hex()?, &content)?;
+    check_private(
+        &s,
+        "commit_priv",
+        &case.get("commit_priv")?.hex()?,
+        &content,
+    )?;
 
     let content = Content::Application(VlBytes(case.get("application")?.hex()?));
-    check_private(&s, "application_priv", &case.get("application_priv")?.hex()?, &content)?;
+    check_private(
+        &s,
+        "application_priv",
+        &case.get("application_priv")?.hex()?,
+        &content,
+    )?;
     let signed = sign(&s, &content, WIRE_FORMAT_PUBLIC_MESSAGE, None)?;
     if PublicMessage::protect(&RustCrypto, cs, signed, &s.membership_key, &s.context).is_ok() {
         return Err("application: protecting as a PublicMessage succeeded, it must fail".into());
@@ -99,32 +120,52 @@ fn sign(
         authenticated_data: VlBytes::default(),
         content: content.clone(),
     };
-    let mut signed = sign_content(&RustCrypto, s.cs, wire_format, framed, &s.context, &s.signature_priv)
-        .map_err(|e| format!("signing: {e}"))?;
+    let mut signed = sign_content(
+        &RustCrypto,
+        s.cs,
+        wire_format,
+        framed,
+        &s.context,
+        &s.signature_priv,
+    )
+    .map_err(|e| format!("signing: {e}"))?;
     if matches!(content, Content::Commit(_)) {
-        signed.auth.confirmation_tag = confirmation_tag.or_else(|| Some(VlBytes(vec![0; s.cs.hash_len()])));
+        signed.auth.confirmation_tag =
+            confirmation_tag.or_else(|| Some(VlBytes(vec![0; s.cs.hash_len()])));
     }
     Ok(signed)
 }
 
 fn check_public(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Result<(), String> {
     let p = RustCrypto;
-    let message = MlsMessage::decode_exact(bytes).map_err(|e| format!("{name} does not decode: {e}"))?;
+    let message =
+        MlsMessage::decode_exact(bytes).map_err(|e| format!("{name} does not decode: {e}"))?;
     let MlsMessageBody::PublicMessage(public) = message.body else {
         return Err(format!("{name} is not a PublicMessage"));
     };
     let verify = |m: &PublicMessage, what: &str| -> Result<(), String> {
         m.verify_membership_tag(&p, s.cs, &s.membership_key, &s.context)
             .map_err(|e| format!("{what}: {e}"))?;
-        verify_content(&p, s.cs, &m.authenticated_content(), &s.context, &s.signature_pub)
-            .map_err(|e| format!("{what}: {e}"))
+        verify_content(
+            &p,
+            s.cs,
+            &m.authenticated_content(),
+            &s.context,
+            &s.signature_pub,
+        )
+        .map_err(|e| format!("{what}: {e}"))
     };
     verify(&public, name)?;
     if &public.content.content != expected {
         return Err(format!("{name}: the content differs from the raw value"));
     }
 
-    let signed = sign(s, expected, WIRE_FORMAT_PUBLIC_MESSAGE, public.auth.confirmation_tag.clone())?;
+    let signed = sign(
+        s,
+        expected,
+        WIRE_FORMAT_PUBLIC_MESSAGE,
+        public.auth.confirmation_tag.clone(),
+    )?;
     let ours = PublicMessage::protect(&p, s.cs, signed, &s.membership_key, &s.context)
         .map_err(|e| format!("{name}: protecting: {e}"))?;
     let wire = MlsMessage::new(MlsMessageBody::PublicMessage(ours))
@@ -142,7 +183,8 @@ fn check_public(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Resu
 
 fn check_private(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Result<(), String> {
     let p = RustCrypto;
-    let message = MlsMessage::decode_exact(bytes).map_err(|e| format!("{name} does not decode: {e}"))?;
+    let message =
+        MlsMessage::decode_exact(bytes).map_err(|e| format!("{name} does not decode: {e}"))?;
     let MlsMessageBody::PrivateMessage(private) = message.body else {
         return Err(format!("{name} is not a PrivateMessage"));
     };
@@ -153,13 +195,20 @@ fn check_private(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Res
         verify_content(&p, s.cs, &out.content, &s.context, &s.signature_pub)
             .map_err(|e| format!("{what}: {e}"))?;
         if &out.content.content.content != expected {
-            return Err(format!("{what}: the decrypted content differs from the raw value"));
+            return Err(format!(
+                "{what}: the decrypted content differs from the raw value"
+            ));
         }
         Ok(out.content)
     };
     let theirs = open(&private, name)?;
 
-    let signed = sign(s, expected, WIRE_FORMAT_PRIVATE_MESSAGE, theirs.auth.confirmation_tag.clone())?;
+    let signed = sign(
+        s,
+        expected,
+        WIRE_FORMAT_PRIVATE_MESSAGE,
+        theirs.auth.confirmation_tag.clone(),
+    )?;
     let ours = PrivateMessage::protect(&p, s.cs, &signed, &mut s.tree()?, &s.sender_data_secret, 7)
         .map_err(|e| format!("{name}: protecting: {e}"))?;
     let wire = MlsMessage::new(MlsMessageBody::PrivateMessage(ours))

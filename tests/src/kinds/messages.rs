@@ -33,11 +33,23 @@ fn run(case: &Value) -> Result<(), String> {
     let messages: [(&str, Expect); 7] = [
         ("mls_welcome", Expect::WireFormat(WIRE_FORMAT_WELCOME)),
         ("mls_group_info", Expect::WireFormat(WIRE_FORMAT_GROUP_INFO)),
-        ("mls_key_package", Expect::WireFormat(WIRE_FORMAT_KEY_PACKAGE)),
-        ("public_message_application", Expect::Public(CONTENT_TYPE_APPLICATION)),
-        ("public_message_proposal", Expect::Public(CONTENT_TYPE_PROPOSAL)),
+        (
+            "mls_key_package",
+            Expect::WireFormat(WIRE_FORMAT_KEY_PACKAGE),
+        ),
+        (
+            "public_message_application",
+            Expect::Public(CONTENT_TYPE_APPLICATION),
+        ),
+        (
+            "public_message_proposal",
+            Expect::Public(CONTENT_TYPE_PROPOSAL),
+        ),
         ("public_message_commit", Expect::Public(CONTENT_TYPE_COMMIT)),
-        ("private_message", Expect::WireFormat(WIRE_FORMAT_PRIVATE_MESSAGE)),
+        (
+            "private_message",
+            Expect::WireFormat(WIRE_FORMAT_PRIVATE_MESSAGE),
+        ),
     ];
     for (name, expect) in messages {
         let bytes = case.get(name)?.hex()?;
@@ -73,7 +85,10 @@ fn run(case: &Value) -> Result<(), String> {
     round_trip::<KeyPackage>("add_proposal", &bytes("add_proposal")?)?;
     round_trip::<LeafNode>("update_proposal", &bytes("update_proposal")?)?;
     round_trip::<u32>("remove_proposal", &bytes("remove_proposal")?)?;
-    round_trip::<PreSharedKeyId>("pre_shared_key_proposal", &bytes("pre_shared_key_proposal")?)?;
+    round_trip::<PreSharedKeyId>(
+        "pre_shared_key_proposal",
+        &bytes("pre_shared_key_proposal")?,
+    )?;
     round_trip::<ReInit>("re_init_proposal", &bytes("re_init_proposal")?)?;
     round_trip::<VlBytes>("external_init_proposal", &bytes("external_init_proposal")?)?;
     round_trip::<Vec<Extension>>(

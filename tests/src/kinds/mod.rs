@@ -9,10 +9,10 @@ pub mod psk_secret;
 pub mod secret_tree;
 pub mod transcript_hashes;
 pub mod tree_math;
-pub mod treekem;
-pub mod welcome;
 pub mod tree_operations;
 pub mod tree_validation;
+pub mod treekem;
+pub mod welcome;
 
 use mls_core::crypto::CipherSuite;
 use serde_json::Value;
@@ -160,7 +160,10 @@ pub fn expect_eq(check: &str, expected: &[u8], got: &[u8]) -> Result<(), String>
 
 /// Runs a per-suite check: reads `cipher_suite`, reports it with the outcome,
 /// and fails the case for a suite outside RFC 9420's seven.
-pub fn suite_case(case: &Value, run: fn(&Field<'_>, CipherSuite) -> Result<(), String>) -> CaseOutcome {
+pub fn suite_case(
+    case: &Value,
+    run: fn(&Field<'_>, CipherSuite) -> Result<(), String>,
+) -> CaseOutcome {
     let root = Field::root(case, "");
     let suite = root.get("cipher_suite").and_then(|f| f.u16());
     let cipher_suite = suite.as_ref().ok().copied();

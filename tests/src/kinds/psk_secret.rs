@@ -33,5 +33,9 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         .map(|(id, psk)| PskInput { id, psk })
         .collect();
     let secret = psk_secret(&RustCrypto, cs, &inputs).map_err(|e| format!("psk_secret: {e}"))?;
-    expect_eq("psk_secret", &case.get("psk_secret")?.hex()?, secret.as_bytes())
+    expect_eq(
+        "psk_secret",
+        &case.get("psk_secret")?.hex()?,
+        secret.as_bytes(),
+    )
 }

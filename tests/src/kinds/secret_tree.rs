@@ -22,13 +22,21 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     )
     .map_err(|e| format!("sender_data: {e}"))?;
     expect_eq("sender_data.key", &sd.get("key")?.hex()?, key.as_bytes())?;
-    expect_eq("sender_data.nonce", &sd.get("nonce")?.hex()?, nonce.as_bytes())?;
+    expect_eq(
+        "sender_data.nonce",
+        &sd.get("nonce")?.hex()?,
+        nonce.as_bytes(),
+    )?;
 
     let leaves = case.get("leaves")?;
     let n = leaves.array()?.len();
     let n_leaves = u32::try_from(n).map_err(|_| format!("{n} leaves is too many"))?;
-    let mut tree = SecretTree::new(cs, Secret::new(case.get("encryption_secret")?.hex()?), n_leaves)
-        .map_err(|e| e.to_string())?;
+    let mut tree = SecretTree::new(
+        cs,
+        Secret::new(case.get("encryption_secret")?.hex()?),
+        n_leaves,
+    )
+    .map_err(|e| e.to_string())?;
     for (leaf, _) in (0u32..).zip(leaves.array()?) {
         let entries = leaves.index(leaf as usize)?;
         for j in 0..entries.array()?.len() {
@@ -42,8 +50,16 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
                     .key_nonce(&p, leaf, kind, generation)
                     .map_err(|e| format!("leaf {leaf} {name} generation {generation}: {e}"))?;
                 let at = |what: &str| format!("leaf {leaf} generation {generation}: {name}_{what}");
-                expect_eq(&at("key"), &g.get(&format!("{name}_key"))?.hex()?, kn.key.as_bytes())?;
-                expect_eq(&at("nonce"), &g.get(&format!("{name}_nonce"))?.hex()?, kn.nonce.as_bytes())?;
+                expect_eq(
+                    &at("key"),
+                    &g.get(&format!("{name}_key"))?.hex()?,
+                    kn.key.as_bytes(),
+                )?;
+                expect_eq(
+                    &at("nonce"),
+                    &g.get(&format!("{name}_nonce"))?.hex()?,
+                    kn.nonce.as_bytes(),
+                )?;
             }
         }
     }

@@ -41,7 +41,8 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     )?;
     let expected_tag = confirmation_tag(&p, cs, &case.get("confirmation_key")?.hex()?, &confirmed);
     expect_eq("confirmation_tag", tag.as_slice(), &expected_tag)?;
-    let interim = interim_transcript_hash(&p, cs, &confirmed, tag.as_slice()).map_err(|e| e.to_string())?;
+    let interim =
+        interim_transcript_hash(&p, cs, &confirmed, tag.as_slice()).map_err(|e| e.to_string())?;
     expect_eq(
         "interim_transcript_hash_after",
         &case.get("interim_transcript_hash_after")?.hex()?,

@@ -20,7 +20,10 @@ fn run(case: &Value) -> Result<(), String> {
         .ok_or_else(|| format!("n_leaves {n_leaves} is not a power of two in 1..=2^31"))?;
     let n_nodes = case.get("n_nodes")?.u32()?;
     if size.nodes() != n_nodes {
-        return Err(format!("n_nodes: expected {n_nodes}, computed {}", size.nodes()));
+        return Err(format!(
+            "n_nodes: expected {n_nodes}, computed {}",
+            size.nodes()
+        ));
     }
     let root = case.get("root")?.u32()?;
     if size.root() != root {

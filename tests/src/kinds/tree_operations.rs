@@ -20,7 +20,11 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         .map_err(|e| format!("tree_before does not decode: {e}"))?;
     let mut tree = Tree::from_wire(cs, &before).map_err(|e| format!("tree_before: {e}"))?;
     let hash = tree.root_hash(&p).map_err(|e| e.to_string())?;
-    expect_eq("tree_hash_before", &case.get("tree_hash_before")?.hex()?, &hash)?;
+    expect_eq(
+        "tree_hash_before",
+        &case.get("tree_hash_before")?.hex()?,
+        &hash,
+    )?;
 
     let proposal = Proposal::decode_exact(&case.get("proposal")?.hex()?)
         .map_err(|e| format!("proposal does not decode: {e}"))?;
@@ -29,12 +33,21 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         Proposal::Add { key_package } => tree.add_leaf(key_package.leaf_node).map(|_| ()),
         Proposal::Update { leaf_node } => tree.update_leaf(sender, leaf_node),
         Proposal::Remove { removed } => tree.remove_leaf(removed),
-        other => return Err(format!("proposal type {} is not add, update or remove", other.proposal_type())),
+        other => {
+            return Err(format!(
+                "proposal type {} is not add, update or remove",
+                other.proposal_type()
+            ));
+        }
     }
     .map_err(|e| format!("applying the proposal: {e}"))?;
 
     let after = tree.to_wire().to_bytes().map_err(|e| e.to_string())?;
     expect_eq("tree_after", &case.get("tree_after")?.hex()?, &after)?;
     let hash = tree.root_hash(&p).map_err(|e| e.to_string())?;
-    expect_eq("tree_hash_after", &case.get("tree_hash_after")?.hex()?, &hash)
+    expect_eq(
+        "tree_hash_after",
+        &case.get("tree_hash_after")?.hex()?,
+        &hash,
+    )
 }

@@ -42,12 +42,21 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
                 "resolution of node {i}: expected {expected:?}, computed {computed:?}"
             ));
         }
-        let hash = tree.tree_hash(&p, i).map_err(|e| format!("tree hash of node {i}: {e}"))?;
-        expect_eq(&format!("tree hash of node {i}"), &hashes.index(i as usize)?.hex()?, &hash)?;
+        let hash = tree
+            .tree_hash(&p, i)
+            .map_err(|e| format!("tree hash of node {i}: {e}"))?;
+        expect_eq(
+            &format!("tree hash of node {i}"),
+            &hashes.index(i as usize)?.hex()?,
+            &hash,
+        )?;
     }
-    tree.verify_parent_hashes(&p).map_err(|e| format!("parent hashes: {e}"))?;
+    tree.verify_parent_hashes(&p)
+        .map_err(|e| format!("parent hashes: {e}"))?;
     tree.verify_leaf_signatures(&p, &case.get("group_id")?.hex()?)
         .map_err(|e| format!("leaf signatures: {e}"))?;
-    tree.verify_unmerged_leaves().map_err(|e| format!("unmerged leaves: {e}"))?;
-    tree.verify_unique_keys().map_err(|e| format!("key uniqueness: {e}"))
+    tree.verify_unmerged_leaves()
+        .map_err(|e| format!("unmerged leaves: {e}"))?;
+    tree.verify_unique_keys()
+        .map_err(|e| format!("key uniqueness: {e}"))
 }

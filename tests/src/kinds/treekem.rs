@@ -45,8 +45,10 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     for i in 0..list.array()?.len() {
         let entry = list.index(i)?;
         let leaf = entry.get("index")?.u32()?;
-        let mut private =
-            TreeKemPrivate::new(leaf, HpkePrivateKey(entry.get("encryption_priv")?.hex()?.into()));
+        let mut private = TreeKemPrivate::new(
+            leaf,
+            HpkePrivateKey(entry.get("encryption_priv")?.hex()?.into()),
+        );
         let secrets = entry.get("path_secrets")?;
         for k in 0..secrets.array()?.len() {
             let s = secrets.index(k)?;
@@ -59,7 +61,13 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
             .check_consistency(&p, &tree)
             .map_err(|e| format!("leaves_private[{i}]: {e}"))?;
         let signature_key = SignaturePrivateKey(entry.get("signature_priv")?.hex()?.into());
-        members.insert(leaf, Member { private, signature_key });
+        members.insert(
+            leaf,
+            Member {
+                private,
+                signature_key,
+            },
+        );
     }
 
     let paths = case.get("update_paths")?;
@@ -75,7 +83,11 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
             .merge_update_path(&p, sender, &path, &group_id, &[])
             .map_err(|e| at(format!("merging: {e}")))?;
         let tree_hash = merged.root_hash(&p).map_err(|e| at(e.to_string()))?;
-        expect_eq(&at("tree_hash_after".into()), &entry.get("tree_hash_after")?.hex()?, &tree_hash)?;
+        expect_eq(
+            &at("tree_hash_after".into()),
+            &entry.get("tree_hash_after")?.hex()?,
+            &tree_hash,
+        )?;
         let context = context_for(&tree_hash).map_err(|e| at(e.to_string()))?;
 
         let expected_secrets = entry.get("path_secrets")?;
@@ -89,8 +101,16 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
                 .decrypt_update_path(&p, &mut private, sender, &path, &[], &context)
                 .map_err(|e| at(format!("leaf {leaf} decrypting: {e}")))?;
             let expected = expected_secrets.index(*leaf as usize)?.hex()?;
-            expect_eq(&at(format!("path secret for leaf {leaf}")), &expected, path_secret.as_bytes())?;
-            expect_eq(&at(format!("commit secret at leaf {leaf}")), &commit_secret, commit.as_bytes())?;
+            expect_eq(
+                &at(format!("path secret for leaf {leaf}")),
+                &expected,
+                path_secret.as_bytes(),
+            )?;
+            expect_eq(
+                &at(format!("commit secret at leaf {leaf}")),
+                &commit_secret,
+                commit.as_bytes(),
+            )?;
         }
 
         // A fresh UpdatePath from the same sender, processed by everyone.
@@ -103,9 +123,15 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
             .ok_or_else(|| at("the sender's leaf is blank".into()))?;
         let mut ours = tree.clone();
         let out = ours
-            .create_update_path(&p, sender, &template, &sender_member.signature_key, &group_id, &[], |h| {
-                context_for(h)
-            })
+            .create_update_path(
+                &p,
+                sender,
+                &template,
+                &sender_member.signature_key,
+                &group_id,
+                &[],
+                |h| context_for(h),
+            )
             .map_err(|e| at(format!("creating a new UpdatePath: {e}")))?;
         let bytes = out.update_path.to_bytes().map_err(|e| at(e.to_string()))?;
         let reparsed = UpdatePath::decode_exact(&bytes).map_err(|e| at(e.to_string()))?;
@@ -115,7 +141,11 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
             .map_err(|e| at(format!("merging our own UpdatePath: {e}")))?;
         let new_hash = theirs.root_hash(&p).map_err(|e| at(e.to_string()))?;
         let our_hash = ours.root_hash(&p).map_err(|e| at(e.to_string()))?;
-        expect_eq(&at("tree hash after our UpdatePath".into()), &our_hash, &new_hash)?;
+        expect_eq(
+            &at("tree hash after our UpdatePath".into()),
+            &our_hash,
+            &new_hash,
+        )?;
         let context = context_for(&new_hash).map_err(|e| at(e.to_string()))?;
         for (leaf, member) in &members {
             if *leaf == sender {

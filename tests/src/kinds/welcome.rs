@@ -29,14 +29,31 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     };
     let init_priv = HpkePrivateKey(case.get("init_priv")?.hex()?.into());
     let entry = find_secrets(&p, cs, &welcome, &key_package).map_err(|e| e.to_string())?;
-    let secrets = decrypt_group_secrets(&p, cs, &init_priv, entry, welcome.encrypted_group_info.as_slice())
-        .map_err(|e| e.to_string())?;
-    let joiner = JoinerSecrets::from_joiner(&p, cs, Secret::new(secrets.joiner_secret.0.clone()), None)
-        .map_err(|e| e.to_string())?;
-    let info = decrypt_group_info(&p, cs, &joiner.welcome_secret, welcome.encrypted_group_info.as_slice())
-        .map_err(|e| e.to_string())?;
-    verify_group_info(&p, cs, &info, &SignaturePublicKey(case.get("signer_pub")?.hex()?))
-        .map_err(|e| e.to_string())?;
+    let secrets = decrypt_group_secrets(
+        &p,
+        cs,
+        &init_priv,
+        entry,
+        welcome.encrypted_group_info.as_slice(),
+    )
+    .map_err(|e| e.to_string())?;
+    let joiner =
+        JoinerSecrets::from_joiner(&p, cs, Secret::new(secrets.joiner_secret.0.clone()), None)
+            .map_err(|e| e.to_string())?;
+    let info = decrypt_group_info(
+        &p,
+        cs,
+        &joiner.welcome_secret,
+        welcome.encrypted_group_info.as_slice(),
+    )
+    .map_err(|e| e.to_string())?;
+    verify_group_info(
+        &p,
+        cs,
+        &info,
+        &SignaturePublicKey(case.get("signer_pub")?.hex()?),
+    )
+    .map_err(|e| e.to_string())?;
     let context = info.group_context.to_bytes().map_err(|e| e.to_string())?;
     let epoch = joiner.epoch(&p, cs, &context).map_err(|e| e.to_string())?;
     let tag = confirmation_tag(
