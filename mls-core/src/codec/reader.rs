@@ -13,6 +13,17 @@ pub enum PathSegment {
     Index(usize),
 }
 
+/// What a field that holds no named sub-fields was read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeafKind {
+    /// A big-endian unsigned integer of this many bytes.
+    Uint(u8),
+    /// `opaque<V>`: a length header of this many bytes, then the content.
+    VlBytes { header: u8 },
+    /// Fixed-size raw bytes.
+    Raw,
+}
+
 /// The byte range a decoded field occupied, with its path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSpan {
@@ -21,6 +32,19 @@ pub struct FieldSpan {
     pub depth: usize,
     pub start: usize,
     pub end: usize,
+    /// Set when the field is exactly one primitive read (a leaf of the tree).
+    pub leaf: Option<LeafKind>,
+}
+
+/// Span bookkeeping of the field being decoded.
+#[derive(Debug, Clone, Copy, Default)]
+struct SegmentState {
+    /// The last primitive read and the range it covered.
+    last_read: Option<(LeafKind, usize, usize)>,
+    /// Primitive reads done directly in this segment.
+    reads: u32,
+    /// Whether a sub-field or element was recorded inside this segment.
+    has_children: bool,
 }
 
 /// Renders a path as `a.b[3].c`.
@@ -53,6 +77,7 @@ pub struct Reader<'a> {
     end: usize,
     path: Vec<PathSegment>,
     spans: Option<Vec<FieldSpan>>,
+    segment: SegmentState,
 }
 
 impl<'a> Reader<'a> {
@@ -63,6 +88,7 @@ impl<'a> Reader<'a> {
             end: input.len(),
             path: Vec::new(),
             spans: None,
+            segment: SegmentState::default(),
         }
     }
 
@@ -120,21 +146,40 @@ impl<'a> Reader<'a> {
         seg: PathSegment,
         f: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
     ) -> Result<T, DecodeError> {
+        if self.spans.is_none() {
+            self.path.push(seg);
+            let result = f(self);
+            self.path.pop();
+            return result;
+        }
         self.path.push(seg);
+        let outer = std::mem::take(&mut self.segment);
         let start = self.pos;
         let result = f(self);
         if result.is_ok() {
             let end = self.pos;
             let depth = self.path.len();
+            let inner = self.segment;
+            let leaf = match inner.last_read {
+                Some((kind, s, e))
+                    if inner.reads == 1 && !inner.has_children && s == start && e == end =>
+                {
+                    Some(kind)
+                }
+                _ => None,
+            };
             if let Some(spans) = self.spans.as_mut() {
                 spans.push(FieldSpan {
                     path: self.path.clone(),
                     depth,
                     start,
                     end,
+                    leaf,
                 });
             }
         }
+        self.segment = outer;
+        self.segment.has_children = true;
         self.path.pop();
         result
     }
@@ -168,27 +213,43 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    pub fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+    fn note_read(&mut self, kind: LeafKind, start: usize) {
+        self.segment.reads = self.segment.reads.saturating_add(1);
+        self.segment.last_read = Some((kind, start, self.pos));
+    }
+
+    fn int_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let start = self.pos;
         let b = self.bytes(N)?;
+        let mut out = [0u8; N];
+        out.copy_from_slice(b);
+        self.note_read(LeafKind::Uint(N as u8), start);
+        Ok(out)
+    }
+
+    pub fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let start = self.pos;
+        let b = self.bytes(N)?;
+        self.note_read(LeafKind::Raw, start);
         let mut out = [0u8; N];
         out.copy_from_slice(b);
         Ok(out)
     }
 
     pub fn u8(&mut self) -> Result<u8, DecodeError> {
-        Ok(u8::from_be_bytes(self.array()?))
+        Ok(u8::from_be_bytes(self.int_array()?))
     }
 
     pub fn u16(&mut self) -> Result<u16, DecodeError> {
-        Ok(u16::from_be_bytes(self.array()?))
+        Ok(u16::from_be_bytes(self.int_array()?))
     }
 
     pub fn u32(&mut self) -> Result<u32, DecodeError> {
-        Ok(u32::from_be_bytes(self.array()?))
+        Ok(u32::from_be_bytes(self.int_array()?))
     }
 
     pub fn u64(&mut self) -> Result<u64, DecodeError> {
-        Ok(u64::from_be_bytes(self.array()?))
+        Ok(u64::from_be_bytes(self.int_array()?))
     }
 
     /// Reads a variable-length vector header (RFC 9420 §2.1.2) and returns
@@ -248,8 +309,12 @@ impl<'a> Reader<'a> {
 
     /// `opaque data<V>`: a length header, then that many bytes.
     pub fn vl_bytes(&mut self) -> Result<&'a [u8], DecodeError> {
+        let start = self.pos;
         let length = self.vector_length()?;
-        self.bytes(length)
+        let header = (self.pos - start) as u8;
+        let out = self.bytes(length)?;
+        self.note_read(LeafKind::VlBytes { header }, start);
+        Ok(out)
     }
 
     /// `T items<V>`: a length header, then elements decoded by `f` until the

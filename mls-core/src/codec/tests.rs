@@ -173,3 +173,36 @@ fn writer_nested_and_optional() {
     .unwrap();
     assert_eq!(w.as_bytes(), &[4, 0, 1, 1, 3]);
 }
+
+#[test]
+fn spans_mark_leaves_with_how_they_were_read() {
+    let input = [
+        0x00, 0x07, 0x02, 0xaa, 0xbb, 0x04, 0x00, 0x01, 0x00, 0x02, 0x00,
+    ];
+    let mut r = Reader::with_spans(&input);
+    r.field("a", |r| r.u16()).unwrap();
+    r.field("b", |r| r.vl_bytes()).unwrap();
+    r.field("list", |r| r.vl_vec(|r| r.u16())).unwrap();
+    r.field("maybe", |r| r.optional(|r| r.u8())).unwrap();
+    r.finish().unwrap();
+    let spans = r.take_spans();
+    let leaf = |p: &str| {
+        spans
+            .iter()
+            .find(|s| render_path(&s.path) == p)
+            .map(|s| s.leaf)
+    };
+    assert_eq!(leaf("a"), Some(Some(LeafKind::Uint(2))));
+    assert_eq!(leaf("b"), Some(Some(LeafKind::VlBytes { header: 1 })));
+    assert_eq!(
+        leaf("list"),
+        Some(None),
+        "a vector has children, it is no leaf"
+    );
+    assert_eq!(leaf("list[1]"), Some(Some(LeafKind::Uint(2))));
+    assert_eq!(
+        leaf("maybe"),
+        Some(Some(LeafKind::Uint(1))),
+        "an absent optional is its presence byte"
+    );
+}
