@@ -33,6 +33,8 @@ pub struct DecodeError {
     pub offset: usize,
     /// Dotted field path, e.g. `leaf_node.extensions[2].extension_data`.
     pub path: String,
+    /// The same path as segments.
+    pub segments: Vec<super::PathSegment>,
     pub kind: DecodeErrorKind,
 }
 

@@ -132,6 +132,7 @@ impl<'a> Reader<'a> {
         DecodeError {
             offset,
             path: self.path(),
+            segments: self.path.clone(),
             kind,
         }
     }

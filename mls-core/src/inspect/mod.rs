@@ -1,0 +1,363 @@
+//! The dissector: bytes → a tree of fields, each with its label, type,
+//! decoded value and byte range. Malformed input still yields what decoded
+//! before the failure, plus an error node naming the field path, the offset
+//! and what was expected. Nothing here panics or changes any state.
+
+mod build;
+mod input;
+pub mod names;
+mod signature;
+
+use crate::codec::{Decode, DecodeError, Reader};
+use crate::framing::{MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage};
+use crate::messages::{GroupInfo, KeyPackage, LeafNode, RatchetTree, Welcome};
+
+pub use input::{InputFormat, ParsedInput, parse_input, parse_input_as};
+pub use signature::SignatureCheck;
+
+/// What a byte string is decoded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MessageKind {
+    MlsMessage,
+    KeyPackage,
+    Welcome,
+    GroupInfo,
+    RatchetTree,
+    PublicMessage,
+    PrivateMessage,
+    LeafNode,
+}
+
+impl MessageKind {
+    /// In the order detection tries them (an MLSMessage first).
+    pub const ALL: [MessageKind; 8] = [
+        MessageKind::MlsMessage,
+        MessageKind::KeyPackage,
+        MessageKind::Welcome,
+        MessageKind::GroupInfo,
+        MessageKind::RatchetTree,
+        MessageKind::PublicMessage,
+        MessageKind::PrivateMessage,
+        MessageKind::LeafNode,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::MlsMessage => "MLSMessage",
+            MessageKind::KeyPackage => "KeyPackage",
+            MessageKind::Welcome => "Welcome",
+            MessageKind::GroupInfo => "GroupInfo",
+            MessageKind::RatchetTree => "ratchet tree",
+            MessageKind::PublicMessage => "PublicMessage",
+            MessageKind::PrivateMessage => "PrivateMessage",
+            MessageKind::LeafNode => "LeafNode",
+        }
+    }
+
+    /// Parses a name as `name()` prints it, case and punctuation ignored.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let norm = |s: &str| {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_lowercase()
+        };
+        let wanted = norm(name);
+        Self::ALL.into_iter().find(|k| norm(k.name()) == wanted)
+    }
+}
+
+/// One field of the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Field {
+    /// The field's name, or `[i]` for a vector element.
+    pub label: String,
+    /// The full path, e.g. `welcome.secrets[0].new_member`.
+    pub path: String,
+    /// The wire type: `uint16`, `opaque<V>`, `KeyPackage`, `vector`, ...
+    pub type_name: String,
+    /// The decoded value for leaves: integers in decimal with their name,
+    /// byte strings as hex (content only, without the length header).
+    pub value: Option<String>,
+    /// Byte strings that are printable UTF-8, as text.
+    pub text: Option<String>,
+    /// Byte range in the input, `start..end`.
+    pub start: usize,
+    pub end: usize,
+    pub children: Vec<Field>,
+    /// Set on the error node (and on fields left incomplete by it).
+    pub error: Option<String>,
+}
+
+impl Field {
+    /// Depth-first iteration over this field and all below it.
+    pub fn walk(&self) -> Vec<&Field> {
+        let mut out = vec![self];
+        for c in &self.children {
+            out.extend(c.walk());
+        }
+        out
+    }
+
+    pub fn is_leaf(&self) -> bool {
+        self.children.is_empty()
+    }
+}
+
+/// Where decoding failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DissectError {
+    pub path: String,
+    pub offset: usize,
+    pub message: String,
+}
+
+/// The result of dissecting a byte string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dissection {
+    pub kind: MessageKind,
+    /// Why the bytes were taken as `kind`.
+    pub detection: String,
+    /// Top-level fields, in byte order.
+    pub fields: Vec<Field>,
+    pub error: Option<DissectError>,
+    /// Signatures checkable from the message alone, and their outcome.
+    pub signatures: Vec<SignatureCheck>,
+    /// Input length.
+    pub len: usize,
+    /// A one-line summary, e.g. `MLSMessage: mls_welcome, cipher suite 1`.
+    pub summary: String,
+}
+
+impl Dissection {
+    pub fn ok(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// Every field, depth first.
+    pub fn all_fields(&self) -> Vec<&Field> {
+        self.fields.iter().flat_map(Field::walk).collect()
+    }
+
+    /// The innermost field covering byte `offset`.
+    pub fn field_at(&self, offset: usize) -> Option<&Field> {
+        fn find(fields: &[Field], offset: usize) -> Option<&Field> {
+            let f = fields
+                .iter()
+                .find(|f| f.start <= offset && offset < f.end)?;
+            find(&f.children, offset).or(Some(f))
+        }
+        find(&self.fields, offset)
+    }
+
+    /// The field with this path.
+    pub fn field_by_path(&self, path: &str) -> Option<&Field> {
+        self.all_fields().into_iter().find(|f| f.path == path)
+    }
+}
+
+/// A decoded value of any of the kinds, for summaries and signature checks.
+enum Decoded {
+    Message(MlsMessage),
+    KeyPackage(KeyPackage),
+    Welcome(Welcome),
+    GroupInfo(GroupInfo),
+    RatchetTree(RatchetTree),
+    Public(PublicMessage),
+    Private(PrivateMessage),
+    Leaf(LeafNode),
+}
+
+/// Decodes `bytes` as `kind` with span recording. Returns the value (if the
+/// whole input decoded) or the error, and the spans recorded either way.
+fn decode_kind(
+    bytes: &[u8],
+    kind: MessageKind,
+) -> (Result<Decoded, DecodeError>, Vec<crate::codec::FieldSpan>) {
+    let mut r = Reader::with_spans(bytes);
+    let result = (|| -> Result<Decoded, DecodeError> {
+        let v = match kind {
+            MessageKind::MlsMessage => Decoded::Message(MlsMessage::decode(&mut r)?),
+            MessageKind::KeyPackage => Decoded::KeyPackage(KeyPackage::decode(&mut r)?),
+            MessageKind::Welcome => Decoded::Welcome(Welcome::decode(&mut r)?),
+            MessageKind::GroupInfo => Decoded::GroupInfo(GroupInfo::decode(&mut r)?),
+            MessageKind::RatchetTree => {
+                Decoded::RatchetTree(r.field("ratchet_tree", RatchetTree::decode)?)
+            }
+            MessageKind::PublicMessage => Decoded::Public(PublicMessage::decode(&mut r)?),
+            MessageKind::PrivateMessage => Decoded::Private(PrivateMessage::decode(&mut r)?),
+            MessageKind::LeafNode => Decoded::Leaf(LeafNode::decode(&mut r)?),
+        };
+        r.finish()?;
+        Ok(v)
+    })();
+    let spans = r.take_spans();
+    (result, spans)
+}
+
+/// Dissects `bytes` as `kind`.
+pub fn dissect_as(bytes: &[u8], kind: MessageKind) -> Dissection {
+    let (result, spans) = decode_kind(bytes, kind);
+    let detection = format!("decoded as {} (chosen)", kind.name());
+    finish(bytes, kind, detection, result, spans)
+}
+
+/// Detects what `bytes` are and dissects them: an MLSMessage of any wire
+/// format first, then each bare structure; the first that decodes the whole
+/// input wins. If none does, the one that got furthest is shown with its
+/// error.
+pub fn dissect(bytes: &[u8]) -> Dissection {
+    let mut best: Option<(
+        MessageKind,
+        Result<Decoded, DecodeError>,
+        Vec<crate::codec::FieldSpan>,
+    )> = None;
+    let mut rejected: Vec<String> = Vec::new();
+    for kind in MessageKind::ALL {
+        let (result, spans) = decode_kind(bytes, kind);
+        match result {
+            Ok(v) => {
+                let detection = if rejected.is_empty() {
+                    format!("the input decodes completely as an {}", kind.name())
+                } else {
+                    format!(
+                        "the input decodes completely as a bare {} (not {})",
+                        kind.name(),
+                        rejected.join("; not ")
+                    )
+                };
+                return finish(bytes, kind, detection, Ok(v), spans);
+            }
+            Err(e) => {
+                rejected.push(format!("{}: {}", kind.name(), e));
+                let further = match &best {
+                    None => true,
+                    Some((_, Err(b), _)) => e.offset > b.offset,
+                    Some(_) => false,
+                };
+                if further {
+                    best = Some((kind, Err(e), spans));
+                }
+            }
+        }
+    }
+    match best {
+        Some((kind, result, spans)) => {
+            let detection = format!(
+                "nothing decodes the whole input; shown as {}, which decoded furthest",
+                kind.name()
+            );
+            finish(bytes, kind, detection, result, spans)
+        }
+        None => finish(
+            bytes,
+            MessageKind::MlsMessage,
+            "empty input".into(),
+            Err(empty_error()),
+            Vec::new(),
+        ),
+    }
+}
+
+fn empty_error() -> DecodeError {
+    Reader::new(&[]).error(crate::codec::DecodeErrorKind::Truncated {
+        needed: 1,
+        available: 0,
+    })
+}
+
+fn finish(
+    bytes: &[u8],
+    kind: MessageKind,
+    detection: String,
+    result: Result<Decoded, DecodeError>,
+    spans: Vec<crate::codec::FieldSpan>,
+) -> Dissection {
+    let error = result.as_ref().err().cloned();
+    let fields = build::field_tree(bytes, spans, error.as_ref());
+    let (summary, signatures) = match &result {
+        Ok(decoded) => (summary(kind, decoded), signature::checks(decoded)),
+        Err(e) => (format!("{} (malformed: {e})", kind.name()), Vec::new()),
+    };
+    Dissection {
+        kind,
+        detection,
+        fields,
+        error: error.map(|e| DissectError {
+            path: e.path.clone(),
+            offset: e.offset,
+            message: e.kind.to_string(),
+        }),
+        signatures,
+        len: bytes.len(),
+        summary,
+    }
+}
+
+fn suite(cs: u16) -> String {
+    match names::cipher_suite(u64::from(cs)) {
+        Some(n) => format!("cipher suite {cs} ({n})"),
+        None => format!("cipher suite {cs}"),
+    }
+}
+
+fn summary(kind: MessageKind, decoded: &Decoded) -> String {
+    let body = match decoded {
+        Decoded::Message(m) => {
+            let inner = match &m.body {
+                MlsMessageBody::PublicMessage(p) => public_summary(p),
+                MlsMessageBody::PrivateMessage(p) => private_summary(p),
+                MlsMessageBody::Welcome(w) => welcome_summary(w),
+                MlsMessageBody::GroupInfo(g) => group_info_summary(g),
+                MlsMessageBody::KeyPackage(k) => key_package_summary(k),
+            };
+            let wf = names::wire_format(u64::from(m.body.wire_format())).unwrap_or("?");
+            return format!("MLSMessage ({wf}): {inner}");
+        }
+        Decoded::KeyPackage(k) => key_package_summary(k),
+        Decoded::Welcome(w) => welcome_summary(w),
+        Decoded::GroupInfo(g) => group_info_summary(g),
+        Decoded::RatchetTree(t) => {
+            let filled = t.0.iter().filter(|n| n.is_some()).count();
+            format!("{} nodes, {filled} non-blank", t.0.len())
+        }
+        Decoded::Public(p) => public_summary(p),
+        Decoded::Private(p) => private_summary(p),
+        Decoded::Leaf(l) => format!("credential type {}", l.credential.credential_type()),
+    };
+    format!("{}: {body}", kind.name())
+}
+
+fn key_package_summary(k: &KeyPackage) -> String {
+    format!("KeyPackage, {}", suite(k.cipher_suite))
+}
+
+fn welcome_summary(w: &Welcome) -> String {
+    format!(
+        "Welcome for {} new member(s), {}",
+        w.secrets.len(),
+        suite(w.cipher_suite)
+    )
+}
+
+fn group_info_summary(g: &GroupInfo) -> String {
+    format!(
+        "GroupInfo, epoch {}, signer leaf {}, {}",
+        g.group_context.epoch,
+        g.signer,
+        suite(g.group_context.cipher_suite)
+    )
+}
+
+fn public_summary(p: &PublicMessage) -> String {
+    let ct = names::content_type(u64::from(p.content.content.content_type())).unwrap_or("?");
+    format!("PublicMessage ({ct}), epoch {}", p.content.epoch)
+}
+
+fn private_summary(p: &PrivateMessage) -> String {
+    let ct = names::content_type(u64::from(p.content_type)).unwrap_or("?");
+    format!("PrivateMessage ({ct}), epoch {}", p.epoch)
+}
+
+#[cfg(test)]
+mod tests;

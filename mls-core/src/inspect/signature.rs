@@ -1,0 +1,175 @@
+//! Signatures the dissector can check from a message alone.
+
+use crate::crypto::{CipherSuite, RustCrypto, SignaturePublicKey, verify_with_label};
+use crate::framing::{
+    Content, MlsMessageBody, PublicMessage, Sender, WIRE_FORMAT_PUBLIC_MESSAGE, framed_content_tbs,
+};
+use crate::group::verify_group_info;
+use crate::messages::{
+    ExtensionValue, GroupInfo, KeyPackage, LeafNode, LeafNodeSource, Node, Proposal,
+};
+use crate::tree::verify_leaf_signature;
+
+use super::Decoded;
+
+/// One signature and whether it verifies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureCheck {
+    /// What is signed, e.g. `KeyPackage signature (KeyPackageTBS)`.
+    pub what: String,
+    /// `Ok(())` when it verifies; otherwise why not (or why it cannot be checked).
+    pub result: Result<(), String>,
+}
+
+impl SignatureCheck {
+    fn new(what: &str, result: Result<(), String>) -> Self {
+        SignatureCheck {
+            what: what.to_string(),
+            result,
+        }
+    }
+
+    pub fn verified(&self) -> bool {
+        self.result.is_ok()
+    }
+}
+
+fn suite(id: u16) -> Result<CipherSuite, String> {
+    CipherSuite::from_u16(id).ok_or_else(|| format!("unknown cipher suite {id}: cannot check"))
+}
+
+pub(super) fn checks(decoded: &Decoded) -> Vec<SignatureCheck> {
+    match decoded {
+        Decoded::Message(m) => match &m.body {
+            MlsMessageBody::KeyPackage(k) => key_package(k),
+            MlsMessageBody::GroupInfo(g) => group_info(g),
+            MlsMessageBody::PublicMessage(p) => public_message(p),
+            MlsMessageBody::PrivateMessage(_) | MlsMessageBody::Welcome(_) => Vec::new(),
+        },
+        Decoded::KeyPackage(k) => key_package(k),
+        Decoded::GroupInfo(g) => group_info(g),
+        Decoded::Public(p) => public_message(p),
+        Decoded::Leaf(l) => vec![leaf_node(l, None)],
+        _ => Vec::new(),
+    }
+}
+
+fn key_package(k: &KeyPackage) -> Vec<SignatureCheck> {
+    let cs = match suite(k.cipher_suite) {
+        Ok(cs) => cs,
+        Err(e) => return vec![SignatureCheck::new("KeyPackage signature", Err(e))],
+    };
+    let pk = SignaturePublicKey(k.leaf_node.signature_key.0.clone());
+    let result = k.tbs_bytes().map_err(|e| e.to_string()).and_then(|tbs| {
+        verify_with_label(
+            &RustCrypto,
+            cs,
+            &pk,
+            b"KeyPackageTBS",
+            &tbs,
+            k.signature.as_slice(),
+        )
+        .map_err(|e| format!("does not verify with the leaf's signature key ({e})"))
+    });
+    vec![
+        SignatureCheck::new("KeyPackage signature (KeyPackageTBS)", result),
+        leaf_node(&k.leaf_node, Some(cs)),
+    ]
+}
+
+fn leaf_node(l: &LeafNode, cs: Option<CipherSuite>) -> SignatureCheck {
+    let what = "LeafNode signature (LeafNodeTBS)";
+    if !matches!(l.leaf_node_source, LeafNodeSource::KeyPackage(_)) {
+        return SignatureCheck::new(
+            what,
+            Err("signed with the group id and leaf index: load the group to check it".into()),
+        );
+    }
+    let Some(cs) = cs else {
+        // A bare LeafNode names no suite: try each and report the one that verifies.
+        let found = CipherSuite::ALL
+            .into_iter()
+            .find(|cs| verify_leaf_signature(&RustCrypto, *cs, l, &[], 0).is_ok());
+        return match found {
+            Some(cs) => SignatureCheck::new(&format!("{what}, under {}", cs.name()), Ok(())),
+            None => SignatureCheck::new(what, Err("does not verify under any cipher suite".into())),
+        };
+    };
+    SignatureCheck::new(
+        what,
+        verify_leaf_signature(&RustCrypto, cs, l, &[], 0).map_err(|e| e.to_string()),
+    )
+}
+
+fn group_info(g: &GroupInfo) -> Vec<SignatureCheck> {
+    let what = "GroupInfo signature (GroupInfoTBS)";
+    let cs = match suite(g.group_context.cipher_suite) {
+        Ok(cs) => cs,
+        Err(e) => return vec![SignatureCheck::new(what, Err(e))],
+    };
+    let tree = g.extensions.iter().find_map(|e| match e.value() {
+        Ok(ExtensionValue::RatchetTree(t)) => Some(t),
+        _ => None,
+    });
+    let Some(tree) = tree else {
+        return vec![SignatureCheck::new(
+            what,
+            Err(
+                "the signer's key is in the ratchet tree, which this GroupInfo does not carry"
+                    .into(),
+            ),
+        )];
+    };
+    let signer = usize::try_from(g.signer)
+        .ok()
+        .and_then(|i| i.checked_mul(2));
+    let key = match signer.and_then(|n| tree.0.get(n)) {
+        Some(Some(Node::Leaf(leaf))) => SignaturePublicKey(leaf.signature_key.0.clone()),
+        _ => {
+            return vec![SignatureCheck::new(
+                what,
+                Err(format!(
+                    "signer leaf {} is blank or outside the ratchet tree",
+                    g.signer
+                )),
+            )];
+        }
+    };
+    vec![SignatureCheck::new(
+        what,
+        verify_group_info(&RustCrypto, cs, g, &key).map_err(|e| e.to_string()),
+    )]
+}
+
+fn public_message(p: &PublicMessage) -> Vec<SignatureCheck> {
+    let what = "PublicMessage signature (FramedContentTBS)";
+    // Only a new member's Add proposal carries its own key and needs no
+    // group context (§6.1: no context for new_member_proposal senders).
+    let Sender::NewMemberProposal = p.content.sender else {
+        return vec![SignatureCheck::new(
+            what,
+            Err("covers the group context: load the group to check it".into()),
+        )];
+    };
+    let Content::Proposal(Proposal::Add { key_package }) = &p.content.content else {
+        return vec![SignatureCheck::new(
+            what,
+            Err("new_member_proposal without an Add".into()),
+        )];
+    };
+    let result = suite(key_package.cipher_suite).and_then(|cs| {
+        let tbs = framed_content_tbs(WIRE_FORMAT_PUBLIC_MESSAGE, &p.content, &[])
+            .map_err(|e| e.to_string())?;
+        let pk = SignaturePublicKey(key_package.leaf_node.signature_key.0.clone());
+        verify_with_label(
+            &RustCrypto,
+            cs,
+            &pk,
+            b"FramedContentTBS",
+            &tbs,
+            p.auth.signature.as_slice(),
+        )
+        .map_err(|e| format!("does not verify with the added key package's key ({e})"))
+    });
+    vec![SignatureCheck::new(what, result)]
+}

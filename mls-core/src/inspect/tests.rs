@@ -1,0 +1,139 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use super::*;
+
+/// A small valid KeyPackage-free message: an MLSMessage(PrivateMessage).
+fn private_message() -> Vec<u8> {
+    use crate::codec::{Encode, VlBytes};
+    MlsMessage::new(MlsMessageBody::PrivateMessage(PrivateMessage {
+        group_id: VlBytes(b"group-1".to_vec()),
+        epoch: 7,
+        content_type: 1,
+        authenticated_data: VlBytes::default(),
+        encrypted_sender_data: VlBytes(vec![1, 2, 3]),
+        ciphertext: VlBytes(vec![9; 40]),
+    }))
+    .to_bytes()
+    .unwrap()
+}
+
+#[test]
+fn detects_mls_message_and_names_enums() {
+    let bytes = private_message();
+    let d = dissect(&bytes);
+    assert!(d.ok(), "{:?}", d.error);
+    assert_eq!(d.kind, MessageKind::MlsMessage);
+    assert_eq!(d.fields.first().unwrap().start, 0);
+    assert_eq!(d.fields.last().unwrap().end, bytes.len());
+    assert_eq!(
+        d.field_by_path("version").unwrap().value.as_deref(),
+        Some("1 (mls10)")
+    );
+    assert_eq!(
+        d.field_by_path("wire_format").unwrap().value.as_deref(),
+        Some("2 (mls_private_message)")
+    );
+    let gid = d.field_by_path("private_message.group_id").unwrap();
+    assert_eq!(gid.text.as_deref(), Some("group-1"));
+    assert_eq!(gid.value.as_deref(), Some(hex::encode("group-1").as_str()));
+    assert_eq!(
+        d.field_by_path("private_message.content_type")
+            .unwrap()
+            .value
+            .as_deref(),
+        Some("1 (application)")
+    );
+    assert!(
+        d.summary.contains("PrivateMessage (application), epoch 7"),
+        "{}",
+        d.summary
+    );
+    // Clicking the epoch's bytes selects the epoch.
+    let epoch = d.field_by_path("private_message.epoch").unwrap();
+    assert_eq!(
+        d.field_at(epoch.start + 3).unwrap().path,
+        "private_message.epoch"
+    );
+}
+
+#[test]
+fn truncated_input_keeps_what_decoded_and_names_the_failure() {
+    let bytes = private_message();
+    let cut = &bytes[..bytes.len() - 5];
+    let d = dissect_as(cut, MessageKind::MlsMessage);
+    let e = d.error.clone().unwrap();
+    assert_eq!(e.path, "private_message.ciphertext");
+    assert!(e.message.contains("exceeds"), "{}", e.message);
+    // The fields before the failure are there with their values.
+    assert_eq!(
+        d.field_by_path("private_message.epoch")
+            .unwrap()
+            .value
+            .as_deref(),
+        Some("7")
+    );
+    let error_nodes: Vec<_> = d
+        .all_fields()
+        .into_iter()
+        .filter(|f| f.label == "error")
+        .collect();
+    assert_eq!(error_nodes.len(), 1);
+    assert_eq!(error_nodes[0].start, e.offset);
+    assert!(
+        error_nodes[0]
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("private_message.ciphertext")
+    );
+}
+
+#[test]
+fn every_prefix_and_every_flip_never_panics() {
+    let bytes = private_message();
+    for n in 0..=bytes.len() {
+        let _ = dissect(&bytes[..n]);
+    }
+    for i in 0..bytes.len() {
+        let mut b = bytes.clone();
+        b[i] ^= 0xff;
+        let _ = dissect(&b);
+    }
+}
+
+#[test]
+fn input_formats_are_detected() {
+    let hex_in = b"00 01 0x02\n0A0b";
+    let p = parse_input(hex_in);
+    assert_eq!(
+        (p.format, p.bytes),
+        (InputFormat::Hex, vec![0, 1, 2, 10, 11])
+    );
+    let p = parse_input(b"AAECAwQ=");
+    assert_eq!(
+        (p.format, p.bytes),
+        (InputFormat::Base64, vec![0, 1, 2, 3, 4])
+    );
+    let p = parse_input(b"AAECAwQ");
+    assert_eq!(
+        (p.format, p.bytes),
+        (InputFormat::Base64, vec![0, 1, 2, 3, 4])
+    );
+    let p = parse_input(b"-_8");
+    assert_eq!((p.format, p.bytes), (InputFormat::Base64, vec![0xfb, 0xff]));
+    let p = parse_input(&[0xff, 0x00, 0x80]);
+    assert_eq!(p.format, InputFormat::Binary);
+    assert_eq!(
+        parse_input_as(b"abc", InputFormat::Hex).unwrap_err(),
+        "hex has an odd number of digits (3)"
+    );
+    assert_eq!(
+        parse_input_as(b"00ff", InputFormat::Base64).unwrap().bytes,
+        vec![0xd3, 0x47, 0xdf]
+    );
+}
