@@ -1,10 +1,26 @@
-//! Group operations (RFC 9420 §12). For now: opening and sealing Welcome
-//! messages and signing GroupInfo.
+//! Group operations (RFC 9420 §10–§12): key packages, the group state
+//! machine with staged commits, Welcome and GroupInfo.
 
+mod error;
+mod key_package;
+mod proposals;
+mod state;
 mod welcome;
 
+pub use error::GroupError;
+pub use key_package::{
+    KeyPackageBundle, default_capabilities, key_package_ref, now, sign_leaf_node,
+    validate_key_package, validate_leaf_capabilities,
+};
+pub use proposals::SentProposal;
+pub use state::{
+    CommitOutput, CommitSummary, Group, GroupConfig, Received, StagedCommit, added_key_packages,
+};
 pub use welcome::{
     WelcomeError, decrypt_group_info, decrypt_group_secrets, encrypt_group_info,
     encrypt_group_secrets, find_secrets, group_info_tbs, sign_group_info, verify_group_info,
     welcome_key_nonce,
 };
+
+#[cfg(test)]
+mod tests;

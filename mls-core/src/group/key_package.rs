@@ -1,0 +1,196 @@
+//! Key packages (RFC 9420 §10): generating one with its private keys, and
+//! validating a received one (§10.1).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::codec::{Encode, VlBytes};
+use crate::crypto::{
+    CipherSuite, CryptoProvider, HpkePrivateKey, SignaturePrivateKey, SignaturePublicKey,
+    make_key_package_ref, sign_with_label, verify_with_label,
+};
+use crate::messages::{
+    CREDENTIAL_BASIC, CREDENTIAL_X509, Capabilities, Credential, Extension, KeyPackage, LeafNode,
+    LeafNodeSource, Lifetime, PROTOCOL_VERSION_MLS10,
+};
+use crate::tree::{leaf_node_tbs, verify_leaf_signature};
+
+use super::GroupError;
+
+/// A key package with the private keys that go with it.
+#[derive(Debug, Clone)]
+pub struct KeyPackageBundle {
+    pub key_package: KeyPackage,
+    pub init_private: HpkePrivateKey,
+    pub encryption_private: HpkePrivateKey,
+    pub signature_private: SignaturePrivateKey,
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it).
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The capabilities this implementation supports: every suite, the basic
+/// and X.509 credentials (default extensions and proposals need no listing).
+pub fn default_capabilities() -> Capabilities {
+    Capabilities {
+        versions: vec![PROTOCOL_VERSION_MLS10],
+        cipher_suites: CipherSuite::ALL.iter().map(|cs| cs.id()).collect(),
+        extensions: Vec::new(),
+        proposals: Vec::new(),
+        credentials: vec![CREDENTIAL_BASIC, CREDENTIAL_X509],
+    }
+}
+
+/// Signs a leaf node in place (`LeafNodeTBS`, with group id and leaf index
+/// for the update and commit sources).
+pub fn sign_leaf_node<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    leaf: &mut LeafNode,
+    signer: &SignaturePrivateKey,
+    group_id: &[u8],
+    leaf_index: u32,
+) -> Result<(), GroupError> {
+    let tbs = leaf_node_tbs(leaf, group_id, leaf_index)?;
+    leaf.signature = VlBytes(sign_with_label(p, cs, signer, b"LeafNodeTBS", &tbs)?);
+    Ok(())
+}
+
+impl KeyPackageBundle {
+    /// A fresh key package: new init and encryption keys, the given
+    /// signature key, valid from now for `lifetime_secs` (with an hour of
+    /// slack backwards for clock skew).
+    pub fn generate<P: CryptoProvider + ?Sized>(
+        p: &P,
+        cs: CipherSuite,
+        credential: Credential,
+        signature_private: SignaturePrivateKey,
+        lifetime_secs: u64,
+        extensions: Vec<Extension>,
+    ) -> Result<Self, GroupError> {
+        let signature_public = p.signature_public_key(cs, &signature_private)?;
+        let (init_private, init_public) = p.hpke_generate_key_pair(cs)?;
+        let (encryption_private, encryption_public) = p.hpke_generate_key_pair(cs)?;
+        let start = now();
+        let mut leaf_node = LeafNode {
+            encryption_key: VlBytes(encryption_public.0),
+            signature_key: VlBytes(signature_public.0),
+            credential,
+            capabilities: default_capabilities(),
+            leaf_node_source: LeafNodeSource::KeyPackage(Lifetime {
+                not_before: start.saturating_sub(3600),
+                not_after: start.saturating_add(lifetime_secs),
+            }),
+            extensions: Vec::new(),
+            signature: VlBytes::default(),
+        };
+        sign_leaf_node(p, cs, &mut leaf_node, &signature_private, &[], 0)?;
+        let mut key_package = KeyPackage {
+            version: PROTOCOL_VERSION_MLS10,
+            cipher_suite: cs.id(),
+            init_key: VlBytes(init_public.0),
+            leaf_node,
+            extensions,
+            signature: VlBytes::default(),
+        };
+        let tbs = key_package.tbs_bytes()?;
+        key_package.signature = VlBytes(sign_with_label(
+            p,
+            cs,
+            &signature_private,
+            b"KeyPackageTBS",
+            &tbs,
+        )?);
+        Ok(KeyPackageBundle {
+            key_package,
+            init_private,
+            encryption_private,
+            signature_private,
+        })
+    }
+
+    /// `KeyPackageRef` of the key package.
+    pub fn reference<P: CryptoProvider + ?Sized>(&self, p: &P) -> Result<Vec<u8>, GroupError> {
+        key_package_ref(p, &self.key_package)
+    }
+}
+
+/// `KeyPackageRef = RefHash("MLS 1.0 KeyPackage Reference", KeyPackage)`.
+pub fn key_package_ref<P: CryptoProvider + ?Sized>(
+    p: &P,
+    kp: &KeyPackage,
+) -> Result<Vec<u8>, GroupError> {
+    let cs = CipherSuite::from_u16(kp.cipher_suite)
+        .ok_or(GroupError::UnsupportedCipherSuite(kp.cipher_suite))?;
+    Ok(make_key_package_ref(p, cs, &kp.to_bytes()?)?)
+}
+
+/// Validates a received key package for use in a group of suite `cs`
+/// (§10.1): version and suite match, the leaf's source is `key_package`,
+/// both signatures verify, the init key differs from the encryption key,
+/// the credential type is listed in the capabilities, and — when `at` is
+/// given — the lifetime covers that time.
+pub fn validate_key_package<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    kp: &KeyPackage,
+    at: Option<u64>,
+) -> Result<(), GroupError> {
+    let invalid = |why: String| GroupError::InvalidKeyPackage(why);
+    if kp.version != PROTOCOL_VERSION_MLS10 {
+        return Err(invalid(format!("version {} is not mls10", kp.version)));
+    }
+    if kp.cipher_suite != cs.id() {
+        return Err(invalid(format!(
+            "cipher suite {} differs from the group's {}",
+            kp.cipher_suite,
+            cs.id()
+        )));
+    }
+    let LeafNodeSource::KeyPackage(lifetime) = &kp.leaf_node.leaf_node_source else {
+        return Err(invalid("the leaf node's source is not key_package".into()));
+    };
+    if let Some(t) = at
+        && !(lifetime.not_before <= t && t <= lifetime.not_after)
+    {
+        return Err(invalid(format!(
+            "lifetime {}..{} does not cover now ({t})",
+            lifetime.not_before, lifetime.not_after
+        )));
+    }
+    if kp.init_key == kp.leaf_node.encryption_key {
+        return Err(invalid("init_key equals the leaf's encryption_key".into()));
+    }
+    let pk = SignaturePublicKey(kp.leaf_node.signature_key.0.clone());
+    let tbs = kp.tbs_bytes()?;
+    verify_with_label(p, cs, &pk, b"KeyPackageTBS", &tbs, kp.signature.as_slice())
+        .map_err(|_| invalid("the KeyPackage signature does not verify".into()))?;
+    verify_leaf_signature(p, cs, &kp.leaf_node, &[], 0)
+        .map_err(|_| invalid("the leaf node signature does not verify".into()))?;
+    validate_leaf_capabilities(&kp.leaf_node).map_err(invalid)?;
+    Ok(())
+}
+
+/// §7.3: the credential type and every non-default extension of a leaf are
+/// listed in its capabilities.
+pub fn validate_leaf_capabilities(leaf: &LeafNode) -> Result<(), String> {
+    let ct = leaf.credential.credential_type();
+    if !leaf.capabilities.credentials.contains(&ct) {
+        return Err(format!(
+            "credential type {ct} is not in the leaf's capabilities"
+        ));
+    }
+    for e in &leaf.extensions {
+        let default = (1..=5).contains(&e.extension_type);
+        if !default && !leaf.capabilities.extensions.contains(&e.extension_type) {
+            return Err(format!(
+                "extension {} is not in the leaf's capabilities",
+                e.extension_type
+            ));
+        }
+    }
+    Ok(())
+}

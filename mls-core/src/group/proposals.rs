@@ -1,0 +1,225 @@
+//! Proposal list validation (RFC 9420 §12.2) and application (§12.3).
+
+use crate::codec::VlBytes;
+use crate::crypto::{CipherSuite, CryptoProvider};
+use crate::framing::Sender;
+use crate::messages::{
+    Credential, Extension, KeyPackage, LeafNodeSource, PreSharedKeyId, Proposal, ReInit,
+    duplicate_extension_type,
+};
+use crate::tree::{Tree, verify_leaf_signature};
+
+use super::GroupError;
+use super::key_package::{validate_key_package, validate_leaf_capabilities};
+
+/// A proposal with who sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentProposal {
+    pub proposal: Proposal,
+    pub sender: Sender,
+}
+
+/// The outcome of applying a proposal list to a copy of the tree.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub tree: Tree,
+    pub extensions: Vec<Extension>,
+    pub extensions_changed: bool,
+    pub added: Vec<(u32, KeyPackage)>,
+    pub removed: Vec<(u32, Credential)>,
+    pub updated: Vec<(u32, Credential)>,
+    pub psks: Vec<PreSharedKeyId>,
+    pub reinit: Option<ReInit>,
+    pub path_required: bool,
+}
+
+fn invalid(why: impl Into<String>) -> GroupError {
+    GroupError::InvalidProposals(why.into())
+}
+
+/// Validates and applies `list` (committed by leaf `committer`) to a copy of
+/// `tree`, in the order of §12.3: group context extensions, updates,
+/// removes, adds; PSKs and ReInit are collected.
+pub fn apply<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    tree: &Tree,
+    group_id: &[u8],
+    extensions: &[Extension],
+    committer: u32,
+    list: &[SentProposal],
+) -> Result<Applied, GroupError> {
+    let mut gce: Option<&Vec<Extension>> = None;
+    let mut updates: Vec<(u32, &crate::messages::LeafNode)> = Vec::new();
+    let mut removes: Vec<u32> = Vec::new();
+    let mut adds: Vec<&KeyPackage> = Vec::new();
+    let mut psks: Vec<PreSharedKeyId> = Vec::new();
+    let mut reinit: Option<ReInit> = None;
+    let mut path_required = list.is_empty();
+
+    for item in list {
+        match &item.proposal {
+            Proposal::GroupContextExtensions { extensions } => {
+                if gce.replace(extensions).is_some() {
+                    return Err(invalid("more than one GroupContextExtensions proposal"));
+                }
+                if let Some(t) = duplicate_extension_type(extensions) {
+                    return Err(invalid(format!(
+                        "GroupContextExtensions lists extension {t} twice"
+                    )));
+                }
+                path_required = true;
+            }
+            Proposal::Update { leaf_node } => {
+                let Sender::Member(leaf) = item.sender else {
+                    return Err(invalid("an Update from a non-member"));
+                };
+                if leaf == committer {
+                    return Err(invalid("an Update from the committer (§12.2)"));
+                }
+                updates.push((leaf, leaf_node));
+                path_required = true;
+            }
+            Proposal::Remove { removed } => {
+                if *removed == committer {
+                    return Err(invalid("a Remove of the committer (§12.2)"));
+                }
+                if tree.leaf(*removed).is_none() {
+                    return Err(invalid(format!(
+                        "a Remove of blank or absent leaf {removed}"
+                    )));
+                }
+                removes.push(*removed);
+                path_required = true;
+            }
+            Proposal::Add { key_package } => {
+                validate_key_package(p, cs, key_package, None)?;
+                adds.push(key_package);
+            }
+            Proposal::PreSharedKey { psk } => {
+                if psks.iter().any(|q| q.psk == psk.psk) {
+                    return Err(invalid("two PreSharedKey proposals for the same PSK"));
+                }
+                if psk.psk_nonce.len() != cs.hash_len() {
+                    return Err(invalid(format!(
+                        "psk_nonce of {} bytes, the suite's hash length is {}",
+                        psk.psk_nonce.len(),
+                        cs.hash_len()
+                    )));
+                }
+                psks.push(psk.clone());
+            }
+            Proposal::ReInit(r) => {
+                if list.len() != 1 {
+                    return Err(invalid("a ReInit together with other proposals"));
+                }
+                reinit = Some(r.clone());
+            }
+            Proposal::ExternalInit { .. } => {
+                return Err(invalid("an ExternalInit in a member's commit"));
+            }
+            Proposal::Unknown { proposal_type, .. } => {
+                let unsupported = tree
+                    .members()
+                    .any(|(_, l)| !l.capabilities.proposals.contains(proposal_type));
+                if unsupported {
+                    return Err(invalid(format!(
+                        "proposal type {proposal_type} is not supported by every member"
+                    )));
+                }
+            }
+        }
+    }
+
+    // One Update or Remove per leaf.
+    let mut touched: Vec<u32> = updates
+        .iter()
+        .map(|(l, _)| *l)
+        .chain(removes.iter().copied())
+        .collect();
+    touched.sort_unstable();
+    if touched.windows(2).any(|w| matches!(w, [a, b] if a == b)) {
+        return Err(invalid("more than one Update or Remove for the same leaf"));
+    }
+
+    let mut tree = tree.clone();
+    let new_extensions = gce.cloned().unwrap_or_else(|| extensions.to_vec());
+
+    let mut updated = Vec::new();
+    for (leaf, node) in &updates {
+        let current = tree
+            .leaf(*leaf)
+            .ok_or_else(|| invalid(format!("an Update from blank leaf {leaf}")))?;
+        if !matches!(node.leaf_node_source, LeafNodeSource::Update) {
+            return Err(invalid(format!(
+                "the Update of leaf {leaf} has a leaf source other than update"
+            )));
+        }
+        if node.encryption_key == current.encryption_key {
+            return Err(invalid(format!(
+                "the Update of leaf {leaf} keeps its encryption key"
+            )));
+        }
+        verify_leaf_signature(p, cs, node, group_id, *leaf)?;
+        validate_leaf_capabilities(node).map_err(invalid)?;
+        updated.push((*leaf, node.credential.clone()));
+        tree.update_leaf(*leaf, (*node).clone())?;
+    }
+
+    let mut removed = Vec::new();
+    for leaf in &removes {
+        if let Some(l) = tree.leaf(*leaf) {
+            removed.push((*leaf, l.credential.clone()));
+        }
+        tree.remove_leaf(*leaf)?;
+    }
+
+    let mut added = Vec::new();
+    for (i, kp) in adds.iter().enumerate() {
+        let key = &kp.leaf_node.signature_key;
+        if adds
+            .iter()
+            .take(i)
+            .any(|q| &q.leaf_node.signature_key == key)
+        {
+            return Err(invalid("two Adds of the same client (same signature key)"));
+        }
+        if tree.members().any(|(_, l)| &l.signature_key == key) {
+            return Err(invalid(
+                "an Add of a client already in the group (same signature key)",
+            ));
+        }
+        let leaf = tree.add_leaf(kp.leaf_node.clone())?;
+        added.push((leaf, (*kp).clone()));
+    }
+    tree.verify_unique_keys()?;
+
+    Ok(Applied {
+        tree,
+        extensions_changed: gce.is_some(),
+        extensions: new_extensions,
+        added,
+        removed,
+        updated,
+        psks,
+        reinit,
+        path_required,
+    })
+}
+
+/// The public keys an UpdatePath introduces must be new to the tree (§12.4.2).
+pub fn check_path_keys_fresh(tree: &Tree, keys: &[&VlBytes]) -> Result<(), GroupError> {
+    for node in 0..tree.size().nodes() {
+        let existing = match tree.node(node) {
+            Some(crate::messages::Node::Leaf(l)) => &l.encryption_key,
+            Some(crate::messages::Node::Parent(p)) => &p.encryption_key,
+            None => continue,
+        };
+        if keys.contains(&existing) {
+            return Err(GroupError::InvalidPath(format!(
+                "a public key of the UpdatePath already appears at node {node}"
+            )));
+        }
+    }
+    Ok(())
+}

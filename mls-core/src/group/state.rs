@@ -1,0 +1,1177 @@
+//! A member's group state (RFC 9420 §8, §11, §12): create, commit, process,
+//! join by Welcome, and application messages.
+//!
+//! Processing a commit never mutates the group: it returns a
+//! [`StagedCommit`] holding the next epoch's state, which the caller
+//! inspects and then merges (or drops). A rejected commit therefore leaves
+//! the group exactly as it was.
+
+use std::collections::BTreeMap;
+
+use crate::codec::{Encode, VlBytes};
+use crate::crypto::{
+    CipherSuite, CryptoProvider, Secret, SignaturePrivateKey, SignaturePublicKey, make_proposal_ref,
+};
+use crate::framing::{
+    AuthenticatedContent, CONTENT_TYPE_APPLICATION, Content, FramedContent, MlsMessage,
+    MlsMessageBody, PrivateMessage, PublicMessage, Sender, WIRE_FORMAT_PRIVATE_MESSAGE,
+    WIRE_FORMAT_PUBLIC_MESSAGE, sign_content, verify_content,
+};
+use crate::messages::{
+    Commit, Credential, EXT_RATCHET_TREE, Extension, ExtensionValue, GroupContext, GroupInfo,
+    GroupSecrets, KeyPackage, LeafNodeSource, PROTOCOL_VERSION_MLS10, PathSecret, PreSharedKeyId,
+    Proposal, ProposalOrRef, Psk, RatchetTree, Welcome,
+};
+use crate::schedule::{
+    EpochSecrets, JoinerSecrets, PskInput, SecretTree, confirmation_tag, confirmed_transcript_hash,
+    interim_transcript_hash, psk_secret,
+};
+use crate::tree::{Tree, TreeKemPrivate, math, next_path_secret, node_key_pair};
+
+use super::proposals::{self, SentProposal, check_path_keys_fresh};
+use super::{
+    GroupError, KeyPackageBundle, decrypt_group_info, decrypt_group_secrets, encrypt_group_info,
+    encrypt_group_secrets, find_secrets, key_package_ref, sign_group_info, verify_group_info,
+};
+
+/// How this member frames its own handshake messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupConfig {
+    /// Send commits and proposals as PrivateMessage (else PublicMessage).
+    pub encrypt_handshake: bool,
+    /// Zero bytes appended to PrivateMessage content.
+    pub padding: usize,
+    /// Put the ratchet tree into GroupInfo (Welcome joiners need no tree
+    /// out of band).
+    pub ratchet_tree_extension: bool,
+    /// How many past epochs' resumption PSKs to keep.
+    pub resumption_epochs: usize,
+}
+
+impl Default for GroupConfig {
+    fn default() -> Self {
+        GroupConfig {
+            encrypt_handshake: false,
+            padding: 0,
+            ratchet_tree_extension: true,
+            resumption_epochs: 8,
+        }
+    }
+}
+
+/// A proposal received this epoch, kept until a commit references it.
+#[derive(Debug, Clone)]
+struct PendingProposal {
+    reference: Vec<u8>,
+    proposal: SentProposal,
+}
+
+/// A member's state in one epoch.
+#[derive(Debug, Clone)]
+pub struct Group {
+    cs: CipherSuite,
+    context: GroupContext,
+    tree: Tree,
+    private: TreeKemPrivate,
+    signer: SignaturePrivateKey,
+    interim_transcript_hash: Vec<u8>,
+    secrets: EpochSecrets,
+    secret_tree: SecretTree,
+    pending: Vec<PendingProposal>,
+    external_psks: BTreeMap<Vec<u8>, Secret>,
+    resumption_psks: BTreeMap<u64, Secret>,
+    config: GroupConfig,
+}
+
+/// What a commit changes, for inspection before merging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitSummary {
+    pub committer: u32,
+    pub new_epoch: u64,
+    pub added: Vec<(u32, Credential)>,
+    pub removed: Vec<(u32, Credential)>,
+    pub updated: Vec<(u32, Credential)>,
+    pub psks: Vec<PreSharedKeyId>,
+    /// The new group context extensions, if a proposal changed them.
+    pub extensions: Option<Vec<Extension>>,
+    pub has_path: bool,
+    /// A ReInit the commit carries (the group then accepts no more messages).
+    pub reinit: Option<crate::messages::ReInit>,
+    pub tree_hash: Vec<u8>,
+    /// This member is removed by the commit.
+    pub self_removed: bool,
+}
+
+/// A processed (or created) commit: the next epoch's state, not yet merged.
+#[derive(Debug, Clone)]
+pub struct StagedCommit {
+    next: Box<Group>,
+    pub summary: CommitSummary,
+}
+
+impl StagedCommit {
+    /// The state the group will have after merging.
+    pub fn next_state(&self) -> &Group {
+        &self.next
+    }
+}
+
+/// What creating a commit produces.
+#[derive(Debug, Clone)]
+pub struct CommitOutput {
+    pub commit: MlsMessage,
+    pub welcome: Option<MlsMessage>,
+    pub group_info: MlsMessage,
+    pub staged: StagedCommit,
+}
+
+/// What processing an incoming message yields.
+#[derive(Debug, Clone)]
+pub enum Received {
+    Application {
+        sender: u32,
+        data: Vec<u8>,
+        authenticated_data: Vec<u8>,
+    },
+    Proposal {
+        sender: Sender,
+        reference: Vec<u8>,
+        proposal: Box<Proposal>,
+    },
+    Commit(Box<StagedCommit>),
+}
+
+fn hex_id(b: &[u8]) -> String {
+    hex::encode(b)
+}
+
+impl Group {
+    // ---- accessors ----
+
+    pub fn cipher_suite(&self) -> CipherSuite {
+        self.cs
+    }
+
+    pub fn context(&self) -> &GroupContext {
+        &self.context
+    }
+
+    pub fn group_id(&self) -> &[u8] {
+        self.context.group_id.as_slice()
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.context.epoch
+    }
+
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    pub fn own_leaf(&self) -> u32 {
+        self.private.leaf
+    }
+
+    pub fn epoch_authenticator(&self) -> &[u8] {
+        self.secrets.epoch_authenticator.as_bytes()
+    }
+
+    pub fn config(&self) -> &GroupConfig {
+        &self.config
+    }
+
+    pub fn set_config(&mut self, config: GroupConfig) {
+        self.config = config;
+    }
+
+    /// `MLS-Exporter(label, context, length)` for this epoch.
+    pub fn export_secret<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        label: &[u8],
+        context: &[u8],
+        length: u16,
+    ) -> Result<Secret, GroupError> {
+        Ok(self.secrets.export(p, self.cs, label, context, length)?)
+    }
+
+    /// Makes an external PSK available to commits and Welcomes.
+    pub fn add_external_psk(&mut self, id: Vec<u8>, psk: Secret) {
+        self.external_psks.insert(id, psk);
+    }
+
+    fn context_bytes(&self) -> Result<Vec<u8>, GroupError> {
+        Ok(self.context.to_bytes()?)
+    }
+
+    // ---- creation ----
+
+    /// Creates a one-member group (§11) with the creator's key package
+    /// bundle as its first leaf.
+    pub fn create<P: CryptoProvider + ?Sized>(
+        p: &P,
+        bundle: &KeyPackageBundle,
+        group_id: Vec<u8>,
+        extensions: Vec<Extension>,
+        config: GroupConfig,
+    ) -> Result<Self, GroupError> {
+        let cs = CipherSuite::from_u16(bundle.key_package.cipher_suite).ok_or(
+            GroupError::UnsupportedCipherSuite(bundle.key_package.cipher_suite),
+        )?;
+        let mut tree = Tree::with_first_leaf(cs, bundle.key_package.leaf_node.clone());
+        let context = GroupContext {
+            version: PROTOCOL_VERSION_MLS10,
+            cipher_suite: cs.id(),
+            group_id: VlBytes(group_id),
+            epoch: 0,
+            tree_hash: VlBytes(tree.root_hash(p)?),
+            confirmed_transcript_hash: VlBytes::default(),
+            extensions,
+        };
+        let epoch_secret = Secret::new(p.random_bytes(cs.hash_len())?);
+        let secrets = EpochSecrets::from_epoch_secret(p, cs, &epoch_secret)?;
+        let tag = confirmation_tag(p, cs, secrets.confirmation_key.as_bytes(), &[]);
+        let interim = interim_transcript_hash(p, cs, &[], &tag)?;
+        let secret_tree = SecretTree::new(cs, secrets.encryption_secret.clone(), 1)?;
+        Ok(Group {
+            cs,
+            context,
+            tree,
+            private: TreeKemPrivate::new(0, bundle.encryption_private.clone()),
+            signer: bundle.signature_private.clone(),
+            interim_transcript_hash: interim,
+            secrets,
+            secret_tree,
+            pending: Vec::new(),
+            external_psks: BTreeMap::new(),
+            resumption_psks: BTreeMap::new(),
+            config,
+        })
+    }
+
+    // ---- PSKs ----
+
+    fn resolve_psks<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        ids: &[PreSharedKeyId],
+    ) -> Result<Secret, GroupError> {
+        let mut keys = Vec::with_capacity(ids.len());
+        for id in ids {
+            let key = match &id.psk {
+                Psk::External { psk_id } => self.external_psks.get(psk_id.as_slice()),
+                Psk::Resumption {
+                    psk_group_id,
+                    psk_epoch,
+                    ..
+                } => {
+                    if psk_group_id.as_slice() == self.group_id() {
+                        if *psk_epoch == self.epoch() {
+                            Some(&self.secrets.resumption_psk)
+                        } else {
+                            self.resumption_psks.get(psk_epoch)
+                        }
+                    } else {
+                        None
+                    }
+                }
+            };
+            keys.push(key.ok_or_else(|| GroupError::MissingPsk(describe_psk(id)))?);
+        }
+        let inputs: Vec<PskInput<'_>> = ids
+            .iter()
+            .zip(&keys)
+            .map(|(id, k)| PskInput {
+                id,
+                psk: k.as_bytes(),
+            })
+            .collect();
+        Ok(psk_secret(p, self.cs, &inputs)?)
+    }
+
+    // ---- committing ----
+
+    /// Creates a commit covering `proposals` (by value, from this member)
+    /// and every proposal received this epoch (by reference). An UpdatePath
+    /// is included when required, or when `force_path` is set. Returns the
+    /// commit message, the Welcome for added members, the new GroupInfo and
+    /// the staged next state (merge it once the commit is accepted).
+    pub fn commit<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        proposals: Vec<Proposal>,
+        force_path: bool,
+    ) -> Result<CommitOutput, GroupError> {
+        let cs = self.cs;
+        let me = self.own_leaf();
+        let mut list: Vec<SentProposal> = self.pending.iter().map(|q| q.proposal.clone()).collect();
+        let mut refs: Vec<ProposalOrRef> = self
+            .pending
+            .iter()
+            .map(|q| ProposalOrRef::Reference(VlBytes(q.reference.clone())))
+            .collect();
+        for proposal in proposals {
+            if let Proposal::Add { key_package } = &proposal {
+                super::validate_key_package(p, cs, key_package, Some(super::now()))?;
+            }
+            list.push(SentProposal {
+                proposal: proposal.clone(),
+                sender: Sender::Member(me),
+            });
+            refs.push(ProposalOrRef::Proposal(Box::new(proposal)));
+        }
+        let applied = proposals::apply(
+            p,
+            cs,
+            &self.tree,
+            self.group_id(),
+            &self.context.extensions,
+            me,
+            &list,
+        )?;
+        let mut tree = applied.tree;
+        let new_leaves: Vec<u32> = applied.added.iter().map(|(l, _)| *l).collect();
+        let new_epoch = self
+            .epoch()
+            .checked_add(1)
+            .ok_or(GroupError::Unsupported("epoch overflow"))?;
+
+        let mut provisional = GroupContext {
+            epoch: new_epoch,
+            extensions: applied.extensions.clone(),
+            ..self.context.clone()
+        };
+        let (path, commit_secret, private, path_secrets) = if applied.path_required || force_path {
+            let template = tree.leaf(me).cloned().ok_or(GroupError::Removed)?;
+            let out = tree.create_update_path(
+                p,
+                me,
+                &template,
+                &self.signer,
+                self.group_id(),
+                &new_leaves,
+                |th| {
+                    let mut gc = provisional.clone();
+                    gc.tree_hash = VlBytes(th.to_vec());
+                    Ok(gc.to_bytes()?)
+                },
+            )?;
+            (
+                Some(out.update_path),
+                out.commit_secret,
+                out.private,
+                out.path_secrets,
+            )
+        } else {
+            let mut private = self.private.clone();
+            private.retain_valid(&tree);
+            (
+                None,
+                Secret::new(vec![0; cs.hash_len()]),
+                private,
+                Vec::new(),
+            )
+        };
+        provisional.tree_hash = VlBytes(tree.root_hash(p)?);
+
+        let commit = Commit {
+            proposals: refs,
+            path,
+        };
+        let wire_format = if self.config.encrypt_handshake {
+            WIRE_FORMAT_PRIVATE_MESSAGE
+        } else {
+            WIRE_FORMAT_PUBLIC_MESSAGE
+        };
+        let framed = FramedContent {
+            group_id: self.context.group_id.clone(),
+            epoch: self.epoch(),
+            sender: Sender::Member(me),
+            authenticated_data: VlBytes::default(),
+            content: Content::Commit(commit),
+        };
+        let old_context = self.context_bytes()?;
+        let mut content = sign_content(p, cs, wire_format, framed, &old_context, &self.signer)?;
+
+        let psk = self.resolve_psks(p, &applied.psks)?;
+        let (next, joiner) = self.next_epoch(
+            p,
+            &content,
+            provisional,
+            tree,
+            private,
+            &commit_secret,
+            &psk,
+        )?;
+        let tag = confirmation_tag(
+            p,
+            cs,
+            next.secrets.confirmation_key.as_bytes(),
+            next.context.confirmed_transcript_hash.as_slice(),
+        );
+        content.auth.confirmation_tag = Some(VlBytes(tag.clone()));
+        let mut next = next;
+        next.interim_transcript_hash = interim_transcript_hash(
+            p,
+            cs,
+            next.context.confirmed_transcript_hash.as_slice(),
+            &tag,
+        )?;
+
+        // Frame with the old epoch's keys.
+        let mut sender_tree = self.secret_tree.clone();
+        let commit_message = if self.config.encrypt_handshake {
+            MlsMessage::new(MlsMessageBody::PrivateMessage(PrivateMessage::protect(
+                p,
+                cs,
+                &content,
+                &mut sender_tree,
+                self.secrets.sender_data_secret.as_bytes(),
+                self.config.padding,
+            )?))
+        } else {
+            MlsMessage::new(MlsMessageBody::PublicMessage(PublicMessage::protect(
+                p,
+                cs,
+                content,
+                self.secrets.membership_key.as_bytes(),
+                &old_context,
+            )?))
+        };
+
+        let group_info = next.group_info(p, tag)?;
+        let welcome = if applied.added.is_empty() {
+            None
+        } else {
+            let encrypted_group_info =
+                encrypt_group_info(p, cs, &joiner.welcome_secret, &group_info)?;
+            let mut secrets = Vec::with_capacity(applied.added.len());
+            for (leaf, kp) in &applied.added {
+                let path_secret = ancestor_path_secret(me, *leaf, &path_secrets);
+                let gs = GroupSecrets {
+                    joiner_secret: VlBytes(joiner.joiner_secret.as_bytes().to_vec()),
+                    path_secret: path_secret.map(|s| PathSecret {
+                        path_secret: VlBytes(s.as_bytes().to_vec()),
+                    }),
+                    psks: applied.psks.clone(),
+                };
+                secrets.push(encrypt_group_secrets(
+                    p,
+                    cs,
+                    &crate::crypto::HpkePublicKey(kp.init_key.0.clone()),
+                    key_package_ref(p, kp)?,
+                    &gs,
+                    &encrypted_group_info,
+                )?);
+            }
+            Some(MlsMessage::new(MlsMessageBody::Welcome(Welcome {
+                cipher_suite: cs.id(),
+                secrets,
+                encrypted_group_info: VlBytes(encrypted_group_info),
+            })))
+        };
+
+        let summary = CommitSummary {
+            committer: me,
+            new_epoch,
+            added: applied
+                .added
+                .iter()
+                .map(|(l, kp)| (*l, kp.leaf_node.credential.clone()))
+                .collect(),
+            removed: applied.removed,
+            updated: applied.updated,
+            psks: applied.psks,
+            extensions: applied
+                .extensions_changed
+                .then(|| next.context.extensions.clone()),
+            has_path: applied.path_required || force_path,
+            reinit: applied.reinit,
+            tree_hash: next.context.tree_hash.0.clone(),
+            self_removed: false,
+        };
+        Ok(CommitOutput {
+            commit: commit_message,
+            welcome,
+            group_info: MlsMessage::new(MlsMessageBody::GroupInfo(group_info)),
+            staged: StagedCommit {
+                next: Box::new(next),
+                summary,
+            },
+        })
+    }
+
+    /// Builds the next epoch's state from the signed commit content: new
+    /// context with the confirmed transcript hash, key schedule, secret tree.
+    #[allow(clippy::too_many_arguments)]
+    fn next_epoch<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        content: &AuthenticatedContent,
+        provisional: GroupContext,
+        tree: Tree,
+        private: TreeKemPrivate,
+        commit_secret: &Secret,
+        psk: &Secret,
+    ) -> Result<(Group, JoinerSecrets), GroupError> {
+        let cs = self.cs;
+        let confirmed = confirmed_transcript_hash(p, cs, &self.interim_transcript_hash, content)?;
+        let context = GroupContext {
+            confirmed_transcript_hash: VlBytes(confirmed),
+            ..provisional
+        };
+        let context_bytes = context.to_bytes()?;
+        let joiner = JoinerSecrets::from_init(
+            p,
+            cs,
+            self.secrets.init_secret.as_bytes(),
+            Some(commit_secret.as_bytes()),
+            &context_bytes,
+            Some(psk.as_bytes()),
+        )?;
+        let secrets = joiner.epoch(p, cs, &context_bytes)?;
+        let secret_tree =
+            SecretTree::new(cs, secrets.encryption_secret.clone(), tree.leaf_count())?;
+        let mut resumption_psks = self.resumption_psks.clone();
+        resumption_psks.insert(self.epoch(), self.secrets.resumption_psk.clone());
+        while resumption_psks.len() > self.config.resumption_epochs {
+            let Some(first) = resumption_psks.keys().next().copied() else {
+                break;
+            };
+            resumption_psks.remove(&first);
+        }
+        Ok((
+            Group {
+                cs,
+                context,
+                tree,
+                private,
+                signer: self.signer.clone(),
+                interim_transcript_hash: Vec::new(),
+                secrets,
+                secret_tree,
+                pending: Vec::new(),
+                external_psks: self.external_psks.clone(),
+                resumption_psks,
+                config: self.config,
+            },
+            joiner,
+        ))
+    }
+
+    /// A signed GroupInfo for this epoch with the given confirmation tag.
+    fn group_info<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        tag: Vec<u8>,
+    ) -> Result<GroupInfo, GroupError> {
+        let mut extensions = Vec::new();
+        if self.config.ratchet_tree_extension {
+            extensions.push(Extension::new(EXT_RATCHET_TREE, &self.tree.to_wire())?);
+        }
+        let mut info = GroupInfo {
+            group_context: self.context.clone(),
+            extensions,
+            confirmation_tag: VlBytes(tag),
+            signer: self.own_leaf(),
+            signature: VlBytes::default(),
+        };
+        sign_group_info(p, self.cs, &mut info, &self.signer)?;
+        Ok(info)
+    }
+
+    /// Replaces this state with a staged commit's next epoch.
+    pub fn merge(&mut self, staged: StagedCommit) -> Result<(), GroupError> {
+        if staged.summary.self_removed {
+            return Err(GroupError::Removed);
+        }
+        *self = *staged.next;
+        Ok(())
+    }
+
+    // ---- joining ----
+
+    /// Joins from a Welcome (§12.4.3.1) with the key package bundle it was
+    /// made for. The ratchet tree comes from the GroupInfo's extension or,
+    /// if absent there, from `ratchet_tree`. External PSKs named by the
+    /// Welcome must be in `external_psks`.
+    pub fn join<P: CryptoProvider + ?Sized>(
+        p: &P,
+        welcome: &Welcome,
+        bundle: &KeyPackageBundle,
+        ratchet_tree: Option<&RatchetTree>,
+        external_psks: BTreeMap<Vec<u8>, Secret>,
+        config: GroupConfig,
+    ) -> Result<Self, GroupError> {
+        let kp = &bundle.key_package;
+        let cs = CipherSuite::from_u16(kp.cipher_suite)
+            .ok_or(GroupError::UnsupportedCipherSuite(kp.cipher_suite))?;
+        let entry = find_secrets(p, cs, welcome, kp)?;
+        let secrets = decrypt_group_secrets(
+            p,
+            cs,
+            &bundle.init_private,
+            entry,
+            welcome.encrypted_group_info.as_slice(),
+        )?;
+
+        // PSKs: only external ones can be known to a new member here.
+        let mut keys = Vec::new();
+        for id in &secrets.psks {
+            match &id.psk {
+                Psk::External { psk_id } => keys.push(
+                    external_psks
+                        .get(psk_id.as_slice())
+                        .ok_or_else(|| GroupError::MissingPsk(describe_psk(id)))?,
+                ),
+                Psk::Resumption { .. } => return Err(GroupError::MissingPsk(describe_psk(id))),
+            }
+        }
+        let inputs: Vec<PskInput<'_>> = secrets
+            .psks
+            .iter()
+            .zip(&keys)
+            .map(|(id, k)| PskInput {
+                id,
+                psk: k.as_bytes(),
+            })
+            .collect();
+        let psk = psk_secret(p, cs, &inputs)?;
+        let joiner = JoinerSecrets::from_joiner(
+            p,
+            cs,
+            Secret::new(secrets.joiner_secret.0.clone()),
+            Some(psk.as_bytes()),
+        )?;
+        let info = decrypt_group_info(
+            p,
+            cs,
+            &joiner.welcome_secret,
+            welcome.encrypted_group_info.as_slice(),
+        )?;
+        if info.group_context.cipher_suite != cs.id() {
+            return Err(GroupError::Join(
+                "the GroupInfo's cipher suite differs from the key package's".into(),
+            ));
+        }
+        if info.group_context.version != PROTOCOL_VERSION_MLS10 {
+            return Err(GroupError::Join(
+                "the GroupInfo's version is not mls10".into(),
+            ));
+        }
+
+        let from_extension = info.extensions.iter().find_map(|e| match e.value() {
+            Ok(ExtensionValue::RatchetTree(t)) => Some(t),
+            _ => None,
+        });
+        let wire = from_extension
+            .or_else(|| ratchet_tree.cloned())
+            .ok_or_else(|| {
+                GroupError::Join("no ratchet tree: not in the GroupInfo and none supplied".into())
+            })?;
+        let mut tree = Tree::from_wire(cs, &wire)?;
+
+        let signer_leaf = tree.leaf(info.signer).ok_or_else(|| {
+            GroupError::Join(format!("GroupInfo signer leaf {} is blank", info.signer))
+        })?;
+        verify_group_info(
+            p,
+            cs,
+            &info,
+            &SignaturePublicKey(signer_leaf.signature_key.0.clone()),
+        )?;
+
+        if tree.root_hash(p)? != info.group_context.tree_hash.0 {
+            return Err(GroupError::Join(
+                "the ratchet tree's hash differs from the GroupInfo's tree_hash".into(),
+            ));
+        }
+        let group_id = info.group_context.group_id.0.clone();
+        tree.verify_integrity(p, &group_id)?;
+        for (leaf, node) in tree.members() {
+            super::validate_leaf_capabilities(node)
+                .map_err(|why| GroupError::Join(format!("leaf {leaf}: {why}")))?;
+        }
+
+        let me = tree
+            .members()
+            .find(|(_, l)| *l == &kp.leaf_node)
+            .map(|(i, _)| i)
+            .ok_or_else(|| GroupError::Join("our key package's leaf is not in the tree".into()))?;
+        let mut private = TreeKemPrivate::new(me, bundle.encryption_private.clone());
+        if let Some(ps) = &secrets.path_secret {
+            let my_node = math::leaf_to_node(me).unwrap_or_default();
+            let signer_node = math::leaf_to_node(info.signer).unwrap_or_default();
+            let ancestor = math::common_ancestor(my_node, signer_node);
+            let mut secret = Secret::new(ps.path_secret.0.clone());
+            let mut nodes = vec![ancestor];
+            nodes.extend(math::direct_path(ancestor, tree.size()).unwrap_or_default());
+            for node in nodes {
+                let Some(parent) = tree.parent(node) else {
+                    continue;
+                };
+                let (sk, pk) = node_key_pair(p, cs, &secret)?;
+                if pk.0 != parent.encryption_key.0 {
+                    return Err(GroupError::Join(format!(
+                        "the path secret does not yield node {node}'s public key"
+                    )));
+                }
+                private.insert(node, sk);
+                secret = next_path_secret(p, cs, &secret)?;
+            }
+        }
+        private.check_consistency(p, &tree)?;
+
+        let context_bytes = info.group_context.to_bytes()?;
+        let epoch_secrets = joiner.epoch(p, cs, &context_bytes)?;
+        let tag = confirmation_tag(
+            p,
+            cs,
+            epoch_secrets.confirmation_key.as_bytes(),
+            info.group_context.confirmed_transcript_hash.as_slice(),
+        );
+        if tag != info.confirmation_tag.0 {
+            return Err(GroupError::BadConfirmationTag);
+        }
+        let interim = interim_transcript_hash(
+            p,
+            cs,
+            info.group_context.confirmed_transcript_hash.as_slice(),
+            &tag,
+        )?;
+        let secret_tree = SecretTree::new(
+            cs,
+            epoch_secrets.encryption_secret.clone(),
+            tree.leaf_count(),
+        )?;
+        Ok(Group {
+            cs,
+            context: info.group_context,
+            tree,
+            private,
+            signer: bundle.signature_private.clone(),
+            interim_transcript_hash: interim,
+            secrets: epoch_secrets,
+            secret_tree,
+            pending: Vec::new(),
+            external_psks,
+            resumption_psks: BTreeMap::new(),
+            config,
+        })
+    }
+
+    // ---- sending ----
+
+    /// Encrypts application data as a PrivateMessage (§6.3).
+    pub fn send_application<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        data: &[u8],
+        authenticated_data: &[u8],
+    ) -> Result<MlsMessage, GroupError> {
+        let framed = FramedContent {
+            group_id: self.context.group_id.clone(),
+            epoch: self.epoch(),
+            sender: Sender::Member(self.own_leaf()),
+            authenticated_data: VlBytes(authenticated_data.to_vec()),
+            content: Content::Application(VlBytes(data.to_vec())),
+        };
+        let context = self.context_bytes()?;
+        let content = sign_content(
+            p,
+            self.cs,
+            WIRE_FORMAT_PRIVATE_MESSAGE,
+            framed,
+            &context,
+            &self.signer,
+        )?;
+        let message = PrivateMessage::protect(
+            p,
+            self.cs,
+            &content,
+            &mut self.secret_tree,
+            self.secrets.sender_data_secret.as_bytes(),
+            self.config.padding,
+        )?;
+        Ok(MlsMessage::new(MlsMessageBody::PrivateMessage(message)))
+    }
+
+    /// A signed Update proposal with a fresh encryption key, to be sent;
+    /// returns the message (framed for this epoch).
+    pub fn propose<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        proposal: Proposal,
+    ) -> Result<MlsMessage, GroupError> {
+        let wire_format = if self.config.encrypt_handshake {
+            WIRE_FORMAT_PRIVATE_MESSAGE
+        } else {
+            WIRE_FORMAT_PUBLIC_MESSAGE
+        };
+        let framed = FramedContent {
+            group_id: self.context.group_id.clone(),
+            epoch: self.epoch(),
+            sender: Sender::Member(self.own_leaf()),
+            authenticated_data: VlBytes::default(),
+            content: Content::Proposal(proposal.clone()),
+        };
+        let context = self.context_bytes()?;
+        let content = sign_content(p, self.cs, wire_format, framed, &context, &self.signer)?;
+        let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
+        let message = if self.config.encrypt_handshake {
+            MlsMessage::new(MlsMessageBody::PrivateMessage(PrivateMessage::protect(
+                p,
+                self.cs,
+                &content,
+                &mut self.secret_tree,
+                self.secrets.sender_data_secret.as_bytes(),
+                self.config.padding,
+            )?))
+        } else {
+            MlsMessage::new(MlsMessageBody::PublicMessage(PublicMessage::protect(
+                p,
+                self.cs,
+                content,
+                self.secrets.membership_key.as_bytes(),
+                &context,
+            )?))
+        };
+        self.pending.push(PendingProposal {
+            reference,
+            proposal: SentProposal {
+                proposal,
+                sender: Sender::Member(self.own_leaf()),
+            },
+        });
+        Ok(message)
+    }
+
+    // ---- receiving ----
+
+    /// Processes an incoming PublicMessage or PrivateMessage. Application
+    /// data and proposals update this state (consumed keys, pending
+    /// proposals); a commit is returned staged and changes nothing until
+    /// merged. On any error the state is unchanged.
+    pub fn process<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        message: &MlsMessage,
+    ) -> Result<Received, GroupError> {
+        let context = self.context_bytes()?;
+        let mut secret_tree = self.secret_tree.clone();
+        let content = match &message.body {
+            MlsMessageBody::PublicMessage(m) => {
+                self.check_group_epoch(m.content.group_id.as_slice(), m.content.epoch)?;
+                m.verify_membership_tag(
+                    p,
+                    self.cs,
+                    self.secrets.membership_key.as_bytes(),
+                    &context,
+                )?;
+                m.authenticated_content()
+            }
+            MlsMessageBody::PrivateMessage(m) => {
+                self.check_group_epoch(m.group_id.as_slice(), m.epoch)?;
+                m.unprotect(
+                    p,
+                    self.cs,
+                    &mut secret_tree,
+                    self.secrets.sender_data_secret.as_bytes(),
+                )?
+                .content
+            }
+            _ => {
+                return Err(GroupError::Unsupported(
+                    "this wire format as a group message",
+                ));
+            }
+        };
+        let sender_leaf = match content.content.sender {
+            Sender::Member(leaf) => leaf,
+            Sender::External(_) => return Err(GroupError::Unsupported("external senders")),
+            Sender::NewMemberProposal => {
+                return Err(GroupError::Unsupported("new-member proposals"));
+            }
+            Sender::NewMemberCommit => return Err(GroupError::Unsupported("external commits")),
+        };
+        let key = self
+            .tree
+            .leaf(sender_leaf)
+            .map(|l| SignaturePublicKey(l.signature_key.0.clone()))
+            .ok_or_else(|| GroupError::UnknownSender(format!("leaf {sender_leaf}")))?;
+        verify_content(p, self.cs, &content, &context, &key)?;
+        // §6.2: application data only as PrivateMessage.
+        if content.content.content.content_type() == CONTENT_TYPE_APPLICATION
+            && content.wire_format != WIRE_FORMAT_PRIVATE_MESSAGE
+        {
+            return Err(crate::framing::FramingError::ApplicationAsPublic.into());
+        }
+        match &content.content.content {
+            Content::Application(data) => {
+                self.secret_tree = secret_tree;
+                Ok(Received::Application {
+                    sender: sender_leaf,
+                    data: data.0.clone(),
+                    authenticated_data: content.content.authenticated_data.0.clone(),
+                })
+            }
+            Content::Proposal(proposal) => {
+                let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
+                self.secret_tree = secret_tree;
+                self.pending.push(PendingProposal {
+                    reference: reference.clone(),
+                    proposal: SentProposal {
+                        proposal: proposal.clone(),
+                        sender: content.content.sender,
+                    },
+                });
+                Ok(Received::Proposal {
+                    sender: content.content.sender,
+                    reference,
+                    proposal: Box::new(proposal.clone()),
+                })
+            }
+            Content::Commit(commit) => {
+                let staged = self.stage_commit(p, &content, commit, sender_leaf)?;
+                Ok(Received::Commit(Box::new(staged)))
+            }
+        }
+    }
+
+    fn check_group_epoch(&self, group_id: &[u8], epoch: u64) -> Result<(), GroupError> {
+        if group_id != self.group_id() {
+            return Err(GroupError::WrongGroup {
+                expected: hex_id(self.group_id()),
+                got: hex_id(group_id),
+            });
+        }
+        if epoch != self.epoch() {
+            return Err(GroupError::WrongEpoch {
+                expected: self.epoch(),
+                got: epoch,
+            });
+        }
+        Ok(())
+    }
+
+    /// Processes a verified commit from member `committer` into a staged
+    /// next epoch (§12.4.2).
+    fn stage_commit<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        content: &AuthenticatedContent,
+        commit: &Commit,
+        committer: u32,
+    ) -> Result<StagedCommit, GroupError> {
+        let cs = self.cs;
+        let tag = content
+            .auth
+            .confirmation_tag
+            .as_ref()
+            .ok_or(crate::framing::FramingError::MissingConfirmationTag)?;
+        let mut list = Vec::with_capacity(commit.proposals.len());
+        for item in &commit.proposals {
+            match item {
+                ProposalOrRef::Proposal(proposal) => list.push(SentProposal {
+                    proposal: (**proposal).clone(),
+                    sender: Sender::Member(committer),
+                }),
+                ProposalOrRef::Reference(r) => {
+                    let found = self
+                        .pending
+                        .iter()
+                        .find(|q| q.reference == r.0)
+                        .ok_or_else(|| GroupError::UnknownProposalRef(hex_id(r.as_slice())))?;
+                    list.push(found.proposal.clone());
+                }
+            }
+        }
+        let applied = proposals::apply(
+            p,
+            cs,
+            &self.tree,
+            self.group_id(),
+            &self.context.extensions,
+            committer,
+            &list,
+        )?;
+        let new_epoch = self
+            .epoch()
+            .checked_add(1)
+            .ok_or(GroupError::Unsupported("epoch overflow"))?;
+        let mut tree = applied.tree;
+        let new_leaves: Vec<u32> = applied.added.iter().map(|(l, _)| *l).collect();
+        let me = self.own_leaf();
+        let self_removed = applied.removed.iter().any(|(l, _)| *l == me);
+
+        let mut provisional = GroupContext {
+            epoch: new_epoch,
+            extensions: applied.extensions.clone(),
+            ..self.context.clone()
+        };
+        let mut private = self.private.clone();
+        let commit_secret = match &commit.path {
+            None => {
+                if applied.path_required {
+                    return Err(GroupError::PathRequired);
+                }
+                private.retain_valid(&tree);
+                Secret::new(vec![0; cs.hash_len()])
+            }
+            Some(path) => {
+                let current = tree
+                    .leaf(committer)
+                    .ok_or(GroupError::UnknownSender(format!("leaf {committer}")))?;
+                if path.leaf_node.encryption_key == current.encryption_key {
+                    return Err(GroupError::InvalidPath(
+                        "the new leaf keeps the committer's encryption key".into(),
+                    ));
+                }
+                if !matches!(
+                    path.leaf_node.leaf_node_source,
+                    LeafNodeSource::Commit { .. }
+                ) {
+                    return Err(GroupError::InvalidPath(
+                        "the leaf's source is not commit".into(),
+                    ));
+                }
+                super::validate_leaf_capabilities(&path.leaf_node)
+                    .map_err(GroupError::InvalidPath)?;
+                let mut keys: Vec<&VlBytes> =
+                    path.nodes.iter().map(|n| &n.encryption_key).collect();
+                keys.push(&path.leaf_node.encryption_key);
+                check_path_keys_fresh(&tree, &keys)?;
+                tree.merge_update_path(p, committer, path, self.group_id(), &new_leaves)?;
+                provisional.tree_hash = VlBytes(tree.root_hash(p)?);
+                if self_removed {
+                    Secret::new(vec![0; cs.hash_len()])
+                } else {
+                    let context = provisional.to_bytes()?;
+                    let (_, commit_secret) = tree.decrypt_update_path(
+                        p,
+                        &mut private,
+                        committer,
+                        path,
+                        &new_leaves,
+                        &context,
+                    )?;
+                    commit_secret
+                }
+            }
+        };
+        provisional.tree_hash = VlBytes(tree.root_hash(p)?);
+        let psk = self.resolve_psks(p, &applied.psks)?;
+        let (mut next, _) =
+            self.next_epoch(p, content, provisional, tree, private, &commit_secret, &psk)?;
+        if !self_removed {
+            let expected = confirmation_tag(
+                p,
+                cs,
+                next.secrets.confirmation_key.as_bytes(),
+                next.context.confirmed_transcript_hash.as_slice(),
+            );
+            if !bool::from(subtle::ConstantTimeEq::ct_eq(
+                expected.as_slice(),
+                tag.as_slice(),
+            )) {
+                return Err(GroupError::BadConfirmationTag);
+            }
+        }
+        next.interim_transcript_hash = interim_transcript_hash(
+            p,
+            cs,
+            next.context.confirmed_transcript_hash.as_slice(),
+            tag.as_slice(),
+        )?;
+        let summary = CommitSummary {
+            committer,
+            new_epoch,
+            added: applied
+                .added
+                .iter()
+                .map(|(l, kp)| (*l, kp.leaf_node.credential.clone()))
+                .collect(),
+            removed: applied.removed,
+            updated: applied.updated,
+            psks: applied.psks,
+            extensions: applied
+                .extensions_changed
+                .then(|| next.context.extensions.clone()),
+            has_path: commit.path.is_some(),
+            reinit: applied.reinit,
+            tree_hash: next.context.tree_hash.0.clone(),
+            self_removed,
+        };
+        Ok(StagedCommit {
+            next: Box::new(next),
+            summary,
+        })
+    }
+
+    /// This epoch's GroupInfo (signed now), e.g. for external joiners.
+    pub fn export_group_info<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+    ) -> Result<MlsMessage, GroupError> {
+        let tag = confirmation_tag(
+            p,
+            self.cs,
+            self.secrets.confirmation_key.as_bytes(),
+            self.context.confirmed_transcript_hash.as_slice(),
+        );
+        Ok(MlsMessage::new(MlsMessageBody::GroupInfo(
+            self.group_info(p, tag)?,
+        )))
+    }
+
+    /// Key package of a member, if the caller wants to inspect it later.
+    pub fn member_credential(&self, leaf: u32) -> Option<&Credential> {
+        self.tree.leaf(leaf).map(|l| &l.credential)
+    }
+}
+
+/// The path secret of the lowest common ancestor of the committer's and a
+/// new member's leaves, from the committer's filtered direct path.
+fn ancestor_path_secret(
+    committer: u32,
+    new_leaf: u32,
+    secrets: &[(u32, Secret)],
+) -> Option<Secret> {
+    let a = math::leaf_to_node(committer)?;
+    let b = math::leaf_to_node(new_leaf)?;
+    let ancestor = math::common_ancestor(a, b);
+    // The first filtered-direct-path node at or above the common ancestor.
+    secrets
+        .iter()
+        .find(|(node, _)| math::is_in_subtree(ancestor, *node))
+        .map(|(_, s)| s.clone())
+}
+
+fn describe_psk(id: &PreSharedKeyId) -> String {
+    match &id.psk {
+        Psk::External { psk_id } => format!("external {}", hex_id(psk_id.as_slice())),
+        Psk::Resumption {
+            usage,
+            psk_group_id,
+            psk_epoch,
+        } => format!(
+            "resumption (usage {usage}) of group {} epoch {psk_epoch}",
+            hex_id(psk_group_id.as_slice())
+        ),
+    }
+}
+
+/// Key packages carried by an Add, for callers that want them.
+pub fn added_key_packages(commit: &Commit) -> Vec<&KeyPackage> {
+    commit
+        .proposals
+        .iter()
+        .filter_map(|p| match p {
+            ProposalOrRef::Proposal(b) => match b.as_ref() {
+                Proposal::Add { key_package } => Some(key_package),
+                _ => None,
+            },
+            ProposalOrRef::Reference(_) => None,
+        })
+        .collect()
+}

@@ -1,0 +1,274 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use super::*;
+use crate::codec::{Decode, Encode, VlBytes};
+use crate::crypto::{CipherSuite, CryptoProvider, RustCrypto};
+use crate::framing::{MlsMessage, MlsMessageBody};
+use crate::messages::{Credential, Proposal};
+
+fn member(cs: CipherSuite, name: &str) -> KeyPackageBundle {
+    let p = RustCrypto;
+    let (sk, _) = p.signature_key_pair(cs).unwrap();
+    KeyPackageBundle::generate(
+        &p,
+        cs,
+        Credential::Basic {
+            identity: VlBytes(name.as_bytes().to_vec()),
+        },
+        sk,
+        86_400,
+        Vec::new(),
+    )
+    .unwrap()
+}
+
+fn wire(m: &MlsMessage) -> MlsMessage {
+    MlsMessage::decode_exact(&m.to_bytes().unwrap()).unwrap()
+}
+
+fn welcome(m: &MlsMessage) -> crate::messages::Welcome {
+    match wire(m).body {
+        MlsMessageBody::Welcome(w) => w,
+        _ => panic!("not a welcome"),
+    }
+}
+
+fn staged(r: Received) -> StagedCommit {
+    match r {
+        Received::Commit(s) => *s,
+        other => panic!("expected a commit, got {other:?}"),
+    }
+}
+
+#[test]
+fn three_members_add_update_remove_and_talk_in_every_suite() {
+    let p = RustCrypto;
+    for cs in CipherSuite::ALL {
+        let alice_kp = member(cs, "alice");
+        let bob_kp = member(cs, "bob");
+        let carol_kp = member(cs, "carol");
+        let mut alice = Group::create(
+            &p,
+            &alice_kp,
+            b"group".to_vec(),
+            Vec::new(),
+            GroupConfig::default(),
+        )
+        .unwrap();
+
+        // Alice adds Bob.
+        let out = alice
+            .commit(
+                &p,
+                vec![Proposal::Add {
+                    key_package: bob_kp.key_package.clone(),
+                }],
+                false,
+            )
+            .unwrap();
+        alice.merge(out.staged).unwrap();
+        let mut bob = Group::join(
+            &p,
+            &welcome(out.welcome.as_ref().unwrap()),
+            &bob_kp,
+            None,
+            Default::default(),
+            GroupConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            alice.epoch_authenticator(),
+            bob.epoch_authenticator(),
+            "suite {cs}"
+        );
+
+        // Bob adds Carol with a path (forced).
+        let out = bob
+            .commit(
+                &p,
+                vec![Proposal::Add {
+                    key_package: carol_kp.key_package.clone(),
+                }],
+                true,
+            )
+            .unwrap();
+        let s = staged(alice.process(&p, &wire(&out.commit)).unwrap());
+        assert_eq!(s.summary.added.len(), 1);
+        assert_eq!(s.summary.new_epoch, 2);
+        alice.merge(s).unwrap();
+        bob.merge(out.staged).unwrap();
+        let mut carol = Group::join(
+            &p,
+            &welcome(out.welcome.as_ref().unwrap()),
+            &carol_kp,
+            None,
+            Default::default(),
+            GroupConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
+        assert_eq!(alice.epoch_authenticator(), carol.epoch_authenticator());
+
+        // Carol commits an empty commit (path required), as a PrivateMessage.
+        carol.set_config(GroupConfig {
+            encrypt_handshake: true,
+            padding: 16,
+            ..GroupConfig::default()
+        });
+        let out = carol.commit(&p, Vec::new(), false).unwrap();
+        assert!(matches!(out.commit.body, MlsMessageBody::PrivateMessage(_)));
+        let sa = staged(alice.process(&p, &wire(&out.commit)).unwrap());
+        let sb = staged(bob.process(&p, &wire(&out.commit)).unwrap());
+        alice.merge(sa).unwrap();
+        bob.merge(sb).unwrap();
+        carol.merge(out.staged).unwrap();
+        assert_eq!(alice.epoch_authenticator(), carol.epoch_authenticator());
+        assert_eq!(bob.epoch_authenticator(), carol.epoch_authenticator());
+
+        // Application messages both ways.
+        let m = alice.send_application(&p, b"hello", b"aad").unwrap();
+        for g in [&mut bob, &mut carol] {
+            match g.process(&p, &wire(&m)).unwrap() {
+                Received::Application {
+                    sender,
+                    data,
+                    authenticated_data,
+                } => {
+                    assert_eq!(
+                        (sender, data.as_slice(), authenticated_data.as_slice()),
+                        (0, &b"hello"[..], &b"aad"[..])
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // A replay is rejected.
+        assert!(bob.process(&p, &wire(&m)).is_err());
+
+        // Alice removes Bob.
+        let out = alice
+            .commit(
+                &p,
+                vec![Proposal::Remove {
+                    removed: bob.own_leaf(),
+                }],
+                false,
+            )
+            .unwrap();
+        let sb = staged(bob.process(&p, &wire(&out.commit)).unwrap());
+        assert!(sb.summary.self_removed);
+        let sc = staged(carol.process(&p, &wire(&out.commit)).unwrap());
+        carol.merge(sc).unwrap();
+        alice.merge(out.staged).unwrap();
+        assert_eq!(
+            alice.epoch_authenticator(),
+            carol.epoch_authenticator(),
+            "suite {cs}"
+        );
+        assert_eq!(alice.epoch(), 4);
+    }
+}
+
+#[test]
+fn update_proposal_by_reference_then_commit() {
+    let p = RustCrypto;
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let alice_kp = member(cs, "alice");
+    let bob_kp = member(cs, "bob");
+    let mut alice = Group::create(
+        &p,
+        &alice_kp,
+        b"g2".to_vec(),
+        Vec::new(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+    let out = alice
+        .commit(
+            &p,
+            vec![Proposal::Add {
+                key_package: bob_kp.key_package.clone(),
+            }],
+            false,
+        )
+        .unwrap();
+    alice.merge(out.staged).unwrap();
+    let mut bob = Group::join(
+        &p,
+        &welcome(out.welcome.as_ref().unwrap()),
+        &bob_kp,
+        None,
+        Default::default(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+
+    // Bob proposes to remove... himself is not allowed to commit; Alice proposes a Remove of nobody:
+    // instead Bob sends a PSK-free GroupContextExtensions proposal, Alice commits it by reference.
+    let proposal = Proposal::GroupContextExtensions {
+        extensions: Vec::new(),
+    };
+    let m = bob.propose(&p, proposal).unwrap();
+    match alice.process(&p, &wire(&m)).unwrap() {
+        Received::Proposal { .. } => {}
+        other => panic!("{other:?}"),
+    }
+    let out = alice.commit(&p, Vec::new(), false).unwrap();
+    let s = staged(bob.process(&p, &wire(&out.commit)).unwrap());
+    assert!(s.summary.extensions.is_some());
+    bob.merge(s).unwrap();
+    alice.merge(out.staged).unwrap();
+    assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
+}
+
+#[test]
+fn a_tampered_commit_is_rejected_and_changes_nothing() {
+    let p = RustCrypto;
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let alice_kp = member(cs, "alice");
+    let bob_kp = member(cs, "bob");
+    let mut alice = Group::create(
+        &p,
+        &alice_kp,
+        b"g3".to_vec(),
+        Vec::new(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+    let out = alice
+        .commit(
+            &p,
+            vec![Proposal::Add {
+                key_package: bob_kp.key_package.clone(),
+            }],
+            false,
+        )
+        .unwrap();
+    alice.merge(out.staged).unwrap();
+    let mut bob = Group::join(
+        &p,
+        &welcome(out.welcome.as_ref().unwrap()),
+        &bob_kp,
+        None,
+        Default::default(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+
+    let out = alice.commit(&p, Vec::new(), false).unwrap();
+    let before = format!("{bob:?}");
+    let mut m = wire(&out.commit);
+    let MlsMessageBody::PublicMessage(pm) = &mut m.body else {
+        panic!()
+    };
+    let tag = pm.auth.confirmation_tag.as_mut().unwrap();
+    tag.0[0] ^= 1;
+    let err = bob.process(&p, &m).unwrap_err();
+    assert!(matches!(err, GroupError::Framing(_)), "{err}");
+    assert_eq!(before, format!("{bob:?}"));
+}
