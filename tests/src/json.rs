@@ -42,6 +42,10 @@ impl<'a> Field<'a> {
         }
     }
 
+    pub fn value(&self) -> &'a Value {
+        self.value
+    }
+
     /// The child `key`.
     pub fn get(&self, key: &str) -> Result<Field<'a>, String> {
         let path = join(&self.path, key);

@@ -10,4 +10,4 @@ mod report;
 mod runner;
 
 pub use report::{CaseResult, Failure, FileReport, RunReport};
-pub use runner::{check_bytes, check_path, collect_files, vectors_dir};
+pub use runner::{check_bytes, check_bytes_with, check_path, collect_files, vectors_dir};

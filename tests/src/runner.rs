@@ -10,6 +10,12 @@ use crate::report::{CaseResult, FileReport};
 /// Checks one vector file's bytes; `file` names it in the report.
 /// Never panics: unreadable input becomes a report with `error` set.
 pub fn check_bytes(file: &str, bytes: &[u8]) -> FileReport {
+    check_bytes_with(file, bytes, kinds::CHECKERS)
+}
+
+/// As [`check_bytes`], with only `checkers` available: a kind without a
+/// checker there is reported as `unsupported`.
+pub fn check_bytes_with(file: &str, bytes: &[u8], checkers: &[kinds::Checker]) -> FileReport {
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => return FileReport::invalid(file, format!("{file}: not JSON: {e}")),
@@ -29,7 +35,7 @@ pub fn check_bytes(file: &str, bytes: &[u8]) -> FileReport {
             format!("{file}: case 0 does not look like any known MLS test-vector kind"),
         );
     };
-    let Some(checker) = kinds::checker(detected) else {
+    let Some(checker) = checkers.iter().find(|c| c.kind == detected) else {
         return unsupported(file, detected, cases);
     };
     let results = cases

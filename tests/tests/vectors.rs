@@ -28,6 +28,8 @@ const MUST_PASS: &[(&str, &str, usize)] = &[
     ("treekem.json", "treekem", 77),
     ("message-protection.json", "message-protection", 7),
     ("welcome.json", "welcome", 7),
+    ("passive-client-welcome.json", "passive-client", 56),
+    ("passive-client-handling-commit.json", "passive-client", 91),
 ];
 
 fn vector_file(name: &str) -> Option<PathBuf> {

@@ -5,6 +5,7 @@ pub mod deserialization;
 pub mod key_schedule;
 pub mod message_protection;
 pub mod messages;
+pub mod passive_client;
 pub mod psk_secret;
 pub mod secret_tree;
 pub mod transcript_hashes;
@@ -85,6 +86,10 @@ pub const CHECKERS: &[Checker] = &[
         kind: "welcome",
         check: welcome::check,
     },
+    Checker {
+        kind: "passive-client",
+        check: passive_client::check,
+    },
 ];
 
 /// The kind a case looks like, by the fields it holds (the file names of the
@@ -126,11 +131,6 @@ pub fn detect(case: &Value) -> Option<&'static str> {
         return None;
     };
     Some(kind)
-}
-
-/// The checker for `kind`, if the runner checks it.
-pub fn checker(kind: &str) -> Option<&'static Checker> {
-    CHECKERS.iter().find(|c| c.kind == kind)
 }
 
 /// Compares an expected and a computed value, naming the check on mismatch.
