@@ -1,44 +1,40 @@
 //! Turns the spans a recording `Reader` left behind into a field tree.
 
-use std::collections::BTreeMap;
-
-use crate::codec::{DecodeError, FieldSpan, LeafKind, PathSegment, render_path};
+use crate::codec::{DecodeError, FieldSpan, LeafKind, PathSegment};
 
 use super::{Field, names};
 
 /// Builds the tree: every recorded span becomes a field; on error, the
 /// fields that were being decoded when it happened are added (marked
 /// incomplete) with an error node at the failing offset.
+///
+/// Spans arrive in the order fields finished (children before parents), so
+/// one pass with a stack nests them: a finished field adopts every deeper
+/// field on the stack. Paths and values are filled in top-down afterwards.
 pub fn field_tree(bytes: &[u8], spans: Vec<FieldSpan>, error: Option<&DecodeError>) -> Vec<Field> {
-    // path -> (field, segments)
-    let mut nodes: BTreeMap<Vec<Seg>, Field> = BTreeMap::new();
+    let mut stack: Vec<(usize, Field)> = Vec::with_capacity(64);
+    let adopt = |stack: &mut Vec<(usize, Field)>, depth: usize| {
+        let from = stack
+            .iter()
+            .rposition(|(d, _)| *d <= depth)
+            .map_or(0, |i| i + 1);
+        stack
+            .split_off(from)
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect::<Vec<Field>>()
+    };
     for span in spans {
-        let key = key_of(&span.path);
-        let field = leaf_field(bytes, &span);
-        nodes.insert(key, field);
+        let mut field = leaf_field(bytes, &span);
+        field.children = adopt(&mut stack, span.depth);
+        stack.push((span.depth, field));
     }
     if let Some(e) = error {
-        let mut segs: Vec<PathSegment> = Vec::new();
-        for seg in &e.segments {
-            segs.push(seg.clone());
-            let key = key_of(&segs);
-            nodes.entry(key.clone()).or_insert_with(|| Field {
-                label: label_of(seg),
-                path: render_path(&segs),
-                type_name: type_for(&segs, None),
-                start: e.offset,
-                end: e.offset,
-                error: Some("incomplete: decoding stopped inside this field".into()),
-                ..Field::default()
-            });
-        }
-        let mut error_path = e.segments.clone();
-        error_path.push(PathSegment::Field("error"));
-        nodes.insert(
-            key_of(&error_path),
+        let depth = e.segments.len();
+        stack.push((
+            depth + 1,
             Field {
                 label: "error".into(),
-                path: e.path.clone(),
                 type_name: "error".into(),
                 value: Some(e.kind.to_string()),
                 start: e.offset,
@@ -51,30 +47,88 @@ pub fn field_tree(bytes: &[u8], spans: Vec<FieldSpan>, error: Option<&DecodeErro
                 )),
                 ..Field::default()
             },
-        );
+        ));
+        for (k, seg) in e.segments.iter().enumerate().rev() {
+            let children = adopt(&mut stack, k + 1);
+            let start = children
+                .iter()
+                .map(|c| c.start)
+                .min()
+                .unwrap_or(e.offset)
+                .min(e.offset);
+            let end = children
+                .iter()
+                .map(|c| c.end)
+                .max()
+                .unwrap_or(e.offset)
+                .max(e.offset);
+            stack.push((
+                k + 1,
+                Field {
+                    label: label_of(seg),
+                    type_name: type_for(e.segments.get(..=k).unwrap_or(&[]), None),
+                    start,
+                    end,
+                    children,
+                    error: Some("incomplete: decoding stopped inside this field".into()),
+                    ..Field::default()
+                },
+            ));
+        }
     }
-    assemble(nodes)
+    let mut top: Vec<Field> = stack.into_iter().map(|(_, f)| f).collect();
+    fill_paths(&mut top, "", None);
+    top
+}
+
+/// Sets every field's path and names enum values by their field (or, for
+/// list elements, the list's) name.
+fn fill_paths(fields: &mut [Field], parent_path: &str, parent_label: Option<&str>) {
+    for f in fields.iter_mut() {
+        f.path = if f.label == "error" {
+            parent_path.to_string()
+        } else if parent_path.is_empty() {
+            f.label.clone()
+        } else if f.label.starts_with('[') {
+            format!("{parent_path}{}", f.label)
+        } else {
+            format!("{parent_path}.{}", f.label)
+        };
+        if let Some(n) = f
+            .value
+            .as_ref()
+            .filter(|_| f.type_name.starts_with("uint"))
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            let table = if f.label.starts_with('[') {
+                parent_label.and_then(names::for_list)
+            } else {
+                names::for_field(&f.label, parent_label)
+            };
+            if let Some(t) = table {
+                f.value = Some(match t(n) {
+                    Some(name) => format!("{n} ({name})"),
+                    None => format!("{n} (unknown)"),
+                });
+            }
+        }
+        let Field {
+            path,
+            label,
+            children,
+            ..
+        } = f;
+        let parent_name = if label.starts_with('[') {
+            parent_label
+        } else {
+            Some(label.as_str())
+        };
+        fill_paths(children, path, parent_name);
+    }
 }
 
 fn display_path(path: &str) -> &str {
     if path.is_empty() { "top level" } else { path }
-}
-
-/// A sortable path segment: names keep their decode order through the
-/// byte offsets, so the key only needs to group children under parents.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Seg {
-    Field(&'static str),
-    Index(usize),
-}
-
-fn key_of(path: &[PathSegment]) -> Vec<Seg> {
-    path.iter()
-        .map(|s| match s {
-            PathSegment::Field(f) => Seg::Field(f),
-            PathSegment::Index(i) => Seg::Index(*i),
-        })
-        .collect()
 }
 
 fn label_of(seg: &PathSegment) -> String {
@@ -112,6 +166,16 @@ fn type_for(path: &[PathSegment], leaf: Option<LeafKind>) -> String {
     }
 }
 
+/// Lower-case hex, without the per-character iterator of `hex::encode`
+/// (a 1 MiB message has a million bytes of values to show).
+fn fast_hex(bytes: &[u8]) -> String {
+    let mut buf = vec![0u8; bytes.len() * 2];
+    if hex::encode_to_slice(bytes, &mut buf).is_err() {
+        return hex::encode(bytes);
+    }
+    String::from_utf8(buf).unwrap_or_default()
+}
+
 fn be_uint(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
 }
@@ -127,87 +191,24 @@ fn leaf_field(bytes: &[u8], span: &FieldSpan) -> Field {
     let label = span.path.last().map(label_of).unwrap_or_default();
     let mut field = Field {
         label,
-        path: render_path(&span.path),
         type_name: type_for(&span.path, span.leaf),
         start: span.start,
         end: span.end,
         ..Field::default()
     };
     match span.leaf {
-        Some(LeafKind::Uint(_)) => {
-            let v = be_uint(raw);
-            let (last, parent) = names_of(&span.path);
-            let table = match (last, &span.path.last()) {
-                (Some(f), _) => names::for_field(f, parent),
-                (None, Some(PathSegment::Index(_))) => parent.and_then(names::for_list),
-                _ => None,
-            };
-            field.value = Some(match table.and_then(|t| t(v)) {
-                Some(name) => format!("{v} ({name})"),
-                None if table.is_some() => format!("{v} (unknown)"),
-                None => v.to_string(),
-            });
-        }
+        Some(LeafKind::Uint(_)) => field.value = Some(be_uint(raw).to_string()),
         Some(LeafKind::VlBytes { header }) => {
             let content = raw.get(usize::from(header)..).unwrap_or(&[]);
             field.value = Some(if content.is_empty() {
                 "(empty)".into()
             } else {
-                hex::encode(content)
+                fast_hex(content)
             });
             field.text = printable(content);
         }
-        Some(LeafKind::Raw) => field.value = Some(hex::encode(raw)),
+        Some(LeafKind::Raw) => field.value = Some(fast_hex(raw)),
         None => {}
     }
     field
-}
-
-/// Nests the fields under their parents and orders siblings by offset.
-fn assemble(mut nodes: BTreeMap<Vec<Seg>, Field>) -> Vec<Field> {
-    // Deepest first, so children are complete before moving into parents.
-    let mut keys: Vec<Vec<Seg>> = nodes.keys().cloned().collect();
-    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-    let mut orphans = Vec::new();
-    for key in keys {
-        if key.len() < 2 {
-            continue;
-        }
-        let Some(child) = nodes.remove(&key) else {
-            continue;
-        };
-        let parent_key = key
-            .get(..key.len() - 1)
-            .map(<[Seg]>::to_vec)
-            .unwrap_or_default();
-        match nodes.get_mut(&parent_key) {
-            Some(parent) => {
-                // An incomplete parent grows to cover what it holds.
-                if parent.error.is_some() {
-                    parent.start = parent.start.min(child.start);
-                    parent.end = parent.end.max(child.end);
-                }
-                parent.children.push(child);
-            }
-            // Not expected (every recorded field's parent is recorded or on
-            // the error path); shown at the top rather than lost.
-            None => orphans.push(child),
-        }
-    }
-    let mut top: Vec<Field> = nodes.into_values().collect();
-    top.extend(orphans);
-    sort_tree(&mut top);
-    top
-}
-
-fn sort_tree(fields: &mut [Field]) {
-    fields.sort_by(|a, b| {
-        a.start
-            .cmp(&b.start)
-            .then(b.end.cmp(&a.end))
-            .then((a.label == "error").cmp(&(b.label == "error")))
-    });
-    for f in fields.iter_mut() {
-        sort_tree(&mut f.children);
-    }
 }
