@@ -265,9 +265,7 @@ impl PrivateMessage {
         }
         let fc = &content.content;
         let content_type = fc.content.content_type();
-        let key_nonce = secret_tree
-            .ratchet(p, leaf, ratchet_kind(content_type))?
-            .next(p)?;
+        let kind = ratchet_kind(content_type);
         let mut reuse_guard = [0u8; 4];
         reuse_guard.copy_from_slice(p.random_bytes(4)?.get(..4).unwrap_or(&[0; 4]));
 
@@ -276,6 +274,8 @@ impl PrivateMessage {
         content.auth.encode(&mut plaintext)?;
         let mut plaintext = plaintext.into_bytes();
         plaintext.resize(plaintext.len() + padding, 0);
+        secret_tree.charge(p, leaf, kind, plaintext.len() as u64)?;
+        let key_nonce = secret_tree.ratchet(p, leaf, kind)?.next(p)?;
 
         let aad = content_aad(
             fc.group_id.as_slice(),
@@ -367,6 +367,12 @@ impl PrivateMessage {
                 self.ciphertext.as_slice(),
             )
             .map_err(|_| FramingError::ContentDecrypt)?;
+        secret_tree.charge(
+            p,
+            sd.leaf_index,
+            ratchet_kind(self.content_type),
+            plain.len() as u64,
+        )?;
 
         let mut r = Reader::new(&plain);
         let malformed = |error| FramingError::Malformed {

@@ -23,8 +23,8 @@ use crate::messages::{
     Proposal, ProposalOrRef, Psk, RatchetTree, Welcome,
 };
 use crate::schedule::{
-    EpochSecrets, JoinerSecrets, PskInput, SecretTree, confirmation_tag, confirmed_transcript_hash,
-    interim_transcript_hash, psk_secret,
+    EpochSecrets, JoinerSecrets, PskInput, RatchetConfig, SecretTree, confirmation_tag,
+    confirmed_transcript_hash, interim_transcript_hash, psk_secret,
 };
 use crate::tree::{Tree, TreeKemPrivate, math, next_path_secret, node_key_pair};
 
@@ -46,6 +46,8 @@ pub struct GroupConfig {
     pub ratchet_tree_extension: bool,
     /// How many past epochs' resumption PSKs to keep.
     pub resumption_epochs: usize,
+    /// Out-of-order window, generation gap and AEAD limit of the secret tree.
+    pub ratchet: RatchetConfig,
 }
 
 impl Default for GroupConfig {
@@ -55,6 +57,7 @@ impl Default for GroupConfig {
             padding: 0,
             ratchet_tree_extension: true,
             resumption_epochs: 8,
+            ratchet: RatchetConfig::default(),
         }
     }
 }
@@ -232,7 +235,8 @@ impl Group {
         let secrets = EpochSecrets::from_epoch_secret(p, cs, &epoch_secret)?;
         let tag = confirmation_tag(p, cs, secrets.confirmation_key.as_bytes(), &[]);
         let interim = interim_transcript_hash(p, cs, &[], &tag)?;
-        let secret_tree = SecretTree::new(cs, secrets.encryption_secret.clone(), 1)?;
+        let secret_tree =
+            SecretTree::with_config(cs, secrets.encryption_secret.clone(), 1, config.ratchet)?;
         Ok(Group {
             cs,
             context,
@@ -530,8 +534,12 @@ impl Group {
             Some(psk.as_bytes()),
         )?;
         let secrets = joiner.epoch(p, cs, &context_bytes)?;
-        let secret_tree =
-            SecretTree::new(cs, secrets.encryption_secret.clone(), tree.leaf_count())?;
+        let secret_tree = SecretTree::with_config(
+            cs,
+            secrets.encryption_secret.clone(),
+            tree.leaf_count(),
+            self.config.ratchet,
+        )?;
         let mut resumption_psks = self.resumption_psks.clone();
         resumption_psks.insert(self.epoch(), self.secrets.resumption_psk.clone());
         while resumption_psks.len() > self.config.resumption_epochs {
@@ -739,10 +747,11 @@ impl Group {
             info.group_context.confirmed_transcript_hash.as_slice(),
             &tag,
         )?;
-        let secret_tree = SecretTree::new(
+        let secret_tree = SecretTree::with_config(
             cs,
             epoch_secrets.encryption_secret.clone(),
             tree.leaf_count(),
+            config.ratchet,
         )?;
         Ok(Group {
             cs,

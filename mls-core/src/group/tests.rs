@@ -272,3 +272,166 @@ fn a_tampered_commit_is_rejected_and_changes_nothing() {
     assert!(matches!(err, GroupError::Framing(_)), "{err}");
     assert_eq!(before, format!("{bob:?}"));
 }
+
+/// Alice and Bob in a two-member group, Bob with `bob_ratchet` settings.
+fn pair(bob_ratchet: crate::schedule::RatchetConfig) -> (Group, Group) {
+    let p = RustCrypto;
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let alice_kp = member(cs, "alice");
+    let bob_kp = member(cs, "bob");
+    let mut alice = Group::create(
+        &p,
+        &alice_kp,
+        b"pair".to_vec(),
+        Vec::new(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+    let out = alice
+        .commit(
+            &p,
+            vec![Proposal::Add {
+                key_package: bob_kp.key_package.clone(),
+            }],
+            false,
+        )
+        .unwrap();
+    alice.merge(out.staged).unwrap();
+    let config = GroupConfig {
+        ratchet: bob_ratchet,
+        ..GroupConfig::default()
+    };
+    let bob = Group::join(
+        &p,
+        &welcome(out.welcome.as_ref().unwrap()),
+        &bob_kp,
+        None,
+        Default::default(),
+        config,
+    )
+    .unwrap();
+    (alice, bob)
+}
+
+fn app_text(r: Received) -> Vec<u8> {
+    match r {
+        Received::Application { data, .. } => data,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn schedule_error(e: GroupError) -> crate::schedule::ScheduleError {
+    match e {
+        GroupError::Framing(crate::framing::FramingError::Schedule(s)) => s,
+        other => panic!("expected a secret tree error, got {other}"),
+    }
+}
+
+#[test]
+fn out_of_order_within_the_window_and_replays_rejected() {
+    let p = RustCrypto;
+    let (mut alice, mut bob) = pair(crate::schedule::RatchetConfig::default());
+    let sent: Vec<MlsMessage> = (0..5)
+        .map(|i| wire(&alice.send_application(&p, &[i], b"").unwrap()))
+        .collect();
+    for i in [3usize, 1, 0, 4, 2] {
+        assert_eq!(app_text(bob.process(&p, &sent[i]).unwrap()), vec![i as u8]);
+    }
+    let err = schedule_error(bob.process(&p, &sent[1]).unwrap_err());
+    assert!(
+        matches!(
+            err,
+            crate::schedule::ScheduleError::GenerationConsumed { requested: 1, .. }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("already used"), "{err}");
+}
+
+#[test]
+fn keys_outside_the_window_are_gone() {
+    let p = RustCrypto;
+    let ratchet = crate::schedule::RatchetConfig {
+        window_size: 2,
+        ..Default::default()
+    };
+    let (mut alice, mut bob) = pair(ratchet);
+    let sent: Vec<MlsMessage> = (0..5)
+        .map(|i| wire(&alice.send_application(&p, &[i], b"").unwrap()))
+        .collect();
+    assert_eq!(app_text(bob.process(&p, &sent[4]).unwrap()), vec![4]);
+    // Generations 2 and 3 were kept, 0 and 1 were dropped.
+    assert_eq!(app_text(bob.process(&p, &sent[3]).unwrap()), vec![3]);
+    let err = schedule_error(bob.process(&p, &sent[0]).unwrap_err());
+    assert!(
+        matches!(
+            err,
+            crate::schedule::ScheduleError::GenerationConsumed {
+                requested: 0,
+                window: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(app_text(bob.process(&p, &sent[2]).unwrap()), vec![2]);
+}
+
+#[test]
+fn a_jump_past_the_maximum_gap_is_refused_and_changes_nothing() {
+    let p = RustCrypto;
+    let ratchet = crate::schedule::RatchetConfig {
+        max_generation_gap: 3,
+        ..Default::default()
+    };
+    let (mut alice, mut bob) = pair(ratchet);
+    let sent: Vec<MlsMessage> = (0..5)
+        .map(|i| wire(&alice.send_application(&p, &[i], b"").unwrap()))
+        .collect();
+    let err = schedule_error(bob.process(&p, &sent[4]).unwrap_err());
+    assert!(
+        matches!(
+            err,
+            crate::schedule::ScheduleError::GenerationGap {
+                gap: 4,
+                max_gap: 3,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Nothing moved: the messages in range still decrypt.
+    assert_eq!(app_text(bob.process(&p, &sent[3]).unwrap()), vec![3]);
+    assert_eq!(app_text(bob.process(&p, &sent[0]).unwrap()), vec![0]);
+    assert_eq!(app_text(bob.process(&p, &sent[4]).unwrap()), vec![4]);
+}
+
+#[test]
+fn the_aead_limit_refuses_more_bytes_on_both_sides() {
+    let p = RustCrypto;
+    let limit = crate::schedule::RatchetConfig {
+        aead_limit_bytes: 200,
+        ..Default::default()
+    };
+    let (mut alice, mut bob) = pair(limit);
+    // Bob (limit 200) accepts a first message (127 bytes of content with
+    // its signature), refuses the second.
+    let first = wire(&alice.send_application(&p, &[1; 60], b"").unwrap());
+    let second = wire(&alice.send_application(&p, &[2; 60], b"").unwrap());
+    assert_eq!(app_text(bob.process(&p, &first).unwrap()).len(), 60);
+    let err = schedule_error(bob.process(&p, &second).unwrap_err());
+    assert!(
+        matches!(
+            err,
+            crate::schedule::ScheduleError::AeadLimit { limit: 200, .. }
+        ),
+        "{err}"
+    );
+    // As a sender, Bob refuses to encrypt past the limit.
+    bob.send_application(&p, &[3; 60], b"").unwrap();
+    let err = bob.send_application(&p, &[4; 60], b"").unwrap_err();
+    assert!(matches!(
+        schedule_error(err),
+        crate::schedule::ScheduleError::AeadLimit { .. }
+    ));
+}

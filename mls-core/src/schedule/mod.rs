@@ -10,5 +10,7 @@ mod transcript;
 pub use error::ScheduleError;
 pub use key_schedule::{EpochSecrets, JoinerSecrets, mls_exporter};
 pub use psk::{PskInput, psk_secret};
-pub use secret_tree::{HashRatchet, KeyNonce, RatchetKind, SecretTree, sender_data_key_nonce};
+pub use secret_tree::{
+    HashRatchet, KeyNonce, RatchetConfig, RatchetKind, SecretTree, sender_data_key_nonce,
+};
 pub use transcript::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};

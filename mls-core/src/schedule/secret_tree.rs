@@ -1,7 +1,7 @@
 //! The secret tree and its per-sender hash ratchets (RFC 9420 §9), and the
 //! sender data key and nonce (§6.3.2).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use crate::crypto::{CipherSuite, CryptoProvider, Secret, derive_tree_secret, expand_with_label};
 use crate::tree::math::{self, TreeSize};
@@ -9,7 +9,7 @@ use crate::tree::math::{self, TreeSize};
 use super::ScheduleError;
 
 /// The two ratchets every leaf has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RatchetKind {
     Handshake,
     Application,
@@ -31,27 +31,89 @@ fn len16(what: &'static str, len: usize) -> Result<u16, ScheduleError> {
     })
 }
 
+/// Tuning of the per-sender ratchets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RatchetConfig {
+    /// Keys of skipped generations kept for out-of-order delivery.
+    pub window_size: u32,
+    /// How far ahead of the ratchet a message's generation may be.
+    pub max_generation_gap: u32,
+    /// Plaintext bytes one sender's ratchet may protect in an epoch.
+    pub aead_limit_bytes: u64,
+}
+
+impl Default for RatchetConfig {
+    fn default() -> Self {
+        RatchetConfig {
+            window_size: 128,
+            max_generation_gap: 1000,
+            // Far below the AES-GCM and ChaCha20-Poly1305 usage limits.
+            aead_limit_bytes: 1 << 36,
+        }
+    }
+}
+
 /// A hash ratchet (§9.1): `secret_[j+1] = DeriveTreeSecret(secret_[j], "secret", j, Nh)`.
-/// Moving forward deletes the secrets behind it.
+/// Moving forward deletes the secrets behind it; the keys of skipped
+/// generations are kept in a bounded window, each usable once.
 #[derive(Debug, Clone)]
 pub struct HashRatchet {
     cs: CipherSuite,
     secret: Secret,
     generation: u32,
+    config: RatchetConfig,
+    window: BTreeMap<u32, KeyNonce>,
+    used_bytes: u64,
 }
 
 impl HashRatchet {
     pub fn new(cs: CipherSuite, secret: Secret) -> Self {
+        Self::with_config(cs, secret, RatchetConfig::default())
+    }
+
+    pub fn with_config(cs: CipherSuite, secret: Secret, config: RatchetConfig) -> Self {
         HashRatchet {
             cs,
             secret,
             generation: 0,
+            config,
+            window: BTreeMap::new(),
+            used_bytes: 0,
         }
     }
 
     /// The next generation this ratchet can produce.
     pub fn generation(&self) -> u32 {
         self.generation
+    }
+
+    /// Generations behind the ratchet whose keys are still kept.
+    pub fn window(&self) -> impl Iterator<Item = u32> + '_ {
+        self.window.keys().copied()
+    }
+
+    fn derive_current<P: CryptoProvider + ?Sized>(&self, p: &P) -> Result<KeyNonce, ScheduleError> {
+        let cs = self.cs;
+        let g = self.generation;
+        Ok(KeyNonce {
+            key: derive_tree_secret(
+                p,
+                cs,
+                self.secret.as_bytes(),
+                b"key",
+                g,
+                len16("AEAD key length", cs.aead_key_len())?,
+            )?,
+            nonce: derive_tree_secret(
+                p,
+                cs,
+                self.secret.as_bytes(),
+                b"nonce",
+                g,
+                len16("AEAD nonce length", cs.aead_nonce_len())?,
+            )?,
+            generation: g,
+        })
     }
 
     fn advance<P: CryptoProvider + ?Sized>(&mut self, p: &P) -> Result<(), ScheduleError> {
@@ -64,62 +126,85 @@ impl HashRatchet {
             self.generation,
             nh,
         )?;
-        self.generation =
-            self.generation
-                .checked_add(1)
-                .ok_or(ScheduleError::GenerationConsumed {
-                    leaf: 0,
-                    requested: u32::MAX,
-                    current: self.generation,
-                })?;
+        self.generation = self
+            .generation
+            .checked_add(1)
+            .ok_or(ScheduleError::GenerationGap {
+                leaf: 0,
+                requested: u32::MAX,
+                current: self.generation,
+                gap: 1,
+                max_gap: 0,
+            })?;
         Ok(())
     }
 
-    /// The key and nonce of `generation`, after which the ratchet stands at
-    /// `generation + 1`. Generations behind the ratchet are gone.
+    /// The key and nonce of `generation`, usable once. Ahead of the ratchet
+    /// (within `max_generation_gap`) the ratchet moves on, keeping the keys
+    /// it skips in the window; behind it, only a key still in the window is
+    /// returned (and removed), so replays fail.
     pub fn key_nonce<P: CryptoProvider + ?Sized>(
         &mut self,
         p: &P,
         generation: u32,
     ) -> Result<KeyNonce, ScheduleError> {
         if generation < self.generation {
-            return Err(ScheduleError::GenerationConsumed {
+            return self
+                .window
+                .remove(&generation)
+                .ok_or(ScheduleError::GenerationConsumed {
+                    leaf: 0,
+                    requested: generation,
+                    current: self.generation,
+                    window: self.config.window_size,
+                });
+        }
+        let gap = generation - self.generation;
+        if gap > self.config.max_generation_gap {
+            return Err(ScheduleError::GenerationGap {
                 leaf: 0,
                 requested: generation,
                 current: self.generation,
+                gap,
+                max_gap: self.config.max_generation_gap,
             });
         }
         while self.generation < generation {
+            if self.config.window_size > 0 {
+                let skipped = self.derive_current(p)?;
+                self.window.insert(skipped.generation, skipped);
+                while self.window.len() > self.config.window_size as usize {
+                    let Some(oldest) = self.window.keys().next().copied() else {
+                        break;
+                    };
+                    self.window.remove(&oldest);
+                }
+            }
             self.advance(p)?;
         }
-        let cs = self.cs;
-        let key = derive_tree_secret(
-            p,
-            cs,
-            self.secret.as_bytes(),
-            b"key",
-            generation,
-            len16("AEAD key length", cs.aead_key_len())?,
-        )?;
-        let nonce = derive_tree_secret(
-            p,
-            cs,
-            self.secret.as_bytes(),
-            b"nonce",
-            generation,
-            len16("AEAD nonce length", cs.aead_nonce_len())?,
-        )?;
+        let out = self.derive_current(p)?;
         self.advance(p)?;
-        Ok(KeyNonce {
-            key,
-            nonce,
-            generation,
-        })
+        Ok(out)
     }
 
     /// The key and nonce of the current generation, then advance.
     pub fn next<P: CryptoProvider + ?Sized>(&mut self, p: &P) -> Result<KeyNonce, ScheduleError> {
         self.key_nonce(p, self.generation)
+    }
+
+    /// Counts `bytes` against the AEAD limit; refuses if it would pass it.
+    pub fn charge(&mut self, bytes: u64) -> Result<(), ScheduleError> {
+        let total = self.used_bytes.saturating_add(bytes);
+        if total > self.config.aead_limit_bytes {
+            return Err(ScheduleError::AeadLimit {
+                leaf: 0,
+                used: self.used_bytes,
+                more: bytes,
+                limit: self.config.aead_limit_bytes,
+            });
+        }
+        self.used_bytes = total;
+        Ok(())
     }
 }
 
@@ -131,8 +216,9 @@ pub struct SecretTree {
     cs: CipherSuite,
     size: TreeSize,
     leaves: u32,
-    nodes: HashMap<u32, Secret>,
-    ratchets: HashMap<(u32, RatchetKind), HashRatchet>,
+    nodes: BTreeMap<u32, Secret>,
+    ratchets: BTreeMap<(u32, RatchetKind), HashRatchet>,
+    config: RatchetConfig,
 }
 
 impl SecretTree {
@@ -144,18 +230,29 @@ impl SecretTree {
         encryption_secret: Secret,
         leaves: u32,
     ) -> Result<Self, ScheduleError> {
+        Self::with_config(cs, encryption_secret, leaves, RatchetConfig::default())
+    }
+
+    /// As [`SecretTree::new`], with the ratchets tuned by `config`.
+    pub fn with_config(
+        cs: CipherSuite,
+        encryption_secret: Secret,
+        leaves: u32,
+        config: RatchetConfig,
+    ) -> Result<Self, ScheduleError> {
         let size = TreeSize::covering(leaves).ok_or(ScheduleError::LeafOutOfRange {
             leaf: leaves,
             leaves: math::MAX_LEAVES,
         })?;
-        let mut nodes = HashMap::new();
+        let mut nodes = BTreeMap::new();
         nodes.insert(size.root(), encryption_secret);
         Ok(SecretTree {
             cs,
             size,
             leaves: size.leaves(),
             nodes,
-            ratchets: HashMap::new(),
+            ratchets: BTreeMap::new(),
+            config,
         })
     }
 
@@ -184,13 +281,10 @@ impl SecretTree {
         // Path from the node up to the root; walk it top-down.
         let mut path = vec![node];
         path.extend(math::direct_path(node, self.size).ok_or(out_of_range.clone())?);
-        let start = path.iter().position(|n| self.nodes.contains_key(n)).ok_or(
-            ScheduleError::GenerationConsumed {
-                leaf,
-                requested: 0,
-                current: u32::MAX,
-            },
-        )?;
+        let start = path
+            .iter()
+            .position(|n| self.nodes.contains_key(n))
+            .ok_or(ScheduleError::LeafConsumed { leaf })?;
         let nh = len16("hash length", self.cs.hash_len())?;
         let mut current = path.get(start).copied().ok_or(out_of_range.clone())?;
         let mut secret = self.nodes.remove(&current).ok_or(out_of_range.clone())?;
@@ -234,7 +328,7 @@ impl SecretTree {
             ] {
                 let s = expand_with_label(p, self.cs, leaf_secret.as_bytes(), label, b"", nh)?;
                 self.ratchets
-                    .insert((leaf, k), HashRatchet::new(self.cs, s));
+                    .insert((leaf, k), HashRatchet::with_config(self.cs, s, self.config));
             }
         }
         self.ratchets
@@ -255,16 +349,20 @@ impl SecretTree {
     ) -> Result<KeyNonce, ScheduleError> {
         self.ratchet(p, leaf, kind)?
             .key_nonce(p, generation)
-            .map_err(|e| match e {
-                ScheduleError::GenerationConsumed {
-                    requested, current, ..
-                } => ScheduleError::GenerationConsumed {
-                    leaf,
-                    requested,
-                    current,
-                },
-                other => other,
-            })
+            .map_err(|e| with_leaf(e, leaf))
+    }
+
+    /// Counts `bytes` of plaintext against `leaf`'s AEAD limit.
+    pub fn charge<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        leaf: u32,
+        kind: RatchetKind,
+        bytes: u64,
+    ) -> Result<(), ScheduleError> {
+        self.ratchet(p, leaf, kind)?
+            .charge(bytes)
+            .map_err(|e| with_leaf(e, leaf))
     }
 }
 
@@ -294,4 +392,43 @@ pub fn sender_data_key_nonce<P: CryptoProvider + ?Sized>(
         len16("AEAD nonce length", cs.aead_nonce_len())?,
     )?;
     Ok((key, nonce))
+}
+
+/// Names the leaf in a ratchet's error.
+fn with_leaf(e: ScheduleError, leaf: u32) -> ScheduleError {
+    match e {
+        ScheduleError::GenerationConsumed {
+            requested,
+            current,
+            window,
+            ..
+        } => ScheduleError::GenerationConsumed {
+            leaf,
+            requested,
+            current,
+            window,
+        },
+        ScheduleError::GenerationGap {
+            requested,
+            current,
+            gap,
+            max_gap,
+            ..
+        } => ScheduleError::GenerationGap {
+            leaf,
+            requested,
+            current,
+            gap,
+            max_gap,
+        },
+        ScheduleError::AeadLimit {
+            used, more, limit, ..
+        } => ScheduleError::AeadLimit {
+            leaf,
+            used,
+            more,
+            limit,
+        },
+        other => other,
+    }
 }
