@@ -435,3 +435,342 @@ fn the_aead_limit_refuses_more_bytes_on_both_sides() {
         crate::schedule::ScheduleError::AeadLimit { .. }
     ));
 }
+
+/// Signs `commit` as `committer` and frames it as a PublicMessage with a
+/// valid membership tag and the given confirmation tag.
+fn forge(
+    committer: &Group,
+    commit: crate::messages::Commit,
+    confirmation_tag: Vec<u8>,
+) -> MlsMessage {
+    use crate::framing::{
+        Content, FramedContent, PublicMessage, Sender, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content,
+    };
+    let p = RustCrypto;
+    let (signer, membership_key) = committer.forge_keys();
+    let context = committer.context().to_bytes().unwrap();
+    let framed = FramedContent {
+        group_id: VlBytes(committer.group_id().to_vec()),
+        epoch: committer.epoch(),
+        sender: Sender::Member(committer.own_leaf()),
+        authenticated_data: VlBytes::default(),
+        content: Content::Commit(commit),
+    };
+    let mut content = sign_content(
+        &p,
+        committer.cipher_suite(),
+        WIRE_FORMAT_PUBLIC_MESSAGE,
+        framed,
+        &context,
+        signer,
+    )
+    .unwrap();
+    content.auth.confirmation_tag = Some(VlBytes(confirmation_tag));
+    let m = PublicMessage::protect(
+        &p,
+        committer.cipher_suite(),
+        content,
+        membership_key,
+        &context,
+    )
+    .unwrap();
+    MlsMessage::new(MlsMessageBody::PublicMessage(m))
+}
+
+/// Re-frames a valid commit message after `edit` changed its content or
+/// auth data, keeping the membership tag valid (and, if `resign`, the
+/// signature).
+fn reframe(
+    committer: &Group,
+    m: &MlsMessage,
+    resign: bool,
+    edit: impl FnOnce(&mut crate::framing::PublicMessage),
+) -> MlsMessage {
+    use crate::framing::{PublicMessage, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content};
+    let p = RustCrypto;
+    let MlsMessageBody::PublicMessage(mut pm) = wire(m).body else {
+        panic!("public")
+    };
+    edit(&mut pm);
+    let (signer, membership_key) = committer.forge_keys();
+    let context = committer.context().to_bytes().unwrap();
+    let mut content = pm.authenticated_content();
+    if resign {
+        let tag = content.auth.confirmation_tag.clone();
+        content = sign_content(
+            &p,
+            committer.cipher_suite(),
+            WIRE_FORMAT_PUBLIC_MESSAGE,
+            content.content,
+            &context,
+            signer,
+        )
+        .unwrap();
+        content.auth.confirmation_tag = tag;
+    }
+    let m = PublicMessage::protect(
+        &p,
+        committer.cipher_suite(),
+        content,
+        membership_key,
+        &context,
+    )
+    .unwrap();
+    MlsMessage::new(MlsMessageBody::PublicMessage(m))
+}
+
+#[test]
+fn rejected_commits_leave_the_serialised_state_byte_identical() {
+    use crate::messages::{Commit, ProposalOrRef};
+    let p = RustCrypto;
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let alice_kp = member(cs, "alice");
+    let bob_kp = member(cs, "bob");
+    let mut alice = Group::create(
+        &p,
+        &alice_kp,
+        b"reject".to_vec(),
+        Vec::new(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+    let out = alice
+        .commit(
+            &p,
+            vec![Proposal::Add {
+                key_package: bob_kp.key_package.clone(),
+            }],
+            false,
+        )
+        .unwrap();
+    alice.merge(out.staged).unwrap();
+    let mut bob = Group::join(
+        &p,
+        &welcome(out.welcome.as_ref().unwrap()),
+        &bob_kp,
+        None,
+        Default::default(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+
+    let valid = alice.commit(&p, Vec::new(), false).unwrap().commit;
+    let carol = member(cs, "carol").key_package;
+    // Dave's leaf signature is broken, his KeyPackage signature is fine.
+    let dave = member(cs, "dave");
+    let mut broken_leaf = dave.key_package.clone();
+    broken_leaf.leaf_node.signature.0[3] ^= 1;
+    let tbs = broken_leaf.tbs_bytes().unwrap();
+    broken_leaf.signature = VlBytes(
+        crate::crypto::sign_with_label(&p, cs, &dave.signature_private, b"KeyPackageTBS", &tbs)
+            .unwrap(),
+    );
+    let by_value = |proposals: Vec<Proposal>| Commit {
+        proposals: proposals
+            .into_iter()
+            .map(|q| ProposalOrRef::Proposal(Box::new(q)))
+            .collect(),
+        path: None,
+    };
+    type Case = (&'static str, MlsMessage, fn(&GroupError) -> bool);
+    let cases: Vec<Case> = vec![
+        (
+            "bad signature",
+            reframe(&alice, &valid, false, |m| m.auth.signature.0[0] ^= 1),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Framing(crate::framing::FramingError::BadSignature)
+                )
+            },
+        ),
+        (
+            "bad membership tag",
+            {
+                let mut m = wire(&valid);
+                let MlsMessageBody::PublicMessage(pm) = &mut m.body else {
+                    panic!()
+                };
+                pm.membership_tag.as_mut().unwrap().0[0] ^= 1;
+                m
+            },
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Framing(crate::framing::FramingError::BadMembershipTag)
+                )
+            },
+        ),
+        (
+            "bad confirmation tag",
+            reframe(&alice, &valid, false, |m| {
+                m.auth.confirmation_tag.as_mut().unwrap().0[0] ^= 1
+            }),
+            |e| matches!(e, GroupError::BadConfirmationTag),
+        ),
+        (
+            "bad parent hash",
+            reframe(&alice, &valid, true, |m| {
+                let crate::framing::Content::Commit(c) = &mut m.content.content else {
+                    panic!()
+                };
+                let leaf = &mut c.path.as_mut().unwrap().leaf_node;
+                let crate::messages::LeafNodeSource::Commit { parent_hash } =
+                    &mut leaf.leaf_node_source
+                else {
+                    panic!()
+                };
+                parent_hash.0[0] ^= 1;
+                let (signer, _) = alice.forge_keys();
+                sign_leaf_node(&RustCrypto, cs, leaf, signer, b"reject", 0).unwrap();
+            }),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::Tree(crate::tree::TreeError::ParentHash { .. })
+                )
+            },
+        ),
+        (
+            "duplicate add",
+            forge(
+                &alice,
+                by_value(vec![
+                    Proposal::Add {
+                        key_package: carol.clone(),
+                    },
+                    Proposal::Add {
+                        key_package: carol.clone(),
+                    },
+                ]),
+                vec![0; 32],
+            ),
+            |e| matches!(e, GroupError::InvalidProposals(w) if w.contains("same client")),
+        ),
+        (
+            "add of a member already in the group",
+            forge(
+                &alice,
+                by_value(vec![Proposal::Add {
+                    key_package: bob_kp.key_package.clone(),
+                }]),
+                vec![0; 32],
+            ),
+            |e| matches!(e, GroupError::InvalidProposals(w) if w.contains("already in the group")),
+        ),
+        (
+            "remove of a blank leaf",
+            forge(
+                &alice,
+                by_value(vec![Proposal::Remove { removed: 5 }]),
+                vec![0; 32],
+            ),
+            |e| matches!(e, GroupError::InvalidProposals(w) if w.contains("blank or absent leaf 5")),
+        ),
+        (
+            "invalid leaf node",
+            forge(
+                &alice,
+                by_value(vec![Proposal::Add {
+                    key_package: broken_leaf,
+                }]),
+                vec![0; 32],
+            ),
+            |e| matches!(e, GroupError::InvalidKeyPackage(w) if w.contains("leaf node signature")),
+        ),
+        (
+            "remove of the committer",
+            forge(
+                &alice,
+                by_value(vec![Proposal::Remove { removed: 0 }]),
+                vec![0; 32],
+            ),
+            |e| matches!(e, GroupError::InvalidProposals(w) if w.contains("committer")),
+        ),
+        (
+            "missing path",
+            forge(
+                &alice,
+                by_value(vec![Proposal::Remove { removed: 1 }]),
+                vec![0; 32],
+            ),
+            |e| matches!(e, GroupError::PathRequired),
+        ),
+    ];
+    for (name, message, expected) in cases {
+        let before = bob.to_bytes().unwrap();
+        let err = bob.process(&p, &wire(&message)).map(|_| ()).unwrap_err();
+        assert!(expected(&err), "{name}: unexpected error {err}");
+        assert_eq!(
+            before.as_bytes(),
+            bob.to_bytes().unwrap().as_bytes(),
+            "{name}: state changed"
+        );
+    }
+    // The valid commit still goes through afterwards.
+    let s = staged(bob.process(&p, &wire(&valid)).unwrap());
+    bob.merge(s).unwrap();
+}
+
+#[test]
+fn state_round_trips_through_bytes_and_keeps_working() {
+    let p = RustCrypto;
+    for cs in [
+        CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519,
+        CipherSuite::Mls256Dhkemp521Aes256gcmSha512P521,
+    ] {
+        let (mut alice, bob) = pair_in(cs);
+        let m = wire(&alice.send_application(&p, b"before", b"").unwrap());
+        let bytes = bob.to_bytes().unwrap();
+        let mut restored = Group::from_bytes(&p, bytes.as_bytes()).unwrap();
+        assert_eq!(restored.to_bytes().unwrap().as_bytes(), bytes.as_bytes());
+        assert_eq!(restored.epoch_authenticator(), alice.epoch_authenticator());
+        assert_eq!(
+            app_text(restored.process(&p, &m).unwrap()),
+            b"before".to_vec()
+        );
+        let out = alice.commit(&p, Vec::new(), false).unwrap();
+        let s = staged(restored.process(&p, &wire(&out.commit)).unwrap());
+        restored.merge(s).unwrap();
+        alice.merge(out.staged).unwrap();
+        assert_eq!(restored.epoch_authenticator(), alice.epoch_authenticator());
+        // Corrupt state is refused with an error, never a panic.
+        for n in [0, 3, 10, bytes.len() / 2, bytes.len() - 1] {
+            assert!(Group::from_bytes(&p, &bytes.as_bytes()[..n]).is_err());
+        }
+    }
+}
+
+fn pair_in(cs: CipherSuite) -> (Group, Group) {
+    let p = RustCrypto;
+    let alice_kp = member(cs, "alice");
+    let bob_kp = member(cs, "bob");
+    let mut alice = Group::create(
+        &p,
+        &alice_kp,
+        b"pair".to_vec(),
+        Vec::new(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+    let out = alice
+        .commit(
+            &p,
+            vec![Proposal::Add {
+                key_package: bob_kp.key_package.clone(),
+            }],
+            false,
+        )
+        .unwrap();
+    alice.merge(out.staged).unwrap();
+    let bob = Group::join(
+        &p,
+        &welcome(out.welcome.as_ref().unwrap()),
+        &bob_kp,
+        None,
+        Default::default(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+    (alice, bob)
+}

@@ -432,3 +432,139 @@ fn with_leaf(e: ScheduleError, leaf: u32) -> ScheduleError {
         other => other,
     }
 }
+
+// ---- persistence: the secret tree's state as TLS-encoded bytes ----
+
+use crate::codec::{Decode, DecodeError, Encode, EncodeError, Reader, Writer};
+
+fn write_secret(w: &mut Writer, s: &Secret) -> Result<(), EncodeError> {
+    w.vl_bytes(s.as_bytes())
+}
+
+fn read_secret(r: &mut Reader<'_>) -> Result<Secret, DecodeError> {
+    Ok(Secret::new(r.vl_bytes()?.to_vec()))
+}
+
+fn read_suite(r: &mut Reader<'_>) -> Result<CipherSuite, DecodeError> {
+    let at = r.position();
+    let id = r.u16()?;
+    CipherSuite::from_u16(id).ok_or_else(|| r.invalid_at(at, format!("cipher suite {id}")))
+}
+
+impl Encode for RatchetConfig {
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        w.u32(self.window_size);
+        w.u32(self.max_generation_gap);
+        w.u64(self.aead_limit_bytes);
+        Ok(())
+    }
+}
+
+impl Decode for RatchetConfig {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        Ok(RatchetConfig {
+            window_size: r.field("window_size", |r| r.u32())?,
+            max_generation_gap: r.field("max_generation_gap", |r| r.u32())?,
+            aead_limit_bytes: r.field("aead_limit_bytes", |r| r.u64())?,
+        })
+    }
+}
+
+impl Encode for HashRatchet {
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        w.u16(self.cs.id());
+        write_secret(w, &self.secret)?;
+        w.u32(self.generation);
+        self.config.encode(w)?;
+        w.u64(self.used_bytes);
+        w.vl_nested(|w| {
+            for kn in self.window.values() {
+                w.u32(kn.generation);
+                write_secret(w, &kn.key)?;
+                write_secret(w, &kn.nonce)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Decode for HashRatchet {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let cs = read_suite(r)?;
+        let secret = read_secret(r)?;
+        let generation = r.u32()?;
+        let config = RatchetConfig::decode(r)?;
+        let used_bytes = r.u64()?;
+        let entries = r.vl_vec(|r| {
+            Ok(KeyNonce {
+                generation: r.u32()?,
+                key: read_secret(r)?,
+                nonce: read_secret(r)?,
+            })
+        })?;
+        Ok(HashRatchet {
+            cs,
+            secret,
+            generation,
+            config,
+            window: entries.into_iter().map(|kn| (kn.generation, kn)).collect(),
+            used_bytes,
+        })
+    }
+}
+
+impl Encode for SecretTree {
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        w.u16(self.cs.id());
+        w.u32(self.leaves);
+        self.config.encode(w)?;
+        w.vl_nested(|w| {
+            for (node, secret) in &self.nodes {
+                w.u32(*node);
+                write_secret(w, secret)?;
+            }
+            Ok(())
+        })?;
+        w.vl_nested(|w| {
+            for ((leaf, kind), ratchet) in &self.ratchets {
+                w.u32(*leaf);
+                w.u8(match kind {
+                    RatchetKind::Handshake => 1,
+                    RatchetKind::Application => 2,
+                });
+                ratchet.encode(w)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Decode for SecretTree {
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        let cs = read_suite(r)?;
+        let at = r.position();
+        let leaves = r.u32()?;
+        let size =
+            TreeSize::new(leaves).ok_or_else(|| r.invalid_at(at, format!("{leaves} leaves")))?;
+        let config = RatchetConfig::decode(r)?;
+        let nodes = r.vl_vec(|r| Ok((r.u32()?, read_secret(r)?)))?;
+        let ratchets = r.vl_vec(|r| {
+            let leaf = r.u32()?;
+            let at = r.position();
+            let kind = match r.u8()? {
+                1 => RatchetKind::Handshake,
+                2 => RatchetKind::Application,
+                other => return Err(r.invalid_at(at, format!("ratchet kind {other}"))),
+            };
+            Ok(((leaf, kind), HashRatchet::decode(r)?))
+        })?;
+        Ok(SecretTree {
+            cs,
+            size,
+            leaves,
+            nodes: nodes.into_iter().collect(),
+            ratchets: ratchets.into_iter().collect(),
+            config,
+        })
+    }
+}

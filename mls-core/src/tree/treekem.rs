@@ -396,3 +396,32 @@ impl Tree {
         Ok((decrypted, secret))
     }
 }
+
+impl crate::codec::Encode for TreeKemPrivate {
+    fn encode(&self, w: &mut crate::codec::Writer) -> Result<(), crate::codec::EncodeError> {
+        w.u32(self.leaf);
+        w.vl_nested(|w| {
+            for (node, key) in &self.keys {
+                w.u32(*node);
+                w.vl_bytes(key.0.as_bytes())?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl crate::codec::Decode for TreeKemPrivate {
+    fn decode(r: &mut crate::codec::Reader<'_>) -> Result<Self, crate::codec::DecodeError> {
+        let leaf = r.u32()?;
+        let keys = r.vl_vec(|r| {
+            Ok((
+                r.u32()?,
+                HpkePrivateKey(Secret::new(r.vl_bytes()?.to_vec())),
+            ))
+        })?;
+        Ok(TreeKemPrivate {
+            leaf,
+            keys: keys.into_iter().collect(),
+        })
+    }
+}
