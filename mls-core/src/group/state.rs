@@ -81,6 +81,9 @@ pub struct Group {
     secrets: EpochSecrets,
     secret_tree: SecretTree,
     pending: Vec<PendingProposal>,
+    /// Private keys of this member's own Update proposals this epoch, by
+    /// the new leaf's public encryption key.
+    update_keys: Vec<(Vec<u8>, crate::crypto::HpkePrivateKey)>,
     external_psks: BTreeMap<Vec<u8>, Secret>,
     resumption_psks: BTreeMap<u64, Secret>,
     config: GroupConfig,
@@ -247,6 +250,7 @@ impl Group {
             secrets,
             secret_tree,
             pending: Vec::new(),
+            update_keys: Vec::new(),
             external_psks: BTreeMap::new(),
             resumption_psks: BTreeMap::new(),
             config,
@@ -308,9 +312,16 @@ impl Group {
     ) -> Result<CommitOutput, GroupError> {
         let cs = self.cs;
         let me = self.own_leaf();
-        let mut list: Vec<SentProposal> = self.pending.iter().map(|q| q.proposal.clone()).collect();
-        let mut refs: Vec<ProposalOrRef> = self
-            .pending
+        // Every pending proposal by reference, except this member's own
+        // Updates: the commit's path replaces them (§12.2 forbids them).
+        let own_update = |q: &&PendingProposal| {
+            q.proposal.sender == Sender::Member(me)
+                && matches!(q.proposal.proposal, Proposal::Update { .. })
+        };
+        let pending: Vec<&PendingProposal> =
+            self.pending.iter().filter(|q| !own_update(q)).collect();
+        let mut list: Vec<SentProposal> = pending.iter().map(|q| q.proposal.clone()).collect();
+        let mut refs: Vec<ProposalOrRef> = pending
             .iter()
             .map(|q| ProposalOrRef::Reference(VlBytes(q.reference.clone())))
             .collect();
@@ -559,6 +570,7 @@ impl Group {
                 secrets,
                 secret_tree,
                 pending: Vec::new(),
+                update_keys: Vec::new(),
                 external_psks: self.external_psks.clone(),
                 resumption_psks,
                 config: self.config,
@@ -763,6 +775,7 @@ impl Group {
             secrets: epoch_secrets,
             secret_tree,
             pending: Vec::new(),
+            update_keys: Vec::new(),
             external_psks,
             resumption_psks: BTreeMap::new(),
             config,
@@ -853,6 +866,64 @@ impl Group {
             },
         });
         Ok(message)
+    }
+
+    /// Proposes to update this member's leaf with a fresh encryption key
+    /// (§12.1.2). The new private key is kept until a commit applies it.
+    pub fn propose_update<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+    ) -> Result<MlsMessage, GroupError> {
+        let me = self.own_leaf();
+        let mut leaf = self.tree.leaf(me).cloned().ok_or(GroupError::Removed)?;
+        let (sk, pk) = p.hpke_generate_key_pair(self.cs)?;
+        leaf.encryption_key = VlBytes(pk.0.clone());
+        leaf.leaf_node_source = LeafNodeSource::Update;
+        super::sign_leaf_node(p, self.cs, &mut leaf, &self.signer, self.group_id(), me)?;
+        let message = self.propose(p, Proposal::Update { leaf_node: leaf })?;
+        self.update_keys.push((pk.0, sk));
+        Ok(message)
+    }
+
+    /// A PreSharedKey proposal for an external PSK this member holds.
+    pub fn external_psk_proposal<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        psk_id: &[u8],
+    ) -> Result<Proposal, GroupError> {
+        if !self.external_psks.contains_key(psk_id) {
+            return Err(GroupError::MissingPsk(format!(
+                "external {}",
+                hex_id(psk_id)
+            )));
+        }
+        Ok(Proposal::PreSharedKey {
+            psk: PreSharedKeyId {
+                psk: Psk::External {
+                    psk_id: VlBytes(psk_id.to_vec()),
+                },
+                psk_nonce: VlBytes(p.random_bytes(self.cs.hash_len())?),
+            },
+        })
+    }
+
+    /// A PreSharedKey proposal for this group's resumption PSK of `epoch`
+    /// (the current one or a kept earlier one), usage `application`.
+    pub fn resumption_psk_proposal<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        epoch: u64,
+    ) -> Result<Proposal, GroupError> {
+        let id = PreSharedKeyId {
+            psk: Psk::Resumption {
+                usage: crate::messages::RESUMPTION_APPLICATION,
+                psk_group_id: self.context.group_id.clone(),
+                psk_epoch: epoch,
+            },
+            psk_nonce: VlBytes(p.random_bytes(self.cs.hash_len())?),
+        };
+        self.resolve_psks(p, std::slice::from_ref(&id))?;
+        Ok(Proposal::PreSharedKey { psk: id })
     }
 
     // ---- receiving ----
@@ -1019,6 +1090,26 @@ impl Group {
             ..self.context.clone()
         };
         let mut private = self.private.clone();
+        if applied.updated.iter().any(|(l, _)| *l == me) {
+            // Our own Update was committed: our leaf now holds its key.
+            let new_key = tree
+                .leaf(me)
+                .map(|l| l.encryption_key.0.clone())
+                .unwrap_or_default();
+            let key = self
+                .update_keys
+                .iter()
+                .find(|(public, _)| *public == new_key)
+                .map(|(_, k)| k.clone())
+                .ok_or_else(|| {
+                    GroupError::InvalidProposals(
+                        "an Update of our leaf that we did not make".into(),
+                    )
+                })?;
+            if let Some(node) = math::leaf_to_node(me) {
+                private.insert(node, key);
+            }
+        }
         let commit_secret = match &commit.path {
             None => {
                 if applied.path_required {
@@ -1238,6 +1329,13 @@ impl Group {
             Ok(())
         })?;
         w.vl_nested(|w| {
+            for (public, key) in &self.update_keys {
+                w.vl_bytes(public)?;
+                write_secret(w, &key.0)?;
+            }
+            Ok(())
+        })?;
+        w.vl_nested(|w| {
             for (id, psk) in &self.external_psks {
                 w.vl_bytes(id)?;
                 write_secret(w, psk)?;
@@ -1336,6 +1434,12 @@ impl Group {
                     })
                 })
             })?;
+            let update_keys = r.vl_vec(|r| {
+                Ok((
+                    r.vl_bytes()?.to_vec(),
+                    crate::crypto::HpkePrivateKey(read_secret(r)?),
+                ))
+            })?;
             let external_psks = r.vl_vec(|r| Ok((r.vl_bytes()?.to_vec(), read_secret(r)?)))?;
             let resumption_psks = r.vl_vec(|r| Ok((r.u64()?, read_secret(r)?)))?;
             let config = GroupConfig {
@@ -1356,6 +1460,7 @@ impl Group {
                 secrets,
                 secret_tree,
                 pending,
+                update_keys,
                 external_psks: external_psks.into_iter().collect(),
                 resumption_psks: resumption_psks.into_iter().collect(),
                 config,
