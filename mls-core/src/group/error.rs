@@ -32,6 +32,8 @@ pub enum GroupError {
     InvalidPath(String),
     #[error("PSK {0} is not available")]
     MissingPsk(String),
+    #[error("wire format policy: {0}")]
+    WireFormatPolicy(String),
     #[error("confirmation tag does not verify")]
     BadConfirmationTag,
     #[error("this member was removed from the group")]

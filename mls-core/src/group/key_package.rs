@@ -60,9 +60,8 @@ pub fn sign_leaf_node<P: CryptoProvider + ?Sized>(
 }
 
 impl KeyPackageBundle {
-    /// A fresh key package: new init and encryption keys, the given
-    /// signature key, valid from now for `lifetime_secs` (with an hour of
-    /// slack backwards for clock skew).
+    /// A fresh key package with [`default_capabilities`]; see
+    /// [`KeyPackageBundle::generate_with_capabilities`].
     pub fn generate<P: CryptoProvider + ?Sized>(
         p: &P,
         cs: CipherSuite,
@@ -70,6 +69,29 @@ impl KeyPackageBundle {
         signature_private: SignaturePrivateKey,
         lifetime_secs: u64,
         extensions: Vec<Extension>,
+    ) -> Result<Self, GroupError> {
+        Self::generate_with_capabilities(
+            p,
+            cs,
+            credential,
+            signature_private,
+            lifetime_secs,
+            extensions,
+            default_capabilities(),
+        )
+    }
+
+    /// A fresh key package: new init and encryption keys, the given
+    /// signature key, valid from now for `lifetime_secs` (with an hour of
+    /// slack backwards for clock skew).
+    pub fn generate_with_capabilities<P: CryptoProvider + ?Sized>(
+        p: &P,
+        cs: CipherSuite,
+        credential: Credential,
+        signature_private: SignaturePrivateKey,
+        lifetime_secs: u64,
+        extensions: Vec<Extension>,
+        capabilities: Capabilities,
     ) -> Result<Self, GroupError> {
         let signature_public = p.signature_public_key(cs, &signature_private)?;
         let (init_private, init_public) = p.hpke_generate_key_pair(cs)?;
@@ -79,7 +101,7 @@ impl KeyPackageBundle {
             encryption_key: VlBytes(encryption_public.0),
             signature_key: VlBytes(signature_public.0),
             credential,
-            capabilities: default_capabilities(),
+            capabilities,
             leaf_node_source: LeafNodeSource::KeyPackage(Lifetime {
                 not_before: start.saturating_sub(3600),
                 not_after: start.saturating_add(lifetime_secs),

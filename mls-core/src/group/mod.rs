@@ -14,7 +14,8 @@ pub use key_package::{
 };
 pub use proposals::SentProposal;
 pub use state::{
-    CommitOutput, CommitSummary, Group, GroupConfig, Received, StagedCommit, added_key_packages,
+    CommitOutput, CommitSummary, Group, GroupConfig, IncomingHandshake, Received, StagedCommit,
+    added_key_packages,
 };
 pub use welcome::{
     WelcomeError, decrypt_group_info, decrypt_group_secrets, encrypt_group_info,

@@ -4,8 +4,8 @@ use crate::codec::VlBytes;
 use crate::crypto::{CipherSuite, CryptoProvider};
 use crate::framing::Sender;
 use crate::messages::{
-    Credential, Extension, KeyPackage, LeafNodeSource, PreSharedKeyId, Proposal, ReInit,
-    duplicate_extension_type,
+    Credential, EXT_REQUIRED_CAPABILITIES, Extension, ExtensionValue, KeyPackage, LeafNodeSource,
+    PreSharedKeyId, Proposal, ReInit, RequiredCapabilities, duplicate_extension_type,
 };
 use crate::tree::{Tree, verify_leaf_signature};
 
@@ -144,6 +144,7 @@ pub fn apply<P: CryptoProvider + ?Sized>(
 
     let mut tree = tree.clone();
     let new_extensions = gce.cloned().unwrap_or_else(|| extensions.to_vec());
+    let required = required_capabilities(&new_extensions)?;
 
     let mut updated = Vec::new();
     for (leaf, node) in &updates {
@@ -162,6 +163,8 @@ pub fn apply<P: CryptoProvider + ?Sized>(
         }
         verify_leaf_signature(p, cs, node, group_id, *leaf)?;
         validate_leaf_capabilities(node).map_err(invalid)?;
+        leaf_supports(node, &required, &new_extensions)
+            .map_err(|why| invalid(format!("the Update of leaf {leaf}: {why}")))?;
         updated.push((*leaf, node.credential.clone()));
         tree.update_leaf(*leaf, (*node).clone())?;
     }
@@ -189,10 +192,19 @@ pub fn apply<P: CryptoProvider + ?Sized>(
                 "an Add of a client already in the group (same signature key)",
             ));
         }
+        leaf_supports(&kp.leaf_node, &required, &new_extensions)
+            .map_err(|why| invalid(format!("an Add: {why}")))?;
         let leaf = tree.add_leaf(kp.leaf_node.clone())?;
         added.push((leaf, (*kp).clone()));
     }
     tree.verify_unique_keys()?;
+    if gce.is_some() {
+        // New group context extensions must suit every member (§12.1.7).
+        for (leaf, node) in tree.members() {
+            leaf_supports(node, &required, &new_extensions)
+                .map_err(|why| invalid(format!("GroupContextExtensions: member {leaf} {why}")))?;
+        }
+    }
 
     Ok(Applied {
         tree,
@@ -219,6 +231,55 @@ pub fn check_path_keys_fresh(tree: &Tree, keys: &[&VlBytes]) -> Result<(), Group
             return Err(GroupError::InvalidPath(format!(
                 "a public key of the UpdatePath already appears at node {node}"
             )));
+        }
+    }
+    Ok(())
+}
+
+/// The `required_capabilities` among group context extensions, if any.
+pub fn required_capabilities(extensions: &[Extension]) -> Result<RequiredCapabilities, GroupError> {
+    for e in extensions {
+        if e.extension_type == EXT_REQUIRED_CAPABILITIES {
+            return match e.value() {
+                Ok(ExtensionValue::RequiredCapabilities(r)) => Ok(r),
+                Ok(_) => Ok(RequiredCapabilities::default()),
+                Err(error) => Err(GroupError::Malformed {
+                    what: "required_capabilities extension",
+                    error,
+                }),
+            };
+        }
+    }
+    Ok(RequiredCapabilities::default())
+}
+
+/// Whether a leaf supports the group's required capabilities and every
+/// non-default group context extension (§11.1, §12.1.7).
+pub fn leaf_supports(
+    leaf: &crate::messages::LeafNode,
+    required: &RequiredCapabilities,
+    extensions: &[Extension],
+) -> Result<(), String> {
+    let caps = &leaf.capabilities;
+    let default_ext = |t: u16| (1..=5).contains(&t);
+    let default_proposal = |t: u16| (1..=7).contains(&t);
+    for t in required
+        .extension_types
+        .iter()
+        .chain(extensions.iter().map(|e| &e.extension_type))
+    {
+        if !default_ext(*t) && !caps.extensions.contains(t) {
+            return Err(format!("does not support extension {t}"));
+        }
+    }
+    for t in &required.proposal_types {
+        if !default_proposal(*t) && !caps.proposals.contains(t) {
+            return Err(format!("does not support proposal type {t}"));
+        }
+    }
+    for t in &required.credential_types {
+        if !caps.credentials.contains(t) {
+            return Err(format!("does not support credential type {t}"));
         }
     }
     Ok(())

@@ -34,11 +34,26 @@ use super::{
     encrypt_group_secrets, find_secrets, key_package_ref, sign_group_info, verify_group_info,
 };
 
-/// How this member frames its own handshake messages.
+/// Which framings of incoming proposals and commits are accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IncomingHandshake {
+    /// PublicMessage and PrivateMessage alike.
+    #[default]
+    Mixed,
+    /// Only PublicMessage.
+    PlaintextOnly,
+    /// Only PrivateMessage.
+    CiphertextOnly,
+}
+
+/// How this member frames its own handshake messages, and what it accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GroupConfig {
     /// Send commits and proposals as PrivateMessage (else PublicMessage).
     pub encrypt_handshake: bool,
+    /// Which framings of incoming handshake messages are accepted
+    /// (application data is always PrivateMessage, §6.2).
+    pub incoming_handshake: IncomingHandshake,
     /// Zero bytes appended to PrivateMessage content.
     pub padding: usize,
     /// Put the ratchet tree into GroupInfo (Welcome joiners need no tree
@@ -54,6 +69,7 @@ impl Default for GroupConfig {
     fn default() -> Self {
         GroupConfig {
             encrypt_handshake: false,
+            incoming_handshake: IncomingHandshake::Mixed,
             padding: 0,
             ratchet_tree_extension: true,
             resumption_epochs: 8,
@@ -980,6 +996,19 @@ impl Group {
             .map(|l| SignaturePublicKey(l.signature_key.0.clone()))
             .ok_or_else(|| GroupError::UnknownSender(format!("leaf {sender_leaf}")))?;
         verify_content(p, self.cs, &content, &context, &key)?;
+        if content.content.content.content_type() != CONTENT_TYPE_APPLICATION {
+            let private = content.wire_format == WIRE_FORMAT_PRIVATE_MESSAGE;
+            let refused = match self.config.incoming_handshake {
+                IncomingHandshake::Mixed => None,
+                IncomingHandshake::PlaintextOnly => private.then_some("PrivateMessage"),
+                IncomingHandshake::CiphertextOnly => (!private).then_some("PublicMessage"),
+            };
+            if let Some(framing) = refused {
+                return Err(GroupError::WireFormatPolicy(format!(
+                    "a handshake message as {framing}, which this group's policy refuses"
+                )));
+            }
+        }
         // §6.2: application data only as PrivateMessage.
         if content.content.content.content_type() == CONTENT_TYPE_APPLICATION
             && content.wire_format != WIRE_FORMAT_PRIVATE_MESSAGE
@@ -1351,6 +1380,11 @@ impl Group {
         })?;
         let c = &self.config;
         w.u8(u8::from(c.encrypt_handshake));
+        w.u8(match c.incoming_handshake {
+            IncomingHandshake::Mixed => 0,
+            IncomingHandshake::PlaintextOnly => 1,
+            IncomingHandshake::CiphertextOnly => 2,
+        });
         w.u32(u32::try_from(c.padding).unwrap_or(u32::MAX));
         w.u8(u8::from(c.ratchet_tree_extension));
         w.u32(u32::try_from(c.resumption_epochs).unwrap_or(u32::MAX));
@@ -1444,6 +1478,15 @@ impl Group {
             let resumption_psks = r.vl_vec(|r| Ok((r.u64()?, read_secret(r)?)))?;
             let config = GroupConfig {
                 encrypt_handshake: bool8(&mut r)?,
+                incoming_handshake: {
+                    let at = r.position();
+                    match r.u8()? {
+                        0 => IncomingHandshake::Mixed,
+                        1 => IncomingHandshake::PlaintextOnly,
+                        2 => IncomingHandshake::CiphertextOnly,
+                        v => return Err(r.invalid_at(at, format!("handshake policy {v}"))),
+                    }
+                },
                 padding: r.u32()? as usize,
                 ratchet_tree_extension: bool8(&mut r)?,
                 resumption_epochs: r.u32()? as usize,

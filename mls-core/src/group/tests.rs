@@ -774,3 +774,100 @@ fn pair_in(cs: CipherSuite) -> (Group, Group) {
     .unwrap();
     (alice, bob)
 }
+
+#[test]
+fn required_capabilities_gate_adds() {
+    use crate::messages::{EXT_REQUIRED_CAPABILITIES, Extension, RequiredCapabilities};
+    let p = RustCrypto;
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let custom = 0xff00u16;
+    let required = Extension::new(
+        EXT_REQUIRED_CAPABILITIES,
+        &RequiredCapabilities {
+            extension_types: vec![custom],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let with_custom = |name: &str| {
+        let (sk, _) = p.signature_key_pair(cs).unwrap();
+        let mut caps = default_capabilities();
+        caps.extensions.push(custom);
+        KeyPackageBundle::generate_with_capabilities(
+            &p,
+            cs,
+            Credential::Basic {
+                identity: VlBytes(name.as_bytes().to_vec()),
+            },
+            sk,
+            3600,
+            Vec::new(),
+            caps,
+        )
+        .unwrap()
+    };
+    let alice = Group::create(
+        &p,
+        &with_custom("alice"),
+        b"req".to_vec(),
+        vec![required],
+        GroupConfig::default(),
+    )
+    .unwrap();
+    let plain = member(cs, "bob");
+    let err = alice
+        .commit(
+            &p,
+            vec![Proposal::Add {
+                key_package: plain.key_package,
+            }],
+            false,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, GroupError::InvalidProposals(w) if w.contains("does not support extension 65280")),
+        "{err}"
+    );
+    let capable = with_custom("carol");
+    alice
+        .commit(
+            &p,
+            vec![Proposal::Add {
+                key_package: capable.key_package,
+            }],
+            false,
+        )
+        .unwrap();
+}
+
+#[test]
+fn incoming_handshake_policy_is_enforced() {
+    let p = RustCrypto;
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let (alice, mut bob) = pair_in(cs);
+    bob.set_config(GroupConfig {
+        incoming_handshake: IncomingHandshake::CiphertextOnly,
+        ..GroupConfig::default()
+    });
+    let plain_commit = alice.commit(&p, Vec::new(), false).unwrap().commit;
+    let before = bob.to_bytes().unwrap();
+    let err = bob
+        .process(&p, &wire(&plain_commit))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(&err, GroupError::WireFormatPolicy(w) if w.contains("PublicMessage")),
+        "{err}"
+    );
+    assert_eq!(before.as_bytes(), bob.to_bytes().unwrap().as_bytes());
+    let mut alice = alice;
+    alice.set_config(GroupConfig {
+        encrypt_handshake: true,
+        ..GroupConfig::default()
+    });
+    let private_commit = alice.commit(&p, Vec::new(), false).unwrap().commit;
+    assert!(matches!(
+        bob.process(&p, &wire(&private_commit)).unwrap(),
+        Received::Commit(_)
+    ));
+}
