@@ -4,7 +4,12 @@
 //! malformed message.
 //!
 //! `cargo run -p conformance --example make_examples -- assets/examples`
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::PathBuf;
 

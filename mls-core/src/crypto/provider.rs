@@ -50,6 +50,27 @@ pub trait CryptoProvider: Send + Sync {
         aad: &[u8],
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext, CryptoError>;
+    /// RFC 9180 `SetupBaseS(pk, info)` followed by the context's
+    /// `Export(exporter_context, len)`: returns the KEM output and the
+    /// exported secret (MLS external init, §8.3).
+    fn hpke_export_sender(
+        &self,
+        cs: CipherSuite,
+        pk: &HpkePublicKey,
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<(Vec<u8>, Secret), CryptoError>;
+    /// RFC 9180 `SetupBaseR(kem_output, sk, info)` followed by `Export`.
+    fn hpke_export_receiver(
+        &self,
+        cs: CipherSuite,
+        sk: &HpkePrivateKey,
+        kem_output: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<Secret, CryptoError>;
     /// RFC 9180 OpenBase (single shot).
     fn hpke_open(
         &self,

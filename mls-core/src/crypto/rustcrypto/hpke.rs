@@ -62,6 +62,19 @@ fn key_schedule_base(
     shared_secret: &Secret,
     info: &[u8],
 ) -> Result<(Secret, Secret), CryptoError> {
+    let (key, nonce, _) = key_schedule_base_full(cs, shared_secret, info, false)?;
+    Ok((key, nonce))
+}
+
+/// The base-mode key schedule, also deriving the exporter secret when
+/// `with_exporter` (RFC 9180 §5.1: `exporter_secret = LabeledExpand(secret,
+/// "exp", key_schedule_context, Nh)`).
+fn key_schedule_base_full(
+    cs: CipherSuite,
+    shared_secret: &Secret,
+    info: &[u8],
+    with_exporter: bool,
+) -> Result<(Secret, Secret, Option<Secret>), CryptoError> {
     let h = cs.hash_alg();
     let sid = suite_id(cs);
     let psk_id_hash = labeled_extract(h, &sid, b"", b"psk_id_hash", b"");
@@ -86,7 +99,67 @@ fn key_schedule_base(
         &context,
         cs.aead_nonce_len(),
     )?;
-    Ok((key, nonce))
+    let exporter = if with_exporter {
+        Some(labeled_expand(
+            h,
+            &sid,
+            secret.as_bytes(),
+            b"exp",
+            &context,
+            cs.hash_len(),
+        )?)
+    } else {
+        None
+    };
+    Ok((key, nonce, exporter))
+}
+
+/// `Context.Export(exporter_context, L) = LabeledExpand(exporter_secret, "sec", exporter_context, L)`.
+fn export(
+    cs: CipherSuite,
+    exporter_secret: &Secret,
+    exporter_context: &[u8],
+    len: usize,
+) -> Result<Secret, CryptoError> {
+    labeled_expand(
+        cs.hash_alg(),
+        &suite_id(cs),
+        exporter_secret.as_bytes(),
+        b"sec",
+        exporter_context,
+        len,
+    )
+}
+
+/// `SetupBaseS(pkR, info)` then `Export(exporter_context, L)`; returns
+/// `(enc, exported)`.
+pub(crate) fn setup_base_s_export(
+    cs: CipherSuite,
+    pk_r: &[u8],
+    info: &[u8],
+    exporter_context: &[u8],
+    len: usize,
+    ikm_e: &[u8],
+) -> Result<(Vec<u8>, Secret), CryptoError> {
+    let (shared_secret, enc) = dhkem::encap(cs.kem_alg(), pk_r, ikm_e)?;
+    let (_, _, exporter) = key_schedule_base_full(cs, &shared_secret, info, true)?;
+    let exporter = exporter.ok_or(CryptoError::OutputTooLong)?;
+    Ok((enc, export(cs, &exporter, exporter_context, len)?))
+}
+
+/// `SetupBaseR(enc, skR, info)` then `Export(exporter_context, L)`.
+pub(crate) fn setup_base_r_export(
+    cs: CipherSuite,
+    enc: &[u8],
+    sk_r: &[u8],
+    info: &[u8],
+    exporter_context: &[u8],
+    len: usize,
+) -> Result<Secret, CryptoError> {
+    let shared_secret = dhkem::decap(cs.kem_alg(), enc, sk_r)?;
+    let (_, _, exporter) = key_schedule_base_full(cs, &shared_secret, info, true)?;
+    let exporter = exporter.ok_or(CryptoError::OutputTooLong)?;
+    export(cs, &exporter, exporter_context, len)
 }
 
 /// `SealBase(pkR, info, aad, pt)`, the ephemeral key being `DeriveKeyPair(ikm_e)`.

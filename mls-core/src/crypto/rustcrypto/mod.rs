@@ -38,6 +38,19 @@ impl RustCrypto {
     ) -> Result<HpkeCiphertext, CryptoError> {
         hpke::seal_base(cs, &pk.0, info, aad, plaintext, ikm_e)
     }
+
+    /// `hpke_export_sender` with a chosen ephemeral key seed (known-answer tests).
+    pub(crate) fn hpke_export_sender_with_ikm(
+        &self,
+        cs: CipherSuite,
+        pk: &HpkePublicKey,
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+        ikm_e: &[u8],
+    ) -> Result<(Vec<u8>, Secret), CryptoError> {
+        hpke::setup_base_s_export(cs, &pk.0, info, exporter_context, len, ikm_e)
+    }
 }
 
 impl CryptoProvider for RustCrypto {
@@ -97,6 +110,31 @@ impl CryptoProvider for RustCrypto {
         let mut ikm_e = Secret::new(vec![0u8; cs.kem_alg().n_sk()]);
         fill_random(ikm_e.as_mut_bytes())?;
         hpke::seal_base(cs, &pk.0, info, aad, plaintext, ikm_e.as_bytes())
+    }
+
+    fn hpke_export_sender(
+        &self,
+        cs: CipherSuite,
+        pk: &HpkePublicKey,
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<(Vec<u8>, Secret), CryptoError> {
+        let mut ikm_e = Secret::new(vec![0u8; cs.kem_alg().n_sk()]);
+        fill_random(ikm_e.as_mut_bytes())?;
+        hpke::setup_base_s_export(cs, &pk.0, info, exporter_context, len, ikm_e.as_bytes())
+    }
+
+    fn hpke_export_receiver(
+        &self,
+        cs: CipherSuite,
+        sk: &HpkePrivateKey,
+        kem_output: &[u8],
+        info: &[u8],
+        exporter_context: &[u8],
+        len: usize,
+    ) -> Result<Secret, CryptoError> {
+        hpke::setup_base_r_export(cs, kem_output, sk.0.as_bytes(), info, exporter_context, len)
     }
 
     fn hpke_open(

@@ -109,6 +109,69 @@ fn rfc9180_base_mode_known_answers() {
     }
 }
 
+/// RFC 9180 Appendix A.1.1 exported values (base mode, X25519).
+#[test]
+fn rfc9180_exporter_known_answers() {
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let info = h("4f6465206f6e2061204772656369616e2055726e");
+    let ikm_e = h("7268600d403fce431561aef583ee1613527cff655c1343f29812e66706df3234");
+    let (sk_r, pk_r) = P
+        .hpke_derive_key_pair(
+            cs,
+            &h("6db9df30aa07dd42ee5e8181afdb977e538f5e1fec8a06223f33f7013e525037"),
+        )
+        .unwrap();
+    for (context, expected) in [
+        (
+            "",
+            "3853fe2b4035195a573ffc53856e77058e15d9ea064de3e59f4961d0095250ee",
+        ),
+        (
+            "00",
+            "2e8f0b54673c7029649d4eb9d5e33bf1872cf76d623ff164ac185da9e88c21a5",
+        ),
+        (
+            "54657374436f6e74657874",
+            "e9e43065102c3836401bed8c3c3c75ae46be1639869391d62c61f1ec7af54931",
+        ),
+    ] {
+        let (enc, exported) = P
+            .hpke_export_sender_with_ikm(cs, &pk_r, &info, &h(context), 32, &ikm_e)
+            .unwrap();
+        assert_eq!(
+            exported.as_bytes(),
+            h(expected),
+            "sender, context {context:?}"
+        );
+        let received = P
+            .hpke_export_receiver(cs, &sk_r, &enc, &info, &h(context), 32)
+            .unwrap();
+        assert_eq!(
+            received.as_bytes(),
+            h(expected),
+            "receiver, context {context:?}"
+        );
+    }
+    // Every suite: sender and receiver export the same secret.
+    for cs in CipherSuite::ALL {
+        let (sk, pk) = P.hpke_generate_key_pair(cs).unwrap();
+        let (enc, a) = P
+            .hpke_export_sender(cs, &pk, b"", b"MLS 1.0 external init secret", cs.hash_len())
+            .unwrap();
+        let b = P
+            .hpke_export_receiver(
+                cs,
+                &sk,
+                &enc,
+                b"",
+                b"MLS 1.0 external init secret",
+                cs.hash_len(),
+            )
+            .unwrap();
+        assert_eq!(a, b, "{cs}");
+    }
+}
+
 #[test]
 fn interoperates_with_the_hpke_crate() {
     use CipherSuite::*;
