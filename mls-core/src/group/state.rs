@@ -63,6 +63,9 @@ pub struct GroupConfig {
     pub resumption_epochs: usize,
     /// Out-of-order window, generation gap and AEAD limit of the secret tree.
     pub ratchet: RatchetConfig,
+    /// Accept commits from new members joining externally (§12.4.3.2), and
+    /// publish the external public key in exported GroupInfo.
+    pub accept_external_commits: bool,
 }
 
 impl Default for GroupConfig {
@@ -74,6 +77,7 @@ impl Default for GroupConfig {
             ratchet_tree_extension: true,
             resumption_epochs: 8,
             ratchet: RatchetConfig::default(),
+            accept_external_commits: true,
         }
     }
 }
@@ -433,6 +437,7 @@ impl Group {
             private,
             &commit_secret,
             &psk,
+            None,
         )?;
         let tag = confirmation_tag(
             p,
@@ -544,29 +549,8 @@ impl Group {
         private: TreeKemPrivate,
         commit_secret: &Secret,
         psk: &Secret,
+        init_secret: Option<&Secret>,
     ) -> Result<(Group, JoinerSecrets), GroupError> {
-        let cs = self.cs;
-        let confirmed = confirmed_transcript_hash(p, cs, &self.interim_transcript_hash, content)?;
-        let context = GroupContext {
-            confirmed_transcript_hash: VlBytes(confirmed),
-            ..provisional
-        };
-        let context_bytes = context.to_bytes()?;
-        let joiner = JoinerSecrets::from_init(
-            p,
-            cs,
-            self.secrets.init_secret.as_bytes(),
-            Some(commit_secret.as_bytes()),
-            &context_bytes,
-            Some(psk.as_bytes()),
-        )?;
-        let secrets = joiner.epoch(p, cs, &context_bytes)?;
-        let secret_tree = SecretTree::with_config(
-            cs,
-            secrets.encryption_secret.clone(),
-            tree.leaf_count(),
-            self.config.ratchet,
-        )?;
         let mut resumption_psks = self.resumption_psks.clone();
         resumption_psks.insert(self.epoch(), self.secrets.resumption_psk.clone());
         while resumption_psks.len() > self.config.resumption_epochs {
@@ -575,24 +559,25 @@ impl Group {
             };
             resumption_psks.remove(&first);
         }
-        Ok((
-            Group {
-                cs,
-                context,
-                tree,
-                private,
-                signer: self.signer.clone(),
-                interim_transcript_hash: Vec::new(),
-                secrets,
-                secret_tree,
-                pending: Vec::new(),
-                update_keys: Vec::new(),
-                external_psks: self.external_psks.clone(),
-                resumption_psks,
-                config: self.config,
-            },
-            joiner,
-        ))
+        let carry = Carry {
+            signer: self.signer.clone(),
+            external_psks: self.external_psks.clone(),
+            resumption_psks,
+            config: self.config,
+        };
+        next_epoch_state(
+            p,
+            self.cs,
+            &self.interim_transcript_hash,
+            init_secret.unwrap_or(&self.secrets.init_secret),
+            content,
+            provisional,
+            tree,
+            private,
+            commit_secret,
+            psk,
+            carry,
+        )
     }
 
     /// A signed GroupInfo for this epoch with the given confirmation tag.
@@ -604,6 +589,15 @@ impl Group {
         let mut extensions = Vec::new();
         if self.config.ratchet_tree_extension {
             extensions.push(Extension::new(EXT_RATCHET_TREE, &self.tree.to_wire())?);
+        }
+        if self.config.accept_external_commits {
+            let external_pub = self.secrets.external_pub(p, self.cs)?;
+            extensions.push(Extension::new(
+                crate::messages::EXT_EXTERNAL_PUB,
+                &crate::messages::ExternalPub {
+                    external_pub: VlBytes(external_pub.0),
+                },
+            )?);
         }
         let mut info = GroupInfo {
             group_context: self.context.clone(),
@@ -696,38 +690,7 @@ impl Group {
             ));
         }
 
-        let from_extension = info.extensions.iter().find_map(|e| match e.value() {
-            Ok(ExtensionValue::RatchetTree(t)) => Some(t),
-            _ => None,
-        });
-        let wire = from_extension
-            .or_else(|| ratchet_tree.cloned())
-            .ok_or_else(|| {
-                GroupError::Join("no ratchet tree: not in the GroupInfo and none supplied".into())
-            })?;
-        let mut tree = Tree::from_wire(cs, &wire)?;
-
-        let signer_leaf = tree.leaf(info.signer).ok_or_else(|| {
-            GroupError::Join(format!("GroupInfo signer leaf {} is blank", info.signer))
-        })?;
-        verify_group_info(
-            p,
-            cs,
-            &info,
-            &SignaturePublicKey(signer_leaf.signature_key.0.clone()),
-        )?;
-
-        if tree.root_hash(p)? != info.group_context.tree_hash.0 {
-            return Err(GroupError::Join(
-                "the ratchet tree's hash differs from the GroupInfo's tree_hash".into(),
-            ));
-        }
-        let group_id = info.group_context.group_id.0.clone();
-        tree.verify_integrity(p, &group_id)?;
-        for (leaf, node) in tree.members() {
-            super::validate_leaf_capabilities(node)
-                .map_err(|why| GroupError::Join(format!("leaf {leaf}: {why}")))?;
-        }
+        let tree = verified_tree(p, cs, &info, ratchet_tree)?;
 
         let me = tree
             .members()
@@ -982,13 +945,23 @@ impl Group {
                 ));
             }
         };
+        if let (Sender::NewMemberCommit, Content::Commit(commit)) =
+            (content.content.sender, &content.content.content)
+        {
+            let staged = self.stage_external_commit(p, &content, commit, &context)?;
+            return Ok(Received::Commit(Box::new(staged)));
+        }
         let sender_leaf = match content.content.sender {
             Sender::Member(leaf) => leaf,
             Sender::External(_) => return Err(GroupError::Unsupported("external senders")),
             Sender::NewMemberProposal => {
                 return Err(GroupError::Unsupported("new-member proposals"));
             }
-            Sender::NewMemberCommit => return Err(GroupError::Unsupported("external commits")),
+            Sender::NewMemberCommit => {
+                return Err(GroupError::InvalidProposals(
+                    "a new_member_commit sender on a message that is not a commit".into(),
+                ));
+            }
         };
         let key = self
             .tree
@@ -1190,8 +1163,16 @@ impl Group {
         };
         provisional.tree_hash = VlBytes(tree.root_hash(p)?);
         let psk = self.resolve_psks(p, &applied.psks)?;
-        let (mut next, _) =
-            self.next_epoch(p, content, provisional, tree, private, &commit_secret, &psk)?;
+        let (mut next, _) = self.next_epoch(
+            p,
+            content,
+            provisional,
+            tree,
+            private,
+            &commit_secret,
+            &psk,
+            None,
+        )?;
         if !self_removed {
             let expected = confirmation_tag(
                 p,
@@ -1235,6 +1216,339 @@ impl Group {
             next: Box::new(next),
             summary,
         })
+    }
+
+    /// Processes an external commit (§12.4.3.2): exactly one ExternalInit,
+    /// at most one Remove (the joiner's old leaf) and PSKs, all by value;
+    /// the joiner takes the leftmost blank leaf; the init secret comes from
+    /// the ExternalInit's KEM output and this epoch's external key pair.
+    fn stage_external_commit<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        content: &AuthenticatedContent,
+        commit: &Commit,
+        context: &[u8],
+    ) -> Result<StagedCommit, GroupError> {
+        let cs = self.cs;
+        let invalid = |why: &str| GroupError::InvalidProposals(format!("external commit: {why}"));
+        if !self.config.accept_external_commits {
+            return Err(GroupError::WireFormatPolicy(
+                "this group does not accept external commits".into(),
+            ));
+        }
+        if content.wire_format != WIRE_FORMAT_PUBLIC_MESSAGE {
+            return Err(invalid("must be a PublicMessage"));
+        }
+        let path = commit.path.as_ref().ok_or(GroupError::PathRequired)?;
+        let key = SignaturePublicKey(path.leaf_node.signature_key.0.clone());
+        verify_content(p, cs, content, context, &key)?;
+        let tag = content
+            .auth
+            .confirmation_tag
+            .as_ref()
+            .ok_or(crate::framing::FramingError::MissingConfirmationTag)?;
+
+        let mut kem_output = None;
+        let mut removed_leaf = None;
+        let mut psks = Vec::new();
+        for item in &commit.proposals {
+            let ProposalOrRef::Proposal(proposal) = item else {
+                return Err(invalid("proposals by reference are not allowed"));
+            };
+            match proposal.as_ref() {
+                Proposal::ExternalInit { kem_output: k } => {
+                    if kem_output.replace(k.clone()).is_some() {
+                        return Err(invalid("more than one ExternalInit"));
+                    }
+                }
+                Proposal::Remove { removed } => {
+                    if removed_leaf.replace(*removed).is_some() {
+                        return Err(invalid("more than one Remove"));
+                    }
+                }
+                Proposal::PreSharedKey { psk } => psks.push(psk.clone()),
+                other => {
+                    return Err(invalid(&format!(
+                        "proposal type {} is not allowed",
+                        other.proposal_type()
+                    )));
+                }
+            }
+        }
+        let kem_output = kem_output.ok_or_else(|| invalid("no ExternalInit"))?;
+
+        let mut tree = self.tree.clone();
+        let mut removed = Vec::new();
+        if let Some(old) = removed_leaf {
+            let old_leaf = tree
+                .leaf(old)
+                .ok_or_else(|| invalid(&format!("removes blank leaf {old}")))?;
+            // §12.4.3.2: the new leaf must be an acceptable successor of
+            // the removed one; with basic credentials, the same identity.
+            if old_leaf.credential != path.leaf_node.credential {
+                return Err(invalid(
+                    "the removed leaf's credential differs from the joiner's",
+                ));
+            }
+            removed.push((old, old_leaf.credential.clone()));
+            tree.remove_leaf(old)?;
+        }
+        if !matches!(
+            path.leaf_node.leaf_node_source,
+            LeafNodeSource::Commit { .. }
+        ) {
+            return Err(GroupError::InvalidPath(
+                "the leaf's source is not commit".into(),
+            ));
+        }
+        super::validate_leaf_capabilities(&path.leaf_node).map_err(GroupError::InvalidPath)?;
+        let required = proposals::required_capabilities(&self.context.extensions)?;
+        proposals::leaf_supports(&path.leaf_node, &required, &self.context.extensions)
+            .map_err(GroupError::InvalidPath)?;
+        let mut keys: Vec<&VlBytes> = path.nodes.iter().map(|n| &n.encryption_key).collect();
+        keys.push(&path.leaf_node.encryption_key);
+        check_path_keys_fresh(&tree, &keys)?;
+        if tree
+            .members()
+            .any(|(_, l)| l.signature_key == path.leaf_node.signature_key)
+        {
+            return Err(invalid(
+                "the joiner's signature key is already in the group",
+            ));
+        }
+        let joiner = tree.add_leaf(path.leaf_node.clone())?;
+        tree.merge_update_path(p, joiner, path, self.group_id(), &[])?;
+
+        let new_epoch = self
+            .epoch()
+            .checked_add(1)
+            .ok_or(GroupError::Unsupported("epoch overflow"))?;
+        let provisional = GroupContext {
+            epoch: new_epoch,
+            tree_hash: VlBytes(tree.root_hash(p)?),
+            ..self.context.clone()
+        };
+        let mut private = self.private.clone();
+        let me = self.own_leaf();
+        let self_removed = removed_leaf == Some(me);
+        let commit_secret = if self_removed {
+            Secret::new(vec![0; cs.hash_len()])
+        } else {
+            let context = provisional.to_bytes()?;
+            tree.decrypt_update_path(p, &mut private, joiner, path, &[], &context)?
+                .1
+        };
+        let (external_priv, _) =
+            p.hpke_derive_key_pair(cs, self.secrets.external_secret.as_bytes())?;
+        let init_secret = p.hpke_export_receiver(
+            cs,
+            &external_priv,
+            kem_output.as_slice(),
+            b"",
+            b"MLS 1.0 external init secret",
+            cs.hash_len(),
+        )?;
+        let psk = self.resolve_psks(p, &psks)?;
+        let (mut next, _) = self.next_epoch(
+            p,
+            content,
+            provisional,
+            tree,
+            private,
+            &commit_secret,
+            &psk,
+            Some(&init_secret),
+        )?;
+        if !self_removed {
+            let expected = confirmation_tag(
+                p,
+                cs,
+                next.secrets.confirmation_key.as_bytes(),
+                next.context.confirmed_transcript_hash.as_slice(),
+            );
+            if !bool::from(subtle::ConstantTimeEq::ct_eq(
+                expected.as_slice(),
+                tag.as_slice(),
+            )) {
+                return Err(GroupError::BadConfirmationTag);
+            }
+        }
+        next.interim_transcript_hash = interim_transcript_hash(
+            p,
+            cs,
+            next.context.confirmed_transcript_hash.as_slice(),
+            tag.as_slice(),
+        )?;
+        let summary = CommitSummary {
+            committer: joiner,
+            new_epoch,
+            added: vec![(joiner, path.leaf_node.credential.clone())],
+            removed,
+            updated: Vec::new(),
+            psks,
+            extensions: None,
+            has_path: true,
+            reinit: None,
+            tree_hash: next.context.tree_hash.0.clone(),
+            self_removed,
+        };
+        Ok(StagedCommit {
+            next: Box::new(next),
+            summary,
+        })
+    }
+
+    /// Joins a group by external commit (§12.4.3.2) from its GroupInfo (with
+    /// the external_pub extension; the ratchet tree from the GroupInfo or
+    /// `ratchet_tree`). `resync` removes this client's old leaf in the same
+    /// commit. Returns the joined state (already in the new epoch) and the
+    /// commit for the group.
+    #[allow(clippy::too_many_arguments)]
+    pub fn join_external<P: CryptoProvider + ?Sized>(
+        p: &P,
+        info: &GroupInfo,
+        ratchet_tree: Option<&RatchetTree>,
+        signer: SignaturePrivateKey,
+        credential: Credential,
+        resync: Option<u32>,
+        config: GroupConfig,
+    ) -> Result<(Self, MlsMessage), GroupError> {
+        let gc = &info.group_context;
+        let cs = CipherSuite::from_u16(gc.cipher_suite)
+            .ok_or(GroupError::UnsupportedCipherSuite(gc.cipher_suite))?;
+        let mut tree = verified_tree(p, cs, info, ratchet_tree)?;
+        let external_pub = info
+            .extensions
+            .iter()
+            .find_map(|e| match e.value() {
+                Ok(ExtensionValue::ExternalPub(x)) => Some(x.external_pub),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                GroupError::Join("the GroupInfo has no external_pub extension".into())
+            })?;
+        let (kem_output, init_secret) = p.hpke_export_sender(
+            cs,
+            &crate::crypto::HpkePublicKey(external_pub.0),
+            b"",
+            b"MLS 1.0 external init secret",
+            cs.hash_len(),
+        )?;
+
+        let mut proposals = vec![ProposalOrRef::Proposal(Box::new(Proposal::ExternalInit {
+            kem_output: VlBytes(kem_output),
+        }))];
+        if let Some(old) = resync {
+            if tree.leaf(old).is_none() {
+                return Err(GroupError::Join(format!("resync: leaf {old} is blank")));
+            }
+            tree.remove_leaf(old)?;
+            proposals.push(ProposalOrRef::Proposal(Box::new(Proposal::Remove {
+                removed: old,
+            })));
+        }
+        let signature_key = p.signature_public_key(cs, &signer)?;
+        let template = crate::messages::LeafNode {
+            encryption_key: VlBytes::default(),
+            signature_key: VlBytes(signature_key.0),
+            credential,
+            capabilities: super::default_capabilities(),
+            leaf_node_source: LeafNodeSource::Commit {
+                parent_hash: VlBytes::default(),
+            },
+            extensions: Vec::new(),
+            signature: VlBytes::default(),
+        };
+        let me = tree.add_leaf(template.clone())?;
+        let new_epoch = gc
+            .epoch
+            .checked_add(1)
+            .ok_or(GroupError::Unsupported("epoch overflow"))?;
+        let mut provisional = GroupContext {
+            epoch: new_epoch,
+            ..gc.clone()
+        };
+        let out = tree.create_update_path(
+            p,
+            me,
+            &template,
+            &signer,
+            gc.group_id.as_slice(),
+            &[],
+            |th| {
+                let mut ctx = provisional.clone();
+                ctx.tree_hash = VlBytes(th.to_vec());
+                Ok(ctx.to_bytes()?)
+            },
+        )?;
+        provisional.tree_hash = VlBytes(tree.root_hash(p)?);
+
+        let framed = FramedContent {
+            group_id: gc.group_id.clone(),
+            epoch: gc.epoch,
+            sender: Sender::NewMemberCommit,
+            authenticated_data: VlBytes::default(),
+            content: Content::Commit(Commit {
+                proposals,
+                path: Some(out.update_path),
+            }),
+        };
+        let mut content = sign_content(
+            p,
+            cs,
+            WIRE_FORMAT_PUBLIC_MESSAGE,
+            framed,
+            &gc.to_bytes()?,
+            &signer,
+        )?;
+        // The old epoch's interim transcript hash, from the GroupInfo.
+        let interim_before = interim_transcript_hash(
+            p,
+            cs,
+            gc.confirmed_transcript_hash.as_slice(),
+            info.confirmation_tag.as_slice(),
+        )?;
+        let carry = Carry {
+            signer,
+            external_psks: BTreeMap::new(),
+            resumption_psks: BTreeMap::new(),
+            config,
+        };
+        let zero = Secret::new(vec![0; cs.hash_len()]);
+        let (mut group, _) = next_epoch_state(
+            p,
+            cs,
+            &interim_before,
+            &init_secret,
+            &content,
+            provisional,
+            tree,
+            out.private,
+            &out.commit_secret,
+            &zero,
+            carry,
+        )?;
+        let tag = confirmation_tag(
+            p,
+            cs,
+            group.secrets.confirmation_key.as_bytes(),
+            group.context.confirmed_transcript_hash.as_slice(),
+        );
+        content.auth.confirmation_tag = Some(VlBytes(tag.clone()));
+        group.interim_transcript_hash = interim_transcript_hash(
+            p,
+            cs,
+            group.context.confirmed_transcript_hash.as_slice(),
+            &tag,
+        )?;
+        let message = MlsMessage::new(MlsMessageBody::PublicMessage(PublicMessage::protect(
+            p,
+            cs,
+            content,
+            &[],
+            &[],
+        )?));
+        Ok((group, message))
     }
 
     /// This epoch's GroupInfo (signed now), e.g. for external joiners.
@@ -1389,6 +1703,7 @@ impl Group {
         w.u8(u8::from(c.ratchet_tree_extension));
         w.u32(u32::try_from(c.resumption_epochs).unwrap_or(u32::MAX));
         c.ratchet.encode(&mut w)?;
+        w.u8(u8::from(c.accept_external_commits));
         Ok(Secret::new(w.into_bytes()))
     }
 
@@ -1491,6 +1806,7 @@ impl Group {
                 ratchet_tree_extension: bool8(&mut r)?,
                 resumption_epochs: r.u32()? as usize,
                 ratchet: RatchetConfig::decode(&mut r)?,
+                accept_external_commits: bool8(&mut r)?,
             };
             r.finish()?;
             Ok(Group {
@@ -1520,4 +1836,113 @@ impl Group {
     pub(crate) fn forge_keys(&self) -> (&SignaturePrivateKey, &[u8]) {
         (&self.signer, self.secrets.membership_key.as_bytes())
     }
+}
+
+/// What carries over from one epoch's state to the next.
+struct Carry {
+    signer: SignaturePrivateKey,
+    external_psks: BTreeMap<Vec<u8>, Secret>,
+    resumption_psks: BTreeMap<u64, Secret>,
+    config: GroupConfig,
+}
+
+/// The next epoch from explicit inputs (§12.4.2): confirmed transcript
+/// hash over the commit, key schedule from `init_secret`, commit secret and
+/// PSK secret, and a fresh secret tree. The interim transcript hash is set
+/// by the caller once the confirmation tag is known.
+#[allow(clippy::too_many_arguments)]
+fn next_epoch_state<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    interim_before: &[u8],
+    init_secret: &Secret,
+    content: &AuthenticatedContent,
+    provisional: GroupContext,
+    tree: Tree,
+    private: TreeKemPrivate,
+    commit_secret: &Secret,
+    psk: &Secret,
+    carry: Carry,
+) -> Result<(Group, JoinerSecrets), GroupError> {
+    let confirmed = confirmed_transcript_hash(p, cs, interim_before, content)?;
+    let context = GroupContext {
+        confirmed_transcript_hash: VlBytes(confirmed),
+        ..provisional
+    };
+    let context_bytes = context.to_bytes()?;
+    let joiner = JoinerSecrets::from_init(
+        p,
+        cs,
+        init_secret.as_bytes(),
+        Some(commit_secret.as_bytes()),
+        &context_bytes,
+        Some(psk.as_bytes()),
+    )?;
+    let secrets = joiner.epoch(p, cs, &context_bytes)?;
+    let secret_tree = SecretTree::with_config(
+        cs,
+        secrets.encryption_secret.clone(),
+        tree.leaf_count(),
+        carry.config.ratchet,
+    )?;
+    Ok((
+        Group {
+            cs,
+            context,
+            tree,
+            private,
+            signer: carry.signer,
+            interim_transcript_hash: Vec::new(),
+            secrets,
+            secret_tree,
+            pending: Vec::new(),
+            update_keys: Vec::new(),
+            external_psks: carry.external_psks,
+            resumption_psks: carry.resumption_psks,
+            config: carry.config,
+        },
+        joiner,
+    ))
+}
+
+/// The ratchet tree of a GroupInfo (its extension, else `supplied`),
+/// checked as a joiner must (§12.4.3.1): the GroupInfo signature by the
+/// signer's leaf, the tree hash, and the tree's integrity.
+fn verified_tree<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    info: &GroupInfo,
+    supplied: Option<&RatchetTree>,
+) -> Result<Tree, GroupError> {
+    let from_extension = info.extensions.iter().find_map(|e| match e.value() {
+        Ok(ExtensionValue::RatchetTree(t)) => Some(t),
+        _ => None,
+    });
+    let wire = from_extension
+        .or_else(|| supplied.cloned())
+        .ok_or_else(|| {
+            GroupError::Join("no ratchet tree: not in the GroupInfo and none supplied".into())
+        })?;
+    let mut tree = Tree::from_wire(cs, &wire)?;
+    let signer_leaf = tree.leaf(info.signer).ok_or_else(|| {
+        GroupError::Join(format!("GroupInfo signer leaf {} is blank", info.signer))
+    })?;
+    verify_group_info(
+        p,
+        cs,
+        info,
+        &SignaturePublicKey(signer_leaf.signature_key.0.clone()),
+    )?;
+    if tree.root_hash(p)? != info.group_context.tree_hash.0 {
+        return Err(GroupError::Join(
+            "the ratchet tree's hash differs from the GroupInfo's tree_hash".into(),
+        ));
+    }
+    let group_id = info.group_context.group_id.0.clone();
+    tree.verify_integrity(p, &group_id)?;
+    for (leaf, node) in tree.members() {
+        super::validate_leaf_capabilities(node)
+            .map_err(|why| GroupError::Join(format!("leaf {leaf}: {why}")))?;
+    }
+    Ok(tree)
 }

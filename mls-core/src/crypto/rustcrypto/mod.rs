@@ -40,6 +40,7 @@ impl RustCrypto {
     }
 
     /// `hpke_export_sender` with a chosen ephemeral key seed (known-answer tests).
+    #[cfg(test)]
     pub(crate) fn hpke_export_sender_with_ikm(
         &self,
         cs: CipherSuite,
