@@ -6,7 +6,10 @@
 //! group, keypackage, …) slot in as further variants.
 //!
 //! Exit status: [`EXIT_OK`] on success, [`EXIT_FAILED`] when a check failed
-//! or an input could not be processed, and 2 for usage errors (clap's default).
+//! or an input could not be processed (for `decode`: the message is
+//! malformed), and [`EXIT_UNUSABLE`] (2) for usage errors (clap's default)
+//! and for inputs there is nothing to decode in (unreadable file, text that
+//! is not hex/base64; every error of the wire helpers).
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -16,10 +19,18 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use conformance::{FileReport, RunReport};
 
+pub mod decode;
+pub mod wire;
+
+pub use decode::DecodeArgs;
+pub use wire::{CiphertextCommand, Framing, PlaintextCommand, WireCommand};
+
 /// Everything went well.
 pub const EXIT_OK: u8 = 0;
 /// A check failed, or an input could not be read or processed.
 pub const EXIT_FAILED: u8 = 1;
+/// Usage error, or an input with nothing to decode in it.
+pub const EXIT_UNUSABLE: u8 = 2;
 
 /// Top-level arguments.
 #[derive(Debug, Parser)]
@@ -42,6 +53,48 @@ pub enum Command {
     /// Work with the official MLS test vectors (github.com/mlswg/mls-implementations).
     #[command(subcommand)]
     Vectors(VectorsCommand),
+
+    /// Dissect an MLS message into its fields, with byte ranges.
+    ///
+    /// INPUT is hex or base64 text, `@FILE` (binary, or text holding hex or
+    /// base64) or `-` for stdin. Prints the input format chosen and why,
+    /// what the bytes were detected as, a summary, the signatures that can
+    /// be checked from the message alone, then the field tree. Exits with 0
+    /// when the message decoded completely, 1 when it is malformed (the
+    /// fields up to the failure are still printed), 2 when the input is
+    /// unusable.
+    Decode(DecodeArgs),
+
+    /// PublicMessage bodies (interop helper).
+    #[command(subcommand)]
+    Plaintext(PlaintextCommand),
+
+    /// PrivateMessage bodies (interop helper).
+    #[command(subcommand)]
+    Ciphertext(CiphertextCommand),
+
+    /// Wrap message bodies into MLSMessages and back (interop helpers).
+    ///
+    /// Handshake messages are PublicMessages, application messages
+    /// PrivateMessages. Round trips are byte-exact; errors exit with 2.
+    #[command(subcommand)]
+    Wire(WireCommand),
+
+    /// Open the window (the default without a command), optionally with a
+    /// message file loaded into the Decoder.
+    Gui(GuiArgs),
+}
+
+/// `mls-inspector gui [--open FILE] [--select PATH]`
+#[derive(Debug, Args)]
+pub struct GuiArgs {
+    /// A message file (binary, or text holding hex or base64) to decode on startup.
+    #[arg(long, value_name = "FILE")]
+    pub open: Option<PathBuf>,
+
+    /// With --open: the field to select, by path (e.g. `welcome.cipher_suite`).
+    #[arg(long, value_name = "PATH", requires = "open")]
+    pub select: Option<String>,
 }
 
 /// `mls-inspector vectors …`
@@ -78,6 +131,27 @@ pub struct CheckArgs {
 pub fn run(command: Command) -> ExitCode {
     let status = match command {
         Command::Vectors(VectorsCommand::Check(args)) => vectors_check(&args),
+        Command::Decode(args) => decode::decode(&args),
+        Command::Plaintext(PlaintextCommand::Decode(args)) => {
+            wire::decode_body(&args, Framing::Public)
+        }
+        Command::Ciphertext(CiphertextCommand::Decode(args)) => {
+            wire::decode_body(&args, Framing::Private)
+        }
+        Command::Wire(WireCommand::EncodeHandshake(args)) => wire::encode(&args, Framing::Public),
+        Command::Wire(WireCommand::DecodeHandshake(args)) => wire::decode(&args, Framing::Public),
+        Command::Wire(WireCommand::EncodeApplication(args)) => {
+            wire::encode(&args, Framing::Private)
+        }
+        Command::Wire(WireCommand::DecodeApplication(args)) => {
+            wire::decode(&args, Framing::Private)
+        }
+        Command::Gui(args) => {
+            return crate::gui::run_with(crate::gui::Startup {
+                open: args.open,
+                select: args.select,
+            });
+        }
     };
     ExitCode::from(status)
 }

@@ -1,5 +1,6 @@
 //! Starts the desktop window.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::ui::InspectorApp;
@@ -11,8 +12,22 @@ const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
 /// window class (matches `dist/mls-inspector.desktop`).
 pub const APP_ID: &str = "mls-inspector";
 
+/// What to do once the window is up (`mls-inspector gui --open FILE --select PATH`).
+#[derive(Debug, Clone, Default)]
+pub struct Startup {
+    /// A message file to decode in the Decoder tab.
+    pub open: Option<PathBuf>,
+    /// The field to select in it, by path.
+    pub select: Option<String>,
+}
+
 /// Opens the main window and runs until it is closed.
 pub fn run() -> ExitCode {
+    run_with(Startup::default())
+}
+
+/// Opens the main window, applies `startup`, and runs until it is closed.
+pub fn run_with(startup: Startup) -> ExitCode {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("MLS Inspector")
         .with_app_id(APP_ID)
@@ -32,7 +47,11 @@ pub fn run() -> ExitCode {
     let result = eframe::run_native(
         "MLS Inspector",
         options,
-        Box::new(|cc| Ok(Box::new(InspectorApp::new(cc)))),
+        Box::new(|cc| {
+            let mut app = InspectorApp::new(cc);
+            app.apply_startup(&startup);
+            Ok(Box::new(app))
+        }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -203,9 +203,12 @@ fn app_shell_shows_the_conformance_tab() {
             InspectorApp::default(),
         );
     harness.run();
-    assert_eq!(harness.state().tab(), Tab::Conformance);
+    // The Decoder is the default tab; the Conformance tab is one click away.
+    assert_eq!(harness.state().tab(), Tab::Decoder);
     harness.get_by_label("File");
-    harness.get_by_label("Conformance");
+    harness.get_by_label("Conformance").click();
+    harness.run();
+    assert_eq!(harness.state().tab(), Tab::Conformance);
     harness.get_by_label("Check official vectors");
 
     // A file dropped on the window reaches the panel.

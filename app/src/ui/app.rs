@@ -1,6 +1,7 @@
 //! The application shell: a menu/tab bar on top, the selected panel below.
 
-use crate::ui::ConformancePanel;
+use crate::gui::Startup;
+use crate::ui::{ConformancePanel, DecoderPanel};
 
 /// Storage key of the selected tab.
 const TAB_KEY: &str = "tab";
@@ -9,16 +10,18 @@ const TAB_KEY: &str = "tab";
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Tab {
     #[default]
+    Decoder,
     Conformance,
 }
 
 impl Tab {
     /// Every tab, in bar order.
-    pub const ALL: [Tab; 1] = [Tab::Conformance];
+    pub const ALL: [Tab; 2] = [Tab::Decoder, Tab::Conformance];
 
     /// The tab's title in the bar.
     pub fn title(self) -> &'static str {
         match self {
+            Tab::Decoder => "Decoder",
             Tab::Conformance => "Conformance",
         }
     }
@@ -26,6 +29,7 @@ impl Tab {
     /// Stable name for persistence.
     fn key(self) -> &'static str {
         match self {
+            Tab::Decoder => "decoder",
             Tab::Conformance => "conformance",
         }
     }
@@ -39,6 +43,7 @@ impl Tab {
 #[derive(Default)]
 pub struct InspectorApp {
     tab: Tab,
+    decoder: DecoderPanel,
     conformance: ConformancePanel,
 }
 
@@ -56,8 +61,34 @@ impl InspectorApp {
         }
     }
 
+    /// Opens the file given on the command line in the Decoder (and selects
+    /// the field given); problems go to stderr, the window opens anyway.
+    pub fn apply_startup(&mut self, startup: &Startup) {
+        let Some(path) = &startup.open else {
+            return;
+        };
+        self.tab = Tab::Decoder;
+        self.decoder.load_path(path);
+        if let Some(status) = self.decoder.status().filter(|s| s.error) {
+            eprintln!("mls-inspector: {}", status.text);
+        }
+        if let Some(select) = &startup.select
+            && !self.decoder.select_path(select)
+        {
+            eprintln!("mls-inspector: no field {select:?} in {}", path.display());
+        }
+    }
+
     pub fn tab(&self) -> Tab {
         self.tab
+    }
+
+    pub fn set_tab(&mut self, tab: Tab) {
+        self.tab = tab;
+    }
+
+    pub fn decoder(&mut self) -> &mut DecoderPanel {
+        &mut self.decoder
     }
 
     pub fn conformance(&mut self) -> &mut ConformancePanel {
@@ -69,6 +100,10 @@ impl InspectorApp {
         egui::Panel::top("app_bar").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 ui.menu_button("File", |ui| {
+                    if ui.button("Open message…").clicked() {
+                        self.tab = Tab::Decoder;
+                        self.decoder.open_dialog();
+                    }
                     if ui.button("Open vector file…").clicked() {
                         self.tab = Tab::Conformance;
                         self.conformance.open_dialog();
@@ -93,6 +128,7 @@ impl InspectorApp {
             });
         });
         egui::CentralPanel::default().show(ui, |ui| match self.tab {
+            Tab::Decoder => self.decoder.ui(ui),
             Tab::Conformance => self.conformance.ui(ui),
         });
     }

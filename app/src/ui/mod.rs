@@ -5,6 +5,8 @@
 
 mod app;
 pub mod conformance;
+pub mod decoder;
 
 pub use app::{InspectorApp, Tab};
 pub use conformance::ConformancePanel;
+pub use decoder::DecoderPanel;

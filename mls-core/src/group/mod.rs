@@ -2,12 +2,14 @@
 //! machine with staged commits, Welcome and GroupInfo.
 
 mod error;
+mod external;
 mod key_package;
 mod proposals;
 mod state;
 mod welcome;
 
 pub use error::GroupError;
+pub use external::{external_proposal, new_member_proposal};
 pub use key_package::{
     KeyPackageBundle, default_capabilities, key_package_ref, now, sign_leaf_node,
     validate_key_package, validate_leaf_capabilities,

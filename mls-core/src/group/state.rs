@@ -66,6 +66,9 @@ pub struct GroupConfig {
     /// Accept commits from new members joining externally (§12.4.3.2), and
     /// publish the external public key in exported GroupInfo.
     pub accept_external_commits: bool,
+    /// Accept proposals from the group's external senders and new members'
+    /// Add proposals (§12.1.8).
+    pub accept_external_proposals: bool,
 }
 
 impl Default for GroupConfig {
@@ -78,6 +81,7 @@ impl Default for GroupConfig {
             resumption_epochs: 8,
             ratchet: RatchetConfig::default(),
             accept_external_commits: true,
+            accept_external_proposals: true,
         }
     }
 }
@@ -951,11 +955,13 @@ impl Group {
             let staged = self.stage_external_commit(p, &content, commit, &context)?;
             return Ok(Received::Commit(Box::new(staged)));
         }
+        if let Sender::External(_) | Sender::NewMemberProposal = content.content.sender {
+            return self.receive_external_proposal(p, content, &context);
+        }
         let sender_leaf = match content.content.sender {
             Sender::Member(leaf) => leaf,
-            Sender::External(_) => return Err(GroupError::Unsupported("external senders")),
-            Sender::NewMemberProposal => {
-                return Err(GroupError::Unsupported("new-member proposals"));
+            Sender::External(_) | Sender::NewMemberProposal => {
+                return Err(GroupError::UnknownSender("external".into()));
             }
             Sender::NewMemberCommit => {
                 return Err(GroupError::InvalidProposals(
@@ -1215,6 +1221,86 @@ impl Group {
         Ok(StagedCommit {
             next: Box::new(next),
             summary,
+        })
+    }
+
+    /// A proposal from an external sender listed in the group's
+    /// `external_senders` extension, or a new member's own Add (§12.1.8):
+    /// PublicMessage only, signed without the group context, and only of
+    /// the types such senders may send.
+    fn receive_external_proposal<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        content: AuthenticatedContent,
+        context: &[u8],
+    ) -> Result<Received, GroupError> {
+        let refuse = |why: String| GroupError::InvalidProposals(why);
+        if !self.config.accept_external_proposals {
+            return Err(GroupError::WireFormatPolicy(
+                "this group does not accept external proposals".into(),
+            ));
+        }
+        if content.wire_format != WIRE_FORMAT_PUBLIC_MESSAGE {
+            return Err(refuse(
+                "an external proposal must be a PublicMessage".into(),
+            ));
+        }
+        let Content::Proposal(proposal) = &content.content.content else {
+            return Err(refuse("an external sender may only send proposals".into()));
+        };
+        let key = match content.content.sender {
+            Sender::External(index) => {
+                let senders = self
+                    .context
+                    .extensions
+                    .iter()
+                    .find_map(|e| match e.value() {
+                        Ok(ExtensionValue::ExternalSenders(list)) => Some(list),
+                        _ => None,
+                    });
+                let sender = senders
+                    .as_ref()
+                    .and_then(|list| list.get(index as usize))
+                    .ok_or_else(|| {
+                        GroupError::UnknownSender(format!(
+                            "external sender {index} is not listed in the group's external_senders"
+                        ))
+                    })?;
+                if !matches!(
+                    proposal,
+                    Proposal::Add { .. }
+                        | Proposal::Remove { .. }
+                        | Proposal::PreSharedKey { .. }
+                        | Proposal::ReInit(_)
+                        | Proposal::GroupContextExtensions { .. }
+                ) {
+                    return Err(refuse(format!(
+                        "proposal type {} may not come from an external sender",
+                        proposal.proposal_type()
+                    )));
+                }
+                SignaturePublicKey(sender.signature_key.0.clone())
+            }
+            _ => {
+                let Proposal::Add { key_package } = proposal else {
+                    return Err(refuse("a new member may only propose to add itself".into()));
+                };
+                SignaturePublicKey(key_package.leaf_node.signature_key.0.clone())
+            }
+        };
+        verify_content(p, self.cs, &content, context, &key)?;
+        let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
+        self.pending.push(PendingProposal {
+            reference: reference.clone(),
+            proposal: SentProposal {
+                proposal: proposal.clone(),
+                sender: content.content.sender,
+            },
+        });
+        Ok(Received::Proposal {
+            sender: content.content.sender,
+            reference,
+            proposal: Box::new(proposal.clone()),
         })
     }
 
@@ -1704,6 +1790,7 @@ impl Group {
         w.u32(u32::try_from(c.resumption_epochs).unwrap_or(u32::MAX));
         c.ratchet.encode(&mut w)?;
         w.u8(u8::from(c.accept_external_commits));
+        w.u8(u8::from(c.accept_external_proposals));
         Ok(Secret::new(w.into_bytes()))
     }
 
@@ -1807,6 +1894,7 @@ impl Group {
                 resumption_epochs: r.u32()? as usize,
                 ratchet: RatchetConfig::decode(&mut r)?,
                 accept_external_commits: bool8(&mut r)?,
+                accept_external_proposals: bool8(&mut r)?,
             };
             r.finish()?;
             Ok(Group {

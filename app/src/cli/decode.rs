@@ -1,0 +1,412 @@
+//! `mls-inspector decode`: dissects a message (hex, base64 or binary; from
+//! the command line, a file or stdin) into its field tree, as text or JSON.
+//!
+//! The work is done by [`mls_core::inspect`]; this module only reads the
+//! input and renders the [`Dissection`].
+//!
+//! Exit status: [`EXIT_OK`] when the input decoded completely,
+//! [`EXIT_FAILED`] when it is malformed (the tree up to the failure is still
+//! printed), [`EXIT_UNUSABLE`] when there is nothing to decode (unreadable
+//! file, text that is not the chosen format).
+
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use mls_core::inspect::{
+    self, Dissection, Field, InputFormat, MessageKind, ParsedInput, SignatureCheck,
+};
+use serde::Serialize;
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, write_stdout};
+
+/// Values longer than this many characters are shortened in text output
+/// (unless `--full`).
+const SHORT_VALUE: usize = 96;
+
+/// `mls-inspector decode [--format F] [--as KIND] [--json] [--full] INPUT`
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// How to read INPUT: `auto` detects hex (spaces, `0x`, line breaks
+    /// allowed), then base64 (standard or URL-safe, padded or not), else
+    /// raw binary (files and stdin only).
+    #[arg(long, value_enum, default_value_t = FormatArg::Auto)]
+    pub format: FormatArg,
+
+    /// What the bytes are: `auto` tries an MLSMessage first, then each bare
+    /// structure.
+    #[arg(long = "as", value_name = "KIND", value_enum, default_value_t = KindArg::Auto)]
+    pub kind: KindArg,
+
+    /// Print exactly one JSON object on stdout instead of the text tree.
+    #[arg(long)]
+    pub json: bool,
+
+    /// In text output, print long values in full instead of shortening them.
+    #[arg(long)]
+    pub full: bool,
+
+    /// The message: hex or base64 text, `@FILE` (binary, or text holding hex
+    /// or base64), or `-` for stdin.
+    #[arg(value_name = "INPUT", allow_hyphen_values = true)]
+    pub input: String,
+}
+
+/// `--format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Auto,
+    Hex,
+    Base64,
+    Binary,
+}
+
+impl FormatArg {
+    pub fn format(self) -> Option<InputFormat> {
+        match self {
+            FormatArg::Auto => None,
+            FormatArg::Hex => Some(InputFormat::Hex),
+            FormatArg::Base64 => Some(InputFormat::Base64),
+            FormatArg::Binary => Some(InputFormat::Binary),
+        }
+    }
+}
+
+/// `--as`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Auto,
+    #[value(name = "mlsmessage")]
+    MlsMessage,
+    #[value(name = "keypackage")]
+    KeyPackage,
+    Welcome,
+    #[value(name = "groupinfo")]
+    GroupInfo,
+    #[value(name = "ratchettree")]
+    RatchetTree,
+    #[value(name = "publicmessage")]
+    PublicMessage,
+    #[value(name = "privatemessage")]
+    PrivateMessage,
+    #[value(name = "leafnode")]
+    LeafNode,
+}
+
+impl KindArg {
+    pub fn kind(self) -> Option<MessageKind> {
+        Some(match self {
+            KindArg::Auto => return None,
+            KindArg::MlsMessage => MessageKind::MlsMessage,
+            KindArg::KeyPackage => MessageKind::KeyPackage,
+            KindArg::Welcome => MessageKind::Welcome,
+            KindArg::GroupInfo => MessageKind::GroupInfo,
+            KindArg::RatchetTree => MessageKind::RatchetTree,
+            KindArg::PublicMessage => MessageKind::PublicMessage,
+            KindArg::PrivateMessage => MessageKind::PrivateMessage,
+            KindArg::LeafNode => MessageKind::LeafNode,
+        })
+    }
+}
+
+/// Where an INPUT argument's bytes came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The argument itself (text).
+    Argument,
+    File(PathBuf),
+    Stdin,
+}
+
+/// Reads an INPUT argument: `@FILE` reads the file, `-` reads stdin,
+/// anything else is the text itself.
+pub fn read_arg(arg: &str) -> Result<(Vec<u8>, Origin), String> {
+    if arg == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        return Ok((bytes, Origin::Stdin));
+    }
+    if let Some(path) = arg.strip_prefix('@') {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        return Ok((bytes, Origin::File(PathBuf::from(path))));
+    }
+    Ok((arg.as_bytes().to_vec(), Origin::Argument))
+}
+
+/// Turns the raw INPUT into bytes in the chosen format (`None`: detect).
+///
+/// Text given on the command line must be hex or base64: an argument that is
+/// neither is refused rather than decoded as its own characters (pass binary
+/// data with `@FILE` or `-`, or say `--format binary`).
+pub fn parse_raw(
+    raw: &[u8],
+    origin: &Origin,
+    format: Option<InputFormat>,
+) -> Result<ParsedInput, String> {
+    match format {
+        Some(format) => inspect::parse_input_as(raw, format),
+        None => {
+            let parsed = inspect::parse_input(raw);
+            if parsed.format != InputFormat::Binary || *origin != Origin::Argument {
+                return Ok(parsed);
+            }
+            if raw.trim_ascii().is_empty() {
+                return Err("INPUT is empty".to_owned());
+            }
+            let why = |format| {
+                inspect::parse_input_as(raw, format)
+                    .err()
+                    .unwrap_or_else(|| "empty".to_owned())
+            };
+            Err(format!(
+                "INPUT is neither hex ({}) nor base64 ({}); \
+                 give binary data as @FILE or -",
+                why(InputFormat::Hex),
+                why(InputFormat::Base64)
+            ))
+        }
+    }
+}
+
+/// Dissects `bytes` as `kind`, or detects what they are.
+pub fn dissect(bytes: &[u8], kind: Option<MessageKind>) -> Dissection {
+    match kind {
+        Some(kind) => inspect::dissect_as(bytes, kind),
+        None => inspect::dissect(bytes),
+    }
+}
+
+/// `decode`: prints the dissection; exit status as described in the module docs.
+pub fn decode(args: &DecodeArgs) -> u8 {
+    let parsed = read_arg(&args.input)
+        .and_then(|(raw, origin)| parse_raw(&raw, &origin, args.format.format()));
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            eprintln!("mls-inspector: {e}");
+            return EXIT_UNUSABLE;
+        }
+    };
+    let dissection = dissect(&parsed.bytes, args.kind.kind());
+    let out = if args.json {
+        match to_json(Some(&parsed), &dissection) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("mls-inspector: {e}");
+                return EXIT_FAILED;
+            }
+        }
+    } else {
+        render_text(Some(&parsed), &dissection, args.full)
+    };
+    if let Err(e) = write_stdout(&out) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("mls-inspector: cannot write the result: {e}");
+        }
+        return EXIT_FAILED;
+    }
+    if dissection.ok() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    }
+}
+
+// ---------------------------------------------------------------------------
+// JSON.
+
+/// The whole result as one JSON object, keys in this order:
+/// `{"format","format_reason","kind","detection","summary","length","error",
+/// "signatures","fields"}` (`format` and `format_reason` are null without an
+/// input; `error` is null when the input decoded completely).
+#[derive(Debug, Serialize)]
+pub struct DissectionJson<'a> {
+    pub format: Option<&'static str>,
+    pub format_reason: Option<&'a str>,
+    pub kind: &'static str,
+    pub detection: &'a str,
+    pub summary: &'a str,
+    pub length: usize,
+    pub error: Option<ErrorJson<'a>>,
+    pub signatures: Vec<SignatureJson<'a>>,
+    pub fields: Vec<FieldJson<'a>>,
+}
+
+/// `{"path","offset","message"}`: where decoding failed.
+#[derive(Debug, Serialize)]
+pub struct ErrorJson<'a> {
+    pub path: &'a str,
+    pub offset: usize,
+    pub message: &'a str,
+}
+
+/// `{"what","verified","reason"}`; `reason` is null when verified.
+#[derive(Debug, Serialize)]
+pub struct SignatureJson<'a> {
+    pub what: &'a str,
+    pub verified: bool,
+    pub reason: Option<&'a str>,
+}
+
+/// One field and, recursively, its children.
+#[derive(Debug, Serialize)]
+pub struct FieldJson<'a> {
+    pub label: &'a str,
+    pub path: &'a str,
+    #[serde(rename = "type")]
+    pub type_name: &'a str,
+    pub value: Option<&'a str>,
+    pub text: Option<&'a str>,
+    pub start: usize,
+    pub end: usize,
+    pub error: Option<&'a str>,
+    pub children: Vec<FieldJson<'a>>,
+}
+
+impl<'a> DissectionJson<'a> {
+    pub fn new(input: Option<&'a ParsedInput>, d: &'a Dissection) -> Self {
+        DissectionJson {
+            format: input.map(|p| p.format.name()),
+            format_reason: input.map(|p| p.reason.as_str()),
+            kind: d.kind.name(),
+            detection: &d.detection,
+            summary: &d.summary,
+            length: d.len,
+            error: d.error.as_ref().map(|e| ErrorJson {
+                path: &e.path,
+                offset: e.offset,
+                message: &e.message,
+            }),
+            signatures: d.signatures.iter().map(SignatureJson::new).collect(),
+            fields: d.fields.iter().map(FieldJson::new).collect(),
+        }
+    }
+}
+
+impl<'a> SignatureJson<'a> {
+    pub fn new(check: &'a SignatureCheck) -> Self {
+        SignatureJson {
+            what: &check.what,
+            verified: check.verified(),
+            reason: check.result.as_ref().err().map(String::as_str),
+        }
+    }
+}
+
+impl<'a> FieldJson<'a> {
+    pub fn new(f: &'a Field) -> Self {
+        FieldJson {
+            label: &f.label,
+            path: &f.path,
+            type_name: &f.type_name,
+            value: f.value.as_deref(),
+            text: f.text.as_deref(),
+            start: f.start,
+            end: f.end,
+            error: f.error.as_deref(),
+            children: f.children.iter().map(FieldJson::new).collect(),
+        }
+    }
+}
+
+/// [`DissectionJson`] as pretty-printed text with a final line break.
+pub fn to_json(input: Option<&ParsedInput>, d: &Dissection) -> Result<String, String> {
+    serde_json::to_string_pretty(&DissectionJson::new(input, d))
+        .map(|text| text + "\n")
+        .map_err(|e| format!("cannot serialise the result: {e}"))
+}
+
+// ---------------------------------------------------------------------------
+// Text.
+
+/// The header lines, then the field tree, one field a line:
+/// `label  type  [start..end]  value  "text"`, children indented by two
+/// spaces, error and incomplete fields marked with `✗`.
+pub fn render_text(input: Option<&ParsedInput>, d: &Dissection, full: bool) -> String {
+    let mut out = String::new();
+    // `let _ =`: writing into a String cannot fail.
+    if let Some(p) = input {
+        let _ = writeln!(out, "input:      {} ({})", p.format.name(), p.reason);
+    }
+    let _ = writeln!(out, "length:     {}", plural(d.len, "byte"));
+    let _ = writeln!(out, "kind:       {}", d.kind.name());
+    let _ = writeln!(out, "detection:  {}", d.detection);
+    let _ = writeln!(out, "summary:    {}", d.summary);
+    if d.signatures.is_empty() {
+        let _ = writeln!(out, "signatures: none checkable from the message alone");
+    } else {
+        let _ = writeln!(out, "signatures:");
+        for check in &d.signatures {
+            let _ = match &check.result {
+                Ok(()) => writeln!(out, "  ✓ {}", check.what),
+                Err(reason) => writeln!(out, "  ✗ {}: {reason}", check.what),
+            };
+        }
+    }
+    if let Some(e) = &d.error {
+        let path = if e.path.is_empty() {
+            "top level"
+        } else {
+            e.path.as_str()
+        };
+        let _ = writeln!(
+            out,
+            "error:      ✗ {path} at byte {}: {}",
+            e.offset, e.message
+        );
+    }
+    out.push('\n');
+    for field in &d.fields {
+        render_field(&mut out, field, 0, full);
+    }
+    out
+}
+
+fn render_field(out: &mut String, f: &Field, depth: usize, full: bool) {
+    let indent = "  ".repeat(depth);
+    let range = format!("[{}..{}]", f.start, f.end);
+    if f.type_name == "error" && f.is_leaf() {
+        let what = f.error.as_deref().or(f.value.as_deref()).unwrap_or("error");
+        let _ = writeln!(out, "{indent}✗ {}  {range}  {what}", f.label);
+        return;
+    }
+    let mut line = format!("{indent}{}  {}  {range}", f.label, f.type_name);
+    if let Some(value) = &f.value {
+        line.push_str("  ");
+        line.push_str(&shorten(value, full));
+    }
+    if let Some(text) = &f.text {
+        let text = shorten(&text.escape_debug().to_string(), full);
+        let _ = write!(line, "  \"{text}\"");
+    }
+    if let Some(error) = &f.error {
+        let _ = write!(line, "  ✗ {error}");
+    }
+    out.push_str(&line);
+    out.push('\n');
+    for child in &f.children {
+        render_field(out, child, depth + 1, full);
+    }
+}
+
+/// `value` itself, or its start and how long it is.
+fn shorten(value: &str, full: bool) -> String {
+    let count = value.chars().count();
+    if full || count <= SHORT_VALUE {
+        return value.to_owned();
+    }
+    let head: String = value.chars().take(SHORT_VALUE - 32).collect();
+    format!("{head}… ({count} characters; --full shows all)")
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
