@@ -35,6 +35,8 @@ pub struct DecodeError {
     pub path: String,
     /// The same path as segments.
     pub segments: Vec<super::PathSegment>,
+    /// The byte offset where each segment of `segments` began.
+    pub segment_starts: Vec<usize>,
     pub kind: DecodeErrorKind,
 }
 

@@ -76,6 +76,8 @@ pub struct Reader<'a> {
     pos: usize,
     end: usize,
     path: Vec<PathSegment>,
+    /// Where each open segment of `path` began.
+    starts: Vec<usize>,
     spans: Option<Vec<FieldSpan>>,
     segment: SegmentState,
 }
@@ -87,6 +89,7 @@ impl<'a> Reader<'a> {
             pos: 0,
             end: input.len(),
             path: Vec::new(),
+            starts: Vec::new(),
             spans: None,
             segment: SegmentState::default(),
         }
@@ -133,6 +136,7 @@ impl<'a> Reader<'a> {
             offset,
             path: self.path(),
             segments: self.path.clone(),
+            segment_starts: self.starts.clone(),
             kind,
         }
     }
@@ -149,11 +153,14 @@ impl<'a> Reader<'a> {
     ) -> Result<T, DecodeError> {
         if self.spans.is_none() {
             self.path.push(seg);
+            self.starts.push(self.pos);
             let result = f(self);
+            self.starts.pop();
             self.path.pop();
             return result;
         }
         self.path.push(seg);
+        self.starts.push(self.pos);
         let outer = std::mem::take(&mut self.segment);
         let start = self.pos;
         let result = f(self);
@@ -181,6 +188,7 @@ impl<'a> Reader<'a> {
         }
         self.segment = outer;
         self.segment.has_children = true;
+        self.starts.pop();
         self.path.pop();
         result
     }

@@ -27,6 +27,9 @@ pub fn field_tree(bytes: &[u8], spans: Vec<FieldSpan>, error: Option<&DecodeErro
     for span in spans {
         let mut field = leaf_field(bytes, &span);
         field.children = adopt(&mut stack, span.depth);
+        if span.leaf.is_none() && field.type_name == "struct / vector" {
+            field.type_name = vector_or_struct(&field.children, field.end - field.start);
+        }
         stack.push((span.depth, field));
     }
     if let Some(e) = error {
@@ -50,11 +53,12 @@ pub fn field_tree(bytes: &[u8], spans: Vec<FieldSpan>, error: Option<&DecodeErro
         ));
         for (k, seg) in e.segments.iter().enumerate().rev() {
             let children = adopt(&mut stack, k + 1);
-            let start = children
-                .iter()
-                .map(|c| c.start)
-                .min()
+let start = e
+                .segment_starts
+                .get(k)
+                .copied()
                 .unwrap_or(e.offset)
+                .min(children.iter().map(|c| c.start).min().unwrap_or(e.offset))
                 .min(e.offset);
             let end = children
                 .iter()
@@ -174,6 +178,20 @@ fn fast_hex(bytes: &[u8]) -> String {
         return hex::encode(bytes);
     }
     String::from_utf8(buf).unwrap_or_default()
+}
+
+/// Names an unnamed composite: a vector when its children are elements
+/// (or it holds only a length header), else a struct.
+fn vector_or_struct(children: &[Field], len: usize) -> String {
+    if children.iter().all(|c| c.label.starts_with('[')) {
+        if children.is_empty() && len > 1 {
+            "struct".into()
+        } else {
+            format!("vector ({} element{})", children.len(), if children.len() == 1 { "" } else { "s" })
+        }
+    } else {
+        "struct".into()
+    }
 }
 
 fn be_uint(bytes: &[u8]) -> u64 {
