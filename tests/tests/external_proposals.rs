@@ -181,7 +181,8 @@ fn proposals_from_unlisted_or_wrong_senders_are_refused() {
     let (mut alice, _bob, ds) = setup(cs);
     let kp = bundle(cs, "eve").key_package;
     let (stranger, _) = P.signature_key_pair(cs).unwrap();
-    let cases: Vec<(&str, MlsMessage, fn(&GroupError) -> bool)> = vec![
+    type Case = (&'static str, MlsMessage, fn(&GroupError) -> bool);
+    let cases: Vec<Case> = vec![
         (
             "unlisted sender",
             external_proposal(

@@ -40,6 +40,7 @@ fn invalid(why: impl Into<String>) -> GroupError {
 /// Validates and applies `list` (committed by leaf `committer`) to a copy of
 /// `tree`, in the order of §12.3: group context extensions, updates,
 /// removes, adds; PSKs and ReInit are collected.
+#[allow(clippy::too_many_arguments)]
 pub fn apply<P: CryptoProvider + ?Sized>(
     p: &P,
     cs: CipherSuite,
@@ -48,6 +49,7 @@ pub fn apply<P: CryptoProvider + ?Sized>(
     extensions: &[Extension],
     committer: u32,
     list: &[SentProposal],
+    initial_psk_usage: Option<u8>,
 ) -> Result<Applied, GroupError> {
     let mut gce: Option<&Vec<Extension>> = None;
     let mut updates: Vec<(u32, &crate::messages::LeafNode)> = Vec::new();
@@ -97,6 +99,16 @@ pub fn apply<P: CryptoProvider + ?Sized>(
                 adds.push(key_package);
             }
             Proposal::PreSharedKey { psk } => {
+                // §11.2, §11.3: reinit and branch PSKs only in the initial
+                // commit of the new group they set up.
+                if let crate::messages::Psk::Resumption { usage, .. } = &psk.psk
+                    && *usage != crate::messages::RESUMPTION_APPLICATION
+                    && initial_psk_usage != Some(*usage)
+                {
+                    return Err(invalid(format!(
+                        "a resumption PSK of usage {usage} (reinit or branch) outside the group it sets up"
+                    )));
+                }
                 if psks.iter().any(|q| q.psk == psk.psk) {
                     return Err(invalid("two PreSharedKey proposals for the same PSK"));
                 }

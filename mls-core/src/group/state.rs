@@ -110,6 +110,12 @@ pub struct Group {
     update_keys: Vec<(Vec<u8>, crate::crypto::HpkePrivateKey)>,
     external_psks: BTreeMap<Vec<u8>, Secret>,
     resumption_psks: BTreeMap<u64, Secret>,
+    /// Resumption PSKs of other groups (for re-initialised and branched
+    /// groups), by group id and epoch.
+    foreign_psks: BTreeMap<(Vec<u8>, u64), Secret>,
+    /// Set once a commit with a ReInit was merged: the group accepts no
+    /// more messages (§11.2).
+    reinit: Option<crate::messages::ReInit>,
     config: GroupConfig,
 }
 
@@ -202,6 +208,11 @@ impl Group {
         self.private.leaf
     }
 
+    /// The ReInit this group was closed by, if any (§11.2).
+    pub fn reinit(&self) -> Option<&crate::messages::ReInit> {
+        self.reinit.as_ref()
+    }
+
     pub fn epoch_authenticator(&self) -> &[u8] {
         self.secrets.epoch_authenticator.as_bytes()
     }
@@ -277,6 +288,8 @@ impl Group {
             update_keys: Vec::new(),
             external_psks: BTreeMap::new(),
             resumption_psks: BTreeMap::new(),
+            foreign_psks: BTreeMap::new(),
+            reinit: None,
             config,
         })
     }
@@ -304,7 +317,7 @@ impl Group {
                             self.resumption_psks.get(psk_epoch)
                         }
                     } else {
-                        None
+                        self.foreign_psks.get(&(psk_group_id.0.clone(), *psk_epoch))
                     }
                 }
             };
@@ -334,6 +347,19 @@ impl Group {
         proposals: Vec<Proposal>,
         force_path: bool,
     ) -> Result<CommitOutput, GroupError> {
+        self.commit_inner(p, proposals, force_path, None)
+    }
+
+    fn commit_inner<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        proposals: Vec<Proposal>,
+        force_path: bool,
+        initial_psk_usage: Option<u8>,
+    ) -> Result<CommitOutput, GroupError> {
+        if self.reinit.is_some() {
+            return Err(GroupError::GroupClosed);
+        }
         let cs = self.cs;
         let me = self.own_leaf();
         // Every pending proposal by reference, except this member's own
@@ -367,6 +393,7 @@ impl Group {
             &self.context.extensions,
             me,
             &list,
+            initial_psk_usage,
         )?;
         let mut tree = applied.tree;
         let new_leaves: Vec<u32> = applied.added.iter().map(|(l, _)| *l).collect();
@@ -457,6 +484,7 @@ impl Group {
             next.context.confirmed_transcript_hash.as_slice(),
             &tag,
         )?;
+        next.reinit = applied.reinit.clone();
 
         // Frame with the old epoch's keys.
         let mut sender_tree = self.secret_tree.clone();
@@ -567,6 +595,7 @@ impl Group {
             signer: self.signer.clone(),
             external_psks: self.external_psks.clone(),
             resumption_psks,
+            foreign_psks: self.foreign_psks.clone(),
             config: self.config,
         };
         next_epoch_state(
@@ -637,6 +666,26 @@ impl Group {
         external_psks: BTreeMap<Vec<u8>, Secret>,
         config: GroupConfig,
     ) -> Result<Self, GroupError> {
+        Self::join_inner(
+            p,
+            welcome,
+            bundle,
+            ratchet_tree,
+            external_psks,
+            None,
+            config,
+        )
+    }
+
+    fn join_inner<P: CryptoProvider + ?Sized>(
+        p: &P,
+        welcome: &Welcome,
+        bundle: &KeyPackageBundle,
+        ratchet_tree: Option<&RatchetTree>,
+        external_psks: BTreeMap<Vec<u8>, Secret>,
+        resumption: Option<&Resumed>,
+        config: GroupConfig,
+    ) -> Result<Self, GroupError> {
         let kp = &bundle.key_package;
         let cs = CipherSuite::from_u16(kp.cipher_suite)
             .ok_or(GroupError::UnsupportedCipherSuite(kp.cipher_suite))?;
@@ -658,7 +707,34 @@ impl Group {
                         .get(psk_id.as_slice())
                         .ok_or_else(|| GroupError::MissingPsk(describe_psk(id)))?,
                 ),
-                Psk::Resumption { .. } => return Err(GroupError::MissingPsk(describe_psk(id))),
+                Psk::Resumption {
+                    usage,
+                    psk_group_id,
+                    psk_epoch,
+                } => match resumption {
+                    Some(r)
+                        if *usage == r.usage
+                            && psk_group_id.as_slice() == r.group_id.as_slice()
+                            && *psk_epoch == r.epoch =>
+                    {
+                        keys.push(&r.psk)
+                    }
+                    _ => return Err(GroupError::MissingPsk(describe_psk(id))),
+                },
+            }
+        }
+        if let Some(r) = resumption {
+            let carried = secrets.psks.iter().any(|id| {
+                matches!(&id.psk, Psk::Resumption { usage, psk_group_id, psk_epoch }
+                    if *usage == r.usage && psk_group_id.as_slice() == r.group_id.as_slice() && *psk_epoch == r.epoch)
+            });
+            if !carried {
+                return Err(GroupError::Join(format!(
+                    "the Welcome carries no resumption PSK of usage {} for group {} epoch {}",
+                    r.usage,
+                    hex_id(&r.group_id),
+                    r.epoch
+                )));
             }
         }
         let inputs: Vec<PskInput<'_>> = secrets
@@ -761,8 +837,228 @@ impl Group {
             update_keys: Vec::new(),
             external_psks,
             resumption_psks: BTreeMap::new(),
+            foreign_psks: BTreeMap::new(),
+            reinit: None,
             config,
         })
+    }
+
+    // ---- re-initialisation and branching (§11.2, §11.3) ----
+
+    /// The resumption PSK of this epoch with its group id and epoch, to
+    /// link a new group to this one.
+    fn resumed(&self, usage: u8) -> Resumed {
+        Resumed {
+            usage,
+            group_id: self.group_id().to_vec(),
+            epoch: self.epoch(),
+            psk: self.secrets.resumption_psk.clone(),
+        }
+    }
+
+    /// Creates a group linked to this one by a resumption PSK of `usage`,
+    /// adding `members`, whose Welcome carries that PSK.
+    #[allow(clippy::too_many_arguments)]
+    fn linked_group<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        usage: u8,
+        creator: &KeyPackageBundle,
+        group_id: Vec<u8>,
+        extensions: Vec<Extension>,
+        members: Vec<KeyPackage>,
+        config: GroupConfig,
+    ) -> Result<(Group, CommitOutput), GroupError> {
+        let resumed = self.resumed(usage);
+        let mut group = Group::create(p, creator, group_id, extensions, config)?;
+        group.foreign_psks.insert(
+            (resumed.group_id.clone(), resumed.epoch),
+            resumed.psk.clone(),
+        );
+        let cs = group.cs;
+        let mut proposals: Vec<Proposal> = members
+            .into_iter()
+            .map(|key_package| Proposal::Add { key_package })
+            .collect();
+        proposals.push(Proposal::PreSharedKey {
+            psk: PreSharedKeyId {
+                psk: Psk::Resumption {
+                    usage,
+                    psk_group_id: VlBytes(resumed.group_id),
+                    psk_epoch: resumed.epoch,
+                },
+                psk_nonce: VlBytes(p.random_bytes(cs.hash_len())?),
+            },
+        });
+        let out = group.commit_inner(p, proposals, false, Some(usage))?;
+        // The old group's PSK served the initial commit; drop it.
+        let mut next = out.staged.next.as_ref().clone();
+        next.foreign_psks.clear();
+        Ok((next, out))
+    }
+
+    /// Re-creates this group after a merged ReInit (§11.2): a new group
+    /// with the ReInit's group id, version, suite and extensions, created by
+    /// `creator` (a key package for the new suite) and adding `members`
+    /// (the other members' new key packages); its Welcome carries this
+    /// group's resumption PSK with usage `reinit`. Returns the new group (at
+    /// epoch 1) and the commit output with the Welcome.
+    pub fn reinit_group<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        creator: &KeyPackageBundle,
+        members: Vec<KeyPackage>,
+        config: GroupConfig,
+    ) -> Result<(Group, CommitOutput), GroupError> {
+        let reinit = self
+            .reinit
+            .clone()
+            .ok_or_else(|| GroupError::Join("the group has no merged ReInit".into()))?;
+        if creator.key_package.cipher_suite != reinit.cipher_suite {
+            return Err(GroupError::InvalidKeyPackage(format!(
+                "the creator's key package is for suite {}, the ReInit names {}",
+                creator.key_package.cipher_suite, reinit.cipher_suite
+            )));
+        }
+        if reinit.version != PROTOCOL_VERSION_MLS10 {
+            return Err(GroupError::Unsupported(
+                "a ReInit to a protocol version other than mls10",
+            ));
+        }
+        self.linked_group(
+            p,
+            crate::messages::RESUMPTION_REINIT,
+            creator,
+            reinit.group_id.0.clone(),
+            reinit.extensions.clone(),
+            members,
+            config,
+        )
+    }
+
+    /// Branches a subgroup of this group (§11.3): same suite and version,
+    /// a new group id, `members` (new key packages of current members), and
+    /// a Welcome carrying this epoch's resumption PSK with usage `branch`.
+    pub fn branch<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        creator: &KeyPackageBundle,
+        group_id: Vec<u8>,
+        members: Vec<KeyPackage>,
+        config: GroupConfig,
+    ) -> Result<(Group, CommitOutput), GroupError> {
+        if self.reinit.is_some() {
+            return Err(GroupError::GroupClosed);
+        }
+        for kp in std::iter::once(&creator.key_package).chain(&members) {
+            if !self
+                .tree
+                .members()
+                .any(|(_, l)| l.credential == kp.leaf_node.credential)
+            {
+                return Err(GroupError::InvalidKeyPackage(
+                    "a branch may only hold members of the old group".into(),
+                ));
+            }
+        }
+        self.linked_group(
+            p,
+            crate::messages::RESUMPTION_BRANCH,
+            creator,
+            group_id,
+            self.context.extensions.clone(),
+            members,
+            config,
+        )
+    }
+
+    /// Joins the group that re-initialises `old` (§11.2): the Welcome must
+    /// carry `old`'s last resumption PSK with usage `reinit`, and the new
+    /// group must match the ReInit and be at epoch 1.
+    pub fn join_reinit<P: CryptoProvider + ?Sized>(
+        p: &P,
+        welcome: &Welcome,
+        bundle: &KeyPackageBundle,
+        old: &Group,
+        config: GroupConfig,
+    ) -> Result<Self, GroupError> {
+        let reinit = old
+            .reinit
+            .as_ref()
+            .ok_or_else(|| GroupError::Join("the old group has no merged ReInit".into()))?;
+        let resumed = old.resumed(crate::messages::RESUMPTION_REINIT);
+        let group = Self::join_inner(
+            p,
+            welcome,
+            bundle,
+            None,
+            BTreeMap::new(),
+            Some(&resumed),
+            config,
+        )?;
+        let c = &group.context;
+        if c.group_id != reinit.group_id
+            || c.version != reinit.version
+            || c.cipher_suite != reinit.cipher_suite
+            || c.extensions != reinit.extensions
+        {
+            return Err(GroupError::Join(
+                "the new group does not match the ReInit".into(),
+            ));
+        }
+        if c.epoch != 1 {
+            return Err(GroupError::Join(format!(
+                "a re-initialised group starts at epoch 1, not {}",
+                c.epoch
+            )));
+        }
+        Ok(group)
+    }
+
+    /// Joins a subgroup branched from `old` (§11.3): the Welcome must carry
+    /// `old`'s current resumption PSK with usage `branch`; same version and
+    /// suite, epoch 1, and every member must be a member of `old`.
+    pub fn join_branch<P: CryptoProvider + ?Sized>(
+        p: &P,
+        welcome: &Welcome,
+        bundle: &KeyPackageBundle,
+        old: &Group,
+        config: GroupConfig,
+    ) -> Result<Self, GroupError> {
+        let resumed = old.resumed(crate::messages::RESUMPTION_BRANCH);
+        let group = Self::join_inner(
+            p,
+            welcome,
+            bundle,
+            None,
+            BTreeMap::new(),
+            Some(&resumed),
+            config,
+        )?;
+        let c = &group.context;
+        if c.version != old.context.version || c.cipher_suite != old.context.cipher_suite {
+            return Err(GroupError::Join(
+                "a branch keeps the old group's version and suite".into(),
+            ));
+        }
+        if c.epoch != 1 {
+            return Err(GroupError::Join(format!(
+                "a branched group starts at epoch 1, not {}",
+                c.epoch
+            )));
+        }
+        for (leaf, node) in group.tree.members() {
+            if !old
+                .tree
+                .members()
+                .any(|(_, l)| l.credential == node.credential)
+            {
+                return Err(GroupError::Join(format!(
+                    "leaf {leaf} of the branch is not a member of the old group"
+                )));
+            }
+        }
+        Ok(group)
     }
 
     // ---- sending ----
@@ -774,6 +1070,9 @@ impl Group {
         data: &[u8],
         authenticated_data: &[u8],
     ) -> Result<MlsMessage, GroupError> {
+        if self.reinit.is_some() {
+            return Err(GroupError::GroupClosed);
+        }
         let framed = FramedContent {
             group_id: self.context.group_id.clone(),
             epoch: self.epoch(),
@@ -808,6 +1107,9 @@ impl Group {
         p: &P,
         proposal: Proposal,
     ) -> Result<MlsMessage, GroupError> {
+        if self.reinit.is_some() {
+            return Err(GroupError::GroupClosed);
+        }
         let wire_format = if self.config.encrypt_handshake {
             WIRE_FORMAT_PRIVATE_MESSAGE
         } else {
@@ -920,6 +1222,9 @@ impl Group {
         p: &P,
         message: &MlsMessage,
     ) -> Result<Received, GroupError> {
+        if self.reinit.is_some() {
+            return Err(GroupError::GroupClosed);
+        }
         let context = self.context_bytes()?;
         let mut secret_tree = self.secret_tree.clone();
         let content = match &message.body {
@@ -1082,6 +1387,7 @@ impl Group {
             &self.context.extensions,
             committer,
             &list,
+            None,
         )?;
         let new_epoch = self
             .epoch()
@@ -1199,6 +1505,7 @@ impl Group {
             next.context.confirmed_transcript_hash.as_slice(),
             tag.as_slice(),
         )?;
+        next.reinit = applied.reinit.clone();
         let summary = CommitSummary {
             committer,
             new_epoch,
@@ -1598,6 +1905,7 @@ impl Group {
             signer,
             external_psks: BTreeMap::new(),
             resumption_psks: BTreeMap::new(),
+            foreign_psks: BTreeMap::new(),
             config,
         };
         let zero = Secret::new(vec![0; cs.hash_len()]);
@@ -1778,6 +2086,15 @@ impl Group {
             }
             Ok(())
         })?;
+        w.vl_nested(|w| {
+            for ((group_id, epoch), psk) in &self.foreign_psks {
+                w.vl_bytes(group_id)?;
+                w.u64(*epoch);
+                write_secret(w, psk)?;
+            }
+            Ok(())
+        })?;
+        w.optional(self.reinit.as_ref(), |w, r| r.encode(w))?;
         let c = &self.config;
         w.u8(u8::from(c.encrypt_handshake));
         w.u8(match c.incoming_handshake {
@@ -1878,6 +2195,9 @@ impl Group {
             })?;
             let external_psks = r.vl_vec(|r| Ok((r.vl_bytes()?.to_vec(), read_secret(r)?)))?;
             let resumption_psks = r.vl_vec(|r| Ok((r.u64()?, read_secret(r)?)))?;
+            let foreign_psks =
+                r.vl_vec(|r| Ok(((r.vl_bytes()?.to_vec(), r.u64()?), read_secret(r)?)))?;
+            let reinit = r.optional(crate::messages::ReInit::decode)?;
             let config = GroupConfig {
                 encrypt_handshake: bool8(&mut r)?,
                 incoming_handshake: {
@@ -1910,6 +2230,8 @@ impl Group {
                 update_keys,
                 external_psks: external_psks.into_iter().collect(),
                 resumption_psks: resumption_psks.into_iter().collect(),
+                foreign_psks: foreign_psks.into_iter().collect(),
+                reinit,
                 config,
             })
         })()
@@ -1931,6 +2253,7 @@ struct Carry {
     signer: SignaturePrivateKey,
     external_psks: BTreeMap<Vec<u8>, Secret>,
     resumption_psks: BTreeMap<u64, Secret>,
+    foreign_psks: BTreeMap<(Vec<u8>, u64), Secret>,
     config: GroupConfig,
 }
 
@@ -1987,6 +2310,8 @@ fn next_epoch_state<P: CryptoProvider + ?Sized>(
             update_keys: Vec::new(),
             external_psks: carry.external_psks,
             resumption_psks: carry.resumption_psks,
+            foreign_psks: carry.foreign_psks,
+            reinit: None,
             config: carry.config,
         },
         joiner,
@@ -2033,4 +2358,13 @@ fn verified_tree<P: CryptoProvider + ?Sized>(
             .map_err(|why| GroupError::Join(format!("leaf {leaf}: {why}")))?;
     }
     Ok(tree)
+}
+
+/// A resumption PSK that links a new group to an old one.
+#[derive(Debug, Clone)]
+struct Resumed {
+    usage: u8,
+    group_id: Vec<u8>,
+    epoch: u64,
+    psk: Secret,
 }

@@ -1,0 +1,222 @@
+//! Re-initialisation (RFC 9420 §11.2) and subgroup branching (§11.3),
+//! with the resumption PSKs that link the new groups to the old.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::collections::BTreeMap;
+
+use mls_core::codec::{Decode, Encode, VlBytes};
+use mls_core::crypto::{CipherSuite, CryptoProvider, RustCrypto};
+use mls_core::framing::{MlsMessage, MlsMessageBody};
+use mls_core::group::{Group, GroupConfig, GroupError, KeyPackageBundle, Received};
+use mls_core::messages::{
+    Credential, PreSharedKeyId, Proposal, Psk, RESUMPTION_REINIT, ReInit, Welcome,
+};
+
+const P: RustCrypto = RustCrypto;
+
+fn bundle(cs: CipherSuite, name: &str) -> KeyPackageBundle {
+    let credential = Credential::Basic {
+        identity: VlBytes(name.as_bytes().to_vec()),
+    };
+    KeyPackageBundle::generate(
+        &P,
+        cs,
+        credential,
+        P.signature_key_pair(cs).unwrap().0,
+        86_400,
+        Vec::new(),
+    )
+    .unwrap()
+}
+
+fn wire(m: &MlsMessage) -> MlsMessage {
+    MlsMessage::decode_exact(&m.to_bytes().unwrap()).unwrap()
+}
+
+fn welcome(m: &MlsMessage) -> Welcome {
+    match wire(m).body {
+        MlsMessageBody::Welcome(w) => w,
+        _ => panic!("not a Welcome"),
+    }
+}
+
+fn group_of(cs: CipherSuite, names: &[&str]) -> Vec<Group> {
+    let kps: Vec<_> = names.iter().map(|n| bundle(cs, n)).collect();
+    let mut first = Group::create(
+        &P,
+        &kps[0],
+        b"old group".to_vec(),
+        Vec::new(),
+        GroupConfig::default(),
+    )
+    .unwrap();
+    let adds = kps[1..]
+        .iter()
+        .map(|k| Proposal::Add {
+            key_package: k.key_package.clone(),
+        })
+        .collect();
+    let out = first.commit(&P, adds, false).unwrap();
+    first.merge(out.staged).unwrap();
+    let w = welcome(out.welcome.as_ref().unwrap());
+    let mut all = vec![first];
+    for kp in &kps[1..] {
+        all.push(Group::join(&P, &w, kp, None, BTreeMap::new(), GroupConfig::default()).unwrap());
+    }
+    all
+}
+
+fn apply(g: &mut Group, m: &MlsMessage) {
+    let Received::Commit(s) = g.process(&P, &wire(m)).unwrap() else {
+        panic!("not a commit")
+    };
+    g.merge(*s).unwrap();
+}
+
+#[test]
+fn reinit_to_another_suite_then_the_old_group_is_closed() {
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let new_cs = CipherSuite::Mls128Dhkemp256Aes128gcmSha256P256;
+    let mut g = group_of(cs, &["alice", "bob"]);
+    let reinit = ReInit {
+        group_id: VlBytes(b"new group".to_vec()),
+        version: 1,
+        cipher_suite: new_cs.id(),
+        extensions: Vec::new(),
+    };
+    // Bob proposes, Alice commits the ReInit alone.
+    let m = g[1].propose(&P, Proposal::ReInit(reinit.clone())).unwrap();
+    assert!(matches!(
+        g[0].process(&P, &wire(&m)).unwrap(),
+        Received::Proposal { .. }
+    ));
+    let out = g[0].commit(&P, Vec::new(), false).unwrap();
+    assert_eq!(out.staged.summary.reinit.as_ref(), Some(&reinit));
+    apply(&mut g[1], &out.commit);
+    g[0].merge(out.staged).unwrap();
+    assert_eq!(g[0].epoch_authenticator(), g[1].epoch_authenticator());
+
+    // The old group accepts no more messages, in or out.
+    assert!(matches!(
+        g[0].send_application(&P, b"late", b""),
+        Err(GroupError::GroupClosed)
+    ));
+    assert!(matches!(
+        g[1].commit(&P, Vec::new(), false),
+        Err(GroupError::GroupClosed)
+    ));
+    let stale = MlsMessage::new(MlsMessageBody::PublicMessage(
+        match wire(&out.commit).body {
+            MlsMessageBody::PublicMessage(m) => m,
+            _ => panic!(),
+        },
+    ));
+    assert!(matches!(
+        g[1].process(&P, &stale),
+        Err(GroupError::GroupClosed)
+    ));
+
+    // Alice re-creates the group in the new suite; Bob joins and checks the link.
+    let alice2 = bundle(new_cs, "alice");
+    let bob2 = bundle(new_cs, "bob");
+    let (new_alice, out) = g[0]
+        .reinit_group(
+            &P,
+            &alice2,
+            vec![bob2.key_package.clone()],
+            GroupConfig::default(),
+        )
+        .unwrap();
+    let w = welcome(out.welcome.as_ref().unwrap());
+    let new_bob = Group::join_reinit(&P, &w, &bob2, &g[1], GroupConfig::default()).unwrap();
+    assert_eq!(new_bob.epoch(), 1);
+    assert_eq!(new_bob.cipher_suite(), new_cs);
+    assert_eq!(new_bob.group_id(), b"new group");
+    assert_eq!(
+        new_alice.epoch_authenticator(),
+        new_bob.epoch_authenticator()
+    );
+
+    // The same Welcome without the old group's state: the PSK is missing.
+    let err =
+        Group::join(&P, &w, &bob2, None, BTreeMap::new(), GroupConfig::default()).unwrap_err();
+    assert!(matches!(err, GroupError::MissingPsk(_)), "{err}");
+}
+
+#[test]
+fn branch_in_every_suite_and_a_branch_welcome_with_the_wrong_psk() {
+    for cs in CipherSuite::ALL {
+        let mut g = group_of(cs, &["alice", "bob", "carol"]);
+        // New key packages for Alice and Bob (same identities).
+        let alice2 = bundle(cs, "alice");
+        let bob2 = bundle(cs, "bob");
+        let (branch_alice, out) = g[0]
+            .branch(
+                &P,
+                &alice2,
+                b"subgroup".to_vec(),
+                vec![bob2.key_package.clone()],
+                GroupConfig::default(),
+            )
+            .unwrap();
+        let w = welcome(out.welcome.as_ref().unwrap());
+        let branch_bob = Group::join_branch(&P, &w, &bob2, &g[1], GroupConfig::default()).unwrap();
+        assert_eq!(
+            branch_alice.epoch_authenticator(),
+            branch_bob.epoch_authenticator(),
+            "suite {cs}"
+        );
+        assert_eq!(branch_bob.tree().members().count(), 2);
+
+        // Once the old group has moved on, the branch PSK no longer matches.
+        let out = g[2].commit(&P, Vec::new(), false).unwrap();
+        apply(&mut g[1], &out.commit);
+        let err = Group::join_branch(&P, &w, &bob2, &g[1], GroupConfig::default()).unwrap_err();
+        assert!(matches!(err, GroupError::MissingPsk(_)), "{err}");
+    }
+}
+
+#[test]
+fn a_branch_with_a_stranger_is_refused() {
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let g = group_of(cs, &["alice", "bob"]);
+    let err = g[0]
+        .branch(
+            &P,
+            &bundle(cs, "alice"),
+            b"sub".to_vec(),
+            vec![bundle(cs, "mallory").key_package],
+            GroupConfig::default(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&err, GroupError::InvalidKeyPackage(w) if w.contains("members of the old group")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_reinit_psk_in_a_regular_commit_is_invalid() {
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let g = group_of(cs, &["alice", "bob"]);
+    let proposal = Proposal::PreSharedKey {
+        psk: PreSharedKeyId {
+            psk: Psk::Resumption {
+                usage: RESUMPTION_REINIT,
+                psk_group_id: VlBytes(g[0].group_id().to_vec()),
+                psk_epoch: g[0].epoch(),
+            },
+            psk_nonce: VlBytes(vec![0; cs.hash_len()]),
+        },
+    };
+    let err = g[0].commit(&P, vec![proposal], false).unwrap_err();
+    assert!(
+        matches!(&err, GroupError::InvalidProposals(w) if w.contains("reinit or branch")),
+        "{err}"
+    );
+}
