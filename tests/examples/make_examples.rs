@@ -105,7 +105,7 @@ fn main() {
         format!("{}\n", hex::encode(bytes(&key_package))).as_bytes(),
     );
     write("welcome.bin", &bytes(add.welcome.as_ref().unwrap()));
-    write("group-info.bin", &bytes(&add.group_info));
+    write("group-info.bin", &bytes(add.group_info.as_ref().unwrap()));
     write("commit-public.bin", &bytes(&update.commit));
     write("application-private.bin", &bytes(&application));
     write(

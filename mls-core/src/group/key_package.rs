@@ -172,16 +172,10 @@ pub fn validate_key_package<P: CryptoProvider + ?Sized>(
             cs.id()
         )));
     }
-    let LeafNodeSource::KeyPackage(lifetime) = &kp.leaf_node.leaf_node_source else {
+    if let Some(t) = at {
+        check_lifetime(kp, t)?;
+    } else if !matches!(kp.leaf_node.leaf_node_source, LeafNodeSource::KeyPackage(_)) {
         return Err(invalid("the leaf node's source is not key_package".into()));
-    };
-    if let Some(t) = at
-        && !(lifetime.not_before <= t && t <= lifetime.not_after)
-    {
-        return Err(invalid(format!(
-            "lifetime {}..{} does not cover now ({t})",
-            lifetime.not_before, lifetime.not_after
-        )));
     }
     if kp.init_key == kp.leaf_node.encryption_key {
         return Err(invalid("init_key equals the leaf's encryption_key".into()));
@@ -193,6 +187,23 @@ pub fn validate_key_package<P: CryptoProvider + ?Sized>(
     verify_leaf_signature(p, cs, &kp.leaf_node, &[], 0)
         .map_err(|_| invalid("the leaf node signature does not verify".into()))?;
     validate_leaf_capabilities(&kp.leaf_node).map_err(invalid)?;
+    Ok(())
+}
+
+/// The key package's leaf is of source `key_package` and its lifetime
+/// covers `at` (seconds since the Unix epoch).
+pub fn check_lifetime(kp: &KeyPackage, at: u64) -> Result<(), GroupError> {
+    let LeafNodeSource::KeyPackage(lifetime) = &kp.leaf_node.leaf_node_source else {
+        return Err(GroupError::InvalidKeyPackage(
+            "the leaf node's source is not key_package".into(),
+        ));
+    };
+    if !(lifetime.not_before <= at && at <= lifetime.not_after) {
+        return Err(GroupError::InvalidKeyPackage(format!(
+            "lifetime {}..{} does not cover now ({at})",
+            lifetime.not_before, lifetime.not_after
+        )));
+    }
     Ok(())
 }
 

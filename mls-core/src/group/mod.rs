@@ -11,7 +11,7 @@ mod welcome;
 pub use error::GroupError;
 pub use external::{external_proposal, new_member_proposal};
 pub use key_package::{
-    KeyPackageBundle, default_capabilities, key_package_ref, now, sign_leaf_node,
+    KeyPackageBundle, check_lifetime, default_capabilities, key_package_ref, now, sign_leaf_node,
     validate_key_package, validate_leaf_capabilities,
 };
 pub use proposals::SentProposal;

@@ -157,7 +157,9 @@ impl StagedCommit {
 pub struct CommitOutput {
     pub commit: MlsMessage,
     pub welcome: Option<MlsMessage>,
-    pub group_info: MlsMessage,
+    /// The new epoch's signed GroupInfo, made when the commit adds members
+    /// (their Welcome carries it); see [`Group::export_group_info`] otherwise.
+    pub group_info: Option<MlsMessage>,
     pub staged: StagedCommit,
 }
 
@@ -377,7 +379,9 @@ impl Group {
             .collect();
         for proposal in proposals {
             if let Proposal::Add { key_package } = &proposal {
-                super::validate_key_package(p, cs, key_package, Some(super::now()))?;
+                // The full validation runs in `proposals::apply`; the sender also
+                // checks the lifetime (§7.3: MUST for messages it sends).
+                super::check_lifetime(key_package, super::now())?;
             }
             list.push(SentProposal {
                 proposal: proposal.clone(),
@@ -507,12 +511,13 @@ impl Group {
             )?))
         };
 
-        let group_info = next.group_info(p, tag)?;
+        let mut group_info = None;
         let welcome = if applied.added.is_empty() {
             None
         } else {
-            let encrypted_group_info =
-                encrypt_group_info(p, cs, &joiner.welcome_secret, &group_info)?;
+            let info = next.group_info(p, tag)?;
+            let encrypted_group_info = encrypt_group_info(p, cs, &joiner.welcome_secret, &info)?;
+            group_info = Some(MlsMessage::new(MlsMessageBody::GroupInfo(info)));
             let mut secrets = Vec::with_capacity(applied.added.len());
             for (leaf, kp) in &applied.added {
                 let path_secret = ancestor_path_secret(me, *leaf, &path_secrets);
@@ -561,7 +566,7 @@ impl Group {
         Ok(CommitOutput {
             commit: commit_message,
             welcome,
-            group_info: MlsMessage::new(MlsMessageBody::GroupInfo(group_info)),
+            group_info,
             staged: StagedCommit {
                 next: Box::new(next),
                 summary,

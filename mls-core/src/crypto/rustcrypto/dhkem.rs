@@ -111,7 +111,10 @@ pub(crate) fn public_key(kem: KemAlg, sk: &[u8]) -> Result<Vec<u8>, CryptoError>
     match kem {
         KemAlg::X25519 => {
             let k = array::<32>(sk, bad())?;
-            Ok(x25519_dalek::x25519(*k, x25519_dalek::X25519_BASEPOINT_BYTES).to_vec())
+            // Fixed-base multiplication with precomputed tables: several
+            // times faster than the ladder on the base point, same result.
+            let secret = x25519_dalek::StaticSecret::from(*k);
+            Ok(x25519_dalek::PublicKey::from(&secret).to_bytes().to_vec())
         }
         KemAlg::X448 => {
             let k = array::<56>(sk, bad())?;
