@@ -1,8 +1,10 @@
 pub mod codec;
+pub mod credential;
 pub mod crypto;
 pub mod framing;
 pub mod group;
 pub mod inspect;
 pub mod messages;
+pub mod policy;
 pub mod schedule;
 pub mod tree;

@@ -53,7 +53,7 @@ pub fn field_tree(bytes: &[u8], spans: Vec<FieldSpan>, error: Option<&DecodeErro
         ));
         for (k, seg) in e.segments.iter().enumerate().rev() {
             let children = adopt(&mut stack, k + 1);
-let start = e
+            let start = e
                 .segment_starts
                 .get(k)
                 .copied()
@@ -187,7 +187,11 @@ fn vector_or_struct(children: &[Field], len: usize) -> String {
         if children.is_empty() && len > 1 {
             "struct".into()
         } else {
-            format!("vector ({} element{})", children.len(), if children.len() == 1 { "" } else { "s" })
+            format!(
+                "vector ({} element{})",
+                children.len(),
+                if children.len() == 1 { "" } else { "s" }
+            )
         }
     } else {
         "struct".into()

@@ -143,7 +143,12 @@ fn input_formats_are_detected() {
 fn assert_covered(d: &Dissection, len: usize, what: &str) {
     let mut at = 0;
     for f in &d.fields {
-        assert!(f.start <= at, "{what}: gap before {} at {at}..{}", f.path, f.start);
+        assert!(
+            f.start <= at,
+            "{what}: gap before {} at {at}..{}",
+            f.path,
+            f.start
+        );
         at = at.max(f.end);
     }
     assert_eq!(at, len, "{what}: not covered to the end");
@@ -151,10 +156,16 @@ fn assert_covered(d: &Dissection, len: usize, what: &str) {
 
 #[test]
 fn unfinished_fields_start_where_they_began() {
-    let d = dissect_as(&hex::decode("0001052000000000").unwrap(), MessageKind::Welcome);
+    let d = dissect_as(
+        &hex::decode("0001052000000000").unwrap(),
+        MessageKind::Welcome,
+    );
     assert!(d.error.is_some());
     let secrets = d.field_by_path("secrets").unwrap();
-    assert_eq!(secrets.start, 2, "the length header is part of the unfinished vector");
+    assert_eq!(
+        secrets.start, 2,
+        "the length header is part of the unfinished vector"
+    );
     assert!(d.field_at(2).is_some());
     assert_covered(&d, 8, "welcome repro");
     let d = dissect_as(&[0x01, 0x02], MessageKind::RatchetTree);
@@ -169,7 +180,15 @@ fn unfinished_fields_start_where_they_began() {
 #[test]
 fn composite_fields_are_named_vector_or_struct() {
     let d = dissect(&private_message());
-    assert_eq!(d.field_by_path("private_message.authenticated_data").unwrap().type_name, "opaque<V>");
+    assert_eq!(
+        d.field_by_path("private_message.authenticated_data")
+            .unwrap()
+            .type_name,
+        "opaque<V>"
+    );
     let d = dissect_as(&hex::decode("00010000").unwrap(), MessageKind::Welcome);
-    assert_eq!(d.field_by_path("secrets").unwrap().type_name, "vector (0 elements)");
+    assert_eq!(
+        d.field_by_path("secrets").unwrap().type_name,
+        "vector (0 elements)"
+    );
 }
