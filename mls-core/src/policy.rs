@@ -11,14 +11,18 @@
 //! named strategy and reports, for every commit, whether it was applied,
 //! the resulting epoch, and why.
 
+use std::sync::Arc;
+
 use crate::codec::Encode;
+use crate::credential::{BasicIdentityProvider, TrustRoots, X509IdentityProvider};
 use crate::crypto::CryptoProvider;
 use crate::framing::MlsMessage;
 use crate::group::{Group, GroupConfig, GroupError, IncomingHandshake, Received, StagedCommit};
+use crate::messages::CREDENTIAL_X509;
 use crate::schedule::RatchetConfig;
 
 /// What an application decides about its groups.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Policy {
     /// Send commits and proposals as PrivateMessage.
     pub encrypt_handshake: bool,
@@ -34,6 +38,9 @@ pub struct Policy {
     pub accept_external_proposals: bool,
     /// A credential type every member must present (e.g. 2 for X.509).
     pub required_credential_type: Option<u16>,
+    /// Trust roots for X.509 credentials; without them only basic
+    /// credentials are accepted.
+    pub trust_roots: Option<TrustRoots>,
 }
 
 impl Policy {
@@ -52,6 +59,7 @@ impl Policy {
             accept_external_commits: false,
             accept_external_proposals: false,
             required_credential_type: None,
+            trust_roots: None,
         }
     }
 
@@ -66,6 +74,13 @@ impl Policy {
             ratchet: self.ratchet,
             accept_external_commits: self.accept_external_commits,
             accept_external_proposals: self.accept_external_proposals,
+            identity: match &self.trust_roots {
+                Some(roots) => Arc::new(X509IdentityProvider {
+                    roots: roots.clone(),
+                    allow_basic: self.required_credential_type != Some(CREDENTIAL_X509),
+                }),
+                None => Arc::new(BasicIdentityProvider),
+            },
         }
     }
 

@@ -43,7 +43,7 @@ fn group_info(m: &MlsMessage) -> GroupInfo {
 fn pair(cs: CipherSuite, config: GroupConfig) -> (Group, Group, KeyPackageBundle) {
     let a = bundle(cs, "alice");
     let b = bundle(cs, "bob");
-    let mut alice = Group::create(&P, &a, b"ext".to_vec(), Vec::new(), config).unwrap();
+    let mut alice = Group::create(&P, &a, b"ext".to_vec(), Vec::new(), config.clone()).unwrap();
     let out = alice
         .commit(
             &P,
@@ -183,13 +183,21 @@ fn a_policy_that_refuses_external_commits() {
         accept_external_commits: false,
         ..GroupConfig::default()
     };
-    let (alice, mut bob, _) = pair(cs, open);
+    let (alice, mut bob, _) = pair(cs, open.clone());
     bob.set_config(closed);
     // A closed group publishes no external key ...
     let info = group_info(&bob.export_group_info(&P).unwrap());
     let (sk, _) = P.signature_key_pair(cs).unwrap();
-    let err = Group::join_external(&P, &info, None, sk.clone(), credential("carol"), None, open)
-        .unwrap_err();
+    let err = Group::join_external(
+        &P,
+        &info,
+        None,
+        sk.clone(),
+        credential("carol"),
+        None,
+        open.clone(),
+    )
+    .unwrap_err();
     assert!(
         matches!(&err, GroupError::Join(w) if w.contains("external_pub")),
         "{err}"

@@ -49,6 +49,8 @@ pub enum GroupError {
         what: &'static str,
         error: DecodeError,
     },
+    #[error("credential: {0}")]
+    Credential(#[from] crate::credential::CredentialError),
     #[error(transparent)]
     Welcome(#[from] WelcomeError),
     #[error(transparent)]

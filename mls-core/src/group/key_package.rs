@@ -154,12 +154,14 @@ pub fn key_package_ref<P: CryptoProvider + ?Sized>(
 /// (§10.1): version and suite match, the leaf's source is `key_package`,
 /// both signatures verify, the init key differs from the encryption key,
 /// the credential type is listed in the capabilities, and — when `at` is
-/// given — the lifetime covers that time.
+/// given — the lifetime covers that time; and the identity provider
+/// accepts the credential (§5.3.1).
 pub fn validate_key_package<P: CryptoProvider + ?Sized>(
     p: &P,
     cs: CipherSuite,
     kp: &KeyPackage,
     at: Option<u64>,
+    identity: &dyn crate::credential::IdentityProvider,
 ) -> Result<(), GroupError> {
     let invalid = |why: String| GroupError::InvalidKeyPackage(why);
     if kp.version != PROTOCOL_VERSION_MLS10 {
@@ -187,6 +189,12 @@ pub fn validate_key_package<P: CryptoProvider + ?Sized>(
     verify_leaf_signature(p, cs, &kp.leaf_node, &[], 0)
         .map_err(|_| invalid("the leaf node signature does not verify".into()))?;
     validate_leaf_capabilities(&kp.leaf_node).map_err(invalid)?;
+    identity.validate(
+        cs,
+        &kp.leaf_node.credential,
+        kp.leaf_node.signature_key.as_slice(),
+        at.unwrap_or_else(now),
+    )?;
     Ok(())
 }
 

@@ -50,6 +50,7 @@ pub fn apply<P: CryptoProvider + ?Sized>(
     committer: u32,
     list: &[SentProposal],
     initial_psk_usage: Option<u8>,
+    identity: &dyn crate::credential::IdentityProvider,
 ) -> Result<Applied, GroupError> {
     let mut gce: Option<&Vec<Extension>> = None;
     let mut updates: Vec<(u32, &crate::messages::LeafNode)> = Vec::new();
@@ -95,7 +96,7 @@ pub fn apply<P: CryptoProvider + ?Sized>(
                 path_required = true;
             }
             Proposal::Add { key_package } => {
-                validate_key_package(p, cs, key_package, None)?;
+                validate_key_package(p, cs, key_package, None, identity)?;
                 adds.push(key_package);
             }
             Proposal::PreSharedKey { psk } => {
@@ -175,6 +176,13 @@ pub fn apply<P: CryptoProvider + ?Sized>(
         }
         verify_leaf_signature(p, cs, node, group_id, *leaf)?;
         validate_leaf_capabilities(node).map_err(invalid)?;
+        identity.validate(
+            cs,
+            &node.credential,
+            node.signature_key.as_slice(),
+            super::now(),
+        )?;
+        identity.valid_successor(&current.credential, &node.credential)?;
         leaf_supports(node, &required, &new_extensions)
             .map_err(|why| invalid(format!("the Update of leaf {leaf}: {why}")))?;
         updated.push((*leaf, node.credential.clone()));

@@ -33,6 +33,7 @@ use super::{
     GroupError, KeyPackageBundle, decrypt_group_info, decrypt_group_secrets, encrypt_group_info,
     encrypt_group_secrets, find_secrets, key_package_ref, sign_group_info, verify_group_info,
 };
+use crate::credential::IdentityProvider;
 
 /// Which framings of incoming proposals and commits are accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,8 +47,9 @@ pub enum IncomingHandshake {
     CiphertextOnly,
 }
 
-/// How this member frames its own handshake messages, and what it accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How this member frames its own handshake messages, what it accepts,
+/// and who vouches for members' credentials.
+#[derive(Debug, Clone)]
 pub struct GroupConfig {
     /// Send commits and proposals as PrivateMessage (else PublicMessage).
     pub encrypt_handshake: bool,
@@ -69,6 +71,10 @@ pub struct GroupConfig {
     /// Accept proposals from the group's external senders and new members'
     /// Add proposals (§12.1.8).
     pub accept_external_proposals: bool,
+    /// Validates members' credentials (§5.3.1): on key packages, trees of
+    /// joined groups, updates and commits. Not part of the stored state:
+    /// re-attach it after loading.
+    pub identity: std::sync::Arc<dyn IdentityProvider>,
 }
 
 impl Default for GroupConfig {
@@ -82,6 +88,7 @@ impl Default for GroupConfig {
             ratchet: RatchetConfig::default(),
             accept_external_commits: true,
             accept_external_proposals: true,
+            identity: std::sync::Arc::new(crate::credential::BasicIdentityProvider),
         }
     }
 }
@@ -398,6 +405,7 @@ impl Group {
             me,
             &list,
             initial_psk_usage,
+            self.config.identity.as_ref(),
         )?;
         let mut tree = applied.tree;
         let new_leaves: Vec<u32> = applied.added.iter().map(|(l, _)| *l).collect();
@@ -601,7 +609,7 @@ impl Group {
             external_psks: self.external_psks.clone(),
             resumption_psks,
             foreign_psks: self.foreign_psks.clone(),
-            config: self.config,
+            config: self.config.clone(),
         };
         next_epoch_state(
             p,
@@ -775,7 +783,7 @@ impl Group {
             ));
         }
 
-        let tree = verified_tree(p, cs, &info, ratchet_tree)?;
+        let tree = verified_tree(p, cs, &info, ratchet_tree, config.identity.as_ref())?;
 
         let me = tree
             .members()
@@ -1393,6 +1401,7 @@ impl Group {
             committer,
             &list,
             None,
+            self.config.identity.as_ref(),
         )?;
         let new_epoch = self
             .epoch()
@@ -1456,6 +1465,15 @@ impl Group {
                 }
                 super::validate_leaf_capabilities(&path.leaf_node)
                     .map_err(GroupError::InvalidPath)?;
+                self.config.identity.validate(
+                    cs,
+                    &path.leaf_node.credential,
+                    path.leaf_node.signature_key.as_slice(),
+                    super::now(),
+                )?;
+                self.config
+                    .identity
+                    .valid_successor(&current.credential, &path.leaf_node.credential)?;
                 let mut keys: Vec<&VlBytes> =
                     path.nodes.iter().map(|n| &n.encryption_key).collect();
                 keys.push(&path.leaf_node.encryption_key);
@@ -1683,11 +1701,14 @@ impl Group {
                 .ok_or_else(|| invalid(&format!("removes blank leaf {old}")))?;
             // §12.4.3.2: the new leaf must be an acceptable successor of
             // the removed one; with basic credentials, the same identity.
-            if old_leaf.credential != path.leaf_node.credential {
-                return Err(invalid(
-                    "the removed leaf's credential differs from the joiner's",
-                ));
-            }
+            self.config
+                .identity
+                .valid_successor(&old_leaf.credential, &path.leaf_node.credential)
+                .map_err(|e| {
+                    invalid(&format!(
+                        "the removed leaf's credential is not the joiner's: {e}"
+                    ))
+                })?;
             removed.push((old, old_leaf.credential.clone()));
             tree.remove_leaf(old)?;
         }
@@ -1700,6 +1721,12 @@ impl Group {
             ));
         }
         super::validate_leaf_capabilities(&path.leaf_node).map_err(GroupError::InvalidPath)?;
+        self.config.identity.validate(
+            cs,
+            &path.leaf_node.credential,
+            path.leaf_node.signature_key.as_slice(),
+            super::now(),
+        )?;
         let required = proposals::required_capabilities(&self.context.extensions)?;
         proposals::leaf_supports(&path.leaf_node, &required, &self.context.extensions)
             .map_err(GroupError::InvalidPath)?;
@@ -1814,7 +1841,7 @@ impl Group {
         let gc = &info.group_context;
         let cs = CipherSuite::from_u16(gc.cipher_suite)
             .ok_or(GroupError::UnsupportedCipherSuite(gc.cipher_suite))?;
-        let mut tree = verified_tree(p, cs, info, ratchet_tree)?;
+        let mut tree = verified_tree(p, cs, info, ratchet_tree, config.identity.as_ref())?;
         let external_pub = info
             .extensions
             .iter()
@@ -2220,6 +2247,7 @@ impl Group {
                 ratchet: RatchetConfig::decode(&mut r)?,
                 accept_external_commits: bool8(&mut r)?,
                 accept_external_proposals: bool8(&mut r)?,
+                ..GroupConfig::default()
             };
             r.finish()?;
             Ok(Group {
@@ -2331,6 +2359,7 @@ fn verified_tree<P: CryptoProvider + ?Sized>(
     cs: CipherSuite,
     info: &GroupInfo,
     supplied: Option<&RatchetTree>,
+    identity: &dyn IdentityProvider,
 ) -> Result<Tree, GroupError> {
     let from_extension = info.extensions.iter().find_map(|e| match e.value() {
         Ok(ExtensionValue::RatchetTree(t)) => Some(t),
@@ -2358,9 +2387,13 @@ fn verified_tree<P: CryptoProvider + ?Sized>(
     }
     let group_id = info.group_context.group_id.0.clone();
     tree.verify_integrity(p, &group_id)?;
+    let now = super::now();
     for (leaf, node) in tree.members() {
         super::validate_leaf_capabilities(node)
             .map_err(|why| GroupError::Join(format!("leaf {leaf}: {why}")))?;
+        identity
+            .validate(cs, &node.credential, node.signature_key.as_slice(), now)
+            .map_err(|e| GroupError::Join(format!("leaf {leaf}: credential: {e}")))?;
     }
     Ok(tree)
 }
