@@ -1,5 +1,7 @@
 //! Proposal list validation (RFC 9420 §12.2) and application (§12.3).
 
+use rayon::prelude::*;
+
 use crate::codec::VlBytes;
 use crate::crypto::{CipherSuite, CryptoProvider};
 use crate::framing::Sender;
@@ -95,10 +97,7 @@ pub fn apply<P: CryptoProvider + ?Sized>(
                 removes.push(*removed);
                 path_required = true;
             }
-            Proposal::Add { key_package } => {
-                validate_key_package(p, cs, key_package, None, identity)?;
-                adds.push(key_package);
-            }
+            Proposal::Add { key_package } => adds.push(key_package),
             Proposal::PreSharedKey { psk } => {
                 // §11.2, §11.3: reinit and branch PSKs only in the initial
                 // commit of the new group they set up.
@@ -143,6 +142,10 @@ pub fn apply<P: CryptoProvider + ?Sized>(
             }
         }
     }
+
+    // Key packages are validated independently of each other: in parallel.
+    adds.par_iter()
+        .try_for_each(|kp| validate_key_package(p, cs, kp, None, identity))?;
 
     // One Update or Remove per leaf.
     let mut touched: Vec<u32> = updates

@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::codec::{Encode, VlBytes};
 use crate::crypto::{
     CipherSuite, CryptoProvider, Secret, SignaturePrivateKey, SignaturePublicKey, make_proposal_ref,
@@ -526,25 +528,30 @@ impl Group {
             let info = next.group_info(p, tag)?;
             let encrypted_group_info = encrypt_group_info(p, cs, &joiner.welcome_secret, &info)?;
             group_info = Some(MlsMessage::new(MlsMessageBody::GroupInfo(info)));
-            let mut secrets = Vec::with_capacity(applied.added.len());
-            for (leaf, kp) in &applied.added {
-                let path_secret = ancestor_path_secret(me, *leaf, &path_secrets);
-                let gs = GroupSecrets {
-                    joiner_secret: VlBytes(joiner.joiner_secret.as_bytes().to_vec()),
-                    path_secret: path_secret.map(|s| PathSecret {
-                        path_secret: VlBytes(s.as_bytes().to_vec()),
-                    }),
-                    psks: applied.psks.clone(),
-                };
-                secrets.push(encrypt_group_secrets(
-                    p,
-                    cs,
-                    &crate::crypto::HpkePublicKey(kp.init_key.0.clone()),
-                    key_package_ref(p, kp)?,
-                    &gs,
-                    &encrypted_group_info,
-                )?);
-            }
+            // One HPKE encryption per new member, independent: in parallel.
+            let secrets = applied
+                .added
+                .par_iter()
+                .map(|(leaf, kp)| {
+                    let path_secret = ancestor_path_secret(me, *leaf, &path_secrets);
+                    let gs = GroupSecrets {
+                        joiner_secret: VlBytes(joiner.joiner_secret.as_bytes().to_vec()),
+                        path_secret: path_secret.map(|s| PathSecret {
+                            path_secret: VlBytes(s.as_bytes().to_vec()),
+                        }),
+                        psks: applied.psks.clone(),
+                    };
+                    encrypt_group_secrets(
+                        p,
+                        cs,
+                        &crate::crypto::HpkePublicKey(kp.init_key.0.clone()),
+                        key_package_ref(p, kp)?,
+                        &gs,
+                        &encrypted_group_info,
+                    )
+                    .map_err(GroupError::from)
+                })
+                .collect::<Result<Vec<_>, GroupError>>()?;
             Some(MlsMessage::new(MlsMessageBody::Welcome(Welcome {
                 cipher_suite: cs.id(),
                 secrets,

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::codec::VlBytes;
 use crate::crypto::{
     CipherSuite, CryptoProvider, HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret,
@@ -223,25 +225,36 @@ impl Tree {
         let context = group_context_for(&tree_hash)?;
         let mut nodes = Vec::with_capacity(fdp.len());
         for (((_, copath), (_, secret)), key) in fdp.iter().zip(&path_secrets).zip(public_keys) {
-            let mut encrypted = Vec::new();
-            for target in self.resolution_excluding(*copath, new_leaves) {
-                let pk = node_public_key(self, target).ok_or(TreeError::ParentHash {
-                    node: target,
-                    why: "resolution names a blank node".into(),
-                })?;
-                let ct = encrypt_with_label(
-                    p,
-                    cs,
-                    &HpkePublicKey(pk.0.clone()),
-                    b"UpdatePathNode",
-                    &context,
-                    secret.as_bytes(),
-                )?;
-                encrypted.push(HpkeCiphertextWire {
-                    kem_output: VlBytes(ct.kem_output),
-                    ciphertext: VlBytes(ct.ciphertext),
-                });
-            }
+            let targets: Vec<VlBytes> = self
+                .resolution_excluding(*copath, new_leaves)
+                .into_iter()
+                .map(|target| {
+                    node_public_key(self, target)
+                        .cloned()
+                        .ok_or(TreeError::ParentHash {
+                            node: target,
+                            why: "resolution names a blank node".into(),
+                        })
+                })
+                .collect::<Result<_, _>>()?;
+            // The HPKE encryptions are independent: run them in parallel.
+            let encrypted = targets
+                .par_iter()
+                .map(|pk| {
+                    let ct = encrypt_with_label(
+                        p,
+                        cs,
+                        &HpkePublicKey(pk.0.clone()),
+                        b"UpdatePathNode",
+                        &context,
+                        secret.as_bytes(),
+                    )?;
+                    Ok(HpkeCiphertextWire {
+                        kem_output: VlBytes(ct.kem_output),
+                        ciphertext: VlBytes(ct.ciphertext),
+                    })
+                })
+                .collect::<Result<Vec<_>, TreeError>>()?;
             nodes.push(UpdatePathNode {
                 encryption_key: key,
                 encrypted_path_secret: encrypted,

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::codec::Writer;
 use crate::crypto::{CipherSuite, CryptoProvider, SignaturePublicKey, verify_with_label};
 use crate::messages::{LeafNode, LeafNodeSource, Node};
@@ -54,10 +56,11 @@ impl Tree {
         p: &P,
         group_id: &[u8],
     ) -> Result<(), TreeError> {
-        for (i, leaf) in self.members() {
-            verify_leaf_signature(p, self.cipher_suite(), leaf, group_id, i)?;
-        }
-        Ok(())
+        // Independent checks: verify in parallel.
+        let members: Vec<(u32, &LeafNode)> = self.members().collect();
+        members.par_iter().try_for_each(|(i, leaf)| {
+            verify_leaf_signature(p, self.cipher_suite(), leaf, group_id, *i)
+        })
     }
 
     /// Unmerged leaves (§12.4.3.1): each names a non-blank leaf below the
