@@ -7,6 +7,7 @@
 # Needs Xvfb, xdotool and imagemagick (import, convert). Coordinates are for
 # the default 1200x800 window at the top-left of a 1280x800 screen (no window
 # manager under bare Xvfb, so no title bar):
+#   "Conformance" tab                x=157 y=12
 #   "Check official vectors" button  x=207 y=43
 #   summary table rows               x=100 y=128 + 25 * row index
 set -eu
@@ -40,6 +41,8 @@ APP_PID=$!
 sleep 5
 
 export DISPLAY="$XDISPLAY"
+xdotool mousemove 157 12 click 1                     # the "Conformance" tab (Decoder is the default)
+sleep 1
 xdotool mousemove 207 43 click 1                     # "Check official vectors"
 xdotool mousemove 1240 790
 # Wait until the spinner and "Checking …" status (x 340-600, y 33-53) are gone:
