@@ -1515,26 +1515,7 @@ impl Group {
             &psk,
             None,
         )?;
-        if !self_removed {
-            let expected = confirmation_tag(
-                p,
-                cs,
-                next.secrets.confirmation_key.as_bytes(),
-                next.context.confirmed_transcript_hash.as_slice(),
-            );
-            if !bool::from(subtle::ConstantTimeEq::ct_eq(
-                expected.as_slice(),
-                tag.as_slice(),
-            )) {
-                return Err(GroupError::BadConfirmationTag);
-            }
-        }
-        next.interim_transcript_hash = interim_transcript_hash(
-            p,
-            cs,
-            next.context.confirmed_transcript_hash.as_slice(),
-            tag.as_slice(),
-        )?;
+        next.confirm(p, tag.as_slice(), !self_removed)?;
         next.reinit = applied.reinit.clone();
         let summary = CommitSummary {
             committer,
@@ -1791,26 +1772,7 @@ impl Group {
             &psk,
             Some(&init_secret),
         )?;
-        if !self_removed {
-            let expected = confirmation_tag(
-                p,
-                cs,
-                next.secrets.confirmation_key.as_bytes(),
-                next.context.confirmed_transcript_hash.as_slice(),
-            );
-            if !bool::from(subtle::ConstantTimeEq::ct_eq(
-                expected.as_slice(),
-                tag.as_slice(),
-            )) {
-                return Err(GroupError::BadConfirmationTag);
-            }
-        }
-        next.interim_transcript_hash = interim_transcript_hash(
-            p,
-            cs,
-            next.context.confirmed_transcript_hash.as_slice(),
-            tag.as_slice(),
-        )?;
+        next.confirm(p, tag.as_slice(), !self_removed)?;
         let summary = CommitSummary {
             committer: joiner,
             new_epoch,
@@ -1982,6 +1944,31 @@ impl Group {
             &[],
         )?));
         Ok((group, message))
+    }
+
+    /// Checks a received commit's confirmation tag against this (next)
+    /// epoch's confirmation key — unless this member was removed and cannot
+    /// derive it — and sets the interim transcript hash (§8.2).
+    fn confirm<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        tag: &[u8],
+        check: bool,
+    ) -> Result<(), GroupError> {
+        let confirmed = self.context.confirmed_transcript_hash.as_slice();
+        if check {
+            let expected = confirmation_tag(
+                p,
+                self.cs,
+                self.secrets.confirmation_key.as_bytes(),
+                confirmed,
+            );
+            if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_slice(), tag)) {
+                return Err(GroupError::BadConfirmationTag);
+            }
+        }
+        self.interim_transcript_hash = interim_transcript_hash(p, self.cs, confirmed, tag)?;
+        Ok(())
     }
 
     /// This epoch's GroupInfo (signed now), e.g. for external joiners.
