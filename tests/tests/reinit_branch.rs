@@ -80,8 +80,15 @@ fn apply(g: &mut Group, m: &MlsMessage) {
 
 #[test]
 fn reinit_to_another_suite_then_the_old_group_is_closed() {
-    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
-    let new_cs = CipherSuite::Mls128Dhkemp256Aes128gcmSha256P256;
+    // Every suite, each re-initialised into the next one.
+    let suites = CipherSuite::ALL;
+    for (i, cs) in suites.iter().copied().enumerate() {
+        let new_cs = suites[(i + 1) % suites.len()];
+        reinit_case(cs, new_cs);
+    }
+}
+
+fn reinit_case(cs: CipherSuite, new_cs: CipherSuite) {
     let mut g = group_of(cs, &["alice", "bob"]);
     let reinit = ReInit {
         group_id: VlBytes(b"new group".to_vec()),

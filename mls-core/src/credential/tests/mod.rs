@@ -1247,7 +1247,9 @@ fn signature_private(key: &TestKey) -> crate::crypto::SignaturePrivateKey {
     let bytes = match key {
         TestKey::Ed25519(k) => k.to_bytes().to_vec(),
         TestKey::P256(k) => k.to_bytes().to_vec(),
-        _ => panic!("only the suite 1 and 2 keys are used here"),
+        TestKey::P384(k) => k.to_bytes().to_vec(),
+        TestKey::P521(k) => k.to_bytes().to_vec(),
+        TestKey::Ed448(k) => k.to_bytes().to_vec(),
     };
     crate::crypto::SignaturePrivateKey(crate::crypto::Secret::new(bytes))
 }
