@@ -96,7 +96,14 @@ const LIB: &str = "mls-inspector";
 const CS: CipherSuite = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
 const P: RustCrypto = RustCrypto;
 const KEY_PACKAGE_LIFETIME_SECS: u64 = 90 * 86_400;
-const SCENARIOS: [&str; 5] = ["add_n", "update_commit_n", "join_n", "remove_n", "app_msg"];
+const SCENARIOS: [&str; 6] = [
+    "add_n",
+    "update_commit_n",
+    "join_n",
+    "remove_n",
+    "app_msg",
+    "crypto",
+];
 
 // ---------------------------------------------------------------------------
 // Measurement driver
@@ -171,6 +178,8 @@ struct Settings {
     target: Duration,
     max_wall: Duration,
     scenarios: Vec<String>,
+    /// Only these N (`--n`), for profiling one size.
+    only_n: Vec<usize>,
 }
 
 impl Settings {
@@ -187,7 +196,15 @@ impl Settings {
             "remove_n" => (&[256, 1024], &[256]),
             _ => (&[2], &[2]),
         };
-        if self.smoke {
+        if !self.only_n.is_empty() {
+            full.iter()
+                .chain(quick)
+                .copied()
+                .filter(|n| self.only_n.contains(n))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        } else if self.smoke {
             quick.iter().take(1).copied().collect()
         } else if self.quick {
             quick.to_vec()
@@ -582,6 +599,37 @@ fn app_msg(s: &Settings) {
     }
 }
 
+/// The provider primitives, as the peer bench's `crypto` scenario measures
+/// them (context only: the scenarios above are what is compared).
+fn crypto(s: &Settings) {
+    let (sk, pk) = P.signature_key_pair(CS).unwrap();
+    let data = vec![7u8; 256];
+    let (hsk, hpk) = P.hpke_derive_key_pair(CS, &[1u8; 32]).unwrap();
+    let secret = [9u8; 32];
+    let key = [3u8; 16];
+    let nonce = [4u8; 12];
+    let msg = vec![5u8; 1024];
+    measure(s, "crypto", 0, 100_000, |i| {
+        let (sig, sign) = timed(|| P.sign(CS, &sk, &data).unwrap());
+        let (_, verify) = timed(|| P.verify(CS, &pk, &data, &sig).unwrap());
+        let (ct, seal) = timed(|| P.hpke_seal(CS, &hpk, b"info", b"aad", &secret).unwrap());
+        let (pt, open) = timed(|| P.hpke_open(CS, &hsk, b"info", b"aad", &ct).unwrap());
+        assert_eq!(pt.as_slice(), &secret);
+        let (c, aead) = timed(|| P.aead_seal(CS, &key, &nonce, b"", &msg).unwrap());
+        let ikm = [(i % 251) as u8; 32];
+        let (k2, derive) = timed(|| P.hpke_derive_key_pair(CS, &ikm).unwrap());
+        std::hint::black_box((c, k2));
+        vec![
+            ("ed25519_sign_256B", sign),
+            ("ed25519_verify_256B", verify),
+            ("hpke_seal_32B", seal),
+            ("hpke_open_32B", open),
+            ("aes128gcm_seal_1KiB", aead),
+            ("hpke_derive_keypair", derive),
+        ]
+    });
+}
+
 // ---------------------------------------------------------------------------
 // Command line
 // ---------------------------------------------------------------------------
@@ -596,7 +644,7 @@ fn usage() -> ! {
     eprintln!(
         "usage: cargo bench -p mls-core --bench scenarios -- [--quick] \
          [--scenario add_n|update_commit_n|join_n|remove_n|app_msg]... \
-         [--target-ms MS] [--min-reps K]"
+         [--n N]... [--target-ms MS] [--min-reps K]"
     );
     std::process::exit(2)
 }
@@ -609,6 +657,7 @@ fn parse_args() -> Settings {
         target: Duration::from_millis(1000),
         max_wall: Duration::from_secs(20),
         scenarios: Vec::new(),
+        only_n: Vec::new(),
     };
     let mut target_ms = None;
     let mut args = std::env::args().skip(1);
@@ -619,13 +668,15 @@ fn parse_args() -> Settings {
             "--quick" => s.quick = true,
             "--scenario" => {
                 let name = args.next().unwrap_or_else(|| usage());
-                if name == "crypto" {
-                    note("scenario crypto is not implemented for mls-inspector; skipped");
-                } else if !SCENARIOS.contains(&name.as_str()) {
+                if !SCENARIOS.contains(&name.as_str()) {
                     eprintln!("unknown scenario {name}");
                     usage();
                 }
                 s.scenarios.push(name);
+            }
+            "--n" => {
+                let v = args.next().and_then(|v| v.parse().ok());
+                s.only_n.push(v.unwrap_or_else(|| usage()));
             }
             "--target-ms" => {
                 let v = args.next().and_then(|v| v.parse().ok());
@@ -709,6 +760,9 @@ fn main() {
     }
     if s.wants("app_msg") {
         app_msg(&s);
+    }
+    if s.wants("crypto") {
+        crypto(&s);
     }
     note(format!(
         "total wall {:.1}s loadavg_at_end={}",

@@ -5,7 +5,8 @@
 use super::error::CryptoError;
 use super::provider::CryptoProvider;
 use super::secret::{
-    HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey, SignaturePublicKey,
+    HpkeCiphertext, HpkeInfo, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey,
+    SignaturePublicKey,
 };
 use super::suite::CipherSuite;
 use crate::codec::Writer;
@@ -109,6 +110,29 @@ pub fn encrypt_with_label<P: CryptoProvider + ?Sized>(
     plaintext: &[u8],
 ) -> Result<HpkeCiphertext, CryptoError> {
     p.hpke_seal(cs, pk, &labelled_pair(label, context)?, &[], plaintext)
+}
+
+/// The `info` of `EncryptWithLabel(_, label, context, _)`, prepared once for
+/// encrypting to many keys ([`encrypt_with_prepared`]).
+pub fn prepare_encrypt_context<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    label: &[u8],
+    context: &[u8],
+) -> Result<HpkeInfo, CryptoError> {
+    Ok(p.hpke_prepare_info(cs, labelled_pair(label, context)?))
+}
+
+/// `EncryptWithLabel` with the label and context prepared by
+/// [`prepare_encrypt_context`].
+pub fn encrypt_with_prepared<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    pk: &HpkePublicKey,
+    info: &HpkeInfo,
+    plaintext: &[u8],
+) -> Result<HpkeCiphertext, CryptoError> {
+    p.hpke_seal_prepared(cs, pk, info, &[], plaintext)
 }
 
 /// `DecryptWithLabel(PrivateKey, Label, Context, KEMOutput, Ciphertext) =

@@ -2,7 +2,8 @@
 
 use super::error::CryptoError;
 use super::secret::{
-    HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey, SignaturePublicKey,
+    HpkeCiphertext, HpkeInfo, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey,
+    SignaturePublicKey,
 };
 use super::suite::CipherSuite;
 
@@ -50,6 +51,28 @@ pub trait CryptoProvider: Send + Sync {
         aad: &[u8],
         plaintext: &[u8],
     ) -> Result<HpkeCiphertext, CryptoError>;
+    /// Precomputes what `SealBase` derives from `info` alone, for sealing to
+    /// many recipients under one `info` (a Welcome's GroupSecrets under the
+    /// encrypted GroupInfo, an UpdatePath's copath nodes under the group
+    /// context). The default keeps only the bytes.
+    fn hpke_prepare_info(&self, cs: CipherSuite, info: Vec<u8>) -> HpkeInfo {
+        let _ = cs;
+        HpkeInfo {
+            info,
+            prepared: None,
+        }
+    }
+    /// `SealBase(pk, info, aad, plaintext)` with a prepared `info`.
+    fn hpke_seal_prepared(
+        &self,
+        cs: CipherSuite,
+        pk: &HpkePublicKey,
+        info: &HpkeInfo,
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext, CryptoError> {
+        self.hpke_seal(cs, pk, &info.info, aad, plaintext)
+    }
     /// RFC 9180 `SetupBaseS(pk, info)` followed by the context's
     /// `Export(exporter_context, len)`: returns the KEM output and the
     /// exported secret (MLS external init, §8.3).

@@ -81,12 +81,79 @@ pub struct HpkePrivateKey(pub Secret);
 pub struct HpkePublicKey(pub Vec<u8>);
 
 /// A signature private key: the raw seed for EdDSA, the big-endian scalar for ECDSA.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignaturePrivateKey(pub Secret);
+///
+/// The second field caches the crypto provider's prepared form of the key
+/// (for EdDSA the expanded secret and the public point, which otherwise cost
+/// a base-point multiplication per signature). Whatever a provider stores
+/// there holds secret material and must zeroize itself on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignaturePrivateKey(pub Secret, PreparedKey);
+
+impl SignaturePrivateKey {
+    pub fn new(secret: Secret) -> Self {
+        SignaturePrivateKey(secret, PreparedKey::default())
+    }
+
+    /// Runs `f` on the cached preparation of type `T`, building it with
+    /// `make` from the raw key on first use.
+    pub fn with_prepared<T, R, E>(
+        &self,
+        make: impl FnOnce(&[u8]) -> Result<T, E>,
+        f: impl FnOnce(&T) -> R,
+    ) -> Result<R, E>
+    where
+        T: std::any::Any + Send + Sync,
+    {
+        if let Some(t) = self.1.0.get().and_then(|p| p.downcast_ref::<T>()) {
+            return Ok(f(t));
+        }
+        let t = make(self.0.as_bytes())?;
+        let r = f(&t);
+        // A key is used with one provider; if another type is cached, keep it.
+        let _ = self.1.0.set(std::sync::Arc::new(t));
+        Ok(r)
+    }
+}
+
+impl From<Secret> for SignaturePrivateKey {
+    fn from(secret: Secret) -> Self {
+        SignaturePrivateKey::new(secret)
+    }
+}
+
+impl fmt::Debug for SignaturePrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SignaturePrivateKey(<redacted>)")
+    }
+}
+
+/// The cache behind [`SignaturePrivateKey::with_prepared`]; derived from the
+/// key, so it never takes part in comparisons.
+#[derive(Clone, Default)]
+pub struct PreparedKey(std::sync::OnceLock<std::sync::Arc<dyn std::any::Any + Send + Sync>>);
+
+impl PartialEq for PreparedKey {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for PreparedKey {}
 
 /// A signature public key: raw for EdDSA, an uncompressed SEC1 point for ECDSA.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SignaturePublicKey(pub Vec<u8>);
+
+/// An HPKE `info` prepared once for many seals
+/// ([`crate::crypto::CryptoProvider::hpke_prepare_info`]). Public data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HpkeInfo {
+    /// The `info` bytes.
+    pub info: Vec<u8>,
+    /// The provider's precomputation (RustCrypto: RFC 9180's
+    /// `key_schedule_context`), if it made one.
+    pub prepared: Option<Vec<u8>>,
+}
 
 /// `HPKECiphertext` of RFC 9420 §5.1.3.
 #[derive(Clone, Debug, PartialEq, Eq)]

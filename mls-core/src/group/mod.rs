@@ -21,8 +21,8 @@ pub use state::{
 };
 pub use welcome::{
     WelcomeError, decrypt_group_info, decrypt_group_secrets, encrypt_group_info,
-    encrypt_group_secrets, find_secrets, group_info_tbs, sign_group_info, verify_group_info,
-    welcome_key_nonce,
+    encrypt_group_secrets, find_secrets, group_info_tbs, prepare_group_secrets_info,
+    sign_group_info, verify_group_info, welcome_key_nonce,
 };
 
 #[cfg(test)]

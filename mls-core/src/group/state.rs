@@ -33,7 +33,8 @@ use crate::tree::{Tree, TreeKemPrivate, math, next_path_secret, node_key_pair};
 use super::proposals::{self, SentProposal, check_path_keys_fresh};
 use super::{
     GroupError, KeyPackageBundle, decrypt_group_info, decrypt_group_secrets, encrypt_group_info,
-    encrypt_group_secrets, find_secrets, key_package_ref, sign_group_info, verify_group_info,
+    encrypt_group_secrets, find_secrets, key_package_ref, prepare_group_secrets_info,
+    sign_group_info, verify_group_info,
 };
 use crate::credential::IdentityProvider;
 
@@ -528,6 +529,7 @@ impl Group {
             let info = next.group_info(p, tag)?;
             let encrypted_group_info = encrypt_group_info(p, cs, &joiner.welcome_secret, &info)?;
             group_info = Some(MlsMessage::new(MlsMessageBody::GroupInfo(info)));
+            let secrets_info = prepare_group_secrets_info(p, cs, &encrypted_group_info)?;
             // One HPKE encryption per new member, independent: in parallel.
             let secrets = applied
                 .added
@@ -547,7 +549,7 @@ impl Group {
                         &crate::crypto::HpkePublicKey(kp.init_key.0.clone()),
                         key_package_ref(p, kp)?,
                         &gs,
-                        &encrypted_group_info,
+                        &secrets_info,
                     )
                     .map_err(GroupError::from)
                 })
@@ -2188,7 +2190,7 @@ impl Group {
                 return Err(r.invalid_at(at, "the tree does not match the context's tree hash"));
             }
             let private = r.field("private", TreeKemPrivate::decode)?;
-            let signer = SignaturePrivateKey(read_secret(&mut r)?);
+            let signer = SignaturePrivateKey::new(read_secret(&mut r)?);
             let interim_transcript_hash = r.vl_bytes()?.to_vec();
             let secrets = EpochSecrets {
                 sender_data_secret: read_secret(&mut r)?,

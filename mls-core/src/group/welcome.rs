@@ -4,9 +4,10 @@
 
 use crate::codec::{Decode, DecodeError, Encode, EncodeError, VlBytes, Writer};
 use crate::crypto::{
-    CipherSuite, CryptoError, CryptoProvider, HpkeCiphertext, HpkePrivateKey, HpkePublicKey,
-    Secret, SignaturePrivateKey, SignaturePublicKey, decrypt_with_label, encrypt_with_label,
-    expand_with_label, make_key_package_ref, sign_with_label, verify_with_label,
+    CipherSuite, CryptoError, CryptoProvider, HpkeCiphertext, HpkeInfo, HpkePrivateKey,
+    HpkePublicKey, Secret, SignaturePrivateKey, SignaturePublicKey, decrypt_with_label,
+    encrypt_with_prepared, expand_with_label, make_key_package_ref, prepare_encrypt_context,
+    sign_with_label, verify_with_label,
 };
 use crate::messages::{
     EncryptedGroupSecrets, GroupInfo, GroupSecrets, HpkeCiphertextWire, KeyPackage, Welcome,
@@ -78,24 +79,34 @@ pub fn decrypt_group_secrets<P: CryptoProvider + ?Sized>(
     })
 }
 
-/// Encrypts GroupSecrets to a new member's init key.
+/// The HPKE `info` of `EncryptWithLabel(init_key, "Welcome",
+/// encrypted_group_info, _)`, prepared once for all new members: the
+/// encrypted GroupInfo carries the ratchet tree and may be megabytes.
+pub fn prepare_group_secrets_info<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    encrypted_group_info: &[u8],
+) -> Result<HpkeInfo, WelcomeError> {
+    Ok(prepare_encrypt_context(
+        p,
+        cs,
+        b"Welcome",
+        encrypted_group_info,
+    )?)
+}
+
+/// Encrypts GroupSecrets to a new member's init key, under the `info` from
+/// [`prepare_group_secrets_info`].
 pub fn encrypt_group_secrets<P: CryptoProvider + ?Sized>(
     p: &P,
     cs: CipherSuite,
     init_key: &HpkePublicKey,
     key_package_ref: Vec<u8>,
     secrets: &GroupSecrets,
-    encrypted_group_info: &[u8],
+    info: &HpkeInfo,
 ) -> Result<EncryptedGroupSecrets, WelcomeError> {
     let plain = Secret::new(secrets.to_bytes()?);
-    let ct = encrypt_with_label(
-        p,
-        cs,
-        init_key,
-        b"Welcome",
-        encrypted_group_info,
-        plain.as_bytes(),
-    )?;
+    let ct = encrypt_with_prepared(p, cs, init_key, info, plain.as_bytes())?;
     Ok(EncryptedGroupSecrets {
         new_member: VlBytes(key_package_ref),
         encrypted_group_secrets: HpkeCiphertextWire {

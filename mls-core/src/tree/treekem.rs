@@ -8,7 +8,8 @@ use rayon::prelude::*;
 use crate::codec::VlBytes;
 use crate::crypto::{
     CipherSuite, CryptoProvider, HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret,
-    SignaturePrivateKey, decrypt_with_label, derive_secret, encrypt_with_label, sign_with_label,
+    SignaturePrivateKey, decrypt_with_label, derive_secret, encrypt_with_prepared,
+    prepare_encrypt_context, sign_with_label,
 };
 use crate::messages::{
     HpkeCiphertextWire, LeafNode, LeafNodeSource, Node, ParentNode, UpdatePath, UpdatePathNode,
@@ -223,6 +224,8 @@ impl Tree {
 
         let tree_hash = self.root_hash(p)?;
         let context = group_context_for(&tree_hash)?;
+        // One `info` for every copath encryption: prepare it once.
+        let info = prepare_encrypt_context(p, cs, b"UpdatePathNode", &context)?;
         let mut nodes = Vec::with_capacity(fdp.len());
         for (((_, copath), (_, secret)), key) in fdp.iter().zip(&path_secrets).zip(public_keys) {
             let targets: Vec<VlBytes> = self
@@ -241,12 +244,11 @@ impl Tree {
             let encrypted = targets
                 .par_iter()
                 .map(|pk| {
-                    let ct = encrypt_with_label(
+                    let ct = encrypt_with_prepared(
                         p,
                         cs,
                         &HpkePublicKey(pk.0.clone()),
-                        b"UpdatePathNode",
-                        &context,
+                        &info,
                         secret.as_bytes(),
                     )?;
                     Ok(HpkeCiphertextWire {

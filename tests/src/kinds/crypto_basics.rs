@@ -62,7 +62,7 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
 }
 
 fn check_sign(p: &RustCrypto, cs: CipherSuite, f: &Field<'_>) -> Result<(), String> {
-    let sk = SignaturePrivateKey(f.get("priv")?.hex()?.into());
+    let sk = SignaturePrivateKey::new(f.get("priv")?.hex()?.into());
     let pk = SignaturePublicKey(f.get("pub")?.hex()?);
     let label = f.get("label")?.str()?.as_bytes().to_vec();
     let content = f.get("content")?.hex()?;

@@ -57,7 +57,7 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         group_id,
         epoch,
         context,
-        signature_priv: SignaturePrivateKey(case.get("signature_priv")?.hex()?.into()),
+        signature_priv: SignaturePrivateKey::new(case.get("signature_priv")?.hex()?.into()),
         signature_pub: SignaturePublicKey(case.get("signature_pub")?.hex()?),
         encryption_secret: case.get("encryption_secret")?.hex()?,
         sender_data_secret: case.get("sender_data_secret")?.hex()?,

@@ -34,7 +34,7 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         key_package,
         init_private: HpkePrivateKey(case.get("init_priv")?.hex()?.into()),
         encryption_private: HpkePrivateKey(case.get("encryption_priv")?.hex()?.into()),
-        signature_private: SignaturePrivateKey(case.get("signature_priv")?.hex()?.into()),
+        signature_private: SignaturePrivateKey::new(case.get("signature_priv")?.hex()?.into()),
     };
     let kp = &bundle.key_package;
     let checks = [

@@ -60,7 +60,7 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         private
             .check_consistency(&p, &tree)
             .map_err(|e| format!("leaves_private[{i}]: {e}"))?;
-        let signature_key = SignaturePrivateKey(entry.get("signature_priv")?.hex()?.into());
+        let signature_key = SignaturePrivateKey::new(entry.get("signature_priv")?.hex()?.into());
         members.insert(
             leaf,
             Member {

@@ -1251,7 +1251,7 @@ fn signature_private(key: &TestKey) -> crate::crypto::SignaturePrivateKey {
         TestKey::P521(k) => k.to_bytes().to_vec(),
         TestKey::Ed448(k) => k.to_bytes().to_vec(),
     };
-    crate::crypto::SignaturePrivateKey(crate::crypto::Secret::new(bytes))
+    crate::crypto::SignaturePrivateKey::new(crate::crypto::Secret::new(bytes))
 }
 
 #[test]

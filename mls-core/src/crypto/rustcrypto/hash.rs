@@ -32,6 +32,27 @@ pub(crate) fn extract(alg: HashAlg, salt: &[u8], ikm: &[u8]) -> Secret {
     Secret::new(prk)
 }
 
+/// HKDF-Extract over the concatenation of `parts`, streamed: no copy of the
+/// (possibly large, possibly secret) input is made.
+pub(crate) fn extract_parts(alg: HashAlg, salt: &[u8], parts: &[&[u8]]) -> Secret {
+    fn run<H: hkdf::hmac::EagerHash + Clone>(salt: &[u8], parts: &[&[u8]]) -> Vec<u8>
+    where
+        hkdf::HkdfExtract<H>: Sized,
+    {
+        let mut ext = hkdf::HkdfExtract::<H>::new(Some(salt));
+        for part in parts {
+            ext.input_ikm(part);
+        }
+        ext.finalize().0.to_vec()
+    }
+    let prk = match alg {
+        HashAlg::Sha256 => run::<Sha256>(salt, parts),
+        HashAlg::Sha384 => run::<Sha384>(salt, parts),
+        HashAlg::Sha512 => run::<Sha512>(salt, parts),
+    };
+    Secret::new(prk)
+}
+
 /// HKDF-Expand. `prk` must be at least Nh bytes (RFC 5869 §2.3) and `len`
 /// at most 255 * Nh.
 pub(crate) fn expand(

@@ -10,7 +10,7 @@ use super::{aead, dhkem, hash};
 const HPKE_V1: &[u8] = b"HPKE-v1";
 const MODE_BASE: u8 = 0x00;
 
-/// `LabeledExtract(salt, label, ikm)` (RFC 9180 §4).
+/// `LabeledExtract(salt, label, ikm)` (RFC 9180 §4), streamed into HMAC.
 pub(crate) fn labeled_extract(
     h: HashAlg,
     suite_id: &[u8],
@@ -18,11 +18,7 @@ pub(crate) fn labeled_extract(
     label: &[u8],
     ikm: &[u8],
 ) -> Secret {
-    let mut labeled_ikm = Secret::new(Vec::with_capacity(
-        HPKE_V1.len() + suite_id.len() + label.len() + ikm.len(),
-    ));
-    labeled_ikm.extend(&[HPKE_V1, suite_id, label, ikm]);
-    hash::extract(h, salt, labeled_ikm.as_bytes())
+    hash::extract_parts(h, salt, &[HPKE_V1, suite_id, label, ikm])
 }
 
 /// `LabeledExpand(prk, label, info, L)` (RFC 9180 §4).
@@ -54,15 +50,31 @@ fn suite_id(cs: CipherSuite) -> Vec<u8> {
     id
 }
 
+/// `key_schedule_context = concat(mode_base, psk_id_hash, info_hash)` (RFC
+/// 9180 §5.1): everything the key schedule derives from `info` alone, so
+/// that sealing to many recipients with one `info` hashes it once.
+pub(crate) fn key_schedule_context(cs: CipherSuite, info: &[u8]) -> Vec<u8> {
+    let h = cs.hash_alg();
+    let sid = suite_id(cs);
+    let psk_id_hash = labeled_extract(h, &sid, b"", b"psk_id_hash", b"");
+    let info_hash = labeled_extract(h, &sid, b"", b"info_hash", info);
+    let mut context = Vec::with_capacity(1 + psk_id_hash.len() + info_hash.len());
+    context.push(MODE_BASE);
+    context.extend_from_slice(psk_id_hash.as_bytes());
+    context.extend_from_slice(info_hash.as_bytes());
+    context
+}
+
 /// `KeySchedule(mode_base, shared_secret, info, psk = "", psk_id = "")`
-/// (RFC 9180 §5.1); returns `(key, base_nonce)`. A single-shot context uses
-/// sequence number 0, so its nonce is `base_nonce` itself.
+/// (RFC 9180 §5.1) from the precomputed `key_schedule_context`; returns
+/// `(key, base_nonce)`. A single-shot context uses sequence number 0, so its
+/// nonce is `base_nonce` itself.
 fn key_schedule_base(
     cs: CipherSuite,
     shared_secret: &Secret,
-    info: &[u8],
+    context: &[u8],
 ) -> Result<(Secret, Secret), CryptoError> {
-    let (key, nonce, _) = key_schedule_base_full(cs, shared_secret, info, false)?;
+    let (key, nonce, _) = key_schedule_base_full(cs, shared_secret, context, false)?;
     Ok((key, nonce))
 }
 
@@ -72,23 +84,18 @@ fn key_schedule_base(
 fn key_schedule_base_full(
     cs: CipherSuite,
     shared_secret: &Secret,
-    info: &[u8],
+    context: &[u8],
     with_exporter: bool,
 ) -> Result<(Secret, Secret, Option<Secret>), CryptoError> {
     let h = cs.hash_alg();
     let sid = suite_id(cs);
-    let psk_id_hash = labeled_extract(h, &sid, b"", b"psk_id_hash", b"");
-    let info_hash = labeled_extract(h, &sid, b"", b"info_hash", info);
-    let mut context = vec![MODE_BASE];
-    context.extend_from_slice(psk_id_hash.as_bytes());
-    context.extend_from_slice(info_hash.as_bytes());
     let secret = labeled_extract(h, &sid, shared_secret.as_bytes(), b"secret", b"");
     let key = labeled_expand(
         h,
         &sid,
         secret.as_bytes(),
         b"key",
-        &context,
+        context,
         cs.aead_key_len(),
     )?;
     let nonce = labeled_expand(
@@ -96,7 +103,7 @@ fn key_schedule_base_full(
         &sid,
         secret.as_bytes(),
         b"base_nonce",
-        &context,
+        context,
         cs.aead_nonce_len(),
     )?;
     let exporter = if with_exporter {
@@ -105,7 +112,7 @@ fn key_schedule_base_full(
             &sid,
             secret.as_bytes(),
             b"exp",
-            &context,
+            context,
             cs.hash_len(),
         )?)
     } else {
@@ -142,7 +149,8 @@ pub(crate) fn setup_base_s_export(
     ikm_e: &[u8],
 ) -> Result<(Vec<u8>, Secret), CryptoError> {
     let (shared_secret, enc) = dhkem::encap(cs.kem_alg(), pk_r, ikm_e)?;
-    let (_, _, exporter) = key_schedule_base_full(cs, &shared_secret, info, true)?;
+    let (_, _, exporter) =
+        key_schedule_base_full(cs, &shared_secret, &key_schedule_context(cs, info), true)?;
     let exporter = exporter.ok_or(CryptoError::OutputTooLong)?;
     Ok((enc, export(cs, &exporter, exporter_context, len)?))
 }
@@ -157,7 +165,8 @@ pub(crate) fn setup_base_r_export(
     len: usize,
 ) -> Result<Secret, CryptoError> {
     let shared_secret = dhkem::decap(cs.kem_alg(), enc, sk_r)?;
-    let (_, _, exporter) = key_schedule_base_full(cs, &shared_secret, info, true)?;
+    let (_, _, exporter) =
+        key_schedule_base_full(cs, &shared_secret, &key_schedule_context(cs, info), true)?;
     let exporter = exporter.ok_or(CryptoError::OutputTooLong)?;
     export(cs, &exporter, exporter_context, len)
 }
@@ -171,8 +180,22 @@ pub(crate) fn seal_base(
     plaintext: &[u8],
     ikm_e: &[u8],
 ) -> Result<HpkeCiphertext, CryptoError> {
+    let context = key_schedule_context(cs, info);
+    seal_base_with_context(cs, pk_r, &context, aad, plaintext, ikm_e)
+}
+
+/// `SealBase` with the `key_schedule_context` of its `info` precomputed
+/// ([`key_schedule_context`]).
+pub(crate) fn seal_base_with_context(
+    cs: CipherSuite,
+    pk_r: &[u8],
+    context: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+    ikm_e: &[u8],
+) -> Result<HpkeCiphertext, CryptoError> {
     let (shared_secret, enc) = dhkem::encap(cs.kem_alg(), pk_r, ikm_e)?;
-    let (key, nonce) = key_schedule_base(cs, &shared_secret, info)?;
+    let (key, nonce) = key_schedule_base(cs, &shared_secret, context)?;
     let ciphertext = aead::seal(
         cs.aead_alg(),
         key.as_bytes(),
@@ -195,7 +218,7 @@ pub(crate) fn open_base(
     ct: &HpkeCiphertext,
 ) -> Result<Vec<u8>, CryptoError> {
     let shared_secret = dhkem::decap(cs.kem_alg(), &ct.kem_output, sk_r)?;
-    let (key, nonce) = key_schedule_base(cs, &shared_secret, info)?;
+    let (key, nonce) = key_schedule_base(cs, &shared_secret, &key_schedule_context(cs, info))?;
     aead::open(
         cs.aead_alg(),
         key.as_bytes(),

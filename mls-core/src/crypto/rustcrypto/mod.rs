@@ -11,7 +11,8 @@ mod signature;
 use super::error::CryptoError;
 use super::provider::CryptoProvider;
 use super::secret::{
-    HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey, SignaturePublicKey,
+    HpkeCiphertext, HpkeInfo, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey,
+    SignaturePublicKey,
 };
 use super::suite::CipherSuite;
 
@@ -99,6 +100,27 @@ impl CryptoProvider for RustCrypto {
         aead::open(cs.aead_alg(), key, nonce, aad, ciphertext)
     }
 
+    fn hpke_prepare_info(&self, cs: CipherSuite, info: Vec<u8>) -> HpkeInfo {
+        let prepared = Some(hpke::key_schedule_context(cs, &info));
+        HpkeInfo { info, prepared }
+    }
+
+    fn hpke_seal_prepared(
+        &self,
+        cs: CipherSuite,
+        pk: &HpkePublicKey,
+        info: &HpkeInfo,
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<HpkeCiphertext, CryptoError> {
+        let Some(context) = &info.prepared else {
+            return self.hpke_seal(cs, pk, &info.info, aad, plaintext);
+        };
+        let mut ikm_e = Secret::new(vec![0u8; cs.kem_alg().n_sk()]);
+        fill_random(ikm_e.as_mut_bytes())?;
+        hpke::seal_base_with_context(cs, &pk.0, context, aad, plaintext, ikm_e.as_bytes())
+    }
+
     fn hpke_seal(
         &self,
         cs: CipherSuite,
@@ -180,7 +202,7 @@ impl CryptoProvider for RustCrypto {
         cs: CipherSuite,
     ) -> Result<(SignaturePrivateKey, SignaturePublicKey), CryptoError> {
         let (sk, pk) = signature::generate(cs.sig_alg(), fill_random)?;
-        Ok((SignaturePrivateKey(sk), SignaturePublicKey(pk)))
+        Ok((SignaturePrivateKey::new(sk), SignaturePublicKey(pk)))
     }
 
     fn signature_public_key(
@@ -188,7 +210,7 @@ impl CryptoProvider for RustCrypto {
         cs: CipherSuite,
         sk: &SignaturePrivateKey,
     ) -> Result<SignaturePublicKey, CryptoError> {
-        signature::public_key(cs.sig_alg(), sk.0.as_bytes()).map(SignaturePublicKey)
+        signature::public_key_of(cs.sig_alg(), sk).map(SignaturePublicKey)
     }
 
     fn sign(
@@ -197,7 +219,7 @@ impl CryptoProvider for RustCrypto {
         sk: &SignaturePrivateKey,
         message: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        signature::sign(cs.sig_alg(), sk.0.as_bytes(), message)
+        signature::sign_with_key(cs.sig_alg(), sk, message)
     }
 
     fn verify(

@@ -6,7 +6,7 @@ use ed25519_dalek::Signer as _;
 use zeroize::Zeroizing;
 
 use crate::crypto::error::CryptoError;
-use crate::crypto::secret::Secret;
+use crate::crypto::secret::{Secret, SignaturePrivateKey};
 use crate::crypto::suite::SigAlg;
 
 /// Per-curve ECDSA. Private keys are big-endian scalars of the field size
@@ -169,6 +169,41 @@ pub(crate) fn sign(alg: SigAlg, sk: &[u8], msg: &[u8]) -> Result<Vec<u8>, Crypto
         SigAlg::EcdsaP256Sha256 => p256_ecdsa::sign(sk, msg),
         SigAlg::EcdsaP384Sha384 => p384_ecdsa::sign(sk, msg),
         SigAlg::EcdsaP521Sha512 => p521_ecdsa::sign(sk, msg),
+    }
+}
+
+/// Signs with a key whose EdDSA preparation (expanded secret and public
+/// point) is cached in the key after the first use.
+pub(crate) fn sign_with_key(
+    alg: SigAlg,
+    sk: &SignaturePrivateKey,
+    msg: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    match alg {
+        SigAlg::Ed25519 => sk.with_prepared(ed25519_key, |k: &ed25519_dalek::SigningKey| {
+            k.sign(msg).to_bytes().to_vec()
+        }),
+        SigAlg::Ed448 => sk
+            .with_prepared(ed448_key, |k: &ed448_goldilocks::SigningKey| {
+                ed448_goldilocks::signature::Signer::<ed448_goldilocks::Signature>::try_sign(k, msg)
+                    .map(|sig| sig.to_bytes().to_vec())
+                    .map_err(|_| CryptoError::Signing)
+            })
+            .and_then(|r| r),
+        _ => sign(alg, sk.0.as_bytes(), msg),
+    }
+}
+
+/// The public key of `sk`, from the cached EdDSA preparation where there is one.
+pub(crate) fn public_key_of(alg: SigAlg, sk: &SignaturePrivateKey) -> Result<Vec<u8>, CryptoError> {
+    match alg {
+        SigAlg::Ed25519 => sk.with_prepared(ed25519_key, |k: &ed25519_dalek::SigningKey| {
+            k.verifying_key().to_bytes().to_vec()
+        }),
+        SigAlg::Ed448 => sk.with_prepared(ed448_key, |k: &ed448_goldilocks::SigningKey| {
+            k.verifying_key().to_bytes().to_vec()
+        }),
+        _ => public_key(alg, sk.0.as_bytes()),
     }
 }
 

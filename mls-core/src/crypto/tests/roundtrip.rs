@@ -206,7 +206,7 @@ fn p521_short_private_keys_are_padded() {
         if sk.0.as_bytes()[0] != 0 {
             continue;
         }
-        let short = SignaturePrivateKey(Secret::new(sk.0.as_bytes()[1..].to_vec()));
+        let short = SignaturePrivateKey::new(Secret::new(sk.0.as_bytes()[1..].to_vec()));
         assert_eq!(P.signature_public_key(cs, &short).unwrap(), pk);
         let sig = P.sign(cs, &short, b"m").unwrap();
         P.verify(cs, &pk, b"m", &sig).unwrap();
@@ -217,7 +217,7 @@ fn p521_short_private_keys_are_padded() {
     }
     assert_eq!(found, 3);
 
-    let too_short = SignaturePrivateKey(Secret::new(vec![1; 63]));
+    let too_short = SignaturePrivateKey::new(Secret::new(vec![1; 63]));
     assert!(matches!(
         P.signature_public_key(cs, &too_short),
         Err(CryptoError::InvalidPrivateKey(_))
@@ -305,7 +305,7 @@ fn nist_public_keys_must_be_uncompressed_points_on_the_curve() {
             P.hpke_public_key(cs, &zero),
             Err(CryptoError::InvalidPrivateKey(_))
         ));
-        let big = SignaturePrivateKey(Secret::new(vec![0xff; n]));
+        let big = SignaturePrivateKey::new(Secret::new(vec![0xff; n]));
         assert!(matches!(
             P.signature_public_key(cs, &big),
             Err(CryptoError::InvalidPrivateKey(_))
@@ -336,8 +336,13 @@ fn junk_inputs_never_panic() {
             for len in JUNK_LENGTHS {
                 let junk: Vec<u8> = (0..len).map(pat).collect();
                 let _ = P.hpke_public_key(cs, &HpkePrivateKey(Secret::new(junk.clone())));
-                let _ = P.signature_public_key(cs, &SignaturePrivateKey(Secret::new(junk.clone())));
-                let _ = P.sign(cs, &SignaturePrivateKey(Secret::new(junk.clone())), b"m");
+                let _ = P
+                    .signature_public_key(cs, &SignaturePrivateKey::new(Secret::new(junk.clone())));
+                let _ = P.sign(
+                    cs,
+                    &SignaturePrivateKey::new(Secret::new(junk.clone())),
+                    b"m",
+                );
                 let _ = P.hpke_seal(cs, &HpkePublicKey(junk.clone()), b"", b"", b"pt");
                 assert!(
                     P.verify(cs, &SignaturePublicKey(junk.clone()), b"m", &junk)

@@ -90,7 +90,7 @@ fn crypto_basics() {
         assert_eq!(out.as_bytes(), hx(&v["out"]), "{cs} derive_tree_secret");
 
         let v = &tc["sign_with_label"];
-        let sk = SignaturePrivateKey(Secret::new(hx(&v["priv"])));
+        let sk = SignaturePrivateKey::new(Secret::new(hx(&v["priv"])));
         let pk = SignaturePublicKey(hx(&v["pub"]));
         let (label, content, sig) = (st(&v["label"]), hx(&v["content"]), hx(&v["signature"]));
         assert_eq!(
@@ -174,7 +174,7 @@ fn treekem_key_pairs() {
                 contains(&tree, &pk.0),
                 "{cs}: leaf encryption key not in tree"
             );
-            let sig = SignaturePrivateKey(Secret::new(hx(&leaf["signature_priv"])));
+            let sig = SignaturePrivateKey::new(Secret::new(hx(&leaf["signature_priv"])));
             let pk = P.signature_public_key(cs, &sig).unwrap();
             assert!(
                 contains(&tree, &pk.0),
