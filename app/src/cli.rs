@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use conformance::{FileReport, RunReport};
 
+pub mod debug;
 pub mod decode;
 pub mod wire;
 
@@ -83,6 +84,10 @@ pub enum Command {
     /// Open the window (the default without a command), optionally with a
     /// message file loaded into the Decoder.
     Gui(GuiArgs),
+
+    /// Test helpers (hidden).
+    #[command(subcommand, hide = true)]
+    Debug(debug::DebugCommand),
 }
 
 /// `mls-inspector gui [--open FILE] [--select PATH]`
@@ -146,6 +151,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Wire(WireCommand::DecodeApplication(args)) => {
             wire::decode(&args, Framing::Private)
         }
+        Command::Debug(command) => debug::run(command),
         Command::Gui(args) => {
             return crate::gui::run_with(crate::gui::Startup {
                 open: args.open,

@@ -7,3 +7,4 @@
 pub mod cli;
 pub mod gui;
 pub mod ui;
+pub mod workspace;

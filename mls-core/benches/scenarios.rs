@@ -372,7 +372,7 @@ struct Created {
 }
 
 /// Parses, validates and commits `proposals`, serialising commit and Welcome.
-fn commit(g: &Group, proposals: Vec<Proposal>, force_path: bool) -> Created {
+fn commit(g: &mut Group, proposals: Vec<Proposal>, force_path: bool) -> Created {
     let out = g.commit(&P, proposals, force_path).unwrap();
     Created {
         commit: out.commit.to_bytes().unwrap(),
@@ -382,7 +382,7 @@ fn commit(g: &Group, proposals: Vec<Proposal>, force_path: bool) -> Created {
 }
 
 /// One commit adding all `kps` (key package messages), no update path.
-fn commit_add(g: &Group, kps: &[Vec<u8>]) -> Created {
+fn commit_add(g: &mut Group, kps: &[Vec<u8>]) -> Created {
     let adds = kps
         .iter()
         .map(|b| Proposal::Add {
@@ -395,12 +395,12 @@ fn commit_add(g: &Group, kps: &[Vec<u8>]) -> Created {
 }
 
 /// Empty commit: a full update path ("self update").
-fn commit_update(g: &Group) -> Created {
+fn commit_update(g: &mut Group) -> Created {
     commit(g, Vec::new(), true)
 }
 
 /// Commit removing one leaf (Remove makes the update path mandatory).
-fn commit_remove(g: &Group, leaf: u32) -> Created {
+fn commit_remove(g: &mut Group, leaf: u32) -> Created {
     commit(g, vec![Proposal::Remove { removed: leaf }], false)
 }
 
@@ -458,7 +458,7 @@ fn build_fixture(scenario: &str, n: usize) -> Fixture {
     let mut g0 = create_group(&m0);
     let mut kps = vec![key_package_msg(&m1)];
     kps.extend(virtual_key_packages(n - 2, 2));
-    let created = commit_add(&g0, &kps);
+    let created = commit_add(&mut g0, &kps);
     merge(&mut g0, created.staged);
     let g1 = join(&m1, created.welcome.as_deref().unwrap());
     assert_in_sync(&g0, &g1);
@@ -479,7 +479,7 @@ fn add_n(s: &Settings, n: usize) {
         let mut kps = vec![key_package_msg(&first_joiner)];
         kps.extend(virtual_key_packages(n - 1, 2));
 
-        let (created, create) = timed(|| commit_add(&g0, &kps));
+        let (created, create) = timed(|| commit_add(&mut g0, &kps));
         let Created {
             commit,
             welcome,
@@ -502,8 +502,8 @@ fn add_n(s: &Settings, n: usize) {
 /// member 1 processes (parse + process + merge); all three timed.
 fn round(f: &mut Fixture, victim: Option<u32>) -> Phases {
     let (created, create) = timed(|| match victim {
-        None => commit_update(&f.g0),
-        Some(leaf) => commit_remove(&f.g0, leaf),
+        None => commit_update(&mut f.g0),
+        Some(leaf) => commit_remove(&mut f.g0, leaf),
     });
     let Created { commit, staged, .. } = created;
     let ((), merge_t) = timed(|| merge(&mut f.g0, staged));
@@ -526,7 +526,7 @@ fn remove_n(s: &Settings, n: usize) {
         // untimed: refill the freed leaf (add-only commit that member 1
         // processes), so every repetition removes from exactly n members
         let kp = virtual_key_packages(1, n + rep);
-        let created = commit_add(&f.g0, &kp);
+        let created = commit_add(&mut f.g0, &kp);
         assert_eq!(
             created.staged.summary.added.first().map(|(leaf, _)| *leaf),
             Some(victim),
@@ -547,7 +547,7 @@ fn join_n(s: &Settings, n: usize) {
     let start = Instant::now();
     let m0 = bundle("member-0");
     let mut g0 = create_group(&m0);
-    let created = commit_add(&g0, &virtual_key_packages(n - 2, 1));
+    let created = commit_add(&mut g0, &virtual_key_packages(n - 2, 1));
     merge(&mut g0, created.staged);
     note(format!(
         "{LIB} join_n n={n} untimed group build {:.1}s",
@@ -555,13 +555,13 @@ fn join_n(s: &Settings, n: usize) {
     ));
     measure(s, "join_n", n, 1000, |_| {
         let joiner = bundle("joiner");
-        let created = commit_add(&g0, &[key_package_msg(&joiner)]);
+        let created = commit_add(&mut g0, &[key_package_msg(&joiner)]);
         merge(&mut g0, created.staged);
         let welcome = created.welcome.unwrap();
         let (gj, join_t) = timed(|| join(&joiner, &welcome));
         assert_in_sync(&g0, &gj);
         assert_eq!(member_count(&gj), n);
-        let removed = commit_remove(&g0, gj.own_leaf());
+        let removed = commit_remove(&mut g0, gj.own_leaf());
         merge(&mut g0, removed.staged);
         vec![("join", join_t)]
     });

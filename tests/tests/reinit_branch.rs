@@ -210,7 +210,7 @@ fn a_branch_with_a_stranger_is_refused() {
 #[test]
 fn a_reinit_psk_in_a_regular_commit_is_invalid() {
     let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
-    let g = group_of(cs, &["alice", "bob"]);
+    let mut g = group_of(cs, &["alice", "bob"]);
     let proposal = Proposal::PreSharedKey {
         psk: PreSharedKeyId {
             psk: Psk::Resumption {

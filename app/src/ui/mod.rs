@@ -6,7 +6,9 @@
 mod app;
 pub mod conformance;
 pub mod decoder;
+pub mod tree_view;
 
 pub use app::{InspectorApp, Tab};
 pub use conformance::ConformancePanel;
 pub use decoder::DecoderPanel;
+pub use tree_view::{TreeView, TreeViewModel};

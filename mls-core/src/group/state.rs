@@ -354,7 +354,7 @@ impl Group {
     /// commit message, the Welcome for added members, the new GroupInfo and
     /// the staged next state (merge it once the commit is accepted).
     pub fn commit<P: CryptoProvider + ?Sized>(
-        &self,
+        &mut self,
         p: &P,
         proposals: Vec<Proposal>,
         force_path: bool,
@@ -363,7 +363,7 @@ impl Group {
     }
 
     fn commit_inner<P: CryptoProvider + ?Sized>(
-        &self,
+        &mut self,
         p: &P,
         proposals: Vec<Proposal>,
         force_path: bool,
@@ -521,6 +521,9 @@ impl Group {
                 &old_context,
             )?))
         };
+        // The generation just used must not be used again, even if this
+        // commit is discarded and the epoch goes on (§9.1, §6.3.2).
+        self.secret_tree = sender_tree;
 
         let mut group_info = None;
         let welcome = if applied.added.is_empty() {

@@ -806,7 +806,7 @@ fn required_capabilities_gate_adds() {
         )
         .unwrap()
     };
-    let alice = Group::create(
+    let mut alice = Group::create(
         &p,
         &with_custom("alice"),
         b"req".to_vec(),
@@ -844,7 +844,7 @@ fn required_capabilities_gate_adds() {
 fn incoming_handshake_policy_is_enforced() {
     let p = RustCrypto;
     let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
-    let (alice, mut bob) = pair_in(cs);
+    let (mut alice, mut bob) = pair_in(cs);
     bob.set_config(GroupConfig {
         incoming_handshake: IncomingHandshake::CiphertextOnly,
         ..GroupConfig::default()
@@ -870,4 +870,40 @@ fn incoming_handshake_policy_is_enforced() {
         bob.process(&p, &wire(&private_commit)).unwrap(),
         Received::Commit(_)
     ));
+}
+
+/// A commit sent as PrivateMessage consumes a generation of the sender's
+/// ratchet in the current epoch, also when it is discarded: the next
+/// handshake message must not reuse its key and nonce. A PublicMessage
+/// commit leaves the current state untouched.
+#[test]
+fn discarded_private_commit_consumes_its_generation() {
+    let p = RustCrypto;
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let (mut alice, mut bob) = pair_in(cs);
+    let before = alice.to_bytes().unwrap();
+    let _public = alice.commit(&p, Vec::new(), false).unwrap();
+    assert_eq!(before.as_bytes(), alice.to_bytes().unwrap().as_bytes());
+
+    alice.set_config(GroupConfig {
+        encrypt_handshake: true,
+        ..GroupConfig::default()
+    });
+    let before = alice.to_bytes().unwrap();
+    let discarded = alice.commit(&p, Vec::new(), false).unwrap();
+    assert_ne!(before.as_bytes(), alice.to_bytes().unwrap().as_bytes());
+    let sent = alice.commit(&p, Vec::new(), false).unwrap();
+    let (MlsMessageBody::PrivateMessage(a), MlsMessageBody::PrivateMessage(b)) =
+        (&discarded.commit.body, &sent.commit.body)
+    else {
+        panic!("expected two PrivateMessages");
+    };
+    assert_ne!(a.ciphertext, b.ciphertext);
+    // Bob takes the second commit; the first was never delivered.
+    let Received::Commit(staged) = bob.process(&p, &wire(&sent.commit)).unwrap() else {
+        panic!("expected a commit");
+    };
+    bob.merge(*staged).unwrap();
+    alice.merge(sent.staged).unwrap();
+    assert_eq!(alice.epoch_authenticator(), bob.epoch_authenticator());
 }

@@ -230,6 +230,13 @@ impl Tree {
         Ok(hash)
     }
 
+    /// The cached tree hash of `node`, without computing anything: `None`
+    /// where no hash was computed yet or a change invalidated it (read-only
+    /// views use this; [`Tree::tree_hash`] fills the cache).
+    pub fn cached_tree_hash(&self, node: u32) -> Option<&[u8]> {
+        self.hashes.get(node as usize)?.as_deref()
+    }
+
     /// The tree hash of the root: what the GroupContext carries.
     pub fn root_hash<P: CryptoProvider + ?Sized>(&mut self, p: &P) -> Result<Vec<u8>, TreeError> {
         let root = self.size.root();

@@ -130,6 +130,20 @@ pub(crate) fn public_key(kem: KemAlg, sk: &[u8]) -> Result<Vec<u8>, CryptoError>
     }
 }
 
+/// X25519(k, u) (RFC 7748 §5). For a `u` on the curve the product is taken
+/// on the birational Edwards curve, whose variable-base multiplication uses
+/// the SIMD backend and is faster than the Montgomery ladder; the
+/// u-coordinate of k·P does not depend on which of ±P the map picks. A `u`
+/// on the twist (or -1) has no Edwards image and takes the ladder. Both are
+/// constant time in `k`.
+fn x25519(k: &[u8; 32], u: [u8; 32]) -> [u8; 32] {
+    let point = curve25519_dalek::MontgomeryPoint(u);
+    match point.to_edwards(0) {
+        Some(edwards) => edwards.mul_clamped(*k).to_montgomery().to_bytes(),
+        None => point.mul_clamped(*k).to_bytes(),
+    }
+}
+
 /// `DH(sk, pk)`. An all-zero output is rejected (RFC 9180 §7.1.4; RFC 7748 §6).
 fn dh(kem: KemAlg, sk: &[u8], pk: &[u8]) -> Result<Secret, CryptoError> {
     let sk = private_key_bytes(kem, sk)?;
@@ -141,7 +155,7 @@ fn dh(kem: KemAlg, sk: &[u8], pk: &[u8]) -> Result<Secret, CryptoError> {
             let u: [u8; 32] = pk
                 .try_into()
                 .map_err(|_| CryptoError::InvalidPublicKey("an X25519 public key is 32 bytes"))?;
-            Secret::new(x25519_dalek::x25519(*k, u).to_vec())
+            Secret::new(x25519(&k, u).to_vec())
         }
         KemAlg::X448 => {
             let k = array::<56>(sk, bad_sk())?;
@@ -284,6 +298,49 @@ mod tests {
             assert_eq!(dh(kem, &a, &b_pub).unwrap().as_bytes(), h(shared));
             assert_eq!(dh(kem, &b, &a_pub).unwrap().as_bytes(), h(shared));
         }
+    }
+
+    /// The Edwards shortcut agrees with the Montgomery ladder on curve
+    /// points, twist points, small-order points and non-canonical encodings.
+    #[test]
+    fn x25519_edwards_matches_ladder() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            let mut out = [0u8; 32];
+            for chunk in out.chunks_mut(8) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                chunk.copy_from_slice(&state.to_le_bytes());
+            }
+            out
+        };
+        let mut inputs: Vec<[u8; 32]> = (0..200).map(|_| next()).collect();
+        // u = 0, 1, -1 (p - 1), p (non-canonical 0), a point of order 8, 2^255 - 1.
+        let mut p_minus_1 = [0xff_u8; 32];
+        p_minus_1[0] = 0xec;
+        p_minus_1[31] = 0x7f;
+        let mut p = p_minus_1;
+        p[0] = 0xed;
+        let mut order8 = [0u8; 32];
+        order8.copy_from_slice(&h(
+            "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+        ));
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        inputs.extend([[0u8; 32], one, p_minus_1, p, order8, [0xff; 32]]);
+        let mut on_curve = 0;
+        for u in inputs {
+            let k = next();
+            let ladder = x25519_dalek::x25519(k, u);
+            assert_eq!(x25519(&k, u), ladder, "u = {}", hex::encode(u));
+            on_curve += usize::from(curve25519_dalek::MontgomeryPoint(u).to_edwards(0).is_some());
+        }
+        // Both branches were exercised.
+        assert!(
+            on_curve > 50 && on_curve < 200,
+            "{on_curve} of 206 inputs on the curve"
+        );
     }
 
     #[test]

@@ -1,0 +1,420 @@
+//! What the workspace returns: display-ready rows, previews and errors.
+
+use mls_core::codec::DecodeError;
+use mls_core::credential::CredentialError;
+use mls_core::group::GroupError;
+use mls_core::storage::{
+    EpochCause, EpochRecord, GroupKey, GroupStatus, IdentityKey, MemberEntry, Origin, StorageError,
+    Summary,
+};
+
+/// Why a workspace operation failed. A failed operation leaves the file as
+/// it was.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// Reading or writing the file failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The MLS operation was rejected.
+    #[error(transparent)]
+    Group(Box<GroupError>),
+    /// A credential or trust root was rejected.
+    #[error("credential: {0}")]
+    Credential(Box<CredentialError>),
+    /// Input bytes do not decode.
+    #[error("{what} is malformed: {error}")]
+    Malformed {
+        /// What was expected.
+        what: &'static str,
+        /// Where and why decoding stopped.
+        error: Box<DecodeError>,
+    },
+    /// A message of another kind than the operation takes.
+    #[error("expected {expected}, got {got}")]
+    WrongMessage {
+        /// What the operation takes.
+        expected: &'static str,
+        /// What the bytes are.
+        got: &'static str,
+    },
+    /// Nothing matches a name, number or hex id.
+    #[error("no {what} matches {text:?}")]
+    NotFound {
+        /// What was looked for.
+        what: &'static str,
+        /// How it was named.
+        text: String,
+    },
+    /// Several rows match a name or hex prefix.
+    #[error("{text:?} matches several {what}s: {}; name one by its number", candidates.join(", "))]
+    Ambiguous {
+        /// What was looked for.
+        what: &'static str,
+        /// How it was named.
+        text: String,
+        /// The matches, as text.
+        candidates: Vec<String>,
+    },
+    /// `apply`/`discard` on a group with no pending commit.
+    #[error("group {0} has no pending commit")]
+    NoPending(GroupKey),
+    /// A new commit while one is pending.
+    #[error("group {0} already has a pending commit: apply or discard it first")]
+    AlreadyPending(GroupKey),
+    /// This member was removed; the group's state is gone.
+    #[error("group {0}: this member was removed from the group")]
+    Removed(GroupKey),
+    /// A Welcome for none of the workspace's unused key packages.
+    #[error("the Welcome is for none of this workspace's unused key packages")]
+    NoKeyPackage,
+    /// The identity is already an active member of that group here.
+    #[error("{identity} is already a member of group {group_id} here (group {key})")]
+    AlreadyMember {
+        /// The identity's name.
+        identity: String,
+        /// The group id, hex.
+        group_id: String,
+        /// The existing row.
+        key: GroupKey,
+    },
+    /// A cipher suite this implementation lacks.
+    #[error("cipher suite {0} is not supported")]
+    UnsupportedSuite(u16),
+    /// The identity's signature key does not fit the suite.
+    #[error(
+        "identity {identity} has a signature key of suite {identity_suite}, which suite {suite} cannot use"
+    )]
+    SuiteMismatch {
+        /// The identity's name.
+        identity: String,
+        /// Its key's suite.
+        identity_suite: u16,
+        /// The suite asked for.
+        suite: u16,
+    },
+    /// No place for the default workspace file.
+    #[error("no data directory: neither XDG_DATA_HOME nor HOME is set (give a path with --db)")]
+    NoDataDir,
+    /// An argument is unusable.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<GroupError> for WorkspaceError {
+    fn from(e: GroupError) -> Self {
+        WorkspaceError::Group(Box::new(e))
+    }
+}
+
+impl From<CredentialError> for WorkspaceError {
+    fn from(e: CredentialError) -> Self {
+        WorkspaceError::Credential(Box::new(e))
+    }
+}
+
+impl WorkspaceError {
+    /// A [`WorkspaceError::Malformed`].
+    pub fn malformed(what: &'static str, error: DecodeError) -> Self {
+        WorkspaceError::Malformed {
+            what,
+            error: Box::new(error),
+        }
+    }
+}
+
+/// Result of workspace operations.
+pub type Result<T> = std::result::Result<T, WorkspaceError>;
+
+/// The display name of a cipher suite number.
+pub fn suite_name(suite: u16) -> String {
+    match mls_core::crypto::CipherSuite::from_u16(suite) {
+        Some(cs) => cs.name().to_owned(),
+        None => format!("unknown suite {suite}"),
+    }
+}
+
+/// An identity, without its private key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityInfo {
+    /// Its local number.
+    pub key: IdentityKey,
+    /// Its unique name.
+    pub name: String,
+    /// Cipher suite of its signature key.
+    pub cipher_suite: u16,
+    /// [`suite_name`] of it.
+    pub suite_name: String,
+    /// Signature public key, hex.
+    pub signature_public_hex: String,
+    /// The credential as text.
+    pub credential: String,
+    /// Creation time (unix seconds).
+    pub created: u64,
+}
+
+/// A key package: one of ours, or a validated foreign one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyPackageInfo {
+    /// `KeyPackageRef`, hex.
+    pub reference_hex: String,
+    /// The identity it belongs to, if it is ours.
+    pub identity: Option<IdentityKey>,
+    /// The credential as text.
+    pub credential: String,
+    /// Its cipher suite.
+    pub cipher_suite: u16,
+    /// [`suite_name`] of it.
+    pub suite_name: String,
+    /// The `MLSMessage` carrying it.
+    pub bytes: Vec<u8>,
+    /// Start of its lifetime (unix seconds).
+    pub not_before: u64,
+    /// End of its lifetime (unix seconds).
+    pub not_after: u64,
+    /// A Welcome consumed it (its private keys are deleted).
+    pub used: bool,
+    /// When it was created here (ours only).
+    pub created: Option<u64>,
+}
+
+/// A line of the group list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRow {
+    /// The local number (one member's view of one group).
+    pub key: GroupKey,
+    /// The MLS group id.
+    pub group_id: Vec<u8>,
+    /// The MLS group id, hex.
+    pub group_id_hex: String,
+    /// A local label.
+    pub name: String,
+    /// The member identity.
+    pub identity: IdentityKey,
+    /// Its name.
+    pub identity_name: String,
+    /// Cipher suite.
+    pub cipher_suite: u16,
+    /// [`suite_name`] of it.
+    pub suite_name: String,
+    /// Current epoch.
+    pub epoch: u64,
+    /// Number of members.
+    pub member_count: u32,
+    /// This member's leaf index.
+    pub own_leaf: u32,
+    /// Member, or removed.
+    pub status: GroupStatus,
+    /// A staged commit is waiting for apply or discard.
+    pub pending: bool,
+    /// Time of the last state change (unix seconds).
+    pub updated: u64,
+}
+
+/// A member of the current epoch, for the group view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberInfo {
+    /// Leaf index.
+    pub leaf: u32,
+    /// Node index in the tree (2 × leaf).
+    pub node: u32,
+    /// `CredentialType`.
+    pub credential_type: u16,
+    /// The credential as text.
+    pub identity: String,
+    /// Signature public key, hex.
+    pub signature_key_hex: String,
+    /// Leaf HPKE encryption key, hex.
+    pub encryption_key_hex: String,
+    /// This is the workspace's member.
+    pub is_self: bool,
+}
+
+/// A group context extension, for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtensionInfo {
+    /// `ExtensionType`.
+    pub extension_type: u16,
+    /// Its name, or `extension N`.
+    pub name: String,
+    /// `extension_data`, hex.
+    pub data_hex: String,
+}
+
+/// Everything the group view shows about the current epoch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupDetails {
+    /// The list row.
+    pub row: GroupRow,
+    /// Current members, by leaf.
+    pub members: Vec<MemberInfo>,
+    /// Group context extensions.
+    pub extensions: Vec<ExtensionInfo>,
+    /// Tree hash, hex.
+    pub tree_hash_hex: String,
+    /// Confirmed transcript hash, hex.
+    pub confirmed_transcript_hash_hex: String,
+    /// Epoch authenticator, hex.
+    pub epoch_authenticator_hex: String,
+    /// The pending commit, if any.
+    pub pending: Option<Preview>,
+}
+
+/// A staged commit, before apply: what it changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    /// The group row.
+    pub group: GroupKey,
+    /// Local or incoming.
+    pub origin: Origin,
+    /// The committer's leaf.
+    pub committer: Option<u32>,
+    /// The committer's identity as text.
+    pub committer_name: Option<String>,
+    /// The epoch it was staged from.
+    pub current_epoch: u64,
+    /// The epoch it leads to.
+    pub new_epoch: u64,
+    /// What changes.
+    pub summary: Summary,
+    /// The summary as one line.
+    pub text: String,
+    /// Tree nodes whose content differs between the current and the next
+    /// tree, ascending (for highlighting in a tree view).
+    pub changed_nodes: Vec<u32>,
+    /// The next tree hash, hex.
+    pub tree_hash_hex: String,
+    /// The next epoch authenticator, hex (empty if this member is removed).
+    pub epoch_authenticator_hex: String,
+    /// The members after the commit.
+    pub members_after: Vec<MemberEntry>,
+    /// The commit removes this member.
+    pub self_removed: bool,
+    /// The commit `MLSMessage`.
+    pub message: Vec<u8>,
+    /// The Welcome it produced (local commits that add members).
+    pub welcome: Option<Vec<u8>>,
+    /// The GroupInfo it produced (local commits that add members).
+    pub group_info: Option<Vec<u8>>,
+}
+
+/// What a local commit produced: the messages to send, and its preview.
+/// The commit stays pending until [`super::Workspace::apply`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalCommit {
+    /// The group row.
+    pub group: GroupKey,
+    /// The commit `MLSMessage`, for the members.
+    pub commit: Vec<u8>,
+    /// The Welcome `MLSMessage`, for added members.
+    pub welcome: Option<Vec<u8>>,
+    /// The new epoch's GroupInfo `MLSMessage` (when members are added).
+    pub group_info: Option<Vec<u8>>,
+    /// What it changes.
+    pub preview: Preview,
+}
+
+/// What a local commit contains.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitRequest {
+    /// Key packages (`MLSMessage` or bare `KeyPackage` bytes) to add.
+    pub add: Vec<Vec<u8>>,
+    /// Leaf indices to remove.
+    pub remove: Vec<u32>,
+    /// External PSK ids (stored in the workspace) to inject.
+    pub psks: Vec<Vec<u8>>,
+    /// Include an UpdatePath even when no proposal needs one (a self
+    /// update).
+    pub force_path: bool,
+}
+
+/// Options of [`super::Workspace::group_create`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupOptions {
+    /// Local label (default: the start of the group id in hex).
+    pub name: Option<String>,
+    /// Group id (default: 16 random bytes).
+    pub group_id: Option<Vec<u8>>,
+    /// Cipher suite (default: the identity's; must use the same signature
+    /// scheme).
+    pub cipher_suite: Option<u16>,
+    /// Send commits and proposals as PrivateMessage (default: PublicMessage,
+    /// which other tools can inspect).
+    pub encrypt_handshake: bool,
+}
+
+/// What receiving a message did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Receipt {
+    /// Application data, decrypted.
+    Application {
+        /// The group row.
+        group: GroupKey,
+        /// The epoch it was sent in.
+        epoch: u64,
+        /// The sender's leaf.
+        sender: u32,
+        /// The sender's identity as text.
+        sender_name: String,
+        /// The plaintext.
+        data: Vec<u8>,
+        /// The authenticated data.
+        authenticated_data: Vec<u8>,
+    },
+    /// A proposal, kept for the next commit.
+    Proposal {
+        /// The group row.
+        group: GroupKey,
+        /// Who proposed, as text.
+        sender: String,
+        /// `ProposalRef`, hex.
+        reference_hex: String,
+        /// What it proposes, as text.
+        description: String,
+    },
+    /// A commit, staged: see the preview, then apply or discard.
+    CommitStaged(Box<Preview>),
+    /// A Welcome: the group was joined.
+    Joined(GroupRow),
+}
+
+/// One epoch of a group's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EpochRow {
+    /// The group row.
+    pub group: GroupKey,
+    /// Epoch number.
+    pub epoch: u64,
+    /// When this member entered it (unix seconds).
+    pub time: u64,
+    /// Who committed it.
+    pub committer: Option<u32>,
+    /// Why it began.
+    pub cause: EpochCause,
+    /// What changed.
+    pub summary: Summary,
+    /// The summary as one line.
+    pub text: String,
+    /// Epoch authenticator, hex (empty when this member could not derive it).
+    pub epoch_authenticator_hex: String,
+    /// Tree hash, hex.
+    pub tree_hash_hex: String,
+    /// Members in this epoch.
+    pub members: Vec<MemberEntry>,
+}
+
+impl EpochRow {
+    pub(super) fn new(group: GroupKey, e: EpochRecord) -> Self {
+        EpochRow {
+            group,
+            epoch: e.epoch,
+            time: e.time,
+            committer: e.committer,
+            cause: e.summary.cause,
+            text: e.summary.to_string(),
+            summary: e.summary,
+            epoch_authenticator_hex: hex::encode(&e.epoch_authenticator),
+            tree_hash_hex: hex::encode(&e.tree_hash),
+            members: e.members,
+        }
+    }
+}
