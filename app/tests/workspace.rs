@@ -657,3 +657,48 @@ fn discarded_encrypted_commit_is_not_reused() {
     b.apply(gb.key).unwrap();
     assert_eq!(authenticator(&a, ga.key), authenticator(&b, gb.key));
 }
+
+/// `peek` decrypts and previews with the current state and saves nothing:
+/// the same message can then be received for real.
+#[test]
+fn peek_decrypts_without_changing_the_file() {
+    let dir = TempDir::new("peek");
+    let a = Workspace::open(dir.file("a.sqlite")).unwrap();
+    let b = Workspace::open(dir.file("b.sqlite")).unwrap();
+    let (ga, gb) = two_members(&a, &b);
+
+    let message = a.send(ga, b"hello, inspector").unwrap();
+    let before = fingerprint(&b, gb);
+    for _ in 0..2 {
+        match b.peek(Some(gb), &message).unwrap() {
+            Receipt::Application { data, .. } => assert_eq!(data, b"hello, inspector"),
+            other => panic!("expected application data, got {other:?}"),
+        }
+        assert_eq!(fingerprint(&b, gb), before);
+    }
+    match b.receive(Some(gb), &message).unwrap() {
+        Receipt::Application { data, .. } => assert_eq!(data, b"hello, inspector"),
+        other => panic!("expected application data, got {other:?}"),
+    }
+    assert_ne!(fingerprint(&b, gb), before);
+
+    let commit = a.commit_update(ga).unwrap();
+    let before = fingerprint(&b, gb);
+    match b.peek(None, &commit.commit).unwrap() {
+        Receipt::CommitStaged(preview) => assert_eq!(preview.new_epoch, 2),
+        other => panic!("expected a commit preview, got {other:?}"),
+    }
+    assert_eq!(fingerprint(&b, gb), before);
+    assert!(b.pending(gb).unwrap().is_none());
+    // A Welcome is not previewed.
+    a.discard(ga).unwrap();
+    let c = Workspace::open(dir.file("c.sqlite")).unwrap();
+    let carol = c.identity_new("carol", CS).unwrap();
+    let kp = c.key_package_new(carol.key).unwrap();
+    let added = a.commit_add(ga, &[kp.bytes]).unwrap();
+    let welcome = added.welcome.unwrap();
+    assert!(matches!(
+        c.peek(None, &welcome).unwrap_err(),
+        WorkspaceError::WrongMessage { .. }
+    ));
+}

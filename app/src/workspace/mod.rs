@@ -1010,8 +1010,32 @@ impl Workspace {
     ///
     /// A rejected message changes nothing.
     pub fn receive(&self, group: Option<GroupKey>, bytes: &[u8]) -> Result<Receipt> {
+        self.process_incoming(group, bytes, true)
+    }
+
+    /// Processes an incoming message like [`Workspace::receive`] but saves
+    /// nothing: decrypts a PrivateMessage, or previews a commit, with the
+    /// group's current state and leaves the file exactly as it was (so the
+    /// message can still be received later). For inspecting messages.
+    /// Welcomes are refused (joining is not a dry run).
+    pub fn peek(&self, group: Option<GroupKey>, bytes: &[u8]) -> Result<Receipt> {
+        self.process_incoming(group, bytes, false)
+    }
+
+    fn process_incoming(
+        &self,
+        group: Option<GroupKey>,
+        bytes: &[u8],
+        save: bool,
+    ) -> Result<Receipt> {
         let message = decode_message(bytes)?;
         let f = match &message.body {
+            MlsMessageBody::Welcome(_) if !save => {
+                return Err(WorkspaceError::WrongMessage {
+                    expected: "a PublicMessage or PrivateMessage (a Welcome is joined, not previewed)",
+                    got: "Welcome",
+                });
+            }
             MlsMessageBody::Welcome(_) => return Ok(Receipt::Joined(self.join(bytes, None)?)),
             body => framed(&message).ok_or(WorkspaceError::WrongMessage {
                 expected: "a PublicMessage, PrivateMessage or Welcome",
@@ -1027,7 +1051,7 @@ impl Workspace {
             mut group,
             revision,
         } = self.load(key)?;
-        if f.is_commit && record.has_pending {
+        if save && f.is_commit && record.has_pending {
             return Err(WorkspaceError::AlreadyPending(key));
         }
         let epoch = group.epoch();
@@ -1045,16 +1069,18 @@ impl Workspace {
                 data,
                 authenticated_data,
             } => {
-                self.store.update_group_state(
-                    key,
-                    revision,
-                    &storage::snapshot(&group)?,
-                    &[incoming(
-                        MessageKind::Application,
-                        Some(sender),
-                        Some(data.clone()),
-                    )],
-                )?;
+                if save {
+                    self.store.update_group_state(
+                        key,
+                        revision,
+                        &storage::snapshot(&group)?,
+                        &[incoming(
+                            MessageKind::Application,
+                            Some(sender),
+                            Some(data.clone()),
+                        )],
+                    )?;
+                }
                 let sender_name = group
                     .member_credential(sender)
                     .map_or_else(String::new, storage::credential_text);
@@ -1076,12 +1102,14 @@ impl Workspace {
                     Sender::Member(l) => Some(l),
                     _ => None,
                 };
-                self.store.update_group_state(
-                    key,
-                    revision,
-                    &storage::snapshot(&group)?,
-                    &[incoming(MessageKind::Proposal, leaf, None)],
-                )?;
+                if save {
+                    self.store.update_group_state(
+                        key,
+                        revision,
+                        &storage::snapshot(&group)?,
+                        &[incoming(MessageKind::Proposal, leaf, None)],
+                    )?;
+                }
                 let who = match leaf.and_then(|l| group.member_credential(l)) {
                     Some(c) => format!(
                         "{} ({})",
@@ -1123,16 +1151,18 @@ impl Workspace {
                     self_removed,
                     current_state: None,
                 };
-                self.store.stage(
-                    key,
-                    revision,
-                    &pending,
-                    &[incoming(
-                        MessageKind::Commit,
-                        Some(staged.summary.committer),
-                        None,
-                    )],
-                )?;
+                if save {
+                    self.store.stage(
+                        key,
+                        revision,
+                        &pending,
+                        &[incoming(
+                            MessageKind::Commit,
+                            Some(staged.summary.committer),
+                            None,
+                        )],
+                    )?;
+                }
                 Ok(Receipt::CommitStaged(Box::new(preview(
                     key,
                     Origin::Incoming,
