@@ -137,11 +137,34 @@ pub(crate) fn public_key(kem: KemAlg, sk: &[u8]) -> Result<Vec<u8>, CryptoError>
 /// on the twist (or -1) has no Edwards image and takes the ladder. Both are
 /// constant time in `k`.
 fn x25519(k: &[u8; 32], u: [u8; 32]) -> [u8; 32] {
-    let point = curve25519_dalek::MontgomeryPoint(u);
-    match point.to_edwards(0) {
+    match edwards_image(&u) {
         Some(edwards) => edwards.mul_clamped(*k).to_montgomery().to_bytes(),
-        None => point.mul_clamped(*k).to_bytes(),
+        None => curve25519_dalek::MontgomeryPoint(u).mul_clamped(*k).to_bytes(),
     }
+}
+
+/// The Edwards image of an X25519 public key (sign 0), remembered for the
+/// most recent keys: a member's leaf and parent keys are encrypted to in
+/// commit after commit until they change, and the map costs an inversion and
+/// a square root. Public data only; the cache is emptied when full.
+fn edwards_image(u: &[u8; 32]) -> Option<curve25519_dalek::EdwardsPoint> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Mutex<HashMap<[u8; 32], Option<curve25519_dalek::EdwardsPoint>>>;
+    const CAPACITY: usize = 1 << 14;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Some(hit) = cache.lock().ok().and_then(|map| map.get(u).copied()) {
+        return hit;
+    }
+    let image = curve25519_dalek::MontgomeryPoint(*u).to_edwards(0);
+    if let Ok(mut map) = cache.lock() {
+        if map.len() >= CAPACITY {
+            map.clear();
+        }
+        map.insert(*u, image);
+    }
+    image
 }
 
 /// `DH(sk, pk)`. An all-zero output is rejected (RFC 9180 §7.1.4; RFC 7748 §6).
