@@ -2,8 +2,10 @@
 //!
 //! Every command is a variant of [`Command`] (nested subcommands get their
 //! own enum, like [`VectorsCommand`]) and is dispatched by [`run`] to a
-//! function returning the process exit status. New commands (decode, wire,
-//! group, keypackage, …) slot in as further variants.
+//! function returning the process exit status. The workspace commands
+//! (`identity`, `keypackage`, `group`, `trust-root`, `psk`) live in their
+//! own modules and share [`common`] (options, input, output, errors) and
+//! [`view`] (JSON and text forms of the workspace's values).
 //!
 //! Exit status: [`EXIT_OK`] on success, [`EXIT_FAILED`] when a check failed
 //! or an input could not be processed (for `decode`: the message is
@@ -19,8 +21,14 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use conformance::{FileReport, RunReport};
 
+pub mod common;
 pub mod debug;
 pub mod decode;
+pub mod group;
+pub mod identity;
+pub mod keypackage;
+pub mod trust;
+pub mod view;
 pub mod wire;
 
 pub use decode::DecodeArgs;
@@ -84,6 +92,42 @@ pub enum Command {
     /// Open the window (the default without a command), optionally with a
     /// message file loaded into the Decoder.
     Gui(GuiArgs),
+
+    /// Identities of the workspace: a name, a signature key pair and a
+    /// basic credential.
+    ///
+    /// The workspace commands (identity, keypackage, group, trust-root,
+    /// psk) share one SQLite file: --db PATH, else $MLS_INSPECTOR_DB, else
+    /// $XDG_DATA_HOME/mls-inspector/workspace.sqlite (also what the GUI
+    /// uses). --json prints exactly one JSON object. Errors exit with 1
+    /// (refused: unknown group, malformed message, wrong epoch, nothing
+    /// pending, …) or 2 (unusable argument or unreadable file).
+    Identity(identity::IdentityArgs),
+
+    /// Key packages: make them for your identities, export them for whoever
+    /// adds you, validate other people's.
+    #[command(name = "keypackage")]
+    KeyPackage(keypackage::KeyPackageArgs),
+
+    /// Groups: create, add/remove/update by commit, preview and apply
+    /// incoming commits, send and receive messages, join by Welcome or
+    /// external commit, history.
+    ///
+    /// Commits are staged first: the commit commands and `receive` print a
+    /// preview (committer, epochs, added/removed/updated members, PSKs,
+    /// extension changes, changed tree nodes); `apply` moves to the next
+    /// epoch and `discard` drops it. Messages are read from files or stdin
+    /// (`-`) as hex, base64 or binary (detected) and written to files
+    /// (binary unless --format) or stdout (hex unless --format); without an
+    /// --…-out option they are printed as hex.
+    Group(group::GroupArgs),
+
+    /// X.509 trust roots that credentials are validated against.
+    #[command(name = "trust-root")]
+    TrustRoot(trust::TrustRootArgs),
+
+    /// External pre-shared keys available to every group of the workspace.
+    Psk(trust::PskArgs),
 
     /// Test helpers (hidden).
     #[command(subcommand, hide = true)]
@@ -152,6 +196,11 @@ pub fn run(command: Command) -> ExitCode {
             wire::decode(&args, Framing::Private)
         }
         Command::Debug(command) => debug::run(command),
+        Command::Identity(args) => identity::run(args),
+        Command::KeyPackage(args) => keypackage::run(args),
+        Command::Group(args) => group::run(args),
+        Command::TrustRoot(args) => trust::run_trust_root(args),
+        Command::Psk(args) => trust::run_psk(args),
         Command::Gui(args) => {
             return crate::gui::run_with(crate::gui::Startup {
                 open: args.open,

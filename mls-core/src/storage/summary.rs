@@ -103,7 +103,8 @@ pub struct Summary {
     pub added: Vec<MemberEntry>,
     /// Members removed, with their old leaves.
     pub removed: Vec<MemberEntry>,
-    /// Members whose leaf was updated (by proposal or the committer's path).
+    /// Members whose leaf an Update proposal replaced (the committer's own
+    /// path update shows as `has_path`).
     pub updated: Vec<MemberEntry>,
     /// The PSKs injected, as text.
     pub psks: Vec<String>,

@@ -1,0 +1,110 @@
+//! `mls-inspector identity new|list`: the workspace's identities (a name,
+//! a signature key pair and a basic credential holding the name).
+
+use std::fmt::Write as _;
+
+use clap::{Args, Subcommand};
+use mls_core::crypto::CipherSuite;
+use serde::Serialize;
+
+use super::common::{Done, Failure, WorkspaceOpts, finish};
+use super::view::{IdentityJson, identity_line};
+
+/// `mls-inspector identity [--db PATH] [--json] …`
+#[derive(Debug, Args)]
+pub struct IdentityArgs {
+    #[command(flatten)]
+    pub ws: WorkspaceOpts,
+
+    #[command(subcommand)]
+    pub command: IdentityCommand,
+}
+
+/// The identity commands.
+#[derive(Debug, Subcommand)]
+pub enum IdentityCommand {
+    /// Create an identity: a fresh signature key pair and a basic
+    /// credential holding NAME. Names are unique in a workspace.
+    New(NewArgs),
+    /// List the identities (number, name, suite, credential).
+    List,
+}
+
+/// `identity new NAME [--suite S]`
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The name (also the basic credential's identity).
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// Cipher suite of the signature key: its number (1–7) or registry
+    /// name (e.g. MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519).
+    #[arg(long, value_name = "N|NAME", default_value = "1")]
+    pub suite: String,
+}
+
+/// A cipher suite given by number or registry name.
+pub fn parse_suite(text: &str) -> Result<CipherSuite, Failure> {
+    let text = text.trim();
+    let found = match text.strip_prefix("0x").map(|h| u16::from_str_radix(h, 16)) {
+        Some(Ok(n)) => CipherSuite::from_u16(n),
+        _ => match text.parse::<u16>() {
+            Ok(n) => CipherSuite::from_u16(n),
+            Err(_) => CipherSuite::ALL
+                .into_iter()
+                .find(|cs| cs.name().eq_ignore_ascii_case(text)),
+        },
+    };
+    found.ok_or_else(|| {
+        let known: Vec<String> = CipherSuite::ALL
+            .iter()
+            .map(|cs| format!("{} {}", cs.id(), cs.name()))
+            .collect();
+        Failure::usage(format!(
+            "unknown cipher suite {text:?}; known: {}",
+            known.join(", ")
+        ))
+    })
+}
+
+/// Runs an identity command; returns the exit status.
+pub fn run(args: IdentityArgs) -> u8 {
+    let (name, result) = match &args.command {
+        IdentityCommand::New(a) => ("identity new", new(&args.ws, a)),
+        IdentityCommand::List => ("identity list", list(&args.ws)),
+    };
+    finish(name, args.ws.json, result)
+}
+
+fn new(ws: &WorkspaceOpts, args: &NewArgs) -> Result<Done, Failure> {
+    let suite = parse_suite(&args.suite)?;
+    let info = ws.open()?.identity_new(&args.name, suite)?;
+    let text = format!(
+        "created identity {}\n  signature key: {}\n",
+        identity_line(&info),
+        info.signature_public_hex
+    );
+    Done::new(text, &IdentityJson::new(&info))
+}
+
+#[derive(Serialize)]
+struct ListJson {
+    identities: Vec<IdentityJson>,
+}
+
+fn list(ws: &WorkspaceOpts) -> Result<Done, Failure> {
+    let all = ws.open()?.identities()?;
+    let mut text = String::new();
+    if all.is_empty() {
+        text.push_str("No identities. `identity new NAME` makes one.\n");
+    }
+    for i in &all {
+        let _ = writeln!(text, "{}", identity_line(i));
+    }
+    Done::new(
+        text,
+        &ListJson {
+            identities: all.iter().map(IdentityJson::new).collect(),
+        },
+    )
+}
