@@ -47,10 +47,157 @@ pub struct DecodeArgs {
     #[arg(long)]
     pub full: bool,
 
+    /// Also decrypt the message (PrivateMessage) or preview it (a commit)
+    /// with this local group of the workspace: `#N`, a name, or a group id
+    /// in hex. Read-only: nothing is saved, the message can still be
+    /// received with `group receive` afterwards.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+
+    /// The workspace file for `--group` (default: $MLS_INSPECTOR_DB, else
+    /// the platform data directory, as for the group commands).
+    #[arg(long, value_name = "PATH", requires = "group")]
+    pub db: Option<PathBuf>,
+
     /// The message: hex or base64 text, `@FILE` (binary, or text holding hex
     /// or base64), or `-` for stdin.
     #[arg(value_name = "INPUT", allow_hyphen_values = true)]
     pub input: String,
+}
+
+/// What `--group` found: the message as the group's member reads it.
+#[derive(Debug, Serialize)]
+pub struct DecryptedJson {
+    /// The group row used (`#N name`).
+    pub group: String,
+    /// `application`, `proposal` or `commit`; null when it failed.
+    pub kind: Option<&'static str>,
+    /// Why the group could not read it; null on success.
+    pub error: Option<String>,
+    /// The sender (application data and proposals).
+    pub sender: Option<String>,
+    /// The epoch the message belongs to (application data) or the epoch a
+    /// commit leads to.
+    pub epoch: Option<u64>,
+    /// Application data as text (lossy UTF-8), a proposal's or commit's
+    /// summary.
+    pub text: Option<String>,
+    /// Application data, hex.
+    pub data_hex: Option<String>,
+}
+
+impl DecryptedJson {
+    fn failed(group: String, error: String) -> Self {
+        DecryptedJson {
+            group,
+            kind: None,
+            error: Some(error),
+            sender: None,
+            epoch: None,
+            text: None,
+            data_hex: None,
+        }
+    }
+}
+
+/// Opens the workspace and reads `bytes` with `group`, saving nothing.
+fn decrypt_with_group(args: &DecodeArgs, group: &str, bytes: &[u8]) -> DecryptedJson {
+    use crate::workspace::{Receipt, Workspace};
+    let path = args
+        .db
+        .clone()
+        .or_else(|| {
+            std::env::var_os("MLS_INSPECTOR_DB")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        })
+        .map_or_else(Workspace::default_path, Ok);
+    let ws = match path.and_then(Workspace::open) {
+        Ok(ws) => ws,
+        Err(e) => return DecryptedJson::failed(group.to_owned(), e.to_string()),
+    };
+    let row = match ws.group_find(group) {
+        Ok(row) => row,
+        Err(e) => return DecryptedJson::failed(group.to_owned(), e.to_string()),
+    };
+    let label = format!("{} {}", row.key, row.name);
+    match ws.peek(Some(row.key), bytes) {
+        Ok(Receipt::Application {
+            epoch,
+            sender,
+            sender_name,
+            data,
+            ..
+        }) => DecryptedJson {
+            group: label,
+            kind: Some("application"),
+            error: None,
+            sender: Some(format!("leaf {sender} ({sender_name})")),
+            epoch: Some(epoch),
+            text: Some(String::from_utf8_lossy(&data).into_owned()),
+            data_hex: Some(hex::encode(&data)),
+        },
+        Ok(Receipt::Proposal {
+            sender,
+            description,
+            ..
+        }) => DecryptedJson {
+            group: label,
+            kind: Some("proposal"),
+            error: None,
+            sender: Some(sender),
+            epoch: None,
+            text: Some(description),
+            data_hex: None,
+        },
+        Ok(Receipt::CommitStaged(preview)) => DecryptedJson {
+            group: label,
+            kind: Some("commit"),
+            error: None,
+            sender: preview.committer.map(|leaf| match &preview.committer_name {
+                Some(name) => format!("leaf {leaf} ({name})"),
+                None => format!("leaf {leaf}"),
+            }),
+            epoch: Some(preview.new_epoch),
+            text: Some(preview.text.clone()),
+            data_hex: None,
+        },
+        Ok(Receipt::Joined(_)) => {
+            DecryptedJson::failed(label, String::from("a Welcome is joined, not decrypted"))
+        }
+        Err(e) => DecryptedJson::failed(label, e.to_string()),
+    }
+}
+
+/// The JSON object with the `decrypted` member `--group` adds.
+#[derive(Debug, Serialize)]
+struct WithDecrypted<'a> {
+    #[serde(flatten)]
+    dissection: DissectionJson<'a>,
+    decrypted: &'a DecryptedJson,
+}
+
+fn render_decrypted(out: &mut String, d: &DecryptedJson) {
+    let _ = writeln!(out, "decrypted with group {}:", d.group);
+    if let Some(e) = &d.error {
+        let _ = writeln!(out, "  ✗ {e}");
+        return;
+    }
+    if let Some(kind) = d.kind {
+        let _ = writeln!(out, "  kind:   {kind}");
+    }
+    if let Some(sender) = &d.sender {
+        let _ = writeln!(out, "  sender: {sender}");
+    }
+    if let Some(epoch) = d.epoch {
+        let _ = writeln!(out, "  epoch:  {epoch}");
+    }
+    if let Some(text) = &d.text {
+        let _ = writeln!(out, "  text:   {text:?}");
+    }
+    if let Some(data) = &d.data_hex {
+        let _ = writeln!(out, "  hex:    {data}");
+    }
 }
 
 /// `--format`
@@ -192,8 +339,21 @@ pub fn decode(args: &DecodeArgs) -> u8 {
         }
     };
     let dissection = dissect(&parsed.bytes, args.kind.kind());
+    let decrypted = args
+        .group
+        .as_deref()
+        .map(|group| decrypt_with_group(args, group, &parsed.bytes));
     let out = if args.json {
-        match to_json(Some(&parsed), &dissection) {
+        let json = match &decrypted {
+            Some(decrypted) => serde_json::to_string_pretty(&WithDecrypted {
+                dissection: DissectionJson::new(Some(&parsed), &dissection),
+                decrypted,
+            })
+            .map(|text| text + "\n")
+            .map_err(|e| format!("cannot serialise the result: {e}")),
+            None => to_json(Some(&parsed), &dissection),
+        };
+        match json {
             Ok(text) => text,
             Err(e) => {
                 eprintln!("mls-inspector: {e}");
@@ -201,7 +361,11 @@ pub fn decode(args: &DecodeArgs) -> u8 {
             }
         }
     } else {
-        render_text(Some(&parsed), &dissection, args.full)
+        let mut text = render_text(Some(&parsed), &dissection, args.full);
+        if let Some(d) = &decrypted {
+            render_decrypted(&mut text, d);
+        }
+        text
     };
     if let Err(e) = write_stdout(&out) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -209,7 +373,7 @@ pub fn decode(args: &DecodeArgs) -> u8 {
         }
         return EXIT_FAILED;
     }
-    if dissection.ok() {
+    if dissection.ok() && decrypted.as_ref().is_none_or(|d| d.error.is_none()) {
         EXIT_OK
     } else {
         EXIT_FAILED
