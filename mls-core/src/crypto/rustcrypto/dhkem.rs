@@ -139,7 +139,9 @@ pub(crate) fn public_key(kem: KemAlg, sk: &[u8]) -> Result<Vec<u8>, CryptoError>
 fn x25519(k: &[u8; 32], u: [u8; 32]) -> [u8; 32] {
     match edwards_image(&u) {
         Some(edwards) => edwards.mul_clamped(*k).to_montgomery().to_bytes(),
-        None => curve25519_dalek::MontgomeryPoint(u).mul_clamped(*k).to_bytes(),
+        None => curve25519_dalek::MontgomeryPoint(u)
+            .mul_clamped(*k)
+            .to_bytes(),
     }
 }
 
