@@ -220,7 +220,11 @@ pub fn apply<P: CryptoProvider + ?Sized>(
         let leaf = tree.add_leaf(kp.leaf_node.clone())?;
         added.push((leaf, (*kp).clone()));
     }
-    tree.verify_unique_keys()?;
+    // The current tree's keys are unique (checked on join and on every
+    // change); only new leaves can break that (§7.9.1, §12.2).
+    if !adds.is_empty() || !updates.is_empty() {
+        tree.verify_unique_keys()?;
+    }
     if gce.is_some() {
         // New group context extensions must suit every member (§12.1.7).
         for (leaf, node) in tree.members() {

@@ -1490,7 +1490,7 @@ impl Group {
                     path.nodes.iter().map(|n| &n.encryption_key).collect();
                 keys.push(&path.leaf_node.encryption_key);
                 check_path_keys_fresh(&tree, &keys)?;
-                tree.merge_update_path(p, committer, path, self.group_id(), &new_leaves)?;
+                tree.merge_update_path_in_place(p, committer, path, self.group_id(), &new_leaves)?;
                 provisional.tree_hash = VlBytes(tree.root_hash(p)?);
                 if self_removed {
                     Secret::new(vec![0; cs.hash_len()])
@@ -1735,7 +1735,7 @@ impl Group {
             ));
         }
         let joiner = tree.add_leaf(path.leaf_node.clone())?;
-        tree.merge_update_path(p, joiner, path, self.group_id(), &[])?;
+        tree.merge_update_path_in_place(p, joiner, path, self.group_id(), &[])?;
 
         let new_epoch = self
             .epoch()

@@ -287,6 +287,23 @@ impl Tree {
         group_id: &[u8],
         new_leaves: &[u32],
     ) -> Result<(), TreeError> {
+        let mut updated = self.clone();
+        updated.merge_update_path_in_place(p, sender, path, group_id, new_leaves)?;
+        *self = updated;
+        Ok(())
+    }
+
+    /// [`Tree::merge_update_path`] without the copy that keeps the tree
+    /// unchanged on error: for callers that work on a copy already (a
+    /// commit being staged) and drop it when this fails.
+    pub(crate) fn merge_update_path_in_place<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        sender: u32,
+        path: &UpdatePath,
+        group_id: &[u8],
+        new_leaves: &[u32],
+    ) -> Result<(), TreeError> {
         let cs = self.cipher_suite();
         let fdp = self.filtered_direct_path_with_copath(sender)?;
         let invalid = |why: String| TreeError::InvalidLeaf { leaf: sender, why };
@@ -317,21 +334,19 @@ impl Tree {
         };
         verify_leaf_signature(p, cs, &path.leaf_node, group_id, sender)?;
 
-        let mut updated = self.clone();
         let keys: Vec<VlBytes> = path
             .nodes
             .iter()
             .map(|n| n.encryption_key.clone())
             .collect();
-        let computed = updated.install_path_keys(p, sender, &fdp, &keys)?;
+        let computed = self.install_path_keys(p, sender, &fdp, &keys)?;
         if computed != claimed.0 {
             return Err(TreeError::ParentHash {
                 node: sender.saturating_mul(2),
                 why: "the UpdatePath leaf's parent_hash does not match the path".into(),
             });
         }
-        updated.set_leaf(sender, path.leaf_node.clone())?;
-        *self = updated;
+        self.set_leaf(sender, path.leaf_node.clone())?;
         Ok(())
     }
 

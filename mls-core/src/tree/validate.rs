@@ -110,8 +110,9 @@ impl Tree {
     /// Encryption keys are unique across all nodes and signature keys
     /// across all leaves (§7.3, §12.4.3.1).
     pub fn verify_unique_keys(&self) -> Result<(), TreeError> {
-        let mut encryption: HashMap<&[u8], u32> = HashMap::new();
-        let mut signature: HashMap<&[u8], u32> = HashMap::new();
+        let nodes = usize::try_from(self.size().nodes()).unwrap_or(0);
+        let mut encryption: HashMap<&[u8], u32> = HashMap::with_capacity(nodes);
+        let mut signature: HashMap<&[u8], u32> = HashMap::with_capacity(nodes / 2 + 1);
         for node in 0..self.size().nodes() {
             let key = match self.node(node) {
                 Some(Node::Leaf(l)) => {

@@ -96,6 +96,31 @@ fn ed25519_key(sk: &[u8]) -> Result<ed25519_dalek::SigningKey, CryptoError> {
     Ok(ed25519_dalek::SigningKey::from_bytes(&seed))
 }
 
+/// The decompressed Ed25519 key, remembered for the most recent keys: the
+/// same members' keys verify message after message, and decompression (a
+/// square root) is a sixth of a verification. Public data only; the cache is
+/// emptied when full.
+fn ed25519_verifying_key(pk: &[u8; 32]) -> Result<ed25519_dalek::VerifyingKey, CryptoError> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Mutex<HashMap<[u8; 32], ed25519_dalek::VerifyingKey>>;
+    const CAPACITY: usize = 1 << 14;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Cache::default);
+    if let Some(hit) = cache.lock().ok().and_then(|map| map.get(pk).copied()) {
+        return Ok(hit);
+    }
+    let vk = ed25519_dalek::VerifyingKey::from_bytes(pk)
+        .map_err(|_| CryptoError::InvalidPublicKey("not an Ed25519 point"))?;
+    if let Ok(mut map) = cache.lock() {
+        if map.len() >= CAPACITY {
+            map.clear();
+        }
+        map.insert(*pk, vk);
+    }
+    Ok(vk)
+}
+
 fn ed448_key(sk: &[u8]) -> Result<ed448_goldilocks::SigningKey, CryptoError> {
     if sk.len() != ed448_goldilocks::SECRET_KEY_LENGTH {
         return Err(CryptoError::InvalidPrivateKey(
@@ -213,8 +238,7 @@ pub(crate) fn verify(alg: SigAlg, pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(
             let pk: [u8; 32] = pk
                 .try_into()
                 .map_err(|_| CryptoError::InvalidPublicKey("an Ed25519 public key is 32 bytes"))?;
-            let vk = ed25519_dalek::VerifyingKey::from_bytes(&pk)
-                .map_err(|_| CryptoError::InvalidPublicKey("not an Ed25519 point"))?;
+            let vk = ed25519_verifying_key(&pk)?;
             let sig = ed25519_dalek::Signature::from_slice(sig)
                 .map_err(|_| CryptoError::MalformedSignature)?;
             // Strict verification: rejects small-order keys and non-canonical R.
