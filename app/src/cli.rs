@@ -134,7 +134,7 @@ pub enum Command {
     Debug(debug::DebugCommand),
 }
 
-/// `mls-inspector gui [--open FILE] [--select PATH]`
+/// `mls-inspector gui [--open FILE] [--select PATH] [--db PATH]`
 #[derive(Debug, Args)]
 pub struct GuiArgs {
     /// A message file (binary, or text holding hex or base64) to decode on startup.
@@ -144,6 +144,12 @@ pub struct GuiArgs {
     /// With --open: the field to select, by path (e.g. `welcome.cipher_suite`).
     #[arg(long, value_name = "PATH", requires = "open")]
     pub select: Option<String>,
+
+    /// The workspace file of the group manager tabs (SQLite; created if
+    /// missing). Default: $MLS_INSPECTOR_DB, else
+    /// $XDG_DATA_HOME/mls-inspector/workspace.sqlite.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
 }
 
 /// `mls-inspector vectors …`
@@ -202,10 +208,13 @@ pub fn run(command: Command) -> ExitCode {
         Command::TrustRoot(args) => trust::run_trust_root(args),
         Command::Psk(args) => trust::run_psk(args),
         Command::Gui(args) => {
-            return crate::gui::run_with(crate::gui::Startup {
-                open: args.open,
-                select: args.select,
-            });
+            return crate::gui::run_with_workspace(
+                crate::gui::Startup {
+                    open: args.open,
+                    select: args.select,
+                },
+                args.db,
+            );
         }
     };
     ExitCode::from(status)

@@ -12,6 +12,10 @@ const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
 /// window class (matches `dist/mls-inspector.desktop`).
 pub const APP_ID: &str = "mls-inspector";
 
+/// The environment variable naming the workspace file when `gui --db` is
+/// not given (the CLI reads the same one).
+pub const DB_ENV: &str = "MLS_INSPECTOR_DB";
+
 /// What to do once the window is up (`mls-inspector gui --open FILE --select PATH`).
 #[derive(Debug, Clone, Default)]
 pub struct Startup {
@@ -21,6 +25,16 @@ pub struct Startup {
     pub select: Option<String>,
 }
 
+/// The workspace file the group manager opens: `db` (`gui --db`), else
+/// `$MLS_INSPECTOR_DB`, else `None` (the default workspace).
+pub fn workspace_path(db: Option<PathBuf>) -> Option<PathBuf> {
+    db.or_else(|| {
+        std::env::var_os(DB_ENV)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    })
+}
+
 /// Opens the main window and runs until it is closed.
 pub fn run() -> ExitCode {
     run_with(Startup::default())
@@ -28,6 +42,13 @@ pub fn run() -> ExitCode {
 
 /// Opens the main window, applies `startup`, and runs until it is closed.
 pub fn run_with(startup: Startup) -> ExitCode {
+    run_with_workspace(startup, None)
+}
+
+/// Like [`run_with`], with the group manager on the workspace file `db`
+/// (`None`: `$MLS_INSPECTOR_DB`, else the default workspace).
+pub fn run_with_workspace(startup: Startup, db: Option<PathBuf>) -> ExitCode {
+    let db = workspace_path(db);
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("MLS Inspector")
         .with_app_id(APP_ID)
@@ -48,7 +69,7 @@ pub fn run_with(startup: Startup) -> ExitCode {
         "MLS Inspector",
         options,
         Box::new(|cc| {
-            let mut app = InspectorApp::new(cc);
+            let mut app = InspectorApp::new_with_db(cc, db.clone());
             app.apply_startup(&startup);
             Ok(Box::new(app))
         }),

@@ -1,10 +1,25 @@
 //! The application shell: a menu/tab bar on top, the selected panel below.
+//!
+//! The shell owns the workspace connection the group manager panels use
+//! (Groups, Key packages, Trust roots): the default workspace file, a file
+//! named on the command line (`gui --db`, `$MLS_INSPECTOR_DB`), or one
+//! given to [`InspectorApp::with_workspace`] (tests). If the file cannot be
+//! opened, a red banner says why and the other tabs still work.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
 
 use crate::gui::Startup;
-use crate::ui::{ConformancePanel, DecoderPanel};
+use crate::ui::{ConformancePanel, DecoderPanel, GroupsPanel, KeyPackagesPanel, TrustRootsPanel};
+use crate::workspace::{GroupKey, Workspace};
 
 /// Storage key of the selected tab.
 const TAB_KEY: &str = "tab";
+/// Storage key of the group open when the window closed (its number).
+const LAST_GROUP_KEY: &str = "last_group";
+/// Storage key of the workspace file that group belongs to.
+const LAST_GROUP_DB_KEY: &str = "last_group_db";
 
 /// The panels reachable from the tab bar.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -12,17 +27,29 @@ pub enum Tab {
     #[default]
     Decoder,
     Conformance,
+    Groups,
+    KeyPackages,
+    TrustRoots,
 }
 
 impl Tab {
     /// Every tab, in bar order.
-    pub const ALL: [Tab; 2] = [Tab::Decoder, Tab::Conformance];
+    pub const ALL: [Tab; 5] = [
+        Tab::Decoder,
+        Tab::Conformance,
+        Tab::Groups,
+        Tab::KeyPackages,
+        Tab::TrustRoots,
+    ];
 
     /// The tab's title in the bar.
     pub fn title(self) -> &'static str {
         match self {
             Tab::Decoder => "Decoder",
             Tab::Conformance => "Conformance",
+            Tab::Groups => "Groups",
+            Tab::KeyPackages => "Key packages",
+            Tab::TrustRoots => "Trust roots",
         }
     }
 
@@ -31,12 +58,33 @@ impl Tab {
         match self {
             Tab::Decoder => "decoder",
             Tab::Conformance => "conformance",
+            Tab::Groups => "groups",
+            Tab::KeyPackages => "key_packages",
+            Tab::TrustRoots => "trust_roots",
         }
     }
 
     fn from_key(key: &str) -> Option<Tab> {
         Tab::ALL.into_iter().find(|t| t.key() == key)
     }
+
+    /// Whether the tab needs the workspace.
+    fn uses_workspace(self) -> bool {
+        matches!(self, Tab::Groups | Tab::KeyPackages | Tab::TrustRoots)
+    }
+}
+
+/// The workspace connection of the window.
+#[derive(Debug, Default)]
+enum WorkspaceState {
+    /// None was asked for (e.g. [`InspectorApp::default`] in tests).
+    #[default]
+    Closed,
+    Open(Workspace),
+    Failed {
+        path: Option<PathBuf>,
+        error: String,
+    },
 }
 
 /// The whole application.
@@ -45,19 +93,91 @@ pub struct InspectorApp {
     tab: Tab,
     decoder: DecoderPanel,
     conformance: ConformancePanel,
+    workspace: WorkspaceState,
+    groups: GroupsPanel,
+    key_packages: KeyPackagesPanel,
+    trust_roots: TrustRootsPanel,
+    /// The "Open workspace…" dialog's answer.
+    picked_workspace: Option<Receiver<PathBuf>>,
 }
 
 impl InspectorApp {
-    /// Restores what was persisted (the selected tab).
+    /// Restores what was persisted (the tab, the last open group) and
+    /// opens the default workspace.
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
-        let tab = cc
-            .storage
-            .and_then(|s| s.get_string(TAB_KEY))
-            .and_then(|k| Tab::from_key(&k))
-            .unwrap_or_default();
-        InspectorApp {
-            tab,
+        Self::new_with_db(cc, None)
+    }
+
+    /// Like [`InspectorApp::new`], with the workspace file at `db` (`None`:
+    /// the default one). Changes other writers make are picked up every
+    /// few seconds.
+    pub fn new_with_db(cc: &eframe::CreationContext<'_>, db: Option<PathBuf>) -> Self {
+        let mut app = Self::restore(cc.storage, db);
+        app.groups.set_auto_refresh(true);
+        app.key_packages.set_auto_refresh(true);
+        app.trust_roots.set_auto_refresh(true);
+        app
+    }
+
+    /// The app with the workspace file at `db` (`None`: the default one)
+    /// and what `storage` remembers: the tab, and the group that was open
+    /// if it belongs to this workspace.
+    pub fn restore(storage: Option<&dyn eframe::Storage>, db: Option<PathBuf>) -> Self {
+        let mut app = InspectorApp {
+            tab: storage
+                .and_then(|s| s.get_string(TAB_KEY))
+                .and_then(|k| Tab::from_key(&k))
+                .unwrap_or_default(),
             ..Default::default()
+        };
+        app.open_workspace(db);
+        if let (Some(storage), WorkspaceState::Open(ws)) = (storage, &app.workspace) {
+            let same_file = storage
+                .get_string(LAST_GROUP_DB_KEY)
+                .is_some_and(|p| Path::new(&p) == ws.path());
+            let key = storage
+                .get_string(LAST_GROUP_KEY)
+                .and_then(|k| k.parse::<i64>().ok())
+                .map(GroupKey);
+            if same_file
+                && let Some(key) = key
+                && ws.group_row(key).is_ok()
+            {
+                app.groups.select(Some(key));
+            }
+        }
+        app
+    }
+
+    /// The app on the workspace file at `path` (created if missing), with
+    /// nothing restored: for tests and for opening another file.
+    pub fn with_workspace(path: impl AsRef<Path>) -> Self {
+        let mut app = InspectorApp::default();
+        app.open_workspace(Some(path.as_ref().to_path_buf()));
+        app
+    }
+
+    /// Opens the workspace file at `path` (`None`: the default one) for
+    /// the group manager panels; on failure they show why.
+    pub fn open_workspace(&mut self, path: Option<PathBuf>) {
+        let opened = match &path {
+            Some(p) => Workspace::open(p),
+            None => Workspace::open_default(),
+        };
+        match opened {
+            Ok(ws) => {
+                let db = ws.path().to_path_buf();
+                self.groups = GroupsPanel::new(Some(&db));
+                self.key_packages = KeyPackagesPanel::new(Some(&db));
+                self.trust_roots = TrustRootsPanel::new(Some(&db));
+                self.workspace = WorkspaceState::Open(ws);
+            }
+            Err(e) => {
+                self.workspace = WorkspaceState::Failed {
+                    path: path.or_else(|| Workspace::default_path().ok()),
+                    error: e.to_string(),
+                };
+            }
         }
     }
 
@@ -95,8 +215,86 @@ impl InspectorApp {
         &mut self.conformance
     }
 
+    pub fn groups(&mut self) -> &mut GroupsPanel {
+        &mut self.groups
+    }
+
+    pub fn key_packages(&mut self) -> &mut KeyPackagesPanel {
+        &mut self.key_packages
+    }
+
+    pub fn trust_roots(&mut self) -> &mut TrustRootsPanel {
+        &mut self.trust_roots
+    }
+
+    /// The open workspace.
+    pub fn workspace(&self) -> Option<&Workspace> {
+        match &self.workspace {
+            WorkspaceState::Open(ws) => Some(ws),
+            _ => None,
+        }
+    }
+
+    /// Why the workspace could not be opened.
+    pub fn workspace_error(&self) -> Option<&str> {
+        match &self.workspace {
+            WorkspaceState::Failed { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Runs the group manager's operations on the UI thread (tests).
+    pub fn set_synchronous(&mut self, synchronous: bool) {
+        self.groups.set_synchronous(synchronous);
+    }
+
+    /// Waits until the group manager panels' background operations have
+    /// finished and applies their results; `false` on timeout.
+    pub fn wait_idle(&mut self, timeout: Duration) -> bool {
+        let WorkspaceState::Open(ws) = &self.workspace else {
+            return true;
+        };
+        self.groups.wait_idle(ws, timeout)
+            && self.key_packages.wait_idle(ws, timeout)
+            && self.trust_roots.wait_idle(ws, timeout)
+    }
+
+    /// Asks for a workspace file (on a thread of its own) and opens it.
+    fn open_workspace_dialog(&mut self, ctx: &egui::Context) {
+        let (tx, rx) = mpsc::channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("workspace-dialog".to_owned())
+            .spawn(move || {
+                if let Some(path) = rfd::FileDialog::new()
+                    .set_title("Open or create a workspace file")
+                    .add_filter("SQLite workspace", &["sqlite", "db"])
+                    .save_file()
+                {
+                    let _ = tx.send(path);
+                }
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.picked_workspace = Some(rx),
+            Err(e) => {
+                self.workspace = WorkspaceState::Failed {
+                    path: None,
+                    error: format!("cannot open the file dialog: {e}"),
+                };
+            }
+        }
+    }
+
     /// Draws the shell and the selected panel.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(rx) = &self.picked_workspace
+            && let Ok(path) = rx.try_recv()
+        {
+            self.picked_workspace = None;
+            self.open_workspace(Some(path));
+        }
+        let before = self.tab;
         egui::Panel::top("app_bar").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 ui.menu_button("File", |ui| {
@@ -113,6 +311,14 @@ impl InspectorApp {
                         self.conformance.check_official();
                     }
                     ui.separator();
+                    if ui
+                        .button("Open workspace…")
+                        .on_hover_text("Choose the SQLite workspace file of the group manager")
+                        .clicked()
+                    {
+                        self.open_workspace_dialog(ui.ctx());
+                    }
+                    ui.separator();
                     if ui.button("Quit").clicked() {
                         ui.send_viewport_cmd(egui::ViewportCommand::Close);
                     }
@@ -124,14 +330,69 @@ impl InspectorApp {
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     egui::widgets::global_theme_preference_buttons(ui);
                     ui.weak("MLS Inspector · RFC 9420");
+                    if let WorkspaceState::Open(ws) = &self.workspace {
+                        let name = ws
+                            .path()
+                            .file_name()
+                            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                        ui.weak(format!("workspace {name} ·"))
+                            .on_hover_text(ws.path().display().to_string());
+                    }
                 });
             });
         });
-        egui::CentralPanel::default().show(ui, |ui| match self.tab {
-            Tab::Decoder => self.decoder.ui(ui),
-            Tab::Conformance => self.conformance.ui(ui),
+        if self.tab != before {
+            self.key_packages.mark_dirty();
+            self.trust_roots.mark_dirty();
+        }
+        if let WorkspaceState::Failed { path, error } = &self.workspace {
+            egui::Panel::top("workspace_error")
+                .frame(
+                    egui::Frame::new()
+                        .fill(ui.visuals().error_fg_color.gamma_multiply(0.15))
+                        .inner_margin(6.0),
+                )
+                .show(ui, |ui| {
+                    let file = path
+                        .as_ref()
+                        .map_or_else(String::new, |p| format!(" {}", p.display()));
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!("Cannot open the workspace{file}: {error}"),
+                    );
+                    ui.weak(
+                        "The group manager tabs need it; the Decoder and Conformance tabs work \
+                         without it. File ➡ Open workspace… chooses another file.",
+                    );
+                });
+        }
+        egui::CentralPanel::default().show(ui, |ui| match (self.tab, &self.workspace) {
+            (Tab::Decoder, _) => self.decoder.ui(ui),
+            (Tab::Conformance, _) => self.conformance.ui(ui),
+            (Tab::Groups, WorkspaceState::Open(ws)) => self.groups.ui(ui, ws),
+            (Tab::KeyPackages, WorkspaceState::Open(ws)) => self.key_packages.ui(ui, ws),
+            (Tab::TrustRoots, WorkspaceState::Open(ws)) => self.trust_roots.ui(ui, ws),
+            (tab, _) if tab.uses_workspace() => no_workspace(ui),
+            _ => {}
         });
+        let request = self
+            .groups
+            .take_decode_request()
+            .or_else(|| self.key_packages.take_decode_request());
+        if let Some((name, bytes)) = request {
+            self.decoder.load_bytes(name, &bytes);
+            self.tab = Tab::Decoder;
+        }
     }
+}
+
+fn no_workspace(ui: &mut egui::Ui) {
+    ui.add_space(12.0);
+    ui.heading("No workspace is open");
+    ui.label(
+        "The group manager keeps identities, key packages, groups and trust roots in a \
+         workspace file. Choose one with File ➡ Open workspace….",
+    );
 }
 
 impl eframe::App for InspectorApp {
@@ -141,5 +402,14 @@ impl eframe::App for InspectorApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         storage.set_string(TAB_KEY, self.tab.key().to_owned());
+        if let WorkspaceState::Open(ws) = &self.workspace {
+            storage.set_string(
+                LAST_GROUP_KEY,
+                self.groups
+                    .selected()
+                    .map_or_else(String::new, |k| k.0.to_string()),
+            );
+            storage.set_string(LAST_GROUP_DB_KEY, ws.path().display().to_string());
+        }
     }
 }

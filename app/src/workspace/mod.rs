@@ -28,6 +28,7 @@
 //! Messages in and out are `MLSMessage` wire bytes; text forms (hex,
 //! base64) are the callers' business (`mls_core::inspect::parse_input`).
 
+pub mod gui_support;
 mod types;
 
 use std::collections::BTreeMap;

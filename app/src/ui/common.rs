@@ -1,0 +1,388 @@
+//! What the workspace panels share: status lines, colours, short hex,
+//! times, reading dropped files and typed input, and saving or copying
+//! produced messages.
+
+use std::path::Path;
+
+use base64::Engine as _;
+use egui::{Color32, RichText, Ui};
+use mls_core::inspect::{self, InputFormat};
+
+use super::jobs::{Apply, JobTarget, Jobs};
+use crate::workspace::Workspace;
+
+/// A line under a panel's header: what the last action did, or why it
+/// failed (red).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The text.
+    pub text: String,
+    /// A failure.
+    pub error: bool,
+}
+
+impl Status {
+    pub fn ok(text: impl Into<String>) -> Self {
+        Status {
+            text: text.into(),
+            error: false,
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        Status {
+            text: text.into(),
+            error: true,
+        }
+    }
+}
+
+/// Draws a status line: errors in red, other news plainly.
+pub fn status_line(ui: &mut Ui, status: Option<&Status>) {
+    if let Some(status) = status {
+        let text = RichText::new(&status.text);
+        let text = if status.error {
+            text.color(error_color(ui))
+        } else {
+            text.color(ok_color(ui))
+        };
+        ui.add(egui::Label::new(text).wrap());
+    }
+}
+
+pub fn ok_color(ui: &Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(0x6c, 0xcf, 0x7f)
+    } else {
+        Color32::from_rgb(0x1a, 0x7f, 0x37)
+    }
+}
+
+pub fn error_color(ui: &Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}
+
+pub fn warn_color(ui: &Ui) -> Color32 {
+    ui.visuals().warn_fg_color
+}
+
+/// The first `digits` of a hex string, with `…` when cut.
+pub fn short_hex(hex: &str, digits: usize) -> String {
+    match hex.get(..digits) {
+        Some(prefix) if hex.len() > digits => format!("{prefix}…"),
+        _ if hex.is_empty() => String::from("—"),
+        _ => hex.to_owned(),
+    }
+}
+
+/// `n noun` or `n nouns`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A unix time as `YYYY-MM-DD HH:MM` (UTC).
+pub fn format_time(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
+/// [`format_time`] of unsigned seconds.
+pub fn format_time_u(unix: u64) -> String {
+    format_time(i64::try_from(unix).unwrap_or(i64::MAX))
+}
+
+/// A cipher suite's algorithms in a few words.
+pub fn suite_short(suite: u16) -> String {
+    let text = match suite {
+        1 => "X25519/AES-128/Ed25519",
+        2 => "P-256/AES-128/P-256",
+        3 => "X25519/ChaCha20/Ed25519",
+        4 => "X448/AES-256/Ed448",
+        5 => "P-521/AES-256/P-521",
+        6 => "X448/ChaCha20/Ed448",
+        7 => "P-384/AES-256/P-384",
+        other => return format!("suite {other}"),
+    };
+    format!("{suite}: {text}")
+}
+
+/// The file name part of a path, for messages.
+pub fn file_name(path: &Path) -> String {
+    match path.file_name() {
+        Some(name) => name.to_string_lossy().into_owned(),
+        None if path.as_os_str().is_empty() => "dropped file".to_owned(),
+        None => path.display().to_string(),
+    }
+}
+
+/// The bytes a file holds: binary as is, text holding hex or base64
+/// decoded (like the Decoder).
+pub fn file_bytes(raw: &[u8]) -> Vec<u8> {
+    inspect::parse_input(raw).bytes
+}
+
+/// Files dropped on the window this frame: (name, content or why it
+/// could not be read).
+pub fn dropped_files(ui: &Ui) -> Vec<(String, Result<Vec<u8>, String>)> {
+    let dropped = ui.ctx().input(|i| i.raw.dropped_files.clone());
+    dropped
+        .into_iter()
+        .map(|file| (file_name(file.path()), file.bytes()))
+        .collect()
+}
+
+/// What an input box holds: the path of an existing file (read, and
+/// decoded from hex or base64 if it is text), else hex or base64 text.
+/// Returns a name for messages and the bytes.
+pub fn read_input(text: &str) -> Result<(String, Vec<u8>), String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(String::from(
+            "Nothing to read: give a file path, or paste hex or base64.",
+        ));
+    }
+    let path = Path::new(trimmed);
+    if !trimmed.contains('\n') && path.is_file() {
+        let raw =
+            std::fs::read(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+        return Ok((file_name(path), file_bytes(&raw)));
+    }
+    let parsed = inspect::parse_input(trimmed.as_bytes());
+    if parsed.format == InputFormat::Binary {
+        return Err(format!(
+            "Not a file path, hex or base64 ({}).",
+            parsed.reason
+        ));
+    }
+    Ok((format!("pasted {}", parsed.format.name()), parsed.bytes))
+}
+
+/// Dims the panel and names what a drop does while files hover over it.
+pub fn drop_overlay(ui: &Ui, rect: egui::Rect, text: &str) {
+    let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
+    if !hovering {
+        return;
+    }
+    let painter = ui.ctx().layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique(("workspace_drop_overlay", text)),
+    ));
+    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::FontId::proportional(24.0),
+        Color32::WHITE,
+    );
+}
+
+/// A message produced here (a commit, Welcome, GroupInfo, key package,
+/// application message), to save or copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// What it is, e.g. "Commit (epoch 3 → 4)".
+    pub label: String,
+    /// A file name to offer when saving.
+    pub file_name: String,
+    /// The `MLSMessage` bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl Output {
+    pub fn new(label: impl Into<String>, file_name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        Output {
+            label: label.into(),
+            file_name: file_name.into(),
+            bytes,
+        }
+    }
+}
+
+/// What the buttons of an output row asked for (copying is done at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputAction {
+    /// Save it to a file (ask where).
+    Save,
+    /// Show it in the Decoder.
+    Decode,
+}
+
+/// Save…, Copy hex, Copy base64 and Decode buttons for `output`.
+pub fn output_buttons(ui: &mut Ui, output: &Output) -> Option<OutputAction> {
+    let mut action = None;
+    if ui
+        .small_button("Save…")
+        .on_hover_text(format!("Write the {} bytes to a file", output.bytes.len()))
+        .clicked()
+    {
+        action = Some(OutputAction::Save);
+    }
+    if ui.small_button("Copy hex").clicked() {
+        ui.ctx().copy_text(hex::encode(&output.bytes));
+    }
+    if ui.small_button("Copy base64").clicked() {
+        ui.ctx()
+            .copy_text(base64::engine::general_purpose::STANDARD.encode(&output.bytes));
+    }
+    if ui
+        .small_button("Decode")
+        .on_hover_text("Dissect it in the Decoder tab")
+        .clicked()
+    {
+        action = Some(OutputAction::Decode);
+    }
+    action
+}
+
+/// Asks where to save `output` (on a thread of its own) and writes it.
+pub(crate) fn save_dialog<T: JobTarget + 'static>(jobs: &mut Jobs<T>, output: &Output) {
+    let bytes = output.bytes.clone();
+    let name = output.file_name.clone();
+    let label = output.label.clone();
+    jobs.dialog(move || {
+        let path = rfd::FileDialog::new()
+            .set_title(format!("Save {label}"))
+            .set_file_name(name)
+            .save_file()?;
+        let status = match std::fs::write(&path, &bytes) {
+            Ok(()) => Status::ok(format!(
+                "Saved {label} ({}) to {}",
+                plural(bytes.len(), "byte"),
+                path.display()
+            )),
+            Err(e) => Status::error(format!("Cannot write {}: {e}", path.display())),
+        };
+        Some(Box::new(move |t: &mut T, _: &Workspace| t.report(status)) as Apply<T>)
+    });
+}
+
+/// Asks for files (on a thread of its own) and hands their names and
+/// contents (decoded from hex or base64 if they are text) to `then`.
+pub(crate) fn open_dialog<T, F>(jobs: &mut Jobs<T>, title: &str, multiple: bool, then: F)
+where
+    T: JobTarget + 'static,
+    F: FnOnce(&mut T, &Workspace, Vec<(String, Vec<u8>)>) + Send + 'static,
+{
+    let title = title.to_owned();
+    jobs.dialog(move || {
+        let dialog = rfd::FileDialog::new().set_title(title);
+        let paths = if multiple {
+            dialog.pick_files()?
+        } else {
+            vec![dialog.pick_file()?]
+        };
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            match std::fs::read(&path) {
+                Ok(raw) => files.push((file_name(&path), raw)),
+                Err(e) => errors.push(format!("Cannot read {}: {e}", path.display())),
+            }
+        }
+        Some(Box::new(move |t: &mut T, ws: &Workspace| {
+            if !errors.is_empty() {
+                t.report(Status::error(errors.join("; ")));
+            }
+            if !files.is_empty() {
+                then(t, ws, files);
+            }
+        }) as Apply<T>)
+    });
+}
+
+/// [`labelled_edit`] whose box takes the rest of the row but `reserve`
+/// points (for buttons after it).
+pub fn labelled_edit_fill(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    reserve: f32,
+) -> egui::Response {
+    let label = ui.label(label);
+    let width = (ui.available_width() - reserve).max(60.0);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(label.id)
+}
+
+/// A label and a one-line text box it names (tests find the box by the
+/// label's text).
+pub fn labelled_edit(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    width: f32,
+) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(label.id)
+}
+
+/// A grid row: a weak key and a value (monospace when `mono`), with the
+/// full value on hover when it is shortened.
+pub fn info_row(ui: &mut Ui, key: &str, value: &str, full: Option<&str>, mono: bool) {
+    ui.label(RichText::new(key).weak());
+    let text = if mono {
+        RichText::new(value).monospace()
+    } else {
+        RichText::new(value)
+    };
+    let response = ui.add(egui::Label::new(text).truncate());
+    if let Some(full) = full.filter(|f| *f != value) {
+        let full = full.to_owned();
+        response.on_hover_ui(move |ui| {
+            ui.set_max_width(420.0);
+            ui.add(egui::Label::new(RichText::new(full).monospace()).wrap());
+        });
+    }
+    ui.end_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_utc_dates() {
+        assert_eq!(format_time(0), "1970-01-01 00:00");
+        assert_eq!(format_time(951_782_400), "2000-02-29 00:00");
+        assert_eq!(format_time(1_700_000_000), "2023-11-14 22:13");
+        assert_eq!(format_time(-1), "1969-12-31 23:59");
+    }
+
+    #[test]
+    fn short_hex_cuts() {
+        assert_eq!(short_hex("abcdef", 4), "abcd…");
+        assert_eq!(short_hex("abcd", 4), "abcd");
+        assert_eq!(short_hex("", 4), "—");
+    }
+}

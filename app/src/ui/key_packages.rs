@@ -1,0 +1,601 @@
+//! The Key packages panel: identities and their key packages (create,
+//! list, export as a file, hex or base64), and checking someone else's key
+//! package the way a group would before adding it (what is in it, or why
+//! it is unusable).
+//!
+//! Every operation here is quick, so it runs on the UI thread through the
+//! panel's [`Workspace`] connection; only the file dialogs run on threads.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui::{Align, Layout, RichText, Sense, Ui};
+use egui_extras::{Column, Size, StripBuilder, TableBuilder};
+use mls_core::crypto::CipherSuite;
+
+use super::common::{
+    Output, OutputAction, Status, drop_overlay, dropped_files, error_color, file_bytes,
+    format_time_u, labelled_edit, ok_color, open_dialog, output_buttons, read_input, save_dialog,
+    short_hex, status_line, suite_short,
+};
+use super::jobs::{JobTarget, Jobs};
+use crate::workspace::{IdentityInfo, IdentityKey, KeyPackageInfo, Workspace};
+
+/// How often the lists are read again when auto refresh is on.
+const REFRESH_EVERY: Duration = Duration::from_secs(3);
+/// Width of the foreign-key-package column.
+const CHECK_WIDTH: f32 = 430.0;
+
+/// A foreign key package that was checked.
+#[derive(Debug, Clone)]
+pub struct ForeignCheck {
+    /// Where it came from (file name or "pasted hex").
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// What the dissector makes of the bytes (one line).
+    pub summary: String,
+    /// What validation found, or why it failed.
+    pub result: Result<KeyPackageInfo, String>,
+}
+
+/// The Key packages panel's state.
+pub struct KeyPackagesPanel {
+    jobs: Jobs<KeyPackagesPanel>,
+    auto_refresh: bool,
+    dirty: bool,
+    last_read: Option<Instant>,
+    identities: Vec<IdentityInfo>,
+    key_packages: Vec<KeyPackageInfo>,
+    new_identity: String,
+    new_suite: u16,
+    for_identity: Option<IdentityKey>,
+    selected: Option<String>,
+    foreign_input: String,
+    foreign: Option<ForeignCheck>,
+    status: Option<Status>,
+    decode_request: Option<(String, Vec<u8>)>,
+}
+
+impl Default for KeyPackagesPanel {
+    fn default() -> Self {
+        KeyPackagesPanel::new(None)
+    }
+}
+
+impl std::fmt::Debug for KeyPackagesPanel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyPackagesPanel")
+            .field("identities", &self.identities.len())
+            .field("key_packages", &self.key_packages.len())
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl JobTarget for KeyPackagesPanel {
+    fn report(&mut self, status: Status) {
+        self.status = Some(status);
+    }
+}
+
+enum Action {
+    NewIdentity,
+    NewKeyPackage,
+    Check,
+    OpenForeign,
+    Save(Output),
+    Decode(Output),
+}
+
+impl KeyPackagesPanel {
+    pub fn new(db: Option<&Path>) -> Self {
+        KeyPackagesPanel {
+            jobs: Jobs::new(db),
+            auto_refresh: false,
+            dirty: true,
+            last_read: None,
+            identities: Vec::new(),
+            key_packages: Vec::new(),
+            new_identity: String::new(),
+            new_suite: CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519.id(),
+            for_identity: None,
+            selected: None,
+            foreign_input: String::new(),
+            foreign: None,
+            status: None,
+            decode_request: None,
+        }
+    }
+
+    /// Re-reads the lists every few seconds (the app turns this on).
+    pub fn set_auto_refresh(&mut self, on: bool) {
+        self.auto_refresh = on;
+    }
+
+    /// Reads the lists again at the next frame.
+    pub fn mark_dirty(&mut self) {
+        self.dirty = true;
+    }
+
+    /// Applies what the dialogs returned until none is open; `false` on
+    /// timeout. (Nothing else here runs in the background.)
+    pub fn wait_idle(&mut self, ws: &Workspace, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            for apply in self.jobs.take_ready() {
+                apply(self, ws);
+            }
+            if !self.jobs.busy() {
+                return true;
+            }
+            if !self.jobs.wait(deadline) {
+                return false;
+            }
+        }
+    }
+
+    pub fn identities(&self) -> &[IdentityInfo] {
+        &self.identities
+    }
+
+    /// This workspace's key packages as last read.
+    pub fn key_packages(&self) -> &[KeyPackageInfo] {
+        &self.key_packages
+    }
+
+    /// The last checked foreign key package.
+    pub fn foreign(&self) -> Option<&ForeignCheck> {
+        self.foreign.as_ref()
+    }
+
+    pub fn status(&self) -> Option<&Status> {
+        self.status.as_ref()
+    }
+
+    /// Checks key package bytes (a dropped or opened file's content).
+    pub fn check_bytes(&mut self, ws: &Workspace, name: &str, bytes: Vec<u8>) {
+        let dissection = mls_core::inspect::dissect(&bytes);
+        let result = ws
+            .key_package_validate_foreign(&bytes)
+            .map_err(|e| e.to_string());
+        self.status = None;
+        self.foreign = Some(ForeignCheck {
+            name: name.to_owned(),
+            summary: dissection.summary,
+            bytes,
+            result,
+        });
+    }
+
+    pub(crate) fn take_decode_request(&mut self) -> Option<(String, Vec<u8>)> {
+        self.decode_request.take()
+    }
+
+    fn refresh(&mut self, ws: &Workspace) {
+        self.dirty = false;
+        self.last_read = Some(Instant::now());
+        match ws.identities().and_then(|i| Ok((i, ws.key_packages()?))) {
+            Ok((identities, key_packages)) => {
+                self.identities = identities;
+                self.key_packages = key_packages;
+            }
+            Err(e) => {
+                self.status = Some(Status::error(format!("Cannot read the key packages: {e}")));
+            }
+        }
+        if self
+            .for_identity
+            .is_none_or(|k| !self.identities.iter().any(|i| i.key == k))
+        {
+            self.for_identity = self.identities.first().map(|i| i.key);
+        }
+    }
+
+    fn perform(&mut self, action: Action, ws: &Workspace) {
+        match action {
+            Action::NewIdentity => {
+                let result = CipherSuite::from_u16(self.new_suite)
+                    .ok_or_else(|| format!("suite {} is not supported", self.new_suite))
+                    .and_then(|cs| {
+                        ws.identity_new(self.new_identity.trim(), cs)
+                            .map_err(|e| e.to_string())
+                    });
+                match result {
+                    Ok(info) => {
+                        self.status = Some(Status::ok(format!(
+                            "Created identity {} ({})",
+                            info.name, info.suite_name
+                        )));
+                        self.new_identity.clear();
+                        self.for_identity = Some(info.key);
+                    }
+                    Err(e) => self.status = Some(Status::error(e)),
+                }
+                self.refresh(ws);
+            }
+            Action::NewKeyPackage => {
+                let Some(identity) = self.for_identity else {
+                    self.status = Some(Status::error("Create an identity first."));
+                    return;
+                };
+                match ws.key_package_new(identity) {
+                    Ok(info) => {
+                        self.status = Some(Status::ok(format!(
+                            "Created a key package for {} (ref {}), valid until {}: export it for whoever adds you",
+                            info.credential,
+                            short_hex(&info.reference_hex, 12),
+                            format_time_u(info.not_after)
+                        )));
+                        self.selected = Some(info.reference_hex);
+                    }
+                    Err(e) => self.status = Some(Status::error(e.to_string())),
+                }
+                self.refresh(ws);
+            }
+            Action::Check => match read_input(&self.foreign_input) {
+                Ok((name, bytes)) => self.check_bytes(ws, &name, bytes),
+                Err(e) => self.status = Some(Status::error(e)),
+            },
+            Action::OpenForeign => open_dialog(
+                &mut self.jobs,
+                "Open a key package",
+                false,
+                |p: &mut KeyPackagesPanel, ws: &Workspace, files| {
+                    for (name, raw) in files {
+                        p.check_bytes(ws, &name, file_bytes(&raw));
+                    }
+                },
+            ),
+            Action::Save(output) => save_dialog(&mut self.jobs, &output),
+            Action::Decode(output) => self.decode_request = Some((output.label, output.bytes)),
+        }
+    }
+
+    /// Draws the panel into `ui` (its whole available area).
+    pub fn ui(&mut self, ui: &mut Ui, ws: &Workspace) {
+        self.jobs.set_context(ui.ctx());
+        for apply in self.jobs.take_ready() {
+            apply(self, ws);
+        }
+        if self.dirty
+            || (self.auto_refresh && self.last_read.is_none_or(|t| t.elapsed() > REFRESH_EVERY))
+        {
+            self.refresh(ws);
+        }
+        for (name, bytes) in dropped_files(ui) {
+            match bytes {
+                Ok(raw) => self.check_bytes(ws, &name, file_bytes(&raw)),
+                Err(e) => {
+                    self.status = Some(Status::error(format!("{name}: cannot read it: {e}")));
+                }
+            }
+        }
+        let rect = ui.max_rect();
+        let mut actions = Vec::new();
+        status_line(ui, self.status.as_ref());
+        StripBuilder::new(ui)
+            .size(Size::remainder().at_least(420.0))
+            .size(Size::exact(CHECK_WIDTH))
+            .horizontal(|mut strip| {
+                strip.cell(|ui| self.ours_ui(ui, &mut actions));
+                strip.cell(|ui| {
+                    egui::Frame::NONE
+                        .inner_margin(egui::Margin {
+                            left: 16,
+                            ..Default::default()
+                        })
+                        .show(ui, |ui| {
+                            egui::ScrollArea::vertical()
+                                .id_salt("foreign_kp_scroll")
+                                .auto_shrink([false, false])
+                                .show(ui, |ui| self.foreign_ui(ui, &mut actions));
+                        });
+                });
+            });
+        for action in actions {
+            self.perform(action, ws);
+        }
+        drop_overlay(ui, rect, "Drop a key package to check it");
+    }
+
+    fn ours_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
+        ui.heading(format!("Identities ({})", self.identities.len()));
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "Name:", &mut self.new_identity, "e.g. alice", 140.0);
+            let combo_label = ui.label("Suite:");
+            egui::ComboBox::from_id_salt("kp_new_identity_suite")
+                .selected_text(suite_short(self.new_suite))
+                .width(200.0)
+                .show_ui(ui, |ui| {
+                    for cs in CipherSuite::ALL {
+                        ui.selectable_value(&mut self.new_suite, cs.id(), suite_short(cs.id()))
+                            .on_hover_text(cs.name());
+                    }
+                })
+                .response
+                .labelled_by(combo_label.id);
+            if ui.button("Create identity").clicked() {
+                actions.push(Action::NewIdentity);
+            }
+        });
+        let table_height = (row_height * (self.identities.len() as f32 + 1.0)).min(150.0);
+        ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
+            TableBuilder::new(ui)
+                .id_salt("kp_identities")
+                .striped(true)
+                .cell_layout(Layout::left_to_right(Align::Center))
+                .column(Column::exact(36.0))
+                .column(Column::initial(140.0).clip(true))
+                .column(Column::initial(230.0).clip(true))
+                .column(Column::remainder().clip(true))
+                .min_scrolled_height(0.0)
+                .max_scroll_height(table_height - row_height)
+                .auto_shrink([false, true])
+                .header(row_height, |mut header| {
+                    for title in ["#", "Name", "Cipher suite", "Signature key"] {
+                        header.col(|ui| {
+                            ui.strong(title);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, self.identities.len(), |mut row| {
+                        let Some(i) = self.identities.get(row.index()) else {
+                            return;
+                        };
+                        row.col(|ui| {
+                            ui.label(i.key.0.to_string());
+                        });
+                        row.col(|ui| {
+                            ui.label(&i.name).on_hover_text(&i.credential);
+                        });
+                        row.col(|ui| {
+                            ui.label(suite_short(i.cipher_suite))
+                                .on_hover_text(&i.suite_name);
+                        });
+                        row.col(|ui| {
+                            ui.label(
+                                RichText::new(short_hex(&i.signature_public_hex, 24)).monospace(),
+                            )
+                            .on_hover_text(&i.signature_public_hex);
+                        });
+                    });
+                });
+        });
+        ui.separator();
+
+        ui.heading(format!("Our key packages ({})", self.key_packages.len()));
+        ui.horizontal(|ui| {
+            let combo_label = ui.label("For:");
+            let selected = self
+                .for_identity
+                .and_then(|k| self.identities.iter().find(|i| i.key == k))
+                .map_or_else(|| String::from("(no identity)"), |i| i.name.clone());
+            egui::ComboBox::from_id_salt("kp_for_identity")
+                .selected_text(selected)
+                .width(160.0)
+                .show_ui(ui, |ui| {
+                    for i in &self.identities {
+                        ui.selectable_value(&mut self.for_identity, Some(i.key), &i.name);
+                    }
+                })
+                .response
+                .labelled_by(combo_label.id);
+            if ui
+                .add_enabled(
+                    self.for_identity.is_some(),
+                    egui::Button::new("Create key package"),
+                )
+                .clicked()
+            {
+                actions.push(Action::NewKeyPackage);
+            }
+        });
+        let names = |k: Option<IdentityKey>| -> String {
+            k.and_then(|k| self.identities.iter().find(|i| i.key == k))
+                .map_or_else(String::new, |i| i.name.clone())
+        };
+        let table_height = (ui.available_height() - 64.0).max(100.0);
+        let mut clicked = None;
+        let selected = self.selected.clone();
+        ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
+            // Rows are clicked anywhere: labels must not take the click.
+            ui.style_mut().interaction.selectable_labels = false;
+            TableBuilder::new(ui)
+                .id_salt("kp_ours")
+                .striped(true)
+                .sense(Sense::click())
+                .cell_layout(Layout::left_to_right(Align::Center))
+                .column(Column::initial(150.0).clip(true))
+                .column(Column::initial(100.0).clip(true))
+                .column(Column::exact(44.0))
+                .column(Column::exact(122.0))
+                .column(Column::exact(122.0))
+                .column(Column::remainder().at_least(50.0))
+                .min_scrolled_height(0.0)
+                .max_scroll_height(table_height - row_height)
+                .auto_shrink([false, true])
+                .header(row_height, |mut header| {
+                    for title in [
+                        "KeyPackageRef",
+                        "Identity",
+                        "Suite",
+                        "Created",
+                        "Expires",
+                        "State",
+                    ] {
+                        header.col(|ui| {
+                            ui.strong(title);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(row_height, self.key_packages.len(), |mut row| {
+                        let Some(k) = self.key_packages.get(row.index()) else {
+                            return;
+                        };
+                        row.set_selected(selected.as_deref() == Some(k.reference_hex.as_str()));
+                        row.col(|ui| {
+                            ui.label(RichText::new(short_hex(&k.reference_hex, 16)).monospace())
+                                .on_hover_text(&k.reference_hex);
+                        });
+                        row.col(|ui| {
+                            ui.label(names(k.identity));
+                        });
+                        row.col(|ui| {
+                            ui.label(k.cipher_suite.to_string())
+                                .on_hover_text(&k.suite_name);
+                        });
+                        row.col(|ui| {
+                            ui.label(k.created.map_or_else(String::new, format_time_u));
+                        });
+                        row.col(|ui| {
+                            ui.label(format_time_u(k.not_after));
+                        });
+                        row.col(|ui| {
+                            if k.used {
+                                ui.weak("used");
+                            } else {
+                                ui.label("unused");
+                            }
+                        });
+                        if row.response().clicked() {
+                            clicked = Some(k.reference_hex.clone());
+                        }
+                    });
+                });
+        });
+        if let Some(r) = clicked {
+            self.selected = Some(r);
+        }
+        let chosen = self
+            .selected
+            .as_ref()
+            .and_then(|r| self.key_packages.iter().find(|k| &k.reference_hex == r));
+        match chosen {
+            Some(k) => {
+                let output = Output::new(
+                    format!("key package of {}", k.credential),
+                    format!(
+                        "keypackage-{}.mls",
+                        short_hex(&k.reference_hex, 8).trim_end_matches('…')
+                    ),
+                    k.bytes.clone(),
+                );
+                ui.horizontal(|ui| {
+                    ui.label(format!(
+                        "{} · {} bytes{}",
+                        k.credential,
+                        k.bytes.len(),
+                        if k.used { " · used by a Welcome" } else { "" }
+                    ));
+                    if let Some(action) = output_buttons(ui, &output) {
+                        actions.push(match action {
+                            OutputAction::Save => Action::Save(output.clone()),
+                            OutputAction::Decode => Action::Decode(output.clone()),
+                        });
+                    }
+                });
+            }
+            None => {
+                ui.weak("Click a key package to export it (file, hex or base64).");
+            }
+        }
+    }
+
+    fn foreign_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        ui.heading("Check a key package");
+        ui.label("Validates it as a group would before adding it: version, suite, both signatures, lifetime, capabilities and the credential (against the trust roots).");
+        ui.horizontal(|ui| {
+            labelled_edit(
+                ui,
+                "Key package:",
+                &mut self.foreign_input,
+                "path, hex or base64",
+                200.0,
+            );
+            if ui.button("Check").clicked() {
+                actions.push(Action::Check);
+            }
+        });
+        ui.horizontal(|ui| {
+            if ui.button("Open key package…").clicked() {
+                actions.push(Action::OpenForeign);
+            }
+            ui.weak("or drop a file here");
+        });
+        ui.add_space(6.0);
+        let Some(check) = &self.foreign else {
+            return;
+        };
+        ui.separator();
+        ui.label(RichText::new(&check.name).strong());
+        ui.weak(format!("{} bytes · {}", check.bytes.len(), check.summary));
+        match &check.result {
+            Ok(info) => {
+                ui.colored_label(ok_color(ui), "✔ Valid key package");
+                egui::Grid::new("foreign_kp_grid")
+                    .num_columns(2)
+                    .spacing([10.0, 3.0])
+                    .show(ui, |ui| {
+                        let mut row = |key: &str, value: String| {
+                            ui.label(RichText::new(key).weak());
+                            ui.add(egui::Label::new(value).wrap());
+                            ui.end_row();
+                        };
+                        row("Credential", info.credential.clone());
+                        row(
+                            "Cipher suite",
+                            format!("{} ({})", info.suite_name, info.cipher_suite),
+                        );
+                        row("KeyPackageRef", info.reference_hex.clone());
+                        row("Valid from", format_time_u(info.not_before));
+                        row("Valid until", format_time_u(info.not_after));
+                        row(
+                            "Ours",
+                            match info.identity {
+                                Some(k) => format!(
+                                    "yes ({}){}",
+                                    self.identities
+                                        .iter()
+                                        .find(|i| i.key == k)
+                                        .map_or_else(|| k.to_string(), |i| i.name.clone()),
+                                    if info.used { ", used" } else { "" }
+                                ),
+                                None => String::from("no"),
+                            },
+                        );
+                    });
+                let output = Output::new(
+                    format!("key package of {}", info.credential),
+                    "keypackage.mls",
+                    info.bytes.clone(),
+                );
+                ui.horizontal(|ui| {
+                    if let Some(action) = output_buttons(ui, &output) {
+                        actions.push(match action {
+                            OutputAction::Save => Action::Save(output.clone()),
+                            OutputAction::Decode => Action::Decode(output.clone()),
+                        });
+                    }
+                });
+                ui.weak("To add this member, drop the file on a group in the Groups tab.");
+            }
+            Err(e) => {
+                ui.colored_label(error_color(ui), "✖ Not usable");
+                ui.add(egui::Label::new(RichText::new(e).color(error_color(ui))).wrap());
+                let output =
+                    Output::new("the checked bytes", "keypackage.mls", check.bytes.clone());
+                if ui
+                    .small_button("Decode")
+                    .on_hover_text("Dissect the bytes in the Decoder tab")
+                    .clicked()
+                {
+                    actions.push(Action::Decode(output));
+                }
+            }
+        }
+    }
+}

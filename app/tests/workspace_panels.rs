@@ -1,0 +1,356 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+//! The Trust roots and Key packages tabs, driven headless with
+//! egui_kittest: certificates and key packages are dropped, typed and
+//! clicked in, and the result is read back from the workspace file.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use mls_core::crypto::CipherSuite;
+use mls_inspector::ui::{InspectorApp, Tab};
+use mls_inspector::workspace::Workspace;
+
+const CS: CipherSuite = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+
+/// A directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir =
+            std::env::temp_dir().join(format!("mls-gui-{name}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A file dropped onto the window, with its content in memory.
+#[derive(Debug)]
+struct TestFile {
+    path: PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl egui::DroppedFile for TestFile {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        Ok(self.bytes.clone())
+    }
+}
+
+fn open_tab(db: &Path, tab: Tab) -> Harness<'static, InspectorApp> {
+    let mut app = InspectorApp::with_workspace(db);
+    app.set_tab(tab);
+    let mut h = Harness::builder()
+        .with_size([1200.0, 800.0])
+        .build_ui_state(|ui, app: &mut InspectorApp| app.ui(ui), app);
+    settle(&mut h);
+    h
+}
+
+fn settle(h: &mut Harness<'static, InspectorApp>) {
+    h.step();
+    assert!(h.state_mut().wait_idle(Duration::from_secs(30)));
+    h.run();
+}
+
+fn click(h: &mut Harness<'static, InspectorApp>, label: &str) {
+    h.get_by_label(label).click();
+    settle(h);
+}
+
+fn type_into(h: &mut Harness<'static, InspectorApp>, label: &str, text: &str) {
+    h.get_by_label(label).focus();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn drop_file(h: &mut Harness<'static, InspectorApp>, name: &str, bytes: &[u8]) {
+    h.input_mut().dropped_files.push(Arc::new(TestFile {
+        path: PathBuf::from("/nonexistent/dropped").join(name),
+        bytes: bytes.to_vec(),
+    }));
+    settle(h);
+}
+
+/// A self-signed P-256 CA certificate (DER), built with `x509-cert`.
+mod cert {
+    use std::str::FromStr as _;
+    use std::time::{Duration, SystemTime};
+
+    use p256::ecdsa::signature::Keypair;
+    use p256::ecdsa::signature::hazmat::PrehashSigner as _;
+    use sha2::Digest as _;
+    use x509_cert::builder::profile::BuilderProfile;
+    use x509_cert::builder::{Builder as _, CertificateBuilder};
+    use x509_cert::der::asn1::{BitString, ObjectIdentifier};
+    use x509_cert::der::{Any, Document, Encode as _};
+    use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
+    use x509_cert::ext::{Extension, ToExtension as _};
+    use x509_cert::name::Name;
+    use x509_cert::serial_number::SerialNumber;
+    use x509_cert::spki::{
+        AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier, EncodePublicKey,
+        SubjectPublicKeyInfoOwned, SubjectPublicKeyInfoRef,
+    };
+    use x509_cert::time::{Time, Validity};
+
+    fn oid(s: &str) -> ObjectIdentifier {
+        ObjectIdentifier::new(s).unwrap()
+    }
+
+    #[derive(Clone)]
+    struct SpkiKey(SubjectPublicKeyInfoOwned);
+
+    impl EncodePublicKey for SpkiKey {
+        fn to_public_key_der(&self) -> x509_cert::spki::Result<Document> {
+            Ok(Document::encode_msg(&self.0)?)
+        }
+    }
+
+    struct Signer(SpkiKey);
+
+    impl Keypair for Signer {
+        type VerifyingKey = SpkiKey;
+        fn verifying_key(&self) -> SpkiKey {
+            self.0.clone()
+        }
+    }
+
+    impl DynSignatureAlgorithmIdentifier for Signer {
+        fn signature_algorithm_identifier(
+            &self,
+        ) -> x509_cert::spki::Result<AlgorithmIdentifierOwned> {
+            Ok(AlgorithmIdentifierOwned {
+                oid: oid("1.2.840.10045.4.3.2"), // ecdsa-with-SHA256
+                parameters: None,
+            })
+        }
+    }
+
+    struct Profile(Name, Vec<Extension>);
+
+    impl BuilderProfile for Profile {
+        fn get_issuer(&self, _subject: &Name) -> Name {
+            self.0.clone()
+        }
+        fn get_subject(&self) -> Name {
+            self.0.clone()
+        }
+        fn build_extensions(
+            &self,
+            _spk: SubjectPublicKeyInfoRef<'_>,
+            _issuer_spk: SubjectPublicKeyInfoRef<'_>,
+            _tbs: &x509_cert::TbsCertificate,
+        ) -> x509_cert::builder::Result<Vec<Extension>> {
+            Ok(self.1.clone())
+        }
+    }
+
+    /// A self-signed CA certificate for `subject` (e.g. `CN=Test Root`).
+    pub fn self_signed_ca(subject: &str, seed: u8) -> Vec<u8> {
+        let key = p256::ecdsa::SigningKey::from_slice(&[seed; 32]).unwrap();
+        let point = key.verifying_key().to_sec1_point(false);
+        let spki = SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned {
+                oid: oid("1.2.840.10045.2.1"),
+                parameters: Some(Any::encode_from(&oid("1.2.840.10045.3.1.7")).unwrap()),
+            },
+            subject_public_key: BitString::from_bytes(point.as_bytes()).unwrap(),
+        };
+        let name = Name::from_str(subject).unwrap();
+        let extensions = vec![
+            (&BasicConstraints {
+                ca: true,
+                path_len_constraint: None,
+            })
+                .to_extension(&name, &[])
+                .unwrap(),
+            KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign)
+                .to_extension(&name, &[])
+                .unwrap(),
+        ];
+        let now = SystemTime::now();
+        let validity = Validity::new(
+            Time::try_from(now - Duration::from_secs(86_400)).unwrap(),
+            Time::try_from(now + Duration::from_secs(10 * 365 * 86_400)).unwrap(),
+        );
+        let signer = Signer(SpkiKey(spki.clone()));
+        let mut builder = CertificateBuilder::new(
+            Profile(name, extensions),
+            SerialNumber::from(u32::from(seed) + 1),
+            validity,
+            spki,
+        )
+        .unwrap();
+        let tbs = builder.finalize(&signer).unwrap();
+        let digest = sha2::Sha256::digest(&tbs);
+        let signature: p256::ecdsa::Signature = key.sign_prehash(&digest).unwrap();
+        let cert = builder
+            .assemble(
+                BitString::from_bytes(signature.to_der().as_bytes()).unwrap(),
+                &signer,
+            )
+            .unwrap();
+        cert.to_der().unwrap()
+    }
+
+    /// PEM armour.
+    pub fn pem(der: &[u8]) -> String {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+        for line in b64.as_bytes().chunks(64) {
+            out.push_str(std::str::from_utf8(line).unwrap());
+            out.push('\n');
+        }
+        out.push_str("-----END CERTIFICATE-----\n");
+        out
+    }
+}
+
+#[test]
+fn dropped_certificate_becomes_a_trust_root() {
+    let dir = TempDir::new("roots");
+    let db = dir.file("ws.sqlite");
+    let mut h = open_tab(&db, Tab::TrustRoots);
+    h.get_by_label("Trust roots (0)");
+
+    let der = cert::self_signed_ca("CN=GUI Test Root,O=Example", 7);
+    drop_file(&mut h, "root.pem", cert::pem(&der).as_bytes());
+    let ws = Workspace::open(&db).unwrap();
+    let roots = ws.trust_roots().unwrap();
+    assert_eq!(roots.len(), 1, "{:?}", h.state_mut().trust_roots().status());
+    assert!(roots[0].subject.contains("GUI Test Root"), "{:?}", roots[0]);
+    h.get_by_label("Trust roots (1)");
+    // Self-signed: subject and issuer are the same name.
+    assert_eq!(h.get_all_by_label(&roots[0].subject).count(), 2);
+    assert!(!h.state_mut().trust_roots().status().unwrap().error);
+
+    // DER works too, and a second root is listed after the first.
+    let der2 = cert::self_signed_ca("CN=Second Root", 8);
+    drop_file(&mut h, "second.der", &der2);
+    assert_eq!(ws.trust_roots().unwrap().len(), 2);
+    h.get_by_label("Trust roots (2)");
+
+    // Something that is no certificate is refused, in red.
+    drop_file(&mut h, "notes.txt", b"hello");
+    let status = h.state_mut().trust_roots().status().cloned().unwrap();
+    assert!(
+        status.error && status.text.contains("notes.txt"),
+        "{status:?}"
+    );
+    assert_eq!(ws.trust_roots().unwrap().len(), 2);
+
+    // Remove the first.
+    h.get_all_by_label("Remove").next().unwrap().click();
+    settle(&mut h);
+    let roots = ws.trust_roots().unwrap();
+    assert_eq!(roots.len(), 1);
+    assert!(roots[0].subject.contains("Second Root"));
+}
+
+#[test]
+fn pasted_pem_is_imported() {
+    let dir = TempDir::new("roots-paste");
+    let db = dir.file("ws.sqlite");
+    let mut h = open_tab(&db, Tab::TrustRoots);
+    let pem = cert::pem(&cert::self_signed_ca("CN=Pasted Root", 9));
+    h.get_by_label("PEM:").focus();
+    h.run();
+    h.event(egui::Event::Paste(pem));
+    h.run();
+    click(&mut h, "Import pasted");
+    let roots = Workspace::open(&db).unwrap().trust_roots().unwrap();
+    assert_eq!(roots.len(), 1);
+    assert!(roots[0].subject.contains("Pasted Root"));
+}
+
+#[test]
+fn key_packages_are_created_listed_and_checked() {
+    let dir = TempDir::new("kps");
+    let db = dir.file("ws.sqlite");
+    let mut h = open_tab(&db, Tab::KeyPackages);
+    h.get_by_label("Identities (0)");
+
+    type_into(&mut h, "Name:", "carol");
+    click(&mut h, "Create identity");
+    let ws = Workspace::open(&db).unwrap();
+    let ids = ws.identities().unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(ids[0].name, "carol");
+    h.get_by_label("Identities (1)");
+
+    click(&mut h, "Create key package");
+    click(&mut h, "Create key package");
+    let kps = ws.key_packages().unwrap();
+    assert_eq!(kps.len(), 2);
+    assert!(
+        kps.iter()
+            .all(|k| k.identity == Some(ids[0].key) && !k.used)
+    );
+    h.get_by_label("Our key packages (2)");
+    // The last one made is selected, ready to export.
+    h.get_by_label("Copy hex");
+
+    // Someone else's key package, dropped: valid, with what is in it.
+    let other = Workspace::open(dir.file("other.sqlite")).unwrap();
+    let dave = other.identity_new("dave", CS).unwrap();
+    let kp = other.key_package_new(dave.key).unwrap();
+    drop_file(&mut h, "dave.kp", &kp.bytes);
+    let check = h.state_mut().key_packages().foreign().cloned().unwrap();
+    let info = check.result.expect("valid");
+    assert_eq!(info.credential, "dave");
+    assert_eq!(info.reference_hex, kp.reference_hex);
+    assert_eq!(info.identity, None, "not ours");
+    h.get_by_label("✔ Valid key package");
+    h.get_by_label(&kp.reference_hex);
+
+    // Typed as base64 it is the same key package.
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&kp.bytes);
+    h.get_by_label("Key package:").focus();
+    h.run();
+    h.event(egui::Event::Paste(b64));
+    h.run();
+    click(&mut h, "Check");
+    let check = h.state_mut().key_packages().foreign().cloned().unwrap();
+    assert_eq!(check.result.unwrap().reference_hex, kp.reference_hex);
+
+    // A tampered one says why it is unusable.
+    let mut bad = kp.bytes.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    drop_file(&mut h, "tampered.kp", &bad);
+    let check = h.state_mut().key_packages().foreign().cloned().unwrap();
+    assert!(check.result.is_err());
+    h.get_by_label("✖ Not usable");
+    // Nothing of this was stored.
+    assert_eq!(ws.key_packages().unwrap().len(), 2);
+}

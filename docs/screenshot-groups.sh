@@ -1,0 +1,92 @@
+#!/bin/sh
+# Reproduces the group manager screenshots: docs/groups-list.png (the group
+# list and a group's overview), docs/tree-view.png (its ratchet tree with a
+# node selected), docs/epoch-timeline.png (the history with one epoch's tree)
+# and docs/staged-preview.png (an incoming commit waiting for Apply/Discard).
+#
+#   sh docs/screenshot-groups.sh
+#
+# Builds the release binary and the demo_workspace example if missing
+# (cargo build --release -p mls-inspector --bin mls-inspector --example
+# demo_workspace), makes a demo workspace (a 12-member group over six
+# epochs with a staged incoming commit, see app/examples/demo_workspace.rs),
+# runs `mls-inspector gui --db DEMO` under Xvfb and clicks through it with
+# xdotool. Needs Xvfb, xdotool and imagemagick (import).
+#
+# Coordinates are for the default 1200x800 window at the top-left of a
+# 1280x800 screen (no window manager under bare Xvfb, so no title bar):
+#   "Groups" tab                         x=228 y=12
+#   first group of the list              x=54  y=98
+#   group views (with the staged-commit banner shown above them, y=102):
+#     "Ratchet tree" x=439, "Epoch timeline" x=541, "Staged commit" x=733
+#   timeline row of epoch 4 (newest first) y=187
+#   bob's leaf in the tree view          x=401 y=564
+set -eu
+cd "$(dirname "$0")/.."
+
+BIN=${BIN:-target/release/mls-inspector}
+DEMO_BIN=${DEMO_BIN:-target/release/examples/demo_workspace}
+XDISPLAY=${XDISPLAY:-:99}
+OUT_DIR=${OUT_DIR:-docs}
+
+if [ ! -x "$BIN" ] || [ ! -x "$DEMO_BIN" ]; then
+    cargo build --release -p mls-inspector --bin mls-inspector --example demo_workspace
+fi
+
+STATE=$(mktemp -d)
+XVFB_PID=
+APP_PID=
+cleanup() {
+    [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null || true
+    [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
+    rm -rf "$STATE"
+}
+trap cleanup EXIT INT TERM
+
+"$DEMO_BIN" "$STATE/demo.sqlite"
+
+Xvfb "$XDISPLAY" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+XVFB_PID=$!
+sleep 2
+export DISPLAY="$XDISPLAY"
+
+# A fresh persistence dir, so a remembered window size, tab or group cannot
+# change the pictures.
+mkdir -p "$STATE/data"
+env -u WAYLAND_DISPLAY XDG_DATA_HOME="$STATE/data" "$BIN" gui --db "$STATE/demo.sqlite" \
+    >"$STATE/app.log" 2>&1 &
+APP_PID=$!
+sleep 5
+
+click() {
+    xdotool mousemove "$1" "$2" click 1
+    sleep "${3:-1}"
+}
+
+shot() {
+    xdotool mousemove 1240 790      # park the pointer outside the window
+    sleep 1
+    import -window root -crop 1200x800+0+0 +repage "$OUT_DIR/$1"
+    echo "wrote $OUT_DIR/$1"
+}
+
+click 228 12                          # the "Groups" tab
+click 54 98 2                         # project-falcon: loads in the background
+shot groups-list.png
+
+click 439 102                         # "Ratchet tree"
+click 401 564                         # select bob's leaf: its keys and hashes below
+shot tree-view.png
+
+click 541 102                         # "Epoch timeline"
+click 700 187 2                       # epoch 4 (Bob's update): its tree, changes ringed
+shot epoch-timeline.png
+
+click 733 102                         # "Staged commit"
+shot staged-preview.png
+
+if ! kill -0 "$APP_PID" 2>/dev/null; then
+    echo "the app exited early:" >&2
+    cat "$STATE/app.log" >&2
+    exit 1
+fi
