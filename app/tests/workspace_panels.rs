@@ -8,9 +8,7 @@
 //! egui_kittest: certificates and key packages are dropped, typed and
 //! clicked in, and the result is read back from the workspace file.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
+use std::path::Path;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -18,85 +16,18 @@ use mls_core::crypto::CipherSuite;
 use mls_inspector::ui::{InspectorApp, Tab};
 use mls_inspector::workspace::Workspace;
 
+#[path = "support/gui.rs"]
+mod gui;
+use gui::{TempDir, click, drop_file, harness, settle, type_into};
+
 const CS: CipherSuite = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
-
-/// A directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let dir =
-            std::env::temp_dir().join(format!("mls-gui-{name}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A file dropped onto the window, with its content in memory.
-#[derive(Debug)]
-struct TestFile {
-    path: PathBuf,
-    bytes: Vec<u8>,
-}
-
-impl egui::DroppedFile for TestFile {
-    fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        Ok(self.bytes.clone())
-    }
-}
 
 fn open_tab(db: &Path, tab: Tab) -> Harness<'static, InspectorApp> {
     let mut app = InspectorApp::with_workspace(db);
     app.set_tab(tab);
-    let mut h = Harness::builder()
-        .with_size([1200.0, 800.0])
-        .build_ui_state(|ui, app: &mut InspectorApp| app.ui(ui), app);
+    let mut h = harness(app);
     settle(&mut h);
     h
-}
-
-fn settle(h: &mut Harness<'static, InspectorApp>) {
-    h.step();
-    assert!(h.state_mut().wait_idle(Duration::from_secs(30)));
-    h.run();
-}
-
-fn click(h: &mut Harness<'static, InspectorApp>, label: &str) {
-    h.get_by_label(label).click();
-    settle(h);
-}
-
-fn type_into(h: &mut Harness<'static, InspectorApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.run();
-    h.get_by_label(label).type_text(text);
-    h.run();
-}
-
-fn drop_file(h: &mut Harness<'static, InspectorApp>, name: &str, bytes: &[u8]) {
-    h.input_mut().dropped_files.push(Arc::new(TestFile {
-        path: PathBuf::from("/nonexistent/dropped").join(name),
-        bytes: bytes.to_vec(),
-    }));
-    settle(h);
 }
 
 #[path = "support/cert.rs"]
