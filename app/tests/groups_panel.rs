@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mls_core::crypto::CipherSuite;
-use mls_core::storage::MessageKind;
 use mls_inspector::ui::{GroupView, InspectorApp, Tab};
+use mls_inspector::workspace::MessageKind;
 use mls_inspector::workspace::{GroupKey, GroupOptions, Receipt, Workspace};
 
 #[path = "support/gui.rs"]

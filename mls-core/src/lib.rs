@@ -8,4 +8,5 @@ pub mod messages;
 pub mod policy;
 pub mod schedule;
 pub mod storage;
+pub mod time;
 pub mod tree;

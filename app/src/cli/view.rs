@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use mls_core::storage::{EpochCause, MemberEntry, Summary};
+use crate::workspace::{EpochCause, MemberEntry, Summary};
 use serde::Serialize;
 
 use crate::workspace::{
@@ -58,24 +58,7 @@ pub fn extension_name(t: u16) -> String {
 
 /// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`.
 pub fn time_text(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3_600,
-        rem % 3_600 / 60,
-        rem % 60
-    )
+    mls_core::time::format_utc_u(secs)
 }
 
 fn entries(list: &[MemberEntry]) -> String {

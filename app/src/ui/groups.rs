@@ -27,10 +27,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::workspace::{EpochCause, MemberEntry};
 use egui::{Align, Layout, RichText, Sense, Ui, vec2};
 use egui_extras::{Column, Size, StripBuilder, TableBuilder};
 use mls_core::crypto::{CipherSuite, RustCrypto};
-use mls_core::storage::{EpochCause, MemberEntry};
 use mls_core::tree::Tree;
 
 use super::common::{

@@ -50,15 +50,15 @@ use mls_core::messages::{
     Credential, GroupInfo, KeyPackage, LeafNodeSource, Proposal, Psk, RatchetTree,
 };
 use mls_core::storage::{
-    self, EpochCause, EpochRecord, GroupRecord, IdentityRecord, KeyPackageRecord,
-    KeyPackageSecrets, NewGroup, NewIdentity, NewKeyPackage, NewMessage, NewPending, NewTrustRoot,
-    PendingRecord, Store, Summary,
+    self, EpochRecord, GroupRecord, IdentityRecord, KeyPackageRecord, KeyPackageSecrets, NewGroup,
+    NewIdentity, NewKeyPackage, NewMessage, NewPending, NewTrustRoot, PendingRecord, Store,
 };
 use mls_core::tree::Tree;
 
 pub use mls_core::storage::{
-    Direction, GroupKey, GroupStatus, IdentityKey, MemberEntry, MessageKind,
-    MessageRecord as MessageRow, Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,
+    Direction, EpochCause, GroupKey, GroupStatus, IdentityKey, MemberEntry, MessageKind,
+    MessageRecord as MessageRow, Origin, PskRecord as PskRow, Summary,
+    TrustRootRecord as TrustRootRow,
 };
 pub use types::{
     CommitRequest, EpochRow, ExtensionInfo, GroupDetails, GroupOptions, GroupRow, IdentityInfo,

@@ -250,35 +250,12 @@ fn abbrev(hex: &str) -> String {
 }
 
 fn fmt_now(now: u64) -> String {
-    fmt_time(i64::try_from(now).unwrap_or(i64::MAX))
+    crate::time::format_utc_u(now)
 }
 
 /// `YYYY-MM-DD hh:mm:ss UTC` for years 0..=9999, raw seconds otherwise.
 pub(crate) fn fmt_time(t: i64) -> String {
-    // 0000-01-01 .. 9999-12-31T23:59:59.
-    const MIN: i64 = -62_167_219_200;
-    const MAX: i64 = 253_402_300_799;
-    if !(MIN..=MAX).contains(&t) {
-        return format!("{t} s since 1970");
-    }
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    crate::time::format_utc(t)
 }
 
 /// The identity a validated credential asserts.
