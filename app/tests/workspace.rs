@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mls_core::crypto::{CipherSuite, Secret};
-use mls_core::storage::{Store, schema::LATEST};
+use mls_inspector::workspace::store::{Store, schema::LATEST};
 use mls_inspector::workspace::{
     CommitRequest, Direction, GroupKey, GroupOptions, GroupStatus, MessageKind, Origin, Receipt,
     Workspace, WorkspaceError,

@@ -7,6 +7,5 @@ pub mod inspect;
 pub mod messages;
 pub mod policy;
 pub mod schedule;
-pub mod storage;
 pub mod time;
 pub mod tree;

@@ -1,6 +1,6 @@
 //! The persistent workspace: identities, key packages, groups with their
 //! history and pending commits, messages, trust roots and PSKs in one
-//! SQLite file ([`mls_core::storage`]), and the MLS operations on them.
+//! SQLite file ([`store`]), and the MLS operations on them.
 //!
 //! Every GUI panel and CLI group command goes through [`Workspace`]. Its
 //! methods take `&self`, return display-ready values (hex strings, text
@@ -29,6 +29,9 @@
 //! base64) are the callers' business (`mls_core::inspect::parse_input`).
 
 pub mod gui_support;
+mod snapshot;
+pub mod store;
+mod summary;
 mod types;
 
 use std::collections::BTreeMap;
@@ -49,17 +52,20 @@ use mls_core::group::{
 use mls_core::messages::{
     Credential, GroupInfo, KeyPackage, LeafNodeSource, Proposal, Psk, RatchetTree,
 };
-use mls_core::storage::{
-    self, EpochRecord, GroupRecord, IdentityRecord, KeyPackageRecord, KeyPackageSecrets, NewGroup,
-    NewIdentity, NewKeyPackage, NewMessage, NewPending, NewTrustRoot, PendingRecord, Store,
-};
 use mls_core::tree::Tree;
 
-pub use mls_core::storage::{
-    Direction, EpochCause, GroupKey, GroupStatus, IdentityKey, MemberEntry, MessageKind,
-    MessageRecord as MessageRow, Origin, PskRecord as PskRow, Summary,
-    TrustRootRecord as TrustRootRow,
+use snapshot::{changed_nodes, epoch_record, snapshot};
+use store::{
+    EpochRecord, GroupRecord, IdentityRecord, KeyPackageRecord, KeyPackageSecrets, NewGroup,
+    NewIdentity, NewKeyPackage, NewMessage, NewPending, NewTrustRoot, PendingRecord, Store,
 };
+use summary::{credential_text, extension_name};
+
+pub use store::{
+    Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
+    Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,
+};
+pub use summary::{EpochCause, MemberEntry, Summary};
 pub use types::{
     CommitRequest, EpochRow, ExtensionInfo, GroupDetails, GroupOptions, GroupRow, IdentityInfo,
     KeyPackageInfo, LocalCommit, MemberInfo, Preview, Receipt, Result, WorkspaceError, suite_name,
@@ -192,13 +198,12 @@ fn describe_sender(sender: Sender) -> String {
 /// A proposal as one line of text.
 pub fn describe_proposal(proposal: &Proposal) -> String {
     match proposal {
-        Proposal::Add { key_package } => format!(
-            "add {}",
-            storage::credential_text(&key_package.leaf_node.credential)
-        ),
+        Proposal::Add { key_package } => {
+            format!("add {}", credential_text(&key_package.leaf_node.credential))
+        }
         Proposal::Update { leaf_node } => format!(
             "update the sender's leaf ({})",
-            storage::credential_text(&leaf_node.credential)
+            credential_text(&leaf_node.credential)
         ),
         Proposal::Remove { removed } => format!("remove leaf {removed}"),
         Proposal::PreSharedKey { psk } => match &psk.psk {
@@ -230,11 +235,6 @@ pub fn describe_proposal(proposal: &Proposal) -> String {
         ),
         Proposal::Unknown { proposal_type, .. } => format!("proposal of type {proposal_type}"),
     }
-}
-
-fn extension_name(t: u16) -> String {
-    mls_core::inspect::names::extension_type(u64::from(t))
-        .map_or_else(|| format!("extension {t}"), str::to_owned)
 }
 
 /// The preview of a pending commit, from its stored fields.
@@ -525,7 +525,7 @@ impl Workspace {
         Ok(KeyPackageInfo {
             reference_hex: hex::encode(&reference),
             identity: ours.as_ref().map(|k| k.identity),
-            credential: storage::credential_text(&kp.leaf_node.credential),
+            credential: credential_text(&kp.leaf_node.credential),
             cipher_suite: kp.cipher_suite,
             suite_name: suite_name(kp.cipher_suite),
             bytes: encode(&MlsMessage::new(MlsMessageBody::KeyPackage(kp)))?,
@@ -636,7 +636,7 @@ impl Workspace {
         };
         let mut group = Group::create(&P, &bundle, group_id.clone(), Vec::new(), config)?;
         self.configure(&mut group)?;
-        let first = storage::epoch_record(&group, Summary::of(EpochCause::Created), now())?;
+        let first = epoch_record(&group, Summary::of(EpochCause::Created), now())?;
         let key = self.store.insert_group(
             &NewGroup {
                 name: options
@@ -646,7 +646,7 @@ impl Workspace {
                 group_id,
                 identity,
                 cipher_suite: cs.id(),
-                state: storage::snapshot(&group)?,
+                state: snapshot(&group)?,
             },
             &first,
             None,
@@ -733,7 +733,7 @@ impl Workspace {
                 leaf,
                 node: leaf.saturating_mul(2),
                 credential_type: node.credential.credential_type(),
-                identity: storage::credential_text(&node.credential),
+                identity: credential_text(&node.credential),
                 signature_key_hex: hex::encode(node.signature_key.as_slice()),
                 encryption_key_hex: hex::encode(node.encryption_key.as_slice()),
                 is_self: leaf == own,
@@ -847,7 +847,7 @@ impl Workspace {
         let out = group.commit(&P, proposals, request.force_path)?;
         let next = out.staged.next_state();
         let summary = Summary::from_commit(&out.staged.summary, EpochCause::Commit);
-        let next_epoch = storage::epoch_record(next, summary, now())?;
+        let next_epoch = epoch_record(next, summary, now())?;
         let commit = encode(&out.commit)?;
         let welcome = out.welcome.as_ref().map(encode).transpose()?;
         let group_info = out.group_info.as_ref().map(encode).transpose()?;
@@ -857,11 +857,11 @@ impl Workspace {
             message: commit.clone(),
             welcome: welcome.clone(),
             group_info: group_info.clone(),
-            next_state: storage::snapshot(next)?,
-            changed_nodes: storage::changed_nodes(group.tree(), next.tree()),
+            next_state: snapshot(next)?,
+            changed_nodes: changed_nodes(group.tree(), next.tree()),
             next_epoch,
             self_removed: false,
-            current_state: Some(storage::snapshot(&group)?),
+            current_state: Some(snapshot(&group)?),
         };
         let own = group.own_leaf();
         let mut messages = vec![NewMessage {
@@ -954,7 +954,7 @@ impl Workspace {
         self.store.update_group_state(
             key,
             revision,
-            &storage::snapshot(&group)?,
+            &snapshot(&group)?,
             &[NewMessage {
                 direction: Direction::Out,
                 kind: MessageKind::Application,
@@ -1074,7 +1074,7 @@ impl Workspace {
                     self.store.update_group_state(
                         key,
                         revision,
-                        &storage::snapshot(&group)?,
+                        &snapshot(&group)?,
                         &[incoming(
                             MessageKind::Application,
                             Some(sender),
@@ -1084,7 +1084,7 @@ impl Workspace {
                 }
                 let sender_name = group
                     .member_credential(sender)
-                    .map_or_else(String::new, storage::credential_text);
+                    .map_or_else(String::new, credential_text);
                 Ok(Receipt::Application {
                     group: key,
                     epoch,
@@ -1107,16 +1107,12 @@ impl Workspace {
                     self.store.update_group_state(
                         key,
                         revision,
-                        &storage::snapshot(&group)?,
+                        &snapshot(&group)?,
                         &[incoming(MessageKind::Proposal, leaf, None)],
                     )?;
                 }
                 let who = match leaf.and_then(|l| group.member_credential(l)) {
-                    Some(c) => format!(
-                        "{} ({})",
-                        storage::credential_text(c),
-                        describe_sender(sender)
-                    ),
+                    Some(c) => format!("{} ({})", credential_text(c), describe_sender(sender)),
                     None => describe_sender(sender),
                 };
                 Ok(Receipt::Proposal {
@@ -1135,7 +1131,7 @@ impl Workspace {
                 let next = staged.next_state();
                 let self_removed = staged.summary.self_removed;
                 let summary = Summary::from_commit(&staged.summary, cause);
-                let mut next_epoch = storage::epoch_record(next, summary, now())?;
+                let mut next_epoch = epoch_record(next, summary, now())?;
                 if self_removed {
                     // A removed member cannot derive the new epoch's secrets.
                     next_epoch.epoch_authenticator.clear();
@@ -1146,8 +1142,8 @@ impl Workspace {
                     message: bytes.to_vec(),
                     welcome: None,
                     group_info: None,
-                    next_state: storage::snapshot(next)?,
-                    changed_nodes: storage::changed_nodes(group.tree(), next.tree()),
+                    next_state: snapshot(next)?,
+                    changed_nodes: changed_nodes(group.tree(), next.tree()),
                     next_epoch,
                     self_removed,
                     current_state: None,
@@ -1288,14 +1284,14 @@ impl Workspace {
         let mut group = Group::join(&P, w, &bundle, tree.as_ref(), self.psk_map()?, config)?;
         self.configure(&mut group)?;
         self.check_not_member(group.group_id(), &identity)?;
-        let first = storage::epoch_record(&group, Summary::of(EpochCause::Welcome), now())?;
+        let first = epoch_record(&group, Summary::of(EpochCause::Welcome), now())?;
         let key = self.store.insert_group(
             &NewGroup {
                 group_id: group.group_id().to_vec(),
                 name: default_name(group.group_id()),
                 identity: identity.key,
                 cipher_suite: group.cipher_suite().id(),
-                state: storage::snapshot(&group)?,
+                state: snapshot(&group)?,
             },
             &first,
             Some(&kp_record.reference),
@@ -1342,14 +1338,14 @@ impl Workspace {
         let commit = encode(&commit)?;
         let mut summary = Summary::of(EpochCause::ExternalJoin);
         summary.committer = Some(group.own_leaf());
-        let first = storage::epoch_record(&group, summary, now())?;
+        let first = epoch_record(&group, summary, now())?;
         let key = self.store.insert_group(
             &NewGroup {
                 group_id: group.group_id().to_vec(),
                 name: default_name(group.group_id()),
                 identity,
                 cipher_suite: cs.id(),
-                state: storage::snapshot(&group)?,
+                state: snapshot(&group)?,
             },
             &first,
             None,
@@ -1485,7 +1481,7 @@ impl Workspace {
 fn identity_info(r: IdentityRecord) -> IdentityInfo {
     let credential = Credential::decode_exact(&r.credential).map_or_else(
         |_| String::from("(unreadable credential)"),
-        |c| storage::credential_text(&c),
+        |c| credential_text(&c),
     );
     IdentityInfo {
         key: r.key,
@@ -1504,7 +1500,7 @@ fn key_package_info(r: KeyPackageRecord) -> Result<KeyPackageInfo> {
     Ok(KeyPackageInfo {
         reference_hex: hex::encode(&r.reference),
         identity: Some(r.identity),
-        credential: storage::credential_text(&kp.leaf_node.credential),
+        credential: credential_text(&kp.leaf_node.credential),
         cipher_suite: r.cipher_suite,
         suite_name: suite_name(r.cipher_suite),
         bytes: r.message,

@@ -3,10 +3,9 @@
 use mls_core::codec::DecodeError;
 use mls_core::credential::CredentialError;
 use mls_core::group::GroupError;
-use mls_core::storage::{
-    EpochCause, EpochRecord, GroupKey, GroupStatus, IdentityKey, MemberEntry, Origin, StorageError,
-    Summary,
-};
+
+use super::store::{EpochRecord, GroupKey, GroupStatus, IdentityKey, Origin, StorageError};
+use super::summary::{EpochCause, MemberEntry, Summary};
 
 /// Why a workspace operation failed. A failed operation leaves the file as
 /// it was.

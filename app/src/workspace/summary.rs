@@ -1,16 +1,13 @@
-//! What the history and pending rows say about an epoch, in a form that
-//! displays without the group state: members as leaf + credential text,
-//! commit summaries, changed tree nodes. Encoded with the project's own
-//! codec (a version byte, then TLS-style fields).
+//! What an epoch changed, for display: members as leaf + credential text,
+//! commit summaries. The workspace stores these with each history and
+//! pending row (`store::encoding` holds their file encoding), so lists and
+//! previews show without loading a group state.
 
 use std::fmt;
 
-use crate::codec::{DecodeError, Encode, EncodeError, Reader, Writer};
-use crate::group::{CommitSummary, Group, GroupError};
-use crate::messages::{Credential, PreSharedKeyId, Psk};
-use crate::tree::Tree;
-
-use super::{EpochRecord, GroupState};
+use mls_core::group::CommitSummary;
+use mls_core::messages::{Credential, PreSharedKeyId, Psk};
+use mls_core::tree::Tree;
 
 /// Why an epoch began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,29 +22,6 @@ pub enum EpochCause {
     Commit,
     /// A new member's external commit, received.
     ExternalCommit,
-}
-
-impl EpochCause {
-    fn code(self) -> u8 {
-        match self {
-            EpochCause::Created => 0,
-            EpochCause::Welcome => 1,
-            EpochCause::ExternalJoin => 2,
-            EpochCause::Commit => 3,
-            EpochCause::ExternalCommit => 4,
-        }
-    }
-
-    fn from_code(code: u8) -> Option<Self> {
-        Some(match code {
-            0 => EpochCause::Created,
-            1 => EpochCause::Welcome,
-            2 => EpochCause::ExternalJoin,
-            3 => EpochCause::Commit,
-            4 => EpochCause::ExternalCommit,
-            _ => return None,
-        })
-    }
 }
 
 /// A member as displayed: leaf index and credential.
@@ -69,20 +43,6 @@ impl MemberEntry {
             credential_type: credential.credential_type(),
             identity: credential_text(credential),
         }
-    }
-
-    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        w.u32(self.leaf);
-        w.u16(self.credential_type);
-        w.vl_bytes(self.identity.as_bytes())
-    }
-
-    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Ok(MemberEntry {
-            leaf: r.u32()?,
-            credential_type: r.u16()?,
-            identity: read_string(r)?,
-        })
     }
 }
 
@@ -162,73 +122,6 @@ impl Summary {
             self_removed: s.self_removed,
         }
     }
-
-    /// The encoding stored in the file.
-    pub fn to_bytes(&self) -> Result<Vec<u8>, EncodeError> {
-        let mut w = Writer::new();
-        w.u8(1);
-        w.u8(self.cause.code());
-        w.optional(self.committer.as_ref(), |w, c| {
-            w.u32(*c);
-            Ok(())
-        })?;
-        for list in [&self.added, &self.removed, &self.updated] {
-            write_members(&mut w, list)?;
-        }
-        w.vl_nested(|w| {
-            for p in &self.psks {
-                w.vl_bytes(p.as_bytes())?;
-            }
-            Ok(())
-        })?;
-        w.optional(self.extensions.as_ref(), |w, e| {
-            w.vl_nested(|w| {
-                for t in e {
-                    w.u16(*t);
-                }
-                Ok(())
-            })
-        })?;
-        w.u8(u8::from(self.has_path));
-        w.optional(self.reinit.as_ref(), |w, r| w.vl_bytes(r.as_bytes()))?;
-        w.u8(u8::from(self.self_removed));
-        Ok(w.into_bytes())
-    }
-
-    /// Reads [`Summary::to_bytes`].
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(bytes);
-        let at = r.position();
-        let version = r.u8()?;
-        if version != 1 {
-            return Err(r.invalid_at(at, format!("summary format {version}")));
-        }
-        let at = r.position();
-        let cause = EpochCause::from_code(r.u8()?)
-            .ok_or_else(|| r.invalid_at(at, "unknown epoch cause"))?;
-        let committer = r.optional(|r| r.u32())?;
-        let added = read_members(&mut r)?;
-        let removed = read_members(&mut r)?;
-        let updated = read_members(&mut r)?;
-        let psks = r.vl_vec(read_string)?;
-        let extensions = r.optional(|r| r.vl_vec(|r| r.u16()))?;
-        let has_path = read_bool(&mut r)?;
-        let reinit = r.optional(read_string)?;
-        let self_removed = read_bool(&mut r)?;
-        r.finish()?;
-        Ok(Summary {
-            cause,
-            committer,
-            added,
-            removed,
-            updated,
-            psks,
-            extensions,
-            has_path,
-            reinit,
-            self_removed,
-        })
-    }
 }
 
 fn join(list: &[MemberEntry]) -> String {
@@ -288,8 +181,8 @@ impl fmt::Display for Summary {
 }
 
 /// An extension type by name where it has one, else its number.
-pub(super) fn extension_name(t: u16) -> String {
-    crate::inspect::names::extension_type(u64::from(t))
+pub(crate) fn extension_name(t: u16) -> String {
+    mls_core::inspect::names::extension_type(u64::from(t))
         .map_or_else(|| format!("extension {t}"), str::to_owned)
 }
 
@@ -305,75 +198,6 @@ fn psk_text(id: &PreSharedKeyId) -> String {
             hex::encode(psk_group_id.as_slice())
         ),
     }
-}
-
-fn read_string(r: &mut Reader<'_>) -> Result<String, DecodeError> {
-    let at = r.position();
-    let bytes = r.vl_bytes()?;
-    String::from_utf8(bytes.to_vec()).map_err(|_| r.invalid_at(at, "text is not UTF-8"))
-}
-
-fn read_bool(r: &mut Reader<'_>) -> Result<bool, DecodeError> {
-    let at = r.position();
-    match r.u8()? {
-        0 => Ok(false),
-        1 => Ok(true),
-        v => Err(r.invalid_at(at, format!("boolean {v}"))),
-    }
-}
-
-fn write_members(w: &mut Writer, list: &[MemberEntry]) -> Result<(), EncodeError> {
-    w.vl_nested(|w| {
-        for m in list {
-            m.encode(w)?;
-        }
-        Ok(())
-    })
-}
-
-fn read_members(r: &mut Reader<'_>) -> Result<Vec<MemberEntry>, DecodeError> {
-    r.vl_vec(MemberEntry::decode)
-}
-
-/// Encodes a member list (the `members` columns).
-pub(super) fn members_to_bytes(list: &[MemberEntry]) -> Result<Vec<u8>, EncodeError> {
-    let mut w = Writer::new();
-    w.u8(1);
-    write_members(&mut w, list)?;
-    Ok(w.into_bytes())
-}
-
-/// Reads [`members_to_bytes`].
-pub(super) fn members_from_bytes(bytes: &[u8]) -> Result<Vec<MemberEntry>, DecodeError> {
-    let mut r = Reader::new(bytes);
-    let at = r.position();
-    let version = r.u8()?;
-    if version != 1 {
-        return Err(r.invalid_at(at, format!("member list format {version}")));
-    }
-    let list = read_members(&mut r)?;
-    r.finish()?;
-    Ok(list)
-}
-
-/// Encodes a list of node indices (the `changed_nodes` column).
-pub(super) fn nodes_to_bytes(nodes: &[u32]) -> Result<Vec<u8>, EncodeError> {
-    let mut w = Writer::new();
-    w.vl_nested(|w| {
-        for n in nodes {
-            w.u32(*n);
-        }
-        Ok(())
-    })?;
-    Ok(w.into_bytes())
-}
-
-/// Reads [`nodes_to_bytes`].
-pub(super) fn nodes_from_bytes(bytes: &[u8]) -> Result<Vec<u32>, DecodeError> {
-    let mut r = Reader::new(bytes);
-    let nodes = r.vl_vec(|r| r.u32())?;
-    r.finish()?;
-    Ok(nodes)
 }
 
 /// A credential as text: a basic identity as UTF-8 (hex if it is not
@@ -417,36 +241,4 @@ pub fn members_of(tree: &Tree) -> Vec<MemberEntry> {
     tree.members()
         .map(|(leaf, node)| MemberEntry::new(leaf, &node.credential))
         .collect()
-}
-
-/// The indices of the nodes whose content differs between two trees
-/// (a node present in only one of them counts as changed), ascending.
-pub fn changed_nodes(old: &Tree, new: &Tree) -> Vec<u32> {
-    let n = old.size().nodes().max(new.size().nodes());
-    (0..n).filter(|&i| old.node(i) != new.node(i)).collect()
-}
-
-/// The row columns of a group's current state.
-pub fn snapshot(group: &Group) -> Result<GroupState, GroupError> {
-    let member_count = u32::try_from(group.tree().members().count()).unwrap_or(u32::MAX);
-    Ok(GroupState {
-        state: group.to_bytes()?,
-        epoch: group.epoch(),
-        own_leaf: group.own_leaf(),
-        member_count,
-    })
-}
-
-/// The history row of a group's current epoch.
-pub fn epoch_record(group: &Group, summary: Summary, time: u64) -> Result<EpochRecord, GroupError> {
-    Ok(EpochRecord {
-        epoch: group.epoch(),
-        time,
-        committer: summary.committer,
-        summary,
-        epoch_authenticator: group.epoch_authenticator().to_vec(),
-        tree_hash: group.context().tree_hash.0.clone(),
-        members: members_of(group.tree()),
-        ratchet_tree: group.tree().to_wire().to_bytes()?,
-    })
 }

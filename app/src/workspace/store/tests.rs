@@ -9,12 +9,15 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use mls_core::codec::{Encode, VlBytes};
+use mls_core::crypto::{CipherSuite, CryptoProvider, RustCrypto, Secret};
+use mls_core::group::{Group, GroupConfig, KeyPackageBundle};
+use mls_core::messages::Credential;
+
 use super::schema::LATEST;
 use super::*;
-use crate::codec::{Encode, VlBytes};
-use crate::crypto::{CipherSuite, CryptoProvider, RustCrypto, Secret};
-use crate::group::{Group, GroupConfig, KeyPackageBundle};
-use crate::messages::Credential;
+use crate::workspace::snapshot::{changed_nodes, epoch_record, snapshot};
+use crate::workspace::summary::{EpochCause, MemberEntry, Summary};
 
 const P: RustCrypto = RustCrypto;
 const CS: CipherSuite = CipherSuite::ALL[0];

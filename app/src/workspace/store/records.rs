@@ -1,129 +1,31 @@
-//! The persistent workspace: one SQLite file holding identities, key
-//! packages with their private keys, groups with their state and epoch
-//! history, a pending commit per group, messages, trust roots and external
-//! PSKs.
-//!
-//! This module is the storage layer only: typed rows in, typed rows out,
-//! every multi-row change in one transaction. The MLS operations that
-//! produce those rows live in the application (`mls_inspector::workspace`).
-//!
-//! # File
-//!
-//! * The file is created with mode 0600 (and directories it needs with
-//!   0700) before SQLite opens it; an existing file with group or other
-//!   permission bits is tightened to 0600. SQLite gives its `-wal` and
-//!   `-shm` files the database file's permissions, so they are 0600 too.
-//! * Write-ahead log with `synchronous=FULL`: a transaction is durable when
-//!   it returns, and a crash at any point leaves the state of the last
-//!   committed transaction. `secure_delete` overwrites deleted content
-//!   (old private keys, old group states) in the database pages.
-//! * Versioned schema: `PRAGMA user_version` counts the applied
-//!   [`schema::MIGRATIONS`], each applied in its own transaction. A file of
-//!   a newer version is refused ([`StorageError::TooNew`]).
-//!
-//! # Forward secrecy
-//!
-//! [`Store::apply_pending`] swaps in the next epoch's state, appends the
-//! history row and deletes the pending row in one transaction;
-//! [`Store::insert_group`] deletes a consumed key package's private keys in
-//! the same transaction as the joined group is written. Secrets are held in
-//! [`Secret`] (zeroized on drop, redacted in `Debug`); no record type
-//! prints one.
+//! The typed rows the store takes and returns: `New…` values to write,
+//! `…Record` values read back (never with their secrets), and the enums
+//! stored as text.
 
-mod schema_sql;
-mod store;
-mod summary;
+use mls_core::crypto::Secret;
 
-#[cfg(test)]
-mod tests;
+use crate::workspace::summary::{MemberEntry, Summary};
 
-use std::path::PathBuf;
+/// `as_str` (the text stored in the file) and `parse` (its inverse) for
+/// an enum stored as TEXT.
+macro_rules! stored_as_text {
+    ($vis:vis $ty:ident { $($variant:ident => $text:literal,)+ }) => {
+        impl $ty {
+            /// The name stored in the file.
+            $vis fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $text,)+
+                }
+            }
 
-pub use store::Store;
-pub use summary::{
-    EpochCause, MemberEntry, Summary, changed_nodes, credential_text, epoch_record, members_of,
-    snapshot,
-};
-
-use crate::crypto::Secret;
-
-/// The schema versions and their migration steps.
-pub mod schema {
-    pub use super::schema_sql::{LATEST, MIGRATIONS, Migration};
-}
-
-/// Why a storage operation failed. Every failed operation leaves the file
-/// as it was (its transaction is rolled back).
-#[derive(Debug, thiserror::Error)]
-pub enum StorageError {
-    /// A file system operation on the workspace file or its directory.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// What the operating system said.
-        #[source]
-        source: std::io::Error,
-    },
-    /// An SQLite error (busy, disk full, corrupt file, …).
-    #[error("SQLite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// The file was written by a newer version of the program.
-    #[error(
-        "{}: the workspace has schema version {found}, this program knows versions up to {supported}; use a newer mls-inspector",
-        path.display()
-    )]
-    TooNew {
-        /// The file.
-        path: PathBuf,
-        /// Its `user_version`.
-        found: i64,
-        /// [`schema::LATEST`].
-        supported: i64,
-    },
-    /// The file is an SQLite database, but not a workspace.
-    #[error("{}: not an MLS Inspector workspace ({why})", path.display())]
-    NotAWorkspace {
-        /// The file.
-        path: PathBuf,
-        /// What gave it away.
-        why: String,
-    },
-    /// A migration step failed; the file stays at the previous version.
-    #[error("migrating the workspace to schema version {version} failed: {source}")]
-    Migration {
-        /// The version the step would have reached.
-        version: i64,
-        /// The SQLite error.
-        #[source]
-        source: rusqlite::Error,
-    },
-    /// A row that was asked for does not exist.
-    #[error("{what} {id} does not exist")]
-    NotFound {
-        /// What kind of row (`group`, `identity`, …).
-        what: &'static str,
-        /// How it was named.
-        id: String,
-    },
-    /// The row changed since it was read (another program, or another
-    /// window, wrote the same group): reload and try again.
-    #[error("{0}")]
-    Conflict(String),
-    /// A uniqueness rule was broken (a name or certificate already there).
-    #[error("{0}")]
-    Duplicate(String),
-    /// A stored value cannot be read back.
-    #[error("corrupt {what} in the workspace: {why}")]
-    Corrupt {
-        /// Which value.
-        what: &'static str,
-        /// Why it is unreadable.
-        why: String,
-    },
-    /// A number does not fit the column (an epoch beyond 2^63).
-    #[error("{0} is out of range for the workspace file")]
-    OutOfRange(String),
+            pub(super) fn parse(s: &str) -> Option<Self> {
+                match s {
+                    $($text => Some($ty::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
 /// The local number of an identity row.
@@ -233,22 +135,10 @@ pub enum GroupStatus {
     Removed,
 }
 
-impl GroupStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            GroupStatus::Active => "active",
-            GroupStatus::Removed => "removed",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "active" => Some(GroupStatus::Active),
-            "removed" => Some(GroupStatus::Removed),
-            _ => None,
-        }
-    }
-}
+stored_as_text!(pub(super) GroupStatus {
+    Active => "active",
+    Removed => "removed",
+});
 
 /// A group state to write, with the columns listings show without
 /// decoding it.
@@ -341,22 +231,10 @@ pub enum Origin {
     Incoming,
 }
 
-impl Origin {
-    fn as_str(self) -> &'static str {
-        match self {
-            Origin::Local => "local",
-            Origin::Incoming => "incoming",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "local" => Some(Origin::Local),
-            "incoming" => Some(Origin::Incoming),
-            _ => None,
-        }
-    }
-}
+stored_as_text!(pub(super) Origin {
+    Local => "local",
+    Incoming => "incoming",
+});
 
 /// A staged commit to store: everything applying it needs, so that
 /// applying is a single transaction without any cryptography.
@@ -420,22 +298,10 @@ pub enum Direction {
     Out,
 }
 
-impl Direction {
-    fn as_str(self) -> &'static str {
-        match self {
-            Direction::In => "in",
-            Direction::Out => "out",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "in" => Some(Direction::In),
-            "out" => Some(Direction::Out),
-            _ => None,
-        }
-    }
-}
+stored_as_text!(pub(super) Direction {
+    In => "in",
+    Out => "out",
+});
 
 /// What a stored message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -454,31 +320,14 @@ pub enum MessageKind {
     KeyPackage,
 }
 
-impl MessageKind {
-    /// The name stored in the file and shown to users.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageKind::Application => "application",
-            MessageKind::Proposal => "proposal",
-            MessageKind::Commit => "commit",
-            MessageKind::Welcome => "welcome",
-            MessageKind::GroupInfo => "group_info",
-            MessageKind::KeyPackage => "key_package",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "application" => MessageKind::Application,
-            "proposal" => MessageKind::Proposal,
-            "commit" => MessageKind::Commit,
-            "welcome" => MessageKind::Welcome,
-            "group_info" => MessageKind::GroupInfo,
-            "key_package" => MessageKind::KeyPackage,
-            _ => return None,
-        })
-    }
-}
+stored_as_text!(pub MessageKind {
+    Application => "application",
+    Proposal => "proposal",
+    Commit => "commit",
+    Welcome => "welcome",
+    GroupInfo => "group_info",
+    KeyPackage => "key_package",
+});
 
 /// A message to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -495,6 +344,27 @@ pub struct NewMessage {
     pub bytes: Vec<u8>,
     /// The decrypted application data, for application messages.
     pub content: Option<Vec<u8>>,
+}
+
+impl NewMessage {
+    /// A message without decrypted content (anything but application
+    /// data received or sent).
+    pub fn handshake(
+        direction: Direction,
+        kind: MessageKind,
+        epoch: Option<u64>,
+        sender: Option<u32>,
+        bytes: Vec<u8>,
+    ) -> Self {
+        NewMessage {
+            direction,
+            kind,
+            epoch,
+            sender,
+            bytes,
+            content: None,
+        }
+    }
 }
 
 /// A stored message.

@@ -1,0 +1,200 @@
+//! The `groups` table: one member's view of a group per row, its state,
+//! and the revision every write checks.
+
+use mls_core::crypto::Secret;
+use rusqlite::{Row, Transaction, params};
+
+use super::epochs::insert_epoch;
+use super::messages::insert_messages;
+use super::{
+    EpochRecord, GroupKey, GroupRecord, GroupState, GroupStatus, IdentityKey, NewGroup, NewMessage,
+    Result, StorageError, Store, get_parsed, get_secret, get_u64, int, not_found, now,
+};
+
+const GROUP_COLUMNS: &str = "g.id, g.group_id, g.name, g.identity_id, g.cipher_suite, g.status, \
+     g.epoch, g.own_leaf, g.member_count, g.revision, \
+     EXISTS (SELECT 1 FROM pending_commits p WHERE p.group_ref = g.id), g.created, g.updated";
+
+fn group_from_row(row: &Row<'_>) -> rusqlite::Result<GroupRecord> {
+    Ok(GroupRecord {
+        key: GroupKey(row.get(0)?),
+        group_id: row.get(1)?,
+        name: row.get(2)?,
+        identity: IdentityKey(row.get(3)?),
+        cipher_suite: row.get(4)?,
+        status: get_parsed(row, 5, GroupStatus::parse)?,
+        epoch: get_u64(row, 6)?,
+        own_leaf: row.get(7)?,
+        member_count: row.get(8)?,
+        revision: row.get(9)?,
+        has_pending: row.get(10)?,
+        created: get_u64(row, 11)?,
+        updated: get_u64(row, 12)?,
+    })
+}
+
+impl Store {
+    /// Stores a new group (created or joined) with its first history row
+    /// and messages, in one transaction. `consumed_key_package` (a join by
+    /// Welcome) loses its private keys and is marked used in the same
+    /// transaction; it must still be unused.
+    pub fn insert_group(
+        &self,
+        group: &NewGroup,
+        first_epoch: &EpochRecord,
+        consumed_key_package: Option<&[u8]>,
+        messages: &[NewMessage],
+    ) -> Result<GroupKey> {
+        if first_epoch.epoch != group.state.epoch {
+            return Err(StorageError::Conflict(format!(
+                "the history row is for epoch {}, the state is at epoch {}",
+                first_epoch.epoch, group.state.epoch
+            )));
+        }
+        let tx = self.tx()?;
+        if let Some(reference) = consumed_key_package {
+            let changed = tx.execute(
+                "UPDATE key_packages SET init_private = NULL, encryption_private = NULL, used = 1 \
+                 WHERE reference = ?1 AND used = 0",
+                [reference],
+            )?;
+            if changed != 1 {
+                return Err(StorageError::Conflict(format!(
+                    "key package {} is unknown or already used",
+                    hex::encode(reference)
+                )));
+            }
+        }
+        let time = now();
+        let s = &group.state;
+        tx.execute(
+            "INSERT INTO groups (group_id, name, identity_id, cipher_suite, status, state, epoch, \
+             own_leaf, member_count, revision, created, updated) \
+             VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6, ?7, ?8, 1, ?9, ?9)",
+            params![
+                group.group_id,
+                group.name,
+                group.identity.0,
+                group.cipher_suite,
+                s.state.as_bytes(),
+                int(s.epoch)?,
+                s.own_leaf,
+                s.member_count,
+                time
+            ],
+        )?;
+        let key = GroupKey(tx.last_insert_rowid());
+        insert_epoch(&tx, key, first_epoch)?;
+        insert_messages(&tx, Some(key), messages)?;
+        tx.commit()?;
+        Ok(key)
+    }
+
+    /// Every group row, in creation order.
+    pub fn groups(&self) -> Result<Vec<GroupRecord>> {
+        self.query_all(
+            &format!("SELECT {GROUP_COLUMNS} FROM groups g ORDER BY g.id"),
+            [],
+            group_from_row,
+        )
+    }
+
+    /// One group row.
+    pub fn group(&self, key: GroupKey) -> Result<GroupRecord> {
+        self.query_opt(
+            &format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.id = ?1"),
+            [key.0],
+            group_from_row,
+        )?
+        .ok_or_else(|| not_found("group", key.to_string()))
+    }
+
+    /// The rows of every local member of the MLS group `group_id`.
+    pub fn groups_by_group_id(&self, group_id: &[u8]) -> Result<Vec<GroupRecord>> {
+        self.query_all(
+            &format!("SELECT {GROUP_COLUMNS} FROM groups g WHERE g.group_id = ?1 ORDER BY g.id"),
+            [group_id],
+            group_from_row,
+        )
+    }
+
+    /// A group's current state and its revision (for
+    /// [`Store::update_group_state`] and [`Store::stage`]).
+    pub fn group_state(&self, key: GroupKey) -> Result<(Secret, i64)> {
+        self.query_opt(
+            "SELECT state, revision FROM groups WHERE id = ?1 AND state IS NOT NULL",
+            [key.0],
+            |r| Ok((get_secret(r, 0)?, r.get(1)?)),
+        )?
+        .ok_or_else(|| not_found("group state", key.to_string()))
+    }
+
+    /// Replaces a group's state within its epoch (after sending or receiving
+    /// application data or proposals), with the messages that go with it,
+    /// in one transaction. Fails with [`StorageError::Conflict`] if the
+    /// state changed since `expected_revision` was read or the epoch
+    /// differs (epochs change only through [`Store::apply_pending`]).
+    /// Returns the new revision.
+    pub fn update_group_state(
+        &self,
+        key: GroupKey,
+        expected_revision: i64,
+        state: &GroupState,
+        messages: &[NewMessage],
+    ) -> Result<i64> {
+        let tx = self.tx()?;
+        let changed = tx.execute(
+            "UPDATE groups SET state = ?1, own_leaf = ?2, member_count = ?3, \
+             revision = revision + 1, updated = ?4 \
+             WHERE id = ?5 AND revision = ?6 AND epoch = ?7 AND status = 'active'",
+            params![
+                state.state.as_bytes(),
+                state.own_leaf,
+                state.member_count,
+                now(),
+                key.0,
+                expected_revision,
+                int(state.epoch)?
+            ],
+        )?;
+        if changed != 1 {
+            return Err(Self::conflict(&tx, key)?);
+        }
+        insert_messages(&tx, Some(key), messages)?;
+        tx.commit()?;
+        Ok(expected_revision + 1)
+    }
+
+    /// Why a guarded update of a group changed nothing.
+    pub(super) fn conflict(tx: &Transaction<'_>, key: GroupKey) -> Result<StorageError> {
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM groups WHERE id = ?1)",
+            [key.0],
+            |r| r.get(0),
+        )?;
+        Ok(if exists {
+            StorageError::Conflict(format!(
+                "group {key} changed since it was loaded (another window or program wrote it); reload and try again"
+            ))
+        } else {
+            not_found("group", key.to_string())
+        })
+    }
+
+    /// Renames a group row.
+    pub fn rename_group(&self, key: GroupKey, name: &str) -> Result<()> {
+        self.change_one(
+            "UPDATE groups SET name = ?1 WHERE id = ?2",
+            params![name, key.0],
+            "group",
+            || key.to_string(),
+        )
+    }
+
+    /// Deletes a group with its state, history, pending commit and messages.
+    pub fn delete_group(&self, key: GroupKey) -> Result<()> {
+        self.change_one("DELETE FROM groups WHERE id = ?1", [key.0], "group", || {
+            key.to_string()
+        })
+    }
+}
