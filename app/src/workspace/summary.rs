@@ -5,8 +5,9 @@
 
 use std::fmt;
 
+use mls_core::framing::Sender;
 use mls_core::group::CommitSummary;
-use mls_core::messages::{Credential, PreSharedKeyId, Psk};
+use mls_core::messages::{Credential, PreSharedKeyId, Proposal, Psk};
 use mls_core::tree::Tree;
 
 /// Why an epoch began.
@@ -241,4 +242,55 @@ pub fn members_of(tree: &Tree) -> Vec<MemberEntry> {
     tree.members()
         .map(|(leaf, node)| MemberEntry::new(leaf, &node.credential))
         .collect()
+}
+
+pub(crate) fn describe_sender(sender: Sender) -> String {
+    match sender {
+        Sender::Member(leaf) => format!("leaf {leaf}"),
+        Sender::External(i) => format!("external sender {i}"),
+        Sender::NewMemberProposal => String::from("a new member"),
+        Sender::NewMemberCommit => String::from("a new member (external commit)"),
+    }
+}
+
+/// A proposal as one line of text.
+pub fn describe_proposal(proposal: &Proposal) -> String {
+    match proposal {
+        Proposal::Add { key_package } => {
+            format!("add {}", credential_text(&key_package.leaf_node.credential))
+        }
+        Proposal::Update { leaf_node } => format!(
+            "update the sender's leaf ({})",
+            credential_text(&leaf_node.credential)
+        ),
+        Proposal::Remove { removed } => format!("remove leaf {removed}"),
+        Proposal::PreSharedKey { psk } => match &psk.psk {
+            Psk::External { psk_id } => {
+                format!("inject external PSK {}", hex::encode(psk_id.as_slice()))
+            }
+            Psk::Resumption {
+                psk_group_id,
+                psk_epoch,
+                ..
+            } => format!(
+                "inject the resumption PSK of group {} epoch {psk_epoch}",
+                hex::encode(psk_group_id.as_slice())
+            ),
+        },
+        Proposal::ReInit(r) => format!(
+            "re-initialise as group {} (suite {})",
+            hex::encode(r.group_id.as_slice()),
+            r.cipher_suite
+        ),
+        Proposal::ExternalInit { .. } => String::from("external init"),
+        Proposal::GroupContextExtensions { extensions } => format!(
+            "set the group context extensions to [{}]",
+            extensions
+                .iter()
+                .map(|e| extension_name(e.extension_type))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Proposal::Unknown { proposal_type, .. } => format!("proposal of type {proposal_type}"),
+    }
 }

@@ -4,7 +4,10 @@ use mls_core::codec::DecodeError;
 use mls_core::credential::CredentialError;
 use mls_core::group::GroupError;
 
-use super::store::{EpochRecord, GroupKey, GroupStatus, IdentityKey, Origin, StorageError};
+use super::store::{
+    EpochRecord, GroupKey, GroupStatus, IdentityKey, NewPending, Origin, PendingRecord,
+    StorageError,
+};
 use super::summary::{EpochCause, MemberEntry, Summary};
 
 /// Why a workspace operation failed. A failed operation leaves the file as
@@ -294,6 +297,55 @@ pub struct Preview {
     pub welcome: Option<Vec<u8>>,
     /// The GroupInfo it produced (local commits that add members).
     pub group_info: Option<Vec<u8>>,
+}
+
+impl Preview {
+    /// The preview of a stored pending commit.
+    pub(super) fn of_record(group: GroupKey, p: PendingRecord) -> Self {
+        let next = p.next_epoch;
+        let committer_name = next.committer.and_then(|c| {
+            next.members
+                .iter()
+                .find(|m| m.leaf == c)
+                .map(|m| m.identity.clone())
+        });
+        Preview {
+            group,
+            origin: p.origin,
+            committer: next.committer,
+            committer_name,
+            current_epoch: p.base_epoch,
+            new_epoch: next.epoch,
+            text: next.summary.to_string(),
+            summary: next.summary,
+            changed_nodes: p.changed_nodes,
+            tree_hash_hex: hex::encode(&next.tree_hash),
+            epoch_authenticator_hex: hex::encode(&next.epoch_authenticator),
+            members_after: next.members,
+            self_removed: p.self_removed,
+            message: p.message,
+            welcome: p.welcome,
+            group_info: p.group_info,
+        }
+    }
+
+    /// The preview of a commit about to be staged (or only peeked at).
+    pub(super) fn of_staged(group: GroupKey, p: &NewPending) -> Self {
+        Self::of_record(
+            group,
+            PendingRecord {
+                origin: p.origin,
+                base_epoch: p.base_epoch,
+                message: p.message.clone(),
+                welcome: p.welcome.clone(),
+                group_info: p.group_info.clone(),
+                next_epoch: p.next_epoch.clone(),
+                changed_nodes: p.changed_nodes.clone(),
+                self_removed: p.self_removed,
+                created: 0,
+            },
+        )
+    }
 }
 
 /// What a local commit produced: the messages to send, and its preview.

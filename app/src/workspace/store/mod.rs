@@ -60,7 +60,7 @@ use std::path::{Path, PathBuf};
 
 use mls_core::crypto::Secret;
 use rusqlite::types::Type;
-use rusqlite::{Connection, OptionalExtension as _, Params, Row, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Params, Row, Transaction, TransactionBehavior};
 
 pub use records::{
     Direction, EpochRecord, GroupKey, GroupRecord, GroupState, GroupStatus, IdentityKey,
@@ -191,14 +191,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The one row `sql` selects, if any, mapped by `map`.
+    /// The first row `sql` selects, if any, mapped by `map` (for queries
+    /// by a unique key).
     fn query_opt<T>(
         &self,
         sql: &str,
         params: impl Params,
-        map: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
     ) -> Result<Option<T>> {
-        Ok(self.conn.query_row(sql, params, map).optional()?)
+        Ok(self.query_all(sql, params, map)?.into_iter().next())
     }
 
     /// Runs a `DELETE` or `UPDATE` of one named row; fails with

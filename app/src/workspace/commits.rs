@@ -1,0 +1,159 @@
+//! Local commits: staging one as the group's pending commit, then
+//! applying or discarding the pending commit (ours or received).
+
+use mls_core::group::{Group, now};
+use mls_core::messages::Proposal;
+
+use super::snapshot::{changed_nodes, epoch_record, snapshot};
+use super::store::{NewMessage, NewPending};
+use super::{
+    CommitRequest, Direction, EpochCause, EpochRow, GroupKey, Loaded, LocalCommit, MessageKind,
+    Origin, P, Preview, Result, Summary, Workspace, WorkspaceError, encode, parse_key_package,
+};
+
+impl Workspace {
+    /// A commit adding the given key packages (`MLSMessage` or bare bytes).
+    pub fn commit_add(&self, key: GroupKey, key_packages: &[Vec<u8>]) -> Result<LocalCommit> {
+        self.commit_with(
+            key,
+            &CommitRequest {
+                add: key_packages.to_vec(),
+                ..CommitRequest::default()
+            },
+        )
+    }
+
+    /// A commit removing the members at `leaves`.
+    pub fn commit_remove(&self, key: GroupKey, leaves: &[u32]) -> Result<LocalCommit> {
+        self.commit_with(
+            key,
+            &CommitRequest {
+                remove: leaves.to_vec(),
+                ..CommitRequest::default()
+            },
+        )
+    }
+
+    /// A commit with an UpdatePath that refreshes this member's keys.
+    pub fn commit_update(&self, key: GroupKey) -> Result<LocalCommit> {
+        self.commit_with(
+            key,
+            &CommitRequest {
+                force_path: true,
+                ..CommitRequest::default()
+            },
+        )
+    }
+
+    /// A commit of the proposals received this epoch (an empty commit,
+    /// with a path, if there are none).
+    pub fn commit(&self, key: GroupKey) -> Result<LocalCommit> {
+        self.commit_with(key, &CommitRequest::default())
+    }
+
+    /// A commit with the given proposals (plus every proposal received
+    /// this epoch), staged as the group's pending commit. Send the returned
+    /// messages, then [`Workspace::apply`] (or [`Workspace::discard`]).
+    pub fn commit_with(&self, key: GroupKey, request: &CommitRequest) -> Result<LocalCommit> {
+        let Loaded {
+            record,
+            mut group,
+            revision,
+        } = self.load(key)?;
+        if record.has_pending {
+            return Err(WorkspaceError::AlreadyPending(key));
+        }
+        let mut proposals = Vec::new();
+        for bytes in &request.add {
+            proposals.push(Proposal::Add {
+                key_package: parse_key_package(bytes)?,
+            });
+        }
+        for leaf in &request.remove {
+            proposals.push(Proposal::Remove { removed: *leaf });
+        }
+        for id in &request.psks {
+            proposals.push(group.external_psk_proposal(&P, id)?);
+        }
+        let out = group.commit(&P, proposals, request.force_path)?;
+        let next = out.staged.next_state();
+        let summary = Summary::from_commit(&out.staged.summary, EpochCause::Commit);
+        let next_epoch = epoch_record(next, summary, now())?;
+        let commit = encode(&out.commit)?;
+        let welcome = out.welcome.as_ref().map(encode).transpose()?;
+        let group_info = out.group_info.as_ref().map(encode).transpose()?;
+        let pending = NewPending {
+            origin: Origin::Local,
+            base_epoch: group.epoch(),
+            message: commit.clone(),
+            welcome: welcome.clone(),
+            group_info: group_info.clone(),
+            next_state: snapshot(next)?,
+            changed_nodes: changed_nodes(group.tree(), next.tree()),
+            next_epoch,
+            self_removed: false,
+            current_state: Some(snapshot(&group)?),
+        };
+        let own = group.own_leaf();
+        let mut messages = vec![NewMessage::handshake(
+            Direction::Out,
+            MessageKind::Commit,
+            Some(group.epoch()),
+            Some(own),
+            commit.clone(),
+        )];
+        for (bytes, kind) in [
+            (&welcome, MessageKind::Welcome),
+            (&group_info, MessageKind::GroupInfo),
+        ] {
+            if let Some(bytes) = bytes {
+                messages.push(NewMessage::handshake(
+                    Direction::Out,
+                    kind,
+                    Some(next.epoch()),
+                    Some(own),
+                    bytes.clone(),
+                ));
+            }
+        }
+        self.store.stage(key, revision, &pending, &messages)?;
+        let preview = Preview::of_staged(key, &pending);
+        Ok(LocalCommit {
+            group: key,
+            commit,
+            welcome,
+            group_info,
+            preview,
+        })
+    }
+
+    /// The group's pending commit, if any.
+    pub fn pending(&self, key: GroupKey) -> Result<Option<Preview>> {
+        Ok(self.store.pending(key)?.map(|p| Preview::of_record(key, p)))
+    }
+
+    /// Applies the group's pending commit: the next epoch's state replaces
+    /// the current one, the history row is appended and the pending row
+    /// deleted, in one transaction. If the commit removed this member, the
+    /// state is deleted instead and the group marked removed.
+    pub fn apply(&self, key: GroupKey) -> Result<EpochRow> {
+        let Some(pending) = self.store.pending(key)? else {
+            return Err(WorkspaceError::NoPending(key));
+        };
+        if !pending.self_removed {
+            // Never swap in a state that would not load.
+            let next = self
+                .store
+                .pending_state(key)?
+                .ok_or(WorkspaceError::NoPending(key))?;
+            Group::from_bytes(&P, next.as_bytes())?;
+        }
+        Ok(EpochRow::new(key, self.store.apply_pending(key)?))
+    }
+
+    /// Drops the group's pending commit; the group stays in its epoch.
+    /// Returns whether there was one.
+    pub fn discard(&self, key: GroupKey) -> Result<bool> {
+        Ok(self.store.discard_pending(key)?)
+    }
+}

@@ -1,0 +1,216 @@
+//! Incoming messages: routing one to its group row, then receiving it
+//! (decrypting application data, keeping a proposal, staging a commit,
+//! joining from a Welcome) or only peeking at it.
+
+use mls_core::framing::{MlsMessageBody, Sender};
+use mls_core::group::{Received, now};
+
+use super::snapshot::{changed_nodes, epoch_record, snapshot};
+use super::store::{GroupRecord, NewMessage, NewPending};
+use super::summary::{credential_text, describe_proposal, describe_sender};
+use super::{
+    Direction, EpochCause, Framed, GroupKey, GroupStatus, Loaded, MessageKind, Origin, P, Preview,
+    Receipt, Result, Summary, Workspace, WorkspaceError, body_name, decode_message, framed,
+};
+
+impl Workspace {
+    /// Finds the group row an incoming handshake or application message is
+    /// for: the active rows of its group id, preferring those at its epoch.
+    fn route(&self, f: &Framed) -> Result<GroupKey> {
+        let rows: Vec<GroupRecord> = self
+            .store
+            .groups_by_group_id(&f.group_id)?
+            .into_iter()
+            .filter(|g| g.status == GroupStatus::Active)
+            .collect();
+        let at_epoch: Vec<&GroupRecord> = rows.iter().filter(|g| g.epoch == f.epoch).collect();
+        let candidates: Vec<&GroupRecord> = if at_epoch.is_empty() {
+            rows.iter().collect()
+        } else {
+            at_epoch
+        };
+        match candidates.as_slice() {
+            [one] => Ok(one.key),
+            [] => Err(WorkspaceError::NotFound {
+                what: "group",
+                text: hex::encode(&f.group_id),
+            }),
+            many => Err(WorkspaceError::Ambiguous {
+                what: "group",
+                text: hex::encode(&f.group_id),
+                candidates: many
+                    .iter()
+                    .map(|g| format!("{} {}", g.key, g.name))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Processes an incoming `MLSMessage` for `group` (or, with `None`, the
+    /// group its header names, if only one local member fits):
+    ///
+    /// * application data is decrypted ([`Receipt::Application`]);
+    /// * a proposal is kept for the next commit ([`Receipt::Proposal`]);
+    /// * a commit is staged as the pending commit
+    ///   ([`Receipt::CommitStaged`]): apply or discard it;
+    /// * a Welcome is joined ([`Receipt::Joined`], as [`Workspace::join`]
+    ///   without a ratchet tree).
+    ///
+    /// A rejected message changes nothing.
+    pub fn receive(&self, group: Option<GroupKey>, bytes: &[u8]) -> Result<Receipt> {
+        self.process_incoming(group, bytes, true)
+    }
+
+    /// Processes an incoming message like [`Workspace::receive`] but saves
+    /// nothing: decrypts a PrivateMessage, or previews a commit, with the
+    /// group's current state and leaves the file exactly as it was (so the
+    /// message can still be received later). For inspecting messages.
+    /// Welcomes are refused (joining is not a dry run).
+    pub fn peek(&self, group: Option<GroupKey>, bytes: &[u8]) -> Result<Receipt> {
+        self.process_incoming(group, bytes, false)
+    }
+
+    fn process_incoming(
+        &self,
+        group: Option<GroupKey>,
+        bytes: &[u8],
+        save: bool,
+    ) -> Result<Receipt> {
+        let message = decode_message(bytes)?;
+        let f = match &message.body {
+            MlsMessageBody::Welcome(_) if !save => {
+                return Err(WorkspaceError::WrongMessage {
+                    expected: "a PublicMessage or PrivateMessage (a Welcome is joined, not previewed)",
+                    got: "Welcome",
+                });
+            }
+            MlsMessageBody::Welcome(_) => return Ok(Receipt::Joined(self.join(bytes, None)?)),
+            body => framed(&message).ok_or(WorkspaceError::WrongMessage {
+                expected: "a PublicMessage, PrivateMessage or Welcome",
+                got: body_name(body),
+            })?,
+        };
+        let key = match group {
+            Some(key) => key,
+            None => self.route(&f)?,
+        };
+        let Loaded {
+            record,
+            mut group,
+            revision,
+        } = self.load(key)?;
+        if save && f.is_commit && record.has_pending {
+            return Err(WorkspaceError::AlreadyPending(key));
+        }
+        let epoch = group.epoch();
+        let incoming = |kind, sender, content| NewMessage {
+            direction: Direction::In,
+            kind,
+            epoch: Some(f.epoch),
+            sender,
+            bytes: bytes.to_vec(),
+            content,
+        };
+        match group.process(&P, &message)? {
+            Received::Application {
+                sender,
+                data,
+                authenticated_data,
+            } => {
+                if save {
+                    self.store.update_group_state(
+                        key,
+                        revision,
+                        &snapshot(&group)?,
+                        &[incoming(
+                            MessageKind::Application,
+                            Some(sender),
+                            Some(data.clone()),
+                        )],
+                    )?;
+                }
+                let sender_name = group
+                    .member_credential(sender)
+                    .map_or_else(String::new, credential_text);
+                Ok(Receipt::Application {
+                    group: key,
+                    epoch,
+                    sender,
+                    sender_name,
+                    data,
+                    authenticated_data,
+                })
+            }
+            Received::Proposal {
+                sender,
+                reference,
+                proposal,
+            } => {
+                let leaf = match sender {
+                    Sender::Member(l) => Some(l),
+                    _ => None,
+                };
+                if save {
+                    self.store.update_group_state(
+                        key,
+                        revision,
+                        &snapshot(&group)?,
+                        &[incoming(MessageKind::Proposal, leaf, None)],
+                    )?;
+                }
+                let who = match leaf.and_then(|l| group.member_credential(l)) {
+                    Some(c) => format!("{} ({})", credential_text(c), describe_sender(sender)),
+                    None => describe_sender(sender),
+                };
+                Ok(Receipt::Proposal {
+                    group: key,
+                    sender: who,
+                    reference_hex: hex::encode(&reference),
+                    description: describe_proposal(&proposal),
+                })
+            }
+            Received::Commit(staged) => {
+                let cause = if f.external_commit {
+                    EpochCause::ExternalCommit
+                } else {
+                    EpochCause::Commit
+                };
+                let next = staged.next_state();
+                let self_removed = staged.summary.self_removed;
+                let summary = Summary::from_commit(&staged.summary, cause);
+                let mut next_epoch = epoch_record(next, summary, now())?;
+                if self_removed {
+                    // A removed member cannot derive the new epoch's secrets.
+                    next_epoch.epoch_authenticator.clear();
+                }
+                let pending = NewPending {
+                    origin: Origin::Incoming,
+                    base_epoch: epoch,
+                    message: bytes.to_vec(),
+                    welcome: None,
+                    group_info: None,
+                    next_state: snapshot(next)?,
+                    changed_nodes: changed_nodes(group.tree(), next.tree()),
+                    next_epoch,
+                    self_removed,
+                    current_state: None,
+                };
+                if save {
+                    self.store.stage(
+                        key,
+                        revision,
+                        &pending,
+                        &[incoming(
+                            MessageKind::Commit,
+                            Some(staged.summary.committer),
+                            None,
+                        )],
+                    )?;
+                }
+                Ok(Receipt::CommitStaged(Box::new(Preview::of_staged(
+                    key, &pending,
+                ))))
+            }
+        }
+    }
+}

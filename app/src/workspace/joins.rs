@@ -1,0 +1,148 @@
+//! Joining groups: by Welcome (§12.4.3.1) and by external commit
+//! (§12.4.3.2), and exporting the GroupInfo others join from.
+
+use mls_core::codec::Decode as _;
+use mls_core::crypto::HpkePrivateKey;
+use mls_core::framing::MlsMessageBody;
+use mls_core::group::{Group, GroupConfig, KeyPackageBundle};
+use mls_core::messages::RatchetTree;
+
+use super::store::NewMessage;
+use super::{
+    Direction, EpochCause, GroupKey, GroupRow, IdentityKey, MessageKind, P, Result, Summary,
+    Workspace, WorkspaceError, body_name, check_signature_suite, decode_message, default_name,
+    encode, parse_group_info, parse_key_package, suite,
+};
+
+impl Workspace {
+    /// This epoch's signed GroupInfo (`MLSMessage`), with the ratchet tree
+    /// and the external public key when the group accepts external commits,
+    /// so others can join by [`Workspace::join_external`].
+    pub fn export_group_info(&self, key: GroupKey) -> Result<Vec<u8>> {
+        let loaded = self.load(key)?;
+        let bytes = encode(&loaded.group.export_group_info(&P)?)?;
+        self.store.insert_message(
+            Some(key),
+            &NewMessage::handshake(
+                Direction::Out,
+                MessageKind::GroupInfo,
+                Some(loaded.group.epoch()),
+                Some(loaded.group.own_leaf()),
+                bytes.clone(),
+            ),
+        )?;
+        Ok(bytes)
+    }
+
+    /// Joins a group from a Welcome (`MLSMessage`) made for one of this
+    /// workspace's unused key packages. The ratchet tree comes from the
+    /// GroupInfo, else from `ratchet_tree` (TLS-encoded `ratchet_tree`).
+    /// The key package's private keys are deleted in the same transaction
+    /// that stores the group.
+    pub fn join(&self, welcome: &[u8], ratchet_tree: Option<&[u8]>) -> Result<GroupRow> {
+        let message = decode_message(welcome)?;
+        let MlsMessageBody::Welcome(w) = &message.body else {
+            return Err(WorkspaceError::WrongMessage {
+                expected: "a Welcome",
+                got: body_name(&message.body),
+            });
+        };
+        let mut found = None;
+        for entry in &w.secrets {
+            let reference = entry.new_member.as_slice();
+            if let Some(secrets) = self.store.key_package_secrets(reference)?
+                && let Some(record) = self.store.key_package(reference)?
+            {
+                found = Some((record, secrets));
+                break;
+            }
+        }
+        let (kp_record, secrets) = found.ok_or(WorkspaceError::NoKeyPackage)?;
+        let (identity, sk, _) = self.signer(kp_record.identity)?;
+        let bundle = KeyPackageBundle {
+            key_package: parse_key_package(&kp_record.message)?,
+            init_private: HpkePrivateKey(secrets.init_private),
+            encryption_private: HpkePrivateKey(secrets.encryption_private),
+            signature_private: sk,
+        };
+        let tree = ratchet_tree
+            .map(|b| {
+                RatchetTree::decode_exact(b)
+                    .map_err(|error| WorkspaceError::malformed("ratchet_tree", error))
+            })
+            .transpose()?;
+        let config = GroupConfig {
+            identity: self.identity_provider()?,
+            ..GroupConfig::default()
+        };
+        let mut group = Group::join(&P, w, &bundle, tree.as_ref(), self.psk_map()?, config)?;
+        self.configure(&mut group)?;
+        self.check_not_member(group.group_id(), &identity)?;
+        let key = self.insert_new_group(
+            &group,
+            identity.key,
+            default_name(group.group_id()),
+            Summary::of(EpochCause::Welcome),
+            Some(&kp_record.reference),
+            &[NewMessage::handshake(
+                Direction::In,
+                MessageKind::Welcome,
+                Some(group.epoch()),
+                None,
+                welcome.to_vec(),
+            )],
+        )?;
+        self.group_row(key)
+    }
+
+    /// Joins a group by external commit from its GroupInfo (`MLSMessage`
+    /// or bare; it must carry the external public key and the ratchet
+    /// tree). The new member is stored at the new epoch; returns its row
+    /// and the commit to send to the group.
+    pub fn join_external(
+        &self,
+        identity: IdentityKey,
+        group_info: &[u8],
+    ) -> Result<(GroupRow, Vec<u8>)> {
+        let info = parse_group_info(group_info)?;
+        let (record, sk, credential) = self.signer(identity)?;
+        let cs = suite(info.group_context.cipher_suite)?;
+        check_signature_suite(&record, suite(record.cipher_suite)?, cs)?;
+        self.check_not_member(info.group_context.group_id.as_slice(), &record)?;
+        let config = GroupConfig {
+            identity: self.identity_provider()?,
+            ..GroupConfig::default()
+        };
+        let (mut group, commit) =
+            Group::join_external(&P, &info, None, sk, credential, None, config)?;
+        self.configure(&mut group)?;
+        let commit = encode(&commit)?;
+        let mut summary = Summary::of(EpochCause::ExternalJoin);
+        summary.committer = Some(group.own_leaf());
+        let epoch = Some(info.group_context.epoch);
+        let key = self.insert_new_group(
+            &group,
+            identity,
+            default_name(group.group_id()),
+            summary,
+            None,
+            &[
+                NewMessage::handshake(
+                    Direction::In,
+                    MessageKind::GroupInfo,
+                    epoch,
+                    Some(info.signer),
+                    group_info.to_vec(),
+                ),
+                NewMessage::handshake(
+                    Direction::Out,
+                    MessageKind::Commit,
+                    epoch,
+                    None,
+                    commit.clone(),
+                ),
+            ],
+        )?;
+        Ok((self.group_row(key)?, commit))
+    }
+}
