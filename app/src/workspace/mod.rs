@@ -270,7 +270,8 @@ impl Workspace {
         Ok(self.store.schema_version()?)
     }
 
-    /// The storage layer, for reads this API does not cover.
+    /// The storage layer, for reads this API does not cover (tests of the
+    /// file itself). The GUI and the CLI use the methods of [`Workspace`].
     pub fn store(&self) -> &Store {
         &self.store
     }
