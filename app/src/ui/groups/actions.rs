@@ -1,0 +1,595 @@
+//! What the Groups panel does: selecting, loading, and the operations
+//! behind its buttons and drops (each a background job).
+
+use std::time::{Duration, Instant};
+
+use mls_core::crypto::CipherSuite;
+
+use super::load::{load_epoch_tree, load_group};
+use super::state::{
+    Action, Done, GroupView, GroupsPanel, IdentityChoice, Loaded, Select, committer_text,
+};
+use crate::ui::common::{Output, Status, file_bytes, plural, read_input, save_dialog};
+use crate::workspace::gui_support::MessageClass;
+use crate::workspace::{GroupKey, GroupOptions, GroupStatus, Receipt, Workspace, WorkspaceError};
+
+/// How often the panel looks for changes other writers made.
+const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+impl GroupsPanel {
+    /// Shows the tree of `epoch` in the timeline (loaded in the
+    /// background).
+    pub fn select_epoch(&mut self, epoch: u64) {
+        let Some(key) = self.selected else {
+            return;
+        };
+        self.timeline_epoch = Some(epoch);
+        let own = self
+            .snapshot
+            .as_ref()
+            .filter(|s| s.row.status == GroupStatus::Active)
+            .map(|s| s.row.own_leaf);
+        self.jobs
+            .spawn(format!("Loading the tree of epoch {epoch}…"), move |ws| {
+                let model = load_epoch_tree(ws, key, epoch, own).map_err(|e| e.to_string());
+                Box::new(move |p: &mut GroupsPanel, _: &Workspace| {
+                    if p.selected != Some(key) || p.timeline_epoch != Some(epoch) {
+                        return;
+                    }
+                    match model {
+                        Ok(model) => p.epoch_tree.set_model(model),
+                        Err(e) => p.status = Some(Status::error(e)),
+                    }
+                })
+            });
+    }
+
+    /// A dropped or opened file: key packages are queued for adding,
+    /// framed messages received, a Welcome joined, a GroupInfo joined by
+    /// external commit.
+    pub fn load_file(&mut self, ws: &Workspace, name: &str, bytes: Vec<u8>) {
+        match Workspace::classify_message(&bytes) {
+            Ok(MessageClass::KeyPackage) => {
+                self.queue_key_package(ws, name, &bytes);
+            }
+            Ok(MessageClass::Welcome) => self.join(name, bytes),
+            Ok(MessageClass::GroupInfo { .. }) => self.join_external(name, bytes),
+            Ok(MessageClass::Framed { group_id, .. }) => self.receive(name, bytes, &group_id),
+            Err(e) => {
+                self.status = Some(Status::error(format!(
+                    "{name}: not a message this panel can use: {e}"
+                )));
+            }
+        }
+    }
+
+    /// The Decoder should show these bytes (taken by the app shell).
+    pub(crate) fn take_decode_request(&mut self) -> Option<(String, Vec<u8>)> {
+        self.decode_request.take()
+    }
+
+    /// Re-reads the group list and identities.
+    pub(super) fn refresh_list(&mut self, ws: &Workspace) {
+        self.list_dirty = false;
+        match ws.groups().and_then(|g| Ok((g, ws.identities()?))) {
+            Ok((groups, identities)) => {
+                self.groups = groups;
+                self.identities = identities;
+            }
+            Err(e) => {
+                self.status = Some(Status::error(format!("Cannot read the groups: {e}")));
+            }
+        }
+        if let Some(key) = self.selected
+            && !self.groups.iter().any(|g| g.key == key)
+        {
+            self.select(None);
+        }
+        if !self.create.initialised {
+            self.create.initialised = true;
+            if let Some(first) = self.identities.first() {
+                self.create.identity = IdentityChoice::Existing(first.key);
+                self.create.suite = first.cipher_suite;
+            }
+        }
+        if self
+            .join_identity
+            .is_none_or(|k| !self.identities.iter().any(|i| i.key == k))
+        {
+            self.join_identity = self.identities.first().map(|i| i.key);
+        }
+    }
+
+    /// Reads the list when asked to, and (with auto refresh) reloads
+    /// what another writer changed.
+    pub(super) fn maybe_refresh(&mut self, ws: &Workspace) {
+        if self.list_dirty {
+            self.refresh_list(ws);
+        }
+        if !self.auto_refresh || self.jobs.busy() {
+            return;
+        }
+        if self.last_check.is_some_and(|t| t.elapsed() < REFRESH_EVERY) {
+            return;
+        }
+        self.last_check = Some(Instant::now());
+        let Ok(stamp) = ws.change_stamp() else {
+            return;
+        };
+        if self.stamp.is_some_and(|s| s != stamp) {
+            self.refresh_list(ws);
+            if let Some(key) = self.selected {
+                self.reload(key);
+            }
+        }
+        self.stamp = Some(stamp);
+    }
+
+    pub(super) fn reload(&mut self, key: GroupKey) {
+        self.jobs.spawn("Loading the group…", move |ws| {
+            let loaded = load_group(ws, key).map_err(|e| e.to_string());
+            Box::new(move |p: &mut GroupsPanel, ws: &Workspace| {
+                p.apply_loaded(key, loaded);
+                p.stamp = ws.change_stamp().ok();
+            })
+        });
+    }
+
+    pub(super) fn apply_loaded(&mut self, key: GroupKey, loaded: Result<Loaded, String>) {
+        if self.selected != Some(key) {
+            return;
+        }
+        match loaded {
+            Ok(loaded) => {
+                self.tree.set_model(loaded.tree);
+                if let Some(model) = loaded.pending_tree {
+                    self.preview_tree.set_model(model);
+                }
+                if self
+                    .timeline_epoch
+                    .is_some_and(|e| !loaded.snapshot.history.iter().any(|h| h.epoch == e))
+                {
+                    self.timeline_epoch = None;
+                }
+                self.snapshot = Some(loaded.snapshot);
+            }
+            Err(e) => {
+                if self.status.as_ref().is_none_or(|s| !s.error) {
+                    self.status = Some(Status::error(format!("Cannot load group {key}: {e}")));
+                }
+            }
+        }
+    }
+
+    /// Runs `work` in the background, then reloads the group it names.
+    pub(super) fn act<F>(&mut self, status: impl Into<String>, work: F)
+    where
+        F: FnOnce(&Workspace) -> Result<Done, WorkspaceError> + Send + 'static,
+    {
+        let key = self.selected;
+        self.status = None;
+        self.jobs.spawn(status, move |ws| {
+            let result = work(ws).map_err(|e| e.to_string());
+            let target = match &result {
+                Ok(done) => match done.select {
+                    Select::Same => key,
+                    Select::Group(k) => Some(k),
+                    Select::Nothing => None,
+                },
+                Err(_) => key,
+            };
+            let loaded = target.map(|k| (k, load_group(ws, k).map_err(|e| e.to_string())));
+            Box::new(move |p: &mut GroupsPanel, ws: &Workspace| p.finish(result, loaded, ws))
+        });
+    }
+
+    pub(super) fn finish(
+        &mut self,
+        result: Result<Done, String>,
+        loaded: Option<(GroupKey, Result<Loaded, String>)>,
+        ws: &Workspace,
+    ) {
+        let mut use_identity = None;
+        match result {
+            Ok(done) => {
+                use_identity = done.use_identity;
+                match done.select {
+                    Select::Same => {}
+                    Select::Group(k) => {
+                        if self.selected != Some(k) {
+                            // Loaded below, together with the result.
+                            self.selected = Some(k);
+                            self.snapshot = None;
+                            self.timeline_epoch = None;
+                            self.selected_message = None;
+                        }
+                    }
+                    Select::Nothing => {
+                        self.selected = None;
+                        self.snapshot = None;
+                    }
+                }
+                self.outputs = done.outputs;
+                if let Some(view) = done.view {
+                    self.view = view;
+                }
+                if done.clear_add_queue {
+                    self.add_queue.clear();
+                }
+                if done.clear_send {
+                    self.send_text.clear();
+                }
+                if done.clear_receive {
+                    self.receive_input.clear();
+                }
+                if done.clear_create {
+                    self.create.name.clear();
+                    self.create.new_identity.clear();
+                }
+                self.status = Some(Status::ok(done.text));
+            }
+            Err(e) => self.status = Some(Status::error(e)),
+        }
+        self.refresh_list(ws);
+        if let Some(identity) = use_identity {
+            self.create.identity = IdentityChoice::Existing(identity);
+        }
+        if let Some((key, loaded)) = loaded {
+            self.apply_loaded(key, loaded);
+        }
+        self.stamp = ws.change_stamp().ok();
+    }
+
+    /// Validates a key package and puts it on the add list; `false` (with
+    /// the reason in the status line) if it is unusable.
+    pub(super) fn queue_key_package(&mut self, ws: &Workspace, name: &str, bytes: &[u8]) -> bool {
+        match ws.key_package_validate_foreign(bytes) {
+            Ok(info) => {
+                if self
+                    .add_queue
+                    .iter()
+                    .any(|k| k.reference_hex == info.reference_hex)
+                {
+                    self.status = Some(Status::ok(format!(
+                        "{name}: the key package of {} is already on the add list",
+                        info.credential
+                    )));
+                } else {
+                    self.status = Some(Status::ok(format!(
+                        "{name}: {} ({}) is on the add list; click \"Commit add\" to add {}",
+                        info.credential,
+                        info.suite_name,
+                        if self.add_queue.is_empty() {
+                            "them"
+                        } else {
+                            "everyone on it"
+                        }
+                    )));
+                    self.add_queue.push(info);
+                }
+                true
+            }
+            Err(e) => {
+                self.status = Some(Status::error(format!("{name}: unusable key package: {e}")));
+                false
+            }
+        }
+    }
+
+    pub(super) fn create_group(&mut self) {
+        let form = self.create.clone();
+        let name = form.name.trim().to_owned();
+        self.act("Creating the group…", move |ws| {
+            let identity = match form.identity {
+                IdentityChoice::Existing(key) => ws.identity(key)?,
+                IdentityChoice::New => {
+                    let suite = CipherSuite::from_u16(form.suite)
+                        .ok_or(WorkspaceError::UnsupportedSuite(form.suite))?;
+                    ws.identity_new(form.new_identity.trim(), suite)?
+                }
+            };
+            let row = ws.group_create(
+                identity.key,
+                &GroupOptions {
+                    name: (!name.is_empty()).then_some(name),
+                    cipher_suite: Some(form.suite),
+                    ..GroupOptions::default()
+                },
+            )?;
+            let mut done = Done::new(format!(
+                "Created group {} as {} (epoch 0, suite {})",
+                row.name, identity.name, row.cipher_suite
+            ))
+            .select(row.key)
+            .view(GroupView::Overview);
+            done.clear_create = true;
+            done.use_identity = Some(identity.key);
+            Ok(done)
+        });
+    }
+
+    pub(super) fn join(&mut self, name: &str, bytes: Vec<u8>) {
+        let name = name.to_owned();
+        self.act(format!("Joining from {name}…"), move |ws| {
+            let row = ws.join(&bytes, None)?;
+            Ok(Done::new(format!(
+                "Joined group {} as {} at epoch {} ({})",
+                row.name,
+                row.identity_name,
+                row.epoch,
+                plural(row.member_count as usize, "member")
+            ))
+            .select(row.key)
+            .view(GroupView::Overview))
+        });
+    }
+
+    pub(super) fn join_external(&mut self, name: &str, bytes: Vec<u8>) {
+        let Some(identity) = self.join_identity else {
+            self.status = Some(Status::error(format!(
+                "{name} is a GroupInfo: choose the identity to join as (Join a group), then open it again"
+            )));
+            return;
+        };
+        let name = name.to_owned();
+        self.act(format!("Joining by external commit from {name}…"), move |ws| {
+            let (row, commit) = ws.join_external(identity, &bytes)?;
+            let mut done = Done::new(format!(
+                "Joined group {} as {} by external commit (epoch {}): send the commit below to the group",
+                row.name, row.identity_name, row.epoch
+            ))
+            .select(row.key)
+            .view(GroupView::Overview);
+            done.outputs.push(Output::new(
+                format!("External commit (into epoch {})", row.epoch),
+                "external-commit.mls",
+                commit,
+            ));
+            Ok(done)
+        });
+    }
+
+    pub(super) fn receive(&mut self, name: &str, bytes: Vec<u8>, group_id: &[u8]) {
+        // The selected group if the message is for it (it may be one of
+        // several local members of that group), else wherever it routes.
+        let target = self
+            .selected
+            .and_then(|k| self.groups.iter().find(|g| g.key == k))
+            .filter(|g| g.group_id == group_id && g.status == GroupStatus::Active)
+            .map(|g| g.key);
+        let name = name.to_owned();
+        self.act(format!("Receiving {name}…"), move |ws| {
+            let receipt = ws.receive(target, &bytes)?;
+            let mut done = match receipt {
+                Receipt::Application {
+                    group,
+                    sender,
+                    sender_name,
+                    data,
+                    ..
+                } => Done::new(format!(
+                    "Message from {sender_name} (leaf {sender}): {}",
+                    String::from_utf8_lossy(&data)
+                ))
+                .select(group)
+                .view(GroupView::Messages),
+                Receipt::Proposal {
+                    group,
+                    sender,
+                    description,
+                    ..
+                } => Done::new(format!(
+                    "Proposal from {sender}: {description} (kept for the next commit)"
+                ))
+                .select(group),
+                Receipt::CommitStaged(preview) => Done::new(format!(
+                    "Commit from {} staged (epoch {} ➡ {}): review it, then Apply or Discard",
+                    committer_text(&preview),
+                    preview.current_epoch,
+                    preview.new_epoch
+                ))
+                .select(preview.group)
+                .view(GroupView::Staged),
+                Receipt::Joined(row) => Done::new(format!(
+                    "Joined group {} as {} at epoch {}",
+                    row.name, row.identity_name, row.epoch
+                ))
+                .select(row.key)
+                .view(GroupView::Overview),
+            };
+            done.clear_receive = true;
+            Ok(done)
+        });
+    }
+
+    pub(super) fn commit_done(commit: &crate::workspace::LocalCommit, what: &str) -> Done {
+        let p = &commit.preview;
+        let send = if commit.welcome.is_some() {
+            "save the commit and the Welcome for the others"
+        } else {
+            "save the commit for the others"
+        };
+        Done::new(format!(
+            "{what} staged (epoch {} ➡ {}): {send}, then Apply",
+            p.current_epoch, p.new_epoch
+        ))
+        .view(GroupView::Staged)
+    }
+
+    pub(super) fn perform(&mut self, action: Action, ws: &Workspace) {
+        let key = self.selected;
+        match action {
+            Action::Select(k) => self.select(Some(k)),
+            Action::Reload => {
+                self.refresh_list(ws);
+                if let Some(k) = key {
+                    self.reload(k);
+                }
+            }
+            Action::Create => self.create_group(),
+            Action::AskDelete(k) => self.confirm_delete = Some(k),
+            Action::Delete(k) => {
+                self.confirm_delete = None;
+                self.act("Deleting the group…", move |ws| {
+                    let row = ws.group_row(k)?;
+                    ws.group_delete(k)?;
+                    let mut done = Done::new(format!("Deleted group {} ({k})", row.name));
+                    done.select = Select::Nothing;
+                    Ok(done)
+                });
+            }
+            Action::QueueInput => match read_input(&self.add_input) {
+                Ok((name, bytes)) => {
+                    if self.queue_key_package(ws, &name, &bytes) {
+                        self.add_input.clear();
+                    }
+                }
+                Err(e) => self.status = Some(Status::error(e)),
+            },
+            Action::Unqueue(i) => {
+                if i < self.add_queue.len() {
+                    self.add_queue.remove(i);
+                }
+            }
+            Action::ClearQueue => self.add_queue.clear(),
+            Action::OpenKeyPackages => crate::ui::common::open_dialog(
+                &mut self.jobs,
+                "Open key packages",
+                true,
+                |p: &mut GroupsPanel, ws: &Workspace, files| {
+                    for (name, raw) in files {
+                        p.queue_key_package(ws, &name, &file_bytes(&raw));
+                    }
+                },
+            ),
+            Action::CommitAdd => {
+                let Some(k) = key else { return };
+                let kps: Vec<Vec<u8>> = self.add_queue.iter().map(|i| i.bytes.clone()).collect();
+                let n = kps.len();
+                self.act(format!("Adding {}…", plural(n, "member")), move |ws| {
+                    let commit = ws.commit_add(k, &kps)?;
+                    let mut done = Self::commit_done(
+                        &commit,
+                        &format!("Commit adding {}", plural(n, "member")),
+                    );
+                    done.clear_add_queue = true;
+                    Ok(done)
+                });
+            }
+            Action::Remove(leaf, name) => {
+                let Some(k) = key else { return };
+                self.act(format!("Removing {name}…"), move |ws| {
+                    let commit = ws.commit_remove(k, &[leaf])?;
+                    Ok(Self::commit_done(
+                        &commit,
+                        &format!("Commit removing {name} (leaf {leaf})"),
+                    ))
+                });
+            }
+            Action::Update => {
+                let Some(k) = key else { return };
+                self.act("Committing an update…", move |ws| {
+                    let commit = ws.commit_update(k)?;
+                    Ok(Self::commit_done(&commit, "Update commit"))
+                });
+            }
+            Action::Commit => {
+                let Some(k) = key else { return };
+                self.act("Committing…", move |ws| {
+                    let commit = ws.commit(k)?;
+                    Ok(Self::commit_done(&commit, "Commit"))
+                });
+            }
+            Action::Send => {
+                let Some(k) = key else { return };
+                let text = self.send_text.clone();
+                if text.is_empty() {
+                    self.status = Some(Status::error("Type the text to send first."));
+                    return;
+                }
+                self.act("Encrypting…", move |ws| {
+                    let bytes = ws.send(k, text.as_bytes())?;
+                    let epoch = ws.group_row(k)?.epoch;
+                    let mut done = Done::new(format!(
+                        "Encrypted {} into a {}-byte PrivateMessage: save or copy it below to deliver it",
+                        plural(text.len(), "byte"),
+                        bytes.len()
+                    ));
+                    done.outputs.push(Output::new(
+                        format!("Application message (epoch {epoch})"),
+                        format!("message-epoch{epoch}.mls"),
+                        bytes,
+                    ));
+                    done.clear_send = true;
+                    Ok(done)
+                });
+            }
+            Action::Receive => match read_input(&self.receive_input) {
+                Ok((name, bytes)) => self.load_file(ws, &name, bytes),
+                Err(e) => self.status = Some(Status::error(e)),
+            },
+            Action::OpenMessages => crate::ui::common::open_dialog(
+                &mut self.jobs,
+                "Open MLS messages",
+                true,
+                |p: &mut GroupsPanel, ws: &Workspace, files| {
+                    for (name, raw) in files {
+                        p.load_file(ws, &name, file_bytes(&raw));
+                    }
+                },
+            ),
+            Action::ExportGroupInfo => {
+                let Some(k) = key else { return };
+                self.act("Exporting the GroupInfo…", move |ws| {
+                    let bytes = ws.export_group_info(k)?;
+                    let epoch = ws.group_row(k)?.epoch;
+                    let mut done = Done::new(format!(
+                        "GroupInfo of epoch {epoch} ({}) ready below: others can join with it by external commit",
+                        plural(bytes.len(), "byte")
+                    ));
+                    done.outputs.push(Output::new(
+                        format!("GroupInfo (epoch {epoch})"),
+                        format!("group-info-epoch{epoch}.mls"),
+                        bytes,
+                    ));
+                    Ok(done)
+                });
+            }
+            Action::Apply => {
+                let Some(k) = key else { return };
+                self.act("Applying the staged commit…", move |ws| {
+                    let row = ws.apply(k)?;
+                    let text = if row.summary.self_removed {
+                        format!(
+                            "Applied: this member was removed from the group at epoch {}",
+                            row.epoch
+                        )
+                    } else {
+                        format!("Applied: the group is now in epoch {}", row.epoch)
+                    };
+                    Ok(Done::new(text).view(GroupView::Overview))
+                });
+            }
+            Action::Discard => {
+                let Some(k) = key else { return };
+                self.act("Discarding the staged commit…", move |ws| {
+                    ws.discard(k)?;
+                    let epoch = ws.group_row(k)?.epoch;
+                    Ok(Done::new(format!(
+                        "Discarded the staged commit; the group stays in epoch {epoch}"
+                    )))
+                });
+            }
+            Action::SelectEpoch(e) => self.select_epoch(e),
+            Action::Join => match read_input(&self.join_input) {
+                Ok((name, bytes)) => {
+                    self.join_input.clear();
+                    self.load_file(ws, &name, bytes);
+                }
+                Err(e) => self.status = Some(Status::error(e)),
+            },
+            Action::Save(output) => save_dialog(&mut self.jobs, &output),
+            Action::Decode(output) => self.decode_request = Some((output.label, output.bytes)),
+        }
+    }
+}
