@@ -8,8 +8,7 @@ use base64::Engine as _;
 use egui::{Color32, RichText, Ui};
 use mls_core::inspect::{self, InputFormat};
 
-use super::jobs::{Apply, JobTarget, Jobs};
-use crate::workspace::Workspace;
+pub use crate::text::{file_name, plural};
 
 /// A line under a panel's header: what the last action did, or why it
 /// failed (red).
@@ -75,15 +74,6 @@ pub fn short_hex(hex: &str, digits: usize) -> String {
     }
 }
 
-/// `n noun` or `n nouns`.
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 /// A unix time as `YYYY-MM-DD HH:MM` (UTC).
 pub fn format_time(unix: i64) -> String {
     mls_core::time::format_utc_minutes(unix)
@@ -107,15 +97,6 @@ pub fn suite_short(suite: u16) -> String {
         other => return format!("suite {other}"),
     };
     format!("{suite}: {text}")
-}
-
-/// The file name part of a path, for messages.
-pub fn file_name(path: &Path) -> String {
-    match path.file_name() {
-        Some(name) => name.to_string_lossy().into_owned(),
-        None if path.as_os_str().is_empty() => "dropped file".to_owned(),
-        None => path.display().to_string(),
-    }
 }
 
 /// The bytes a file holds: binary as is, text holding hex or base64
@@ -236,62 +217,6 @@ pub fn output_buttons(ui: &mut Ui, output: &Output) -> Option<OutputAction> {
         action = Some(OutputAction::Decode);
     }
     action
-}
-
-/// Asks where to save `output` (on a thread of its own) and writes it.
-pub(crate) fn save_dialog<T: JobTarget + 'static>(jobs: &mut Jobs<T>, output: &Output) {
-    let bytes = output.bytes.clone();
-    let name = output.file_name.clone();
-    let label = output.label.clone();
-    jobs.dialog(move || {
-        let path = rfd::FileDialog::new()
-            .set_title(format!("Save {label}"))
-            .set_file_name(name)
-            .save_file()?;
-        let status = match std::fs::write(&path, &bytes) {
-            Ok(()) => Status::ok(format!(
-                "Saved {label} ({}) to {}",
-                plural(bytes.len(), "byte"),
-                path.display()
-            )),
-            Err(e) => Status::error(format!("Cannot write {}: {e}", path.display())),
-        };
-        Some(Box::new(move |t: &mut T, _: &Workspace| t.report(status)) as Apply<T>)
-    });
-}
-
-/// Asks for files (on a thread of its own) and hands their names and
-/// contents (decoded from hex or base64 if they are text) to `then`.
-pub(crate) fn open_dialog<T, F>(jobs: &mut Jobs<T>, title: &str, multiple: bool, then: F)
-where
-    T: JobTarget + 'static,
-    F: FnOnce(&mut T, &Workspace, Vec<(String, Vec<u8>)>) + Send + 'static,
-{
-    let title = title.to_owned();
-    jobs.dialog(move || {
-        let dialog = rfd::FileDialog::new().set_title(title);
-        let paths = if multiple {
-            dialog.pick_files()?
-        } else {
-            vec![dialog.pick_file()?]
-        };
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
-        for path in paths {
-            match std::fs::read(&path) {
-                Ok(raw) => files.push((file_name(&path), raw)),
-                Err(e) => errors.push(format!("Cannot read {}: {e}", path.display())),
-            }
-        }
-        Some(Box::new(move |t: &mut T, ws: &Workspace| {
-            if !errors.is_empty() {
-                t.report(Status::error(errors.join("; ")));
-            }
-            if !files.is_empty() {
-                then(t, ws, files);
-            }
-        }) as Apply<T>)
-    });
 }
 
 /// [`labelled_edit`] whose box takes the rest of the row but `reserve`

@@ -3,8 +3,8 @@
 //! package the way a group would before adding it (what is in it, or why
 //! it is unusable).
 //!
-//! Every operation here is quick, so it runs on the UI thread through the
-//! panel's [`Workspace`] connection; only the file dialogs run on threads.
+//! Reading the lists, creating and checking run as background [`Jobs`]
+//! (each with its own workspace connection), as do the file dialogs.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -15,10 +15,11 @@ use mls_core::crypto::CipherSuite;
 
 use super::common::{
     Output, OutputAction, Status, drop_overlay, dropped_files, error_color, file_bytes,
-    format_time_u, labelled_edit, ok_color, open_dialog, output_buttons, read_input, save_dialog,
-    short_hex, status_line, suite_short,
+    format_time_u, labelled_edit, ok_color, output_buttons, read_input, short_hex, status_line,
+    suite_short,
 };
-use super::jobs::{JobTarget, Jobs};
+use super::dialogs::{Opened, open_dialog, save_dialog};
+use super::jobs::{Jobs, Outcome as JobOutcome};
 use crate::workspace::{IdentityInfo, IdentityKey, KeyPackageInfo, Workspace};
 
 /// How often the lists are read again when auto refresh is on.
@@ -39,9 +40,49 @@ pub struct ForeignCheck {
     pub result: Result<KeyPackageInfo, String>,
 }
 
+/// The identities and key packages of the workspace.
+type Lists = Result<(Vec<IdentityInfo>, Vec<KeyPackageInfo>), String>;
+
+/// What a background job of the panel came back with.
+#[derive(Debug)]
+enum Outcome {
+    /// The job could not run (no workspace, panic, no thread).
+    Failed(String),
+    /// A file dialog saved a produced message (or could not).
+    Saved(Status),
+    /// The file dialog opened a foreign key package.
+    Opened(Opened),
+    /// The lists, read again.
+    Listed(Lists),
+    /// An identity was created (or not), and the lists after it.
+    IdentityMade {
+        result: Result<IdentityInfo, String>,
+        lists: Lists,
+    },
+    /// A key package was created (or not), and the lists after it.
+    KeyPackageMade {
+        result: Result<KeyPackageInfo, String>,
+        lists: Lists,
+    },
+    /// A foreign key package was checked.
+    Checked(ForeignCheck),
+}
+
+impl JobOutcome for Outcome {
+    fn failed(text: String) -> Self {
+        Outcome::Failed(text)
+    }
+}
+
+fn read_lists(ws: &Workspace) -> Lists {
+    ws.identities()
+        .and_then(|i| Ok((i, ws.key_packages()?)))
+        .map_err(|e| e.to_string())
+}
+
 /// The Key packages panel's state.
 pub struct KeyPackagesPanel {
-    jobs: Jobs<KeyPackagesPanel>,
+    jobs: Jobs<Outcome>,
     auto_refresh: bool,
     dirty: bool,
     last_read: Option<Instant>,
@@ -70,12 +111,6 @@ impl std::fmt::Debug for KeyPackagesPanel {
             .field("key_packages", &self.key_packages.len())
             .field("status", &self.status)
             .finish_non_exhaustive()
-    }
-}
-
-impl JobTarget for KeyPackagesPanel {
-    fn report(&mut self, status: Status) {
-        self.status = Some(status);
     }
 }
 
@@ -113,20 +148,25 @@ impl KeyPackagesPanel {
         self.auto_refresh = on;
     }
 
+    /// Runs operations on the UI thread (tests).
+    pub fn set_synchronous(&mut self, synchronous: bool) {
+        self.jobs.set_synchronous(synchronous);
+    }
+
     /// Reads the lists again at the next frame.
     pub fn mark_dirty(&mut self) {
         self.dirty = true;
     }
 
-    /// Applies what the dialogs returned until none is open; `false` on
-    /// timeout. (Nothing else here runs in the background.)
-    pub fn wait_idle(&mut self, ws: &Workspace, timeout: Duration) -> bool {
+    /// Applies what the background jobs return until none runs; `false`
+    /// on timeout.
+    pub fn wait_idle(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         loop {
-            for apply in self.jobs.take_ready() {
-                apply(self, ws);
+            for outcome in self.jobs.take_ready() {
+                self.apply(outcome);
             }
-            if !self.jobs.busy() {
+            if !self.jobs.working() {
                 return true;
             }
             if !self.jobs.wait(deadline) {
@@ -153,18 +193,21 @@ impl KeyPackagesPanel {
         self.status.as_ref()
     }
 
-    /// Checks key package bytes (a dropped or opened file's content).
-    pub fn check_bytes(&mut self, ws: &Workspace, name: &str, bytes: Vec<u8>) {
-        let dissection = mls_core::inspect::dissect(&bytes);
-        let result = ws
-            .key_package_validate_foreign(&bytes)
-            .map_err(|e| e.to_string());
-        self.status = None;
-        self.foreign = Some(ForeignCheck {
-            name: name.to_owned(),
-            summary: dissection.summary,
-            bytes,
-            result,
+    /// Checks key package bytes (a dropped or opened file's content) in
+    /// the background.
+    pub fn check_bytes(&mut self, name: &str, bytes: Vec<u8>) {
+        let name = name.to_owned();
+        self.jobs.spawn(format!("Checking {name}…"), move |ws| {
+            let dissection = mls_core::inspect::dissect(&bytes);
+            let result = ws
+                .key_package_validate_foreign(&bytes)
+                .map_err(|e| e.to_string());
+            Outcome::Checked(ForeignCheck {
+                name,
+                summary: dissection.summary,
+                bytes,
+                result,
+            })
         });
     }
 
@@ -172,10 +215,15 @@ impl KeyPackagesPanel {
         self.decode_request.take()
     }
 
-    fn refresh(&mut self, ws: &Workspace) {
+    /// Reads the lists again (in the background).
+    fn refresh(&mut self) {
         self.dirty = false;
         self.last_read = Some(Instant::now());
-        match ws.identities().and_then(|i| Ok((i, ws.key_packages()?))) {
+        self.jobs.spawn_quiet(|ws| Outcome::Listed(read_lists(ws)));
+    }
+
+    fn apply_lists(&mut self, lists: Lists) {
+        match lists {
             Ok((identities, key_packages)) => {
                 self.identities = identities;
                 self.key_packages = key_packages;
@@ -192,15 +240,21 @@ impl KeyPackagesPanel {
         }
     }
 
-    fn perform(&mut self, action: Action, ws: &Workspace) {
-        match action {
-            Action::NewIdentity => {
-                let result = CipherSuite::from_u16(self.new_suite)
-                    .ok_or_else(|| format!("suite {} is not supported", self.new_suite))
-                    .and_then(|cs| {
-                        ws.identity_new(self.new_identity.trim(), cs)
-                            .map_err(|e| e.to_string())
-                    });
+    /// Applies what a background job came back with.
+    fn apply(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Failed(text) => self.status = Some(Status::error(text)),
+            Outcome::Saved(status) => self.status = Some(status),
+            Outcome::Opened(opened) => {
+                if !opened.errors.is_empty() {
+                    self.status = Some(Status::error(opened.errors.join("; ")));
+                }
+                for (name, raw) in opened.files {
+                    self.check_bytes(&name, file_bytes(&raw));
+                }
+            }
+            Outcome::Listed(lists) => self.apply_lists(lists),
+            Outcome::IdentityMade { result, lists } => {
                 match result {
                     Ok(info) => {
                         self.status = Some(Status::ok(format!(
@@ -212,14 +266,10 @@ impl KeyPackagesPanel {
                     }
                     Err(e) => self.status = Some(Status::error(e)),
                 }
-                self.refresh(ws);
+                self.apply_lists(lists);
             }
-            Action::NewKeyPackage => {
-                let Some(identity) = self.for_identity else {
-                    self.status = Some(Status::error("Create an identity first."));
-                    return;
-                };
-                match ws.key_package_new(identity) {
+            Outcome::KeyPackageMade { result, lists } => {
+                match result {
                     Ok(info) => {
                         self.status = Some(Status::ok(format!(
                             "Created a key package for {} (ref {}), valid until {}: export it for whoever adds you",
@@ -229,43 +279,74 @@ impl KeyPackagesPanel {
                         )));
                         self.selected = Some(info.reference_hex);
                     }
-                    Err(e) => self.status = Some(Status::error(e.to_string())),
+                    Err(e) => self.status = Some(Status::error(e)),
                 }
-                self.refresh(ws);
+                self.apply_lists(lists);
+            }
+            Outcome::Checked(check) => {
+                self.status = None;
+                self.foreign = Some(check);
+            }
+        }
+    }
+
+    fn perform(&mut self, action: Action) {
+        match action {
+            Action::NewIdentity => {
+                let Some(suite) = CipherSuite::from_u16(self.new_suite) else {
+                    self.status = Some(Status::error(format!(
+                        "suite {} is not supported",
+                        self.new_suite
+                    )));
+                    self.refresh();
+                    return;
+                };
+                let name = self.new_identity.trim().to_owned();
+                self.jobs.spawn("Creating the identity…", move |ws| {
+                    Outcome::IdentityMade {
+                        result: ws.identity_new(&name, suite).map_err(|e| e.to_string()),
+                        lists: read_lists(ws),
+                    }
+                });
+            }
+            Action::NewKeyPackage => {
+                let Some(identity) = self.for_identity else {
+                    self.status = Some(Status::error("Create an identity first."));
+                    return;
+                };
+                self.jobs.spawn("Creating a key package…", move |ws| {
+                    Outcome::KeyPackageMade {
+                        result: ws.key_package_new(identity).map_err(|e| e.to_string()),
+                        lists: read_lists(ws),
+                    }
+                });
             }
             Action::Check => match read_input(&self.foreign_input) {
-                Ok((name, bytes)) => self.check_bytes(ws, &name, bytes),
+                Ok((name, bytes)) => self.check_bytes(&name, bytes),
                 Err(e) => self.status = Some(Status::error(e)),
             },
-            Action::OpenForeign => open_dialog(
-                &mut self.jobs,
-                "Open a key package",
-                false,
-                |p: &mut KeyPackagesPanel, ws: &Workspace, files| {
-                    for (name, raw) in files {
-                        p.check_bytes(ws, &name, file_bytes(&raw));
-                    }
-                },
-            ),
-            Action::Save(output) => save_dialog(&mut self.jobs, &output),
+            Action::OpenForeign => {
+                open_dialog(&mut self.jobs, "Open a key package", false, Outcome::Opened);
+            }
+            Action::Save(output) => save_dialog(&mut self.jobs, &output, Outcome::Saved),
             Action::Decode(output) => self.decode_request = Some((output.label, output.bytes)),
         }
     }
 
     /// Draws the panel into `ui` (its whole available area).
-    pub fn ui(&mut self, ui: &mut Ui, ws: &Workspace) {
+    pub fn ui(&mut self, ui: &mut Ui) {
         self.jobs.set_context(ui.ctx());
-        for apply in self.jobs.take_ready() {
-            apply(self, ws);
+        for outcome in self.jobs.take_ready() {
+            self.apply(outcome);
         }
         if self.dirty
             || (self.auto_refresh && self.last_read.is_none_or(|t| t.elapsed() > REFRESH_EVERY))
         {
-            self.refresh(ws);
+            self.refresh();
         }
         for (name, bytes) in dropped_files(ui) {
             match bytes {
-                Ok(raw) => self.check_bytes(ws, &name, file_bytes(&raw)),
+                Ok(raw) => self.check_bytes(&name, file_bytes(&raw)),
                 Err(e) => {
                     self.status = Some(Status::error(format!("{name}: cannot read it: {e}")));
                 }
@@ -294,7 +375,7 @@ impl KeyPackagesPanel {
                 });
             });
         for action in actions {
-            self.perform(action, ws);
+            self.perform(action);
         }
         drop_overlay(ui, rect, "Drop a key package to check it");
     }

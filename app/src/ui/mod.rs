@@ -7,13 +7,14 @@ mod app;
 pub mod common;
 pub mod conformance;
 pub mod decoder;
+mod dialogs;
 pub mod groups;
 mod jobs;
 pub mod key_packages;
 pub mod tree_view;
 pub mod trust_roots;
 
-pub use app::{InspectorApp, Tab};
+pub use app::{InspectorApp, Startup, Tab};
 pub use conformance::ConformancePanel;
 pub use decoder::DecoderPanel;
 pub use groups::{GroupSnapshot, GroupView, GroupsPanel};

@@ -3,8 +3,8 @@
 //! accepted). Import PEM bundles or DER files (dialog, drop or paste),
 //! list them with subject, issuer, validity and fingerprint, remove them.
 //!
-//! Operations are quick and run on the UI thread through the panel's
-//! [`Workspace`] connection; only the file dialog runs on a thread.
+//! Reading the list, importing and removing run as background [`Jobs`]
+//! (each with its own workspace connection), as does the file dialog.
 
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -13,18 +13,55 @@ use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::common::{
-    Status, drop_overlay, dropped_files, error_color, file_bytes, format_time, open_dialog, plural,
-    short_hex, status_line,
+    Status, drop_overlay, dropped_files, error_color, file_bytes, format_time, plural, short_hex,
+    status_line,
 };
-use super::jobs::{JobTarget, Jobs};
+use super::dialogs::{Opened, open_dialog};
+use super::jobs::{Jobs, Outcome as JobOutcome};
 use crate::workspace::{TrustRootRow, Workspace};
 
 /// How often the list is read again when auto refresh is on.
 const REFRESH_EVERY: Duration = Duration::from_secs(3);
 
+/// The trust roots of the workspace.
+type List = Result<Vec<TrustRootRow>, String>;
+
+/// What a background job of the panel came back with.
+#[derive(Debug)]
+enum Outcome {
+    /// The job could not run (no workspace, panic, no thread).
+    Failed(String),
+    /// The file dialog opened certificate files.
+    Opened(Opened),
+    /// The list, read again.
+    Listed(List),
+    /// A file's certificates were imported (or not), and the list after it.
+    Imported {
+        name: String,
+        result: Result<Vec<TrustRootRow>, String>,
+        list: List,
+    },
+    /// A trust root was removed (or not), and the list after it.
+    Removed {
+        subject: String,
+        result: Result<(), String>,
+        list: List,
+    },
+}
+
+impl JobOutcome for Outcome {
+    fn failed(text: String) -> Self {
+        Outcome::Failed(text)
+    }
+}
+
+fn read_list(ws: &Workspace) -> List {
+    ws.trust_roots().map_err(|e| e.to_string())
+}
+
 /// The Trust roots panel's state.
 pub struct TrustRootsPanel {
-    jobs: Jobs<TrustRootsPanel>,
+    jobs: Jobs<Outcome>,
     auto_refresh: bool,
     dirty: bool,
     last_read: Option<Instant>,
@@ -45,12 +82,6 @@ impl std::fmt::Debug for TrustRootsPanel {
             .field("roots", &self.roots.len())
             .field("status", &self.status)
             .finish_non_exhaustive()
-    }
-}
-
-impl JobTarget for TrustRootsPanel {
-    fn report(&mut self, status: Status) {
-        self.status = Some(status);
     }
 }
 
@@ -88,20 +119,25 @@ impl TrustRootsPanel {
         self.auto_refresh = on;
     }
 
+    /// Runs operations on the UI thread (tests).
+    pub fn set_synchronous(&mut self, synchronous: bool) {
+        self.jobs.set_synchronous(synchronous);
+    }
+
     /// Reads the list again at the next frame.
     pub fn mark_dirty(&mut self) {
         self.dirty = true;
     }
 
-    /// Applies what the file dialog returned until none is open; `false`
+    /// Applies what the background jobs return until none runs; `false`
     /// on timeout.
-    pub fn wait_idle(&mut self, ws: &Workspace, timeout: Duration) -> bool {
+    pub fn wait_idle(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         loop {
-            for apply in self.jobs.take_ready() {
-                apply(self, ws);
+            for outcome in self.jobs.take_ready() {
+                self.apply(outcome);
             }
-            if !self.jobs.busy() {
+            if !self.jobs.working() {
                 return true;
             }
             if !self.jobs.wait(deadline) {
@@ -119,31 +155,29 @@ impl TrustRootsPanel {
         self.status.as_ref()
     }
 
-    /// Imports a file's certificates (PEM bundle or DER).
-    pub fn import_bytes(&mut self, ws: &Workspace, name: &str, raw: &[u8]) {
-        match ws.trust_root_import(&certificate_bytes(raw)) {
-            Ok(rows) => {
-                let subjects = rows
-                    .iter()
-                    .map(|r| r.subject.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                self.status = Some(Status::ok(format!(
-                    "{name}: imported {}: {subjects}",
-                    plural(rows.len(), "trust root")
-                )));
+    /// Imports a file's certificates (PEM bundle or DER), in the
+    /// background.
+    pub fn import_bytes(&mut self, name: &str, raw: &[u8]) {
+        let name = name.to_owned();
+        let bytes = certificate_bytes(raw);
+        self.jobs.spawn(format!("Importing {name}…"), move |ws| {
+            Outcome::Imported {
+                result: ws.trust_root_import(&bytes).map_err(|e| e.to_string()),
+                list: read_list(ws),
+                name,
             }
-            Err(e) => {
-                self.status = Some(Status::error(format!("{name}: not imported: {e}")));
-            }
-        }
-        self.refresh(ws);
+        });
     }
 
-    fn refresh(&mut self, ws: &Workspace) {
+    /// Reads the list again (in the background).
+    fn refresh(&mut self) {
         self.dirty = false;
         self.last_read = Some(Instant::now());
-        match ws.trust_roots() {
+        self.jobs.spawn_quiet(|ws| Outcome::Listed(read_list(ws)));
+    }
+
+    fn apply_list(&mut self, list: List) {
+        match list {
             Ok(roots) => self.roots = roots,
             Err(e) => {
                 self.status = Some(Status::error(format!("Cannot read the trust roots: {e}")));
@@ -151,20 +185,68 @@ impl TrustRootsPanel {
         }
     }
 
+    /// Applies what a background job came back with.
+    fn apply(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Failed(text) => self.status = Some(Status::error(text)),
+            Outcome::Opened(opened) => {
+                if !opened.errors.is_empty() {
+                    self.status = Some(Status::error(opened.errors.join("; ")));
+                }
+                for (name, raw) in opened.files {
+                    self.import_bytes(&name, &raw);
+                }
+            }
+            Outcome::Listed(list) => self.apply_list(list),
+            Outcome::Imported { name, result, list } => {
+                match result {
+                    Ok(rows) => {
+                        let subjects = rows
+                            .iter()
+                            .map(|r| r.subject.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        self.status = Some(Status::ok(format!(
+                            "{name}: imported {}: {subjects}",
+                            plural(rows.len(), "trust root")
+                        )));
+                    }
+                    Err(e) => {
+                        self.status = Some(Status::error(format!("{name}: not imported: {e}")));
+                    }
+                }
+                self.apply_list(list);
+            }
+            Outcome::Removed {
+                subject,
+                result,
+                list,
+            } => {
+                match result {
+                    Ok(()) => {
+                        self.status = Some(Status::ok(format!("Removed trust root {subject}")));
+                    }
+                    Err(e) => self.status = Some(Status::error(e)),
+                }
+                self.apply_list(list);
+            }
+        }
+    }
+
     /// Draws the panel into `ui` (its whole available area).
-    pub fn ui(&mut self, ui: &mut Ui, ws: &Workspace) {
+    pub fn ui(&mut self, ui: &mut Ui) {
         self.jobs.set_context(ui.ctx());
-        for apply in self.jobs.take_ready() {
-            apply(self, ws);
+        for outcome in self.jobs.take_ready() {
+            self.apply(outcome);
         }
         if self.dirty
             || (self.auto_refresh && self.last_read.is_none_or(|t| t.elapsed() > REFRESH_EVERY))
         {
-            self.refresh(ws);
+            self.refresh();
         }
         for (name, bytes) in dropped_files(ui) {
             match bytes {
-                Ok(raw) => self.import_bytes(ws, &name, &raw),
+                Ok(raw) => self.import_bytes(&name, &raw),
                 Err(e) => {
                     self.status = Some(Status::error(format!("{name}: cannot read it: {e}")));
                 }
@@ -180,11 +262,7 @@ impl TrustRootsPanel {
                         &mut self.jobs,
                         "Import trust roots (PEM or DER)",
                         true,
-                        |p: &mut TrustRootsPanel, ws: &Workspace, files| {
-                            for (name, raw) in files {
-                                p.import_bytes(ws, &name, &raw);
-                            }
-                        },
+                        Outcome::Opened,
                     );
                 }
             });
@@ -213,7 +291,7 @@ impl TrustRootsPanel {
                 .clicked()
             {
                 let text = std::mem::take(&mut self.pasted);
-                self.import_bytes(ws, "pasted text", text.as_bytes());
+                self.import_bytes("pasted text", text.as_bytes());
                 if self.status.as_ref().is_some_and(|s| s.error) {
                     self.pasted = text;
                 }
@@ -300,11 +378,13 @@ impl TrustRootsPanel {
                 });
             });
         if let Some((id, subject)) = remove {
-            match ws.trust_root_remove(id) {
-                Ok(()) => self.status = Some(Status::ok(format!("Removed trust root {subject}"))),
-                Err(e) => self.status = Some(Status::error(e.to_string())),
-            }
-            self.refresh(ws);
+            self.jobs.spawn(format!("Removing {subject}…"), move |ws| {
+                Outcome::Removed {
+                    result: ws.trust_root_remove(id).map_err(|e| e.to_string()),
+                    list: read_list(ws),
+                    subject,
+                }
+            });
         }
         drop_overlay(ui, rect, "Drop PEM or DER certificates to trust them");
     }

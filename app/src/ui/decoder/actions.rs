@@ -4,15 +4,14 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
 
 use mls_core::inspect::{self, Dissection, Field, InputFormat, MessageKind};
 
 use super::rows::Decoded;
 use super::rows::{default_expansion, node_at, visible_rows};
 use super::state::{
-    DecoderPanel, EXAMPLES_DIR, Event, LARGE_TEXT, MAX_RECENT, Origin, PASTED, RecentEntry, Source,
-    Status,
+    DecoderPanel, EXAMPLES_DIR, LARGE_TEXT, MAX_RECENT, Origin, Outcome, PASTED, RecentEntry,
+    Source, Status,
 };
 use crate::ui::common::{file_name, plural};
 
@@ -265,32 +264,21 @@ impl DecoderPanel {
     /// Asks for a message file with the system dialog (on a thread of its
     /// own), then decodes it. Without a dialog service nothing happens.
     pub fn open_dialog(&mut self) {
-        let tx = self.tx.clone();
-        let ctx = self.ctx.clone();
-        self.dialogs += 1;
-        let spawned = std::thread::Builder::new()
-            .name("open-dialog".to_owned())
-            .spawn(move || {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Open an MLS message")
-                    .pick_file();
-                let event = match picked.map(|p| (std::fs::read(&p), p)) {
-                    Some((Ok(bytes), path)) => Event::Opened {
-                        name: file_name(&path),
-                        bytes,
-                    },
-                    Some((Err(e), path)) => Event::Status(Status {
-                        text: format!("Cannot read {}: {e}", path.display()),
-                        error: true,
-                    }),
-                    None => Event::Done,
-                };
-                send(&tx, ctx.as_ref(), event);
-            });
-        if let Err(e) = spawned {
-            self.dialogs -= 1;
-            self.set_status(format!("Cannot open the file dialog: {e}"), true);
-        }
+        self.jobs.dialog(|| {
+            let path = rfd::FileDialog::new()
+                .set_title("Open an MLS message")
+                .pick_file()?;
+            Some(match std::fs::read(&path) {
+                Ok(bytes) => Outcome::Opened {
+                    name: file_name(&path),
+                    bytes,
+                },
+                Err(e) => Outcome::Status(Status::error(format!(
+                    "Cannot read {}: {e}",
+                    path.display()
+                ))),
+            })
+        });
     }
 
     /// Asks where to save the selected field's bytes (on a thread of its
@@ -301,50 +289,33 @@ impl DecoderPanel {
         };
         let bytes = bytes.to_vec();
         let file = format!("{}.bin", file_stem_for(field));
-        let tx = self.tx.clone();
-        let ctx = self.ctx.clone();
-        self.dialogs += 1;
-        let spawned = std::thread::Builder::new()
-            .name("export-dialog".to_owned())
-            .spawn(move || {
-                let picked = rfd::FileDialog::new()
-                    .set_title("Export the field's bytes")
-                    .set_file_name(file)
-                    .save_file();
-                let event = match picked {
-                    Some(path) => Event::Status(match write_bytes(&path, &bytes) {
-                        Ok(n) => Status {
-                            text: format!("Exported {} to {}", plural(n, "byte"), path.display()),
-                            error: false,
-                        },
-                        Err(e) => Status {
-                            text: e,
-                            error: true,
-                        },
-                    }),
-                    None => Event::Done,
-                };
-                send(&tx, ctx.as_ref(), event);
-            });
-        if let Err(e) = spawned {
-            self.dialogs -= 1;
-            self.set_status(format!("Cannot open the file dialog: {e}"), true);
-        }
+        self.jobs.dialog(move || {
+            let path = rfd::FileDialog::new()
+                .set_title("Export the field's bytes")
+                .set_file_name(file)
+                .save_file()?;
+            Some(Outcome::Status(match write_bytes(&path, &bytes) {
+                Ok(n) => Status::ok(format!(
+                    "Exported {} to {}",
+                    plural(n, "byte"),
+                    path.display()
+                )),
+                Err(e) => Status::error(e),
+            }))
+        });
     }
 
     /// Whether a file dialog is open.
     pub fn is_busy(&self) -> bool {
-        self.dialogs > 0
+        self.jobs.dialog_open()
     }
 
-    /// Applies what the dialog threads sent (called every frame).
+    /// Applies what the dialogs returned (called every frame).
     pub fn poll(&mut self) {
-        while let Ok(event) = self.rx.try_recv() {
-            self.dialogs = self.dialogs.saturating_sub(1);
-            match event {
-                Event::Opened { name, bytes } => self.load_bytes(name, &bytes),
-                Event::Status(status) => self.status = Some(status),
-                Event::Done => {}
+        for outcome in self.jobs.take_ready() {
+            match outcome {
+                Outcome::Opened { name, bytes } => self.load_bytes(name, &bytes),
+                Outcome::Status(status) => self.status = Some(status),
             }
         }
     }
@@ -500,14 +471,6 @@ impl DecoderPanel {
             Some(decoded) => visible_rows(decoded, &self.expanded, &self.filter),
             None => Vec::new(),
         };
-    }
-}
-
-pub(super) fn send(tx: &Sender<Event>, ctx: Option<&egui::Context>, event: Event) {
-    // The panel may be gone (window closed): then nobody is listening.
-    let _ = tx.send(event);
-    if let Some(ctx) = ctx {
-        ctx.request_repaint();
     }
 }
 

@@ -5,8 +5,8 @@
 //!
 //! Decoding runs on the UI thread when the input changes (dissecting is a
 //! single pass over the bytes); drawing only touches the visible tree rows
-//! and hex rows, so a 1 MiB input stays responsive. The file dialogs run on
-//! threads of their own and hand their results back over a channel.
+//! and hex rows, so a 1 MiB input stays responsive. The file dialogs run as
+//! background [`Jobs`](crate::ui::jobs::Jobs) and hand their outcomes back.
 //!
 //! Tests drive the panel without a window through [`DecoderPanel::load_bytes`],
 //! [`DecoderPanel::load_text`], [`DecoderPanel::select_path`] and
@@ -34,9 +34,7 @@ pub use state::{
 impl DecoderPanel {
     /// Draws the panel into `ui` (its whole available area).
     pub fn ui(&mut self, ui: &mut Ui) {
-        if self.ctx.is_none() {
-            self.ctx = Some(ui.ctx().clone());
-        }
+        self.jobs.set_context(ui.ctx());
         self.poll();
         self.take_dropped(ui);
         let panel_rect = ui.max_rect();

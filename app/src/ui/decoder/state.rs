@@ -4,9 +4,10 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
 
 use super::rows::Decoded;
+pub use crate::ui::common::Status;
+use crate::ui::jobs::{Jobs, Outcome as JobOutcome};
 use egui::{Color32, Ui};
 use mls_core::inspect::{InputFormat, MessageKind};
 
@@ -67,19 +68,19 @@ impl RecentEntry {
     }
 }
 
-/// A line under the input: what an action did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub text: String,
-    pub error: bool,
+/// What a file dialog of the panel came back with.
+#[derive(Debug)]
+pub(super) enum Outcome {
+    /// A message file was opened.
+    Opened { name: String, bytes: Vec<u8> },
+    /// What the dialog did, or why it failed.
+    Status(Status),
 }
 
-/// What the dialog threads report.
-#[derive(Debug)]
-pub(super) enum Event {
-    Opened { name: String, bytes: Vec<u8> },
-    Status(Status),
-    Done,
+impl JobOutcome for Outcome {
+    fn failed(text: String) -> Self {
+        Outcome::Status(Status::error(text))
+    }
 }
 
 /// Where a selection came from: the other view scrolls to it.
@@ -122,17 +123,12 @@ pub struct DecoderPanel {
     pub(super) hex_height: f32,
     /// The byte under the pointer in the last frame.
     pub(super) hovered_byte: Option<usize>,
-    /// Dialogs still open.
-    pub(super) dialogs: usize,
-    pub(super) tx: Sender<Event>,
-    pub(super) rx: Receiver<Event>,
-    /// For waking the UI from a dialog thread; known after the first frame.
-    pub(super) ctx: Option<egui::Context>,
+    /// The file dialogs.
+    pub(super) jobs: Jobs<Outcome>,
 }
 
 impl Default for DecoderPanel {
     fn default() -> Self {
-        let (tx, rx) = mpsc::channel();
         DecoderPanel {
             text: String::new(),
             format: None,
@@ -152,10 +148,7 @@ impl Default for DecoderPanel {
             hex_rows: 0..0,
             hex_height: 0.0,
             hovered_byte: None,
-            dialogs: 0,
-            tx,
-            rx,
-            ctx: None,
+            jobs: Jobs::default(),
         }
     }
 }

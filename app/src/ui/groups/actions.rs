@@ -7,11 +7,16 @@ use mls_core::crypto::CipherSuite;
 
 use super::load::{load_epoch_tree, load_group};
 use super::state::{
-    Action, Done, GroupView, GroupsPanel, IdentityChoice, Loaded, Select, committer_text,
+    Action, Done, GroupView, GroupsPanel, IdentityChoice, Loaded, OpenFor, Outcome, Select,
+    committer_text,
 };
-use crate::ui::common::{Output, Status, file_bytes, plural, read_input, save_dialog};
+use crate::ui::common::{Output, Status, file_bytes, plural, read_input};
+use crate::ui::dialogs::{open_dialog, save_dialog};
 use crate::workspace::gui_support::MessageClass;
-use crate::workspace::{GroupKey, GroupOptions, GroupStatus, Receipt, Workspace, WorkspaceError};
+use crate::workspace::{
+    GroupKey, GroupOptions, GroupRow, GroupStatus, IdentityInfo, KeyPackageInfo, Receipt,
+    Workspace, WorkspaceError,
+};
 
 /// How often the panel looks for changes other writers made.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
@@ -32,26 +37,16 @@ impl GroupsPanel {
         self.jobs
             .spawn(format!("Loading the tree of epoch {epoch}…"), move |ws| {
                 let model = load_epoch_tree(ws, key, epoch, own).map_err(|e| e.to_string());
-                Box::new(move |p: &mut GroupsPanel, _: &Workspace| {
-                    if p.selected != Some(key) || p.timeline_epoch != Some(epoch) {
-                        return;
-                    }
-                    match model {
-                        Ok(model) => p.epoch_tree.set_model(model),
-                        Err(e) => p.status = Some(Status::error(e)),
-                    }
-                })
+                Outcome::EpochTree { key, epoch, model }
             });
     }
 
     /// A dropped or opened file: key packages are queued for adding,
     /// framed messages received, a Welcome joined, a GroupInfo joined by
     /// external commit.
-    pub fn load_file(&mut self, ws: &Workspace, name: &str, bytes: Vec<u8>) {
+    pub fn load_file(&mut self, name: &str, bytes: Vec<u8>) {
         match Workspace::classify_message(&bytes) {
-            Ok(MessageClass::KeyPackage) => {
-                self.queue_key_package(ws, name, &bytes);
-            }
+            Ok(MessageClass::KeyPackage) => self.queue_key_package(name, bytes, false),
             Ok(MessageClass::Welcome) => self.join(name, bytes),
             Ok(MessageClass::GroupInfo { .. }) => self.join_external(name, bytes),
             Ok(MessageClass::Framed { group_id, .. }) => self.receive(name, bytes, &group_id),
@@ -68,10 +63,73 @@ impl GroupsPanel {
         self.decode_request.take()
     }
 
-    /// Re-reads the group list and identities.
-    pub(super) fn refresh_list(&mut self, ws: &Workspace) {
+    /// Applies what a background job came back with.
+    pub(super) fn apply(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Failed(text) => self.status = Some(Status::error(text)),
+            Outcome::Saved(status) => self.status = Some(status),
+            Outcome::Listed { list, stamp } => {
+                self.apply_list(list);
+                if stamp.is_some() {
+                    self.stamp = stamp;
+                }
+            }
+            Outcome::Stamp(stamp) => self.apply_stamp(stamp),
+            Outcome::Loaded { key, loaded, stamp } => {
+                self.apply_loaded(key, loaded);
+                self.stamp = stamp;
+            }
+            Outcome::EpochTree { key, epoch, model } => {
+                if self.selected != Some(key) || self.timeline_epoch != Some(epoch) {
+                    return;
+                }
+                match model {
+                    Ok(model) => self.epoch_tree.set_model(model),
+                    Err(e) => self.status = Some(Status::error(e)),
+                }
+            }
+            Outcome::Finished {
+                result,
+                loaded,
+                list,
+                stamp,
+            } => self.finish(result, loaded, list, stamp),
+            Outcome::KeyPackage {
+                name,
+                from_input,
+                result,
+            } => {
+                if self.queue_checked(&name, result) && from_input {
+                    self.add_input.clear();
+                }
+            }
+            Outcome::Opened { purpose, opened } => {
+                if !opened.errors.is_empty() {
+                    self.status = Some(Status::error(opened.errors.join("; ")));
+                }
+                for (name, raw) in opened.files {
+                    match purpose {
+                        OpenFor::KeyPackages => {
+                            self.queue_key_package(&name, file_bytes(&raw), false);
+                        }
+                        OpenFor::Messages => self.load_file(&name, file_bytes(&raw)),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Re-reads the group list and identities (in the background).
+    pub(super) fn refresh_list(&mut self) {
         self.list_dirty = false;
-        match ws.groups().and_then(|g| Ok((g, ws.identities()?))) {
+        self.jobs.spawn_quiet(|ws| Outcome::Listed {
+            list: read_list(ws),
+            stamp: None,
+        });
+    }
+
+    fn apply_list(&mut self, list: Result<(Vec<GroupRow>, Vec<IdentityInfo>), String>) {
+        match list {
             Ok((groups, identities)) => {
                 self.groups = groups;
                 self.identities = identities;
@@ -100,24 +158,32 @@ impl GroupsPanel {
         }
     }
 
-    /// Reads the list when asked to, and (with auto refresh) reloads
-    /// what another writer changed.
-    pub(super) fn maybe_refresh(&mut self, ws: &Workspace) {
+    /// Reads the list when asked to, and (with auto refresh) looks in the
+    /// background for what another writer changed.
+    pub(super) fn maybe_refresh(&mut self) {
         if self.list_dirty {
-            self.refresh_list(ws);
+            self.refresh_list();
         }
-        if !self.auto_refresh || self.jobs.busy() {
+        if !self.auto_refresh || self.jobs.busy() || self.checking {
             return;
         }
         if self.last_check.is_some_and(|t| t.elapsed() < REFRESH_EVERY) {
             return;
         }
         self.last_check = Some(Instant::now());
-        let Ok(stamp) = ws.change_stamp() else {
+        self.checking = true;
+        self.jobs
+            .spawn_quiet(|ws| Outcome::Stamp(ws.change_stamp().ok()));
+    }
+
+    /// Reloads what another writer changed since the last look.
+    fn apply_stamp(&mut self, stamp: Option<u64>) {
+        self.checking = false;
+        let Some(stamp) = stamp else {
             return;
         };
         if self.stamp.is_some_and(|s| s != stamp) {
-            self.refresh_list(ws);
+            self.refresh_list();
             if let Some(key) = self.selected {
                 self.reload(key);
             }
@@ -126,13 +192,12 @@ impl GroupsPanel {
     }
 
     pub(super) fn reload(&mut self, key: GroupKey) {
-        self.jobs.spawn("Loading the group…", move |ws| {
-            let loaded = load_group(ws, key).map_err(|e| e.to_string());
-            Box::new(move |p: &mut GroupsPanel, ws: &Workspace| {
-                p.apply_loaded(key, loaded);
-                p.stamp = ws.change_stamp().ok();
-            })
-        });
+        self.jobs
+            .spawn("Loading the group…", move |ws| Outcome::Loaded {
+                key,
+                loaded: load_group(ws, key).map_err(|e| e.to_string()),
+                stamp: ws.change_stamp().ok(),
+            });
     }
 
     pub(super) fn apply_loaded(&mut self, key: GroupKey, loaded: Result<Loaded, String>) {
@@ -161,7 +226,8 @@ impl GroupsPanel {
         }
     }
 
-    /// Runs `work` in the background, then reloads the group it names.
+    /// Runs `work` in the background, then reloads the group it names and
+    /// the list.
     pub(super) fn act<F>(&mut self, status: impl Into<String>, work: F)
     where
         F: FnOnce(&Workspace) -> Result<Done, WorkspaceError> + Send + 'static,
@@ -179,15 +245,21 @@ impl GroupsPanel {
                 Err(_) => key,
             };
             let loaded = target.map(|k| (k, load_group(ws, k).map_err(|e| e.to_string())));
-            Box::new(move |p: &mut GroupsPanel, ws: &Workspace| p.finish(result, loaded, ws))
+            Outcome::Finished {
+                result,
+                loaded,
+                list: read_list(ws),
+                stamp: ws.change_stamp().ok(),
+            }
         });
     }
 
-    pub(super) fn finish(
+    fn finish(
         &mut self,
         result: Result<Done, String>,
         loaded: Option<(GroupKey, Result<Loaded, String>)>,
-        ws: &Workspace,
+        list: Result<(Vec<GroupRow>, Vec<IdentityInfo>), String>,
+        stamp: Option<u64>,
     ) {
         let mut use_identity = None;
         match result {
@@ -230,20 +302,36 @@ impl GroupsPanel {
             }
             Err(e) => self.status = Some(Status::error(e)),
         }
-        self.refresh_list(ws);
+        self.list_dirty = false;
+        self.apply_list(list);
         if let Some(identity) = use_identity {
             self.create.identity = IdentityChoice::Existing(identity);
         }
         if let Some((key, loaded)) = loaded {
             self.apply_loaded(key, loaded);
         }
-        self.stamp = ws.change_stamp().ok();
+        self.stamp = stamp;
     }
 
-    /// Validates a key package and puts it on the add list; `false` (with
-    /// the reason in the status line) if it is unusable.
-    pub(super) fn queue_key_package(&mut self, ws: &Workspace, name: &str, bytes: &[u8]) -> bool {
-        match ws.key_package_validate_foreign(bytes) {
+    /// Validates a key package in the background, then puts it on the add
+    /// list (clearing the input box when it came from there).
+    pub(super) fn queue_key_package(&mut self, name: &str, bytes: Vec<u8>, from_input: bool) {
+        let name = name.to_owned();
+        self.jobs.spawn(format!("Checking {name}…"), move |ws| {
+            Outcome::KeyPackage {
+                result: ws
+                    .key_package_validate_foreign(&bytes)
+                    .map_err(|e| e.to_string()),
+                name,
+                from_input,
+            }
+        });
+    }
+
+    /// Puts a validated key package on the add list; `false` (with the
+    /// reason in the status line) if it is unusable.
+    fn queue_checked(&mut self, name: &str, result: Result<KeyPackageInfo, String>) -> bool {
+        match result {
             Ok(info) => {
                 if self
                     .add_queue
@@ -416,12 +504,12 @@ impl GroupsPanel {
         .view(GroupView::Staged)
     }
 
-    pub(super) fn perform(&mut self, action: Action, ws: &Workspace) {
+    pub(super) fn perform(&mut self, action: Action) {
         let key = self.selected;
         match action {
             Action::Select(k) => self.select(Some(k)),
             Action::Reload => {
-                self.refresh_list(ws);
+                self.refresh_list();
                 if let Some(k) = key {
                     self.reload(k);
                 }
@@ -439,11 +527,7 @@ impl GroupsPanel {
                 });
             }
             Action::QueueInput => match read_input(&self.add_input) {
-                Ok((name, bytes)) => {
-                    if self.queue_key_package(ws, &name, &bytes) {
-                        self.add_input.clear();
-                    }
-                }
+                Ok((name, bytes)) => self.queue_key_package(&name, bytes, true),
                 Err(e) => self.status = Some(Status::error(e)),
             },
             Action::Unqueue(i) => {
@@ -452,16 +536,14 @@ impl GroupsPanel {
                 }
             }
             Action::ClearQueue => self.add_queue.clear(),
-            Action::OpenKeyPackages => crate::ui::common::open_dialog(
-                &mut self.jobs,
-                "Open key packages",
-                true,
-                |p: &mut GroupsPanel, ws: &Workspace, files| {
-                    for (name, raw) in files {
-                        p.queue_key_package(ws, &name, &file_bytes(&raw));
+            Action::OpenKeyPackages => {
+                open_dialog(&mut self.jobs, "Open key packages", true, |opened| {
+                    Outcome::Opened {
+                        purpose: OpenFor::KeyPackages,
+                        opened,
                     }
-                },
-            ),
+                });
+            }
             Action::CommitAdd => {
                 let Some(k) = key else { return };
                 let kps: Vec<Vec<u8>> = self.add_queue.iter().map(|i| i.bytes.clone()).collect();
@@ -525,19 +607,17 @@ impl GroupsPanel {
                 });
             }
             Action::Receive => match read_input(&self.receive_input) {
-                Ok((name, bytes)) => self.load_file(ws, &name, bytes),
+                Ok((name, bytes)) => self.load_file(&name, bytes),
                 Err(e) => self.status = Some(Status::error(e)),
             },
-            Action::OpenMessages => crate::ui::common::open_dialog(
-                &mut self.jobs,
-                "Open MLS messages",
-                true,
-                |p: &mut GroupsPanel, ws: &Workspace, files| {
-                    for (name, raw) in files {
-                        p.load_file(ws, &name, file_bytes(&raw));
+            Action::OpenMessages => {
+                open_dialog(&mut self.jobs, "Open MLS messages", true, |opened| {
+                    Outcome::Opened {
+                        purpose: OpenFor::Messages,
+                        opened,
                     }
-                },
-            ),
+                });
+            }
             Action::ExportGroupInfo => {
                 let Some(k) = key else { return };
                 self.act("Exporting the GroupInfo…", move |ws| {
@@ -584,12 +664,19 @@ impl GroupsPanel {
             Action::Join => match read_input(&self.join_input) {
                 Ok((name, bytes)) => {
                     self.join_input.clear();
-                    self.load_file(ws, &name, bytes);
+                    self.load_file(&name, bytes);
                 }
                 Err(e) => self.status = Some(Status::error(e)),
             },
-            Action::Save(output) => save_dialog(&mut self.jobs, &output),
+            Action::Save(output) => save_dialog(&mut self.jobs, &output, Outcome::Saved),
             Action::Decode(output) => self.decode_request = Some((output.label, output.bytes)),
         }
     }
+}
+
+/// The group list and the identities.
+fn read_list(ws: &Workspace) -> Result<(Vec<GroupRow>, Vec<IdentityInfo>), String> {
+    ws.groups()
+        .and_then(|g| Ok((g, ws.identities()?)))
+        .map_err(|e| e.to_string())
 }

@@ -39,7 +39,7 @@ use self::state::{Action, committer_text};
 use crate::ui::common::{
     Status, drop_overlay, dropped_files, error_color, file_bytes, status_line, warn_color,
 };
-use crate::workspace::{GroupStatus, Origin, Workspace};
+use crate::workspace::{GroupStatus, Origin};
 
 pub use state::{GroupSnapshot, GroupView, GroupsPanel};
 
@@ -48,15 +48,15 @@ const LIST_WIDTH: f32 = 300.0;
 
 impl GroupsPanel {
     /// Draws the panel into `ui` (its whole available area).
-    pub fn ui(&mut self, ui: &mut Ui, ws: &Workspace) {
+    pub fn ui(&mut self, ui: &mut Ui) {
         self.jobs.set_context(ui.ctx());
-        for apply in self.jobs.take_ready() {
-            apply(self, ws);
+        for outcome in self.jobs.take_ready() {
+            self.apply(outcome);
         }
-        self.maybe_refresh(ws);
+        self.maybe_refresh();
         for (name, bytes) in dropped_files(ui) {
             match bytes {
-                Ok(raw) => self.load_file(ws, &name, file_bytes(&raw)),
+                Ok(raw) => self.load_file(&name, file_bytes(&raw)),
                 Err(e) => {
                     self.status = Some(Status::error(format!("{name}: cannot read it: {e}")));
                 }
@@ -83,7 +83,7 @@ impl GroupsPanel {
         self.delete_modal(ui, &mut actions);
 
         for action in actions {
-            self.perform(action, ws);
+            self.perform(action);
         }
         drop_overlay(
             ui,

@@ -7,11 +7,12 @@ use std::time::{Duration, Instant};
 use mls_core::crypto::CipherSuite;
 
 use crate::ui::common::{Output, Status};
-use crate::ui::jobs::{JobTarget, Jobs};
+use crate::ui::dialogs::Opened;
+use crate::ui::jobs::{Jobs, Outcome as JobOutcome};
 use crate::ui::tree_view::{TreeView, TreeViewModel};
 use crate::workspace::{
     EpochRow, GroupDetails, GroupKey, GroupRow, IdentityInfo, IdentityKey, KeyPackageInfo,
-    MessageRow, Preview, Workspace,
+    MessageRow, Preview,
 };
 
 /// The views of a selected group.
@@ -68,6 +69,7 @@ impl GroupSnapshot {
 }
 
 /// A snapshot with its tree models (built off the UI thread).
+#[derive(Debug)]
 pub(super) struct Loaded {
     pub(super) snapshot: GroupSnapshot,
     pub(super) tree: TreeViewModel,
@@ -151,6 +153,58 @@ impl Done {
     }
 }
 
+/// What a file dialog was opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OpenFor {
+    /// Key packages to queue for adding.
+    KeyPackages,
+    /// Messages to receive or join with.
+    Messages,
+}
+
+/// What a background job of the panel came back with.
+#[derive(Debug)]
+pub(super) enum Outcome {
+    /// The job could not run (no workspace, panic, no thread).
+    Failed(String),
+    /// A file dialog saved a produced message (or could not).
+    Saved(Status),
+    /// A file dialog opened files.
+    Opened { purpose: OpenFor, opened: Opened },
+    /// The group list and the identities.
+    Listed {
+        list: Result<(Vec<GroupRow>, Vec<IdentityInfo>), String>,
+        stamp: Option<u64>,
+    },
+    /// The workspace's change stamp (auto refresh).
+    Stamp(Option<u64>),
+    /// A group read with its trees.
+    Loaded {
+        key: GroupKey,
+        loaded: Result<Loaded, String>,
+        stamp: Option<u64>,
+    },
+    /// The tree of an epoch chosen in the timeline.
+    EpochTree {
+        key: GroupKey,
+        epoch: u64,
+        model: Result<TreeViewModel, String>,
+    },
+    /// An operation's result, the group it names, and the list after it.
+    Finished {
+        result: Result<Done, String>,
+        loaded: Option<(GroupKey, Result<Loaded, String>)>,
+        list: Result<(Vec<GroupRow>, Vec<IdentityInfo>), String>,
+        stamp: Option<u64>,
+    },
+    /// A key package validated for the add list.
+    KeyPackage {
+        name: String,
+        from_input: bool,
+        result: Result<KeyPackageInfo, String>,
+    },
+}
+
 /// What a click asked for, performed after drawing.
 #[derive(Debug)]
 pub(super) enum Action {
@@ -181,10 +235,12 @@ pub(super) enum Action {
 
 /// The Groups panel's state.
 pub struct GroupsPanel {
-    pub(super) jobs: Jobs<GroupsPanel>,
+    pub(super) jobs: Jobs<Outcome>,
     pub(super) auto_refresh: bool,
     pub(super) list_dirty: bool,
     pub(super) last_check: Option<Instant>,
+    /// A look for other writers' changes is running.
+    pub(super) checking: bool,
     pub(super) stamp: Option<u64>,
     pub(super) groups: Vec<GroupRow>,
     pub(super) identities: Vec<IdentityInfo>,
@@ -228,9 +284,9 @@ impl std::fmt::Debug for GroupsPanel {
     }
 }
 
-impl JobTarget for GroupsPanel {
-    fn report(&mut self, status: Status) {
-        self.status = Some(status);
+impl JobOutcome for Outcome {
+    fn failed(text: String) -> Self {
+        Outcome::Failed(text)
     }
 }
 
@@ -240,6 +296,7 @@ impl GroupsPanel {
     pub fn new(db: Option<&Path>) -> Self {
         GroupsPanel {
             jobs: Jobs::new(db),
+            checking: false,
             auto_refresh: false,
             list_dirty: true,
             last_check: None,
@@ -287,13 +344,13 @@ impl GroupsPanel {
 
     /// Applies finished operations until none is running (and what they
     /// started has finished too); `false` if `timeout` passed first.
-    pub fn wait_idle(&mut self, ws: &Workspace, timeout: Duration) -> bool {
+    pub fn wait_idle(&mut self, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         loop {
-            for apply in self.jobs.take_ready() {
-                apply(self, ws);
+            for outcome in self.jobs.take_ready() {
+                self.apply(outcome);
             }
-            if !self.jobs.busy() {
+            if !self.jobs.working() {
                 return true;
             }
             if !self.jobs.wait(deadline) {
