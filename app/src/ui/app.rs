@@ -12,7 +12,7 @@ use std::time::Duration;
 use super::conformance::ConformancePanel;
 use super::decoder::DecoderPanel;
 use super::groups::GroupsPanel;
-use super::jobs::{Jobs, Outcome as JobOutcome};
+use super::jobs::{Jobs, job_outcome};
 use super::key_packages::KeyPackagesPanel;
 use super::trust_roots::TrustRootsPanel;
 use crate::workspace::{GroupKey, Workspace};
@@ -43,11 +43,7 @@ enum ShellOutcome {
     Picked(PathBuf),
 }
 
-impl JobOutcome for ShellOutcome {
-    fn failed(text: String) -> Self {
-        ShellOutcome::Failed(text)
-    }
-}
+job_outcome!(ShellOutcome::Failed);
 
 /// The panels reachable from the tab bar.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -105,14 +105,32 @@ pub fn file_bytes(raw: &[u8]) -> Vec<u8> {
     inspect::parse_input(raw).bytes
 }
 
-/// Files dropped on the window this frame: (name, content or why it
-/// could not be read).
-pub fn dropped_files(ui: &Ui) -> Vec<(String, Result<Vec<u8>, String>)> {
-    let dropped = ui.ctx().input(|i| i.raw.dropped_files.clone());
-    dropped
-        .into_iter()
-        .map(|file| (file_name(file.path()), file.bytes()))
-        .collect()
+/// Files that were opened or dropped: names and raw contents, and why
+/// others could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opened {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub errors: Vec<String>,
+}
+
+impl Opened {
+    /// The errors as one status line, if there were any.
+    pub fn error_status(&self) -> Option<Status> {
+        (!self.errors.is_empty()).then(|| Status::error(self.errors.join("; ")))
+    }
+}
+
+/// Files dropped on the window this frame.
+pub fn dropped_files(ui: &Ui) -> Opened {
+    let mut opened = Opened::default();
+    for file in ui.ctx().input(|i| i.raw.dropped_files.clone()) {
+        let name = file_name(file.path());
+        match file.bytes() {
+            Ok(raw) => opened.files.push((name, raw)),
+            Err(e) => opened.errors.push(format!("{name}: cannot read it: {e}")),
+        }
+    }
+    opened
 }
 
 /// What an input box holds: the path of an existing file (read, and
@@ -143,20 +161,25 @@ pub fn read_input(text: &str) -> Result<(String, Vec<u8>), String> {
 
 /// Dims the panel and names what a drop does while files hover over it.
 pub fn drop_overlay(ui: &Ui, rect: egui::Rect, text: &str) {
+    drop_overlay_sized(ui, rect, text, 24.0);
+}
+
+/// [`drop_overlay`] with the text in `size` points.
+pub fn drop_overlay_sized(ui: &Ui, rect: egui::Rect, text: &str, size: f32) {
     let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
     if !hovering {
         return;
     }
     let painter = ui.ctx().layer_painter(egui::LayerId::new(
         egui::Order::Foreground,
-        egui::Id::unique(("workspace_drop_overlay", text)),
+        egui::Id::unique(("drop_overlay", text)),
     ));
     painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
     painter.text(
         rect.center(),
         egui::Align2::CENTER_CENTER,
         text,
-        egui::FontId::proportional(24.0),
+        egui::FontId::proportional(size),
         Color32::WHITE,
     );
 }

@@ -10,13 +10,14 @@
 //! [`ConformancePanel::wait_idle`].
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use conformance::FileReport;
 use egui::{Align, Color32, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use super::jobs::{Jobs, Outcome as JobOutcome, Progress};
+use super::common::{drop_overlay_sized, error_color, ok_color};
+use super::jobs::{JobPanel, Jobs, Progress, job_outcome, job_panel};
 use crate::text::file_name;
 
 /// Something to check.
@@ -32,7 +33,7 @@ pub enum Source {
 
 /// What a background job of the panel came back with.
 #[derive(Debug)]
-enum Outcome {
+pub(crate) enum Outcome {
     Report(FileReport),
     /// A problem that is not one file's report (e.g. no vectors directory).
     Error(String),
@@ -40,11 +41,7 @@ enum Outcome {
     Picked(Vec<PathBuf>),
 }
 
-impl JobOutcome for Outcome {
-    fn failed(text: String) -> Self {
-        Outcome::Error(text)
-    }
-}
+job_outcome!(Outcome::Error);
 
 /// The Conformance panel's state.
 pub struct ConformancePanel {
@@ -115,6 +112,10 @@ impl ConformancePanel {
         self.jobs.busy() || self.jobs.dialog_open()
     }
 
+    fn is_idle(&mut self) -> bool {
+        !self.is_busy()
+    }
+
     /// Checks `bytes` as a vector file named `name`, in the background.
     pub fn load_bytes(&mut self, name: impl Into<String>, bytes: Vec<u8>) {
         let name = name.into();
@@ -183,32 +184,13 @@ impl ConformancePanel {
 
     /// Applies finished results without blocking (called every frame).
     pub fn poll(&mut self) {
-        for outcome in self.jobs.take_ready() {
-            self.apply(outcome);
-        }
+        self.poll_jobs(None);
     }
 
     /// Blocks until every running check has finished, or `timeout` passed;
     /// returns whether the panel is idle. For tests and scripted use.
     pub fn wait_idle(&mut self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            self.poll();
-            if !self.is_busy() {
-                return true;
-            }
-            if !self.jobs.wait(deadline) {
-                return false;
-            }
-        }
-    }
-
-    fn apply(&mut self, outcome: Outcome) {
-        match outcome {
-            Outcome::Report(report) => self.add_report(report),
-            Outcome::Error(text) => self.errors.push(text),
-            Outcome::Picked(paths) => self.load_paths(paths),
-        }
+        self.wait_jobs(timeout)
     }
 
     /// Adds a report, replacing an earlier one of the same file name.
@@ -228,6 +210,19 @@ impl ConformancePanel {
         let dropped = ui.ctx().input(|i| i.raw.dropped_files.clone());
         if !dropped.is_empty() {
             self.load_sources(dropped.into_iter().map(Source::Dropped).collect());
+        }
+    }
+}
+
+job_panel!(ConformancePanel, Outcome, idle: is_idle);
+
+impl ConformancePanel {
+    /// Applies what a background job came back with.
+    fn apply_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Report(report) => self.add_report(report),
+            Outcome::Error(text) => self.errors.push(text),
+            Outcome::Picked(paths) => self.load_paths(paths),
         }
     }
 }
@@ -303,18 +298,6 @@ fn check_path_or_dir(worker: &Worker, path: &Path) {
 const SUMMARY_COLUMNS: [&str; 6] = ["File", "Kind", "Cases", "Passed", "Failed", "Result"];
 const CASE_COLUMNS: [&str; 4] = ["Case", "Suite", "Result", "What"];
 
-fn ok_color(ui: &Ui) -> Color32 {
-    if ui.visuals().dark_mode {
-        Color32::from_rgb(0x6c, 0xcf, 0x7f)
-    } else {
-        Color32::from_rgb(0x1a, 0x7f, 0x37)
-    }
-}
-
-fn error_color(ui: &Ui) -> Color32 {
-    ui.visuals().error_fg_color
-}
-
 /// A number, right-aligned in its cell, coloured when given.
 fn number_cell(ui: &mut Ui, value: usize, color: Option<Color32>) {
     ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
@@ -338,8 +321,7 @@ fn kind_text(report: &FileReport) -> String {
 impl ConformancePanel {
     /// Draws the panel into `ui` (its whole available area).
     pub fn ui(&mut self, ui: &mut Ui) {
-        self.jobs.set_context(ui.ctx());
-        self.poll();
+        self.poll_jobs(Some(ui.ctx()));
         self.take_dropped(ui);
 
         let panel_rect = ui.max_rect();
@@ -372,7 +354,7 @@ impl ConformancePanel {
             });
         }
 
-        drop_overlay(ui, panel_rect);
+        drop_overlay_sized(ui, panel_rect, "Drop to check", 28.0);
     }
 
     fn top_bar(&mut self, ui: &mut Ui) {
@@ -621,24 +603,4 @@ fn empty_state(ui: &mut Ui) {
         ui.label("Drop MLS test-vector .json files anywhere on this window,");
         ui.label("open them with “Open vector file…”, or run “Check official vectors”.");
     });
-}
-
-/// Dims the panel while files are dragged over the window.
-fn drop_overlay(ui: &Ui, rect: egui::Rect) {
-    let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
-    if !hovering {
-        return;
-    }
-    let painter = ui.ctx().layer_painter(egui::LayerId::new(
-        egui::Order::Foreground,
-        egui::Id::unique("conformance_drop_overlay"),
-    ));
-    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
-    painter.text(
-        rect.center(),
-        egui::Align2::CENTER_CENTER,
-        "Drop to check",
-        egui::FontId::proportional(28.0),
-        Color32::WHITE,
-    );
 }

@@ -3,16 +3,8 @@
 //! panel's outcome.
 
 use crate::text::{file_name, plural};
-use crate::ui::common::{Output, Status};
+use crate::ui::common::{Opened, Output, Status};
 use crate::ui::jobs::{Jobs, Outcome};
-
-/// Files a dialog opened: names and raw contents, and why others could
-/// not be read.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Opened {
-    pub files: Vec<(String, Vec<u8>)>,
-    pub errors: Vec<String>,
-}
 
 /// Asks where to save `output` (on a thread of its own), writes it, and
 /// reports what happened as `saved(status)`.

@@ -429,6 +429,119 @@ impl<O: Outcome> Jobs<O> {
     }
 }
 
+/// A panel that runs [`Jobs`]: it applies their outcomes.
+pub(crate) trait JobPanel {
+    type Outcome: Outcome;
+
+    fn jobs(&mut self) -> &mut Jobs<Self::Outcome>;
+
+    /// Applies what a job came back with.
+    fn apply(&mut self, outcome: Self::Outcome);
+
+    /// Whether nothing is left to wait for (default: no job runs).
+    fn idle(&mut self) -> bool {
+        !self.jobs().working()
+    }
+
+    /// Applies the outcomes that arrived (at the start of a frame, with
+    /// the context to wake when more arrive).
+    fn poll_jobs(&mut self, ctx: Option<&egui::Context>) {
+        if let Some(ctx) = ctx {
+            self.jobs().set_context(ctx);
+        }
+        for outcome in self.jobs().take_ready() {
+            self.apply(outcome);
+        }
+    }
+
+    /// Applies outcomes until [`JobPanel::idle`] (what they start is
+    /// waited for too); `false` if `timeout` passed first.
+    fn wait_jobs(&mut self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            self.poll_jobs(None);
+            if self.idle() {
+                return true;
+            }
+            if !self.jobs().wait(deadline) {
+                return false;
+            }
+        }
+    }
+}
+
+/// Implements [`JobPanel`] for a panel whose jobs are in its `jobs`
+/// field and that applies outcomes with its `apply_outcome` method
+/// (optionally: whose `$idle` method says when `wait_idle` may stop).
+macro_rules! job_panel {
+    ($panel:ty, $outcome:ty $(, idle: $idle:ident)?) => {
+        impl $crate::ui::jobs::JobPanel for $panel {
+            type Outcome = $outcome;
+
+            fn jobs(&mut self) -> &mut $crate::ui::jobs::Jobs<$outcome> {
+                &mut self.jobs
+            }
+
+            fn apply(&mut self, outcome: $outcome) {
+                self.apply_outcome(outcome);
+            }
+            $(
+            fn idle(&mut self) -> bool {
+                self.$idle()
+            }
+            )?
+        }
+    };
+}
+pub(crate) use job_panel;
+
+/// Implements [`Outcome`] for an enum whose `$variant(String)` says why a
+/// job failed.
+macro_rules! job_outcome {
+    ($outcome:ident :: $variant:ident) => {
+        impl $crate::ui::jobs::Outcome for $outcome {
+            fn failed(text: String) -> Self {
+                $outcome::$variant(text)
+            }
+        }
+    };
+}
+pub(crate) use job_outcome;
+
+/// When a panel reads its lists again: when asked to, and (with auto
+/// refresh) every so often.
+#[derive(Debug, Clone)]
+pub(crate) struct Refresh {
+    /// Read every `every` (the app turns this on; tests leave it off).
+    pub auto: bool,
+    /// Read at the next frame.
+    pub dirty: bool,
+    last: Option<Instant>,
+    every: Duration,
+}
+
+impl Refresh {
+    /// Due at once, then every `every` with auto refresh.
+    pub fn new(every: Duration) -> Self {
+        Refresh {
+            auto: false,
+            dirty: true,
+            last: None,
+            every,
+        }
+    }
+
+    /// Whether to read now; if so, counts as read.
+    pub fn due(&mut self) -> bool {
+        let due = self.dirty || (self.auto && self.last.is_none_or(|t| t.elapsed() > self.every));
+        if due {
+            self.dirty = false;
+            self.last = Some(Instant::now());
+        }
+        due
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]

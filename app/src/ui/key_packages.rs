@@ -7,19 +7,20 @@
 //! (each with its own workspace connection), as do the file dialogs.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui::{Align, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, Size, StripBuilder, TableBuilder};
 use mls_core::crypto::CipherSuite;
 
+use super::common::Opened;
 use super::common::{
     Output, OutputAction, Status, drop_overlay, dropped_files, error_color, file_bytes,
     format_time_u, labelled_edit, ok_color, output_buttons, read_input, short_hex, status_line,
     suite_short,
 };
-use super::dialogs::{Opened, open_dialog, save_dialog};
-use super::jobs::{Jobs, Outcome as JobOutcome};
+use super::dialogs::{open_dialog, save_dialog};
+use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
 use crate::workspace::{IdentityInfo, IdentityKey, KeyPackageInfo, Workspace};
 
 /// How often the lists are read again when auto refresh is on.
@@ -45,7 +46,7 @@ type Lists = Result<(Vec<IdentityInfo>, Vec<KeyPackageInfo>), String>;
 
 /// What a background job of the panel came back with.
 #[derive(Debug)]
-enum Outcome {
+pub(crate) enum Outcome {
     /// The job could not run (no workspace, panic, no thread).
     Failed(String),
     /// A file dialog saved a produced message (or could not).
@@ -68,11 +69,7 @@ enum Outcome {
     Checked(ForeignCheck),
 }
 
-impl JobOutcome for Outcome {
-    fn failed(text: String) -> Self {
-        Outcome::Failed(text)
-    }
-}
+job_outcome!(Outcome::Failed);
 
 fn read_lists(ws: &Workspace) -> Lists {
     ws.identities()
@@ -80,12 +77,12 @@ fn read_lists(ws: &Workspace) -> Lists {
         .map_err(|e| e.to_string())
 }
 
+job_panel!(KeyPackagesPanel, Outcome);
+
 /// The Key packages panel's state.
 pub struct KeyPackagesPanel {
     jobs: Jobs<Outcome>,
-    auto_refresh: bool,
-    dirty: bool,
-    last_read: Option<Instant>,
+    refresh: Refresh,
     identities: Vec<IdentityInfo>,
     key_packages: Vec<KeyPackageInfo>,
     new_identity: String,
@@ -127,9 +124,7 @@ impl KeyPackagesPanel {
     pub fn new(db: Option<&Path>) -> Self {
         KeyPackagesPanel {
             jobs: Jobs::new(db),
-            auto_refresh: false,
-            dirty: true,
-            last_read: None,
+            refresh: Refresh::new(REFRESH_EVERY),
             identities: Vec::new(),
             key_packages: Vec::new(),
             new_identity: String::new(),
@@ -145,7 +140,7 @@ impl KeyPackagesPanel {
 
     /// Re-reads the lists every few seconds (the app turns this on).
     pub fn set_auto_refresh(&mut self, on: bool) {
-        self.auto_refresh = on;
+        self.refresh.auto = on;
     }
 
     /// Runs operations on the UI thread (tests).
@@ -155,24 +150,13 @@ impl KeyPackagesPanel {
 
     /// Reads the lists again at the next frame.
     pub fn mark_dirty(&mut self) {
-        self.dirty = true;
+        self.refresh.dirty = true;
     }
 
     /// Applies what the background jobs return until none runs; `false`
     /// on timeout.
     pub fn wait_idle(&mut self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            for outcome in self.jobs.take_ready() {
-                self.apply(outcome);
-            }
-            if !self.jobs.working() {
-                return true;
-            }
-            if !self.jobs.wait(deadline) {
-                return false;
-            }
-        }
+        self.wait_jobs(timeout)
     }
 
     pub fn identities(&self) -> &[IdentityInfo] {
@@ -216,9 +200,7 @@ impl KeyPackagesPanel {
     }
 
     /// Reads the lists again (in the background).
-    fn refresh(&mut self) {
-        self.dirty = false;
-        self.last_read = Some(Instant::now());
+    fn read_again(&mut self) {
         self.jobs.spawn_quiet(|ws| Outcome::Listed(read_lists(ws)));
     }
 
@@ -241,13 +223,13 @@ impl KeyPackagesPanel {
     }
 
     /// Applies what a background job came back with.
-    fn apply(&mut self, outcome: Outcome) {
+    fn apply_outcome(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::Failed(text) => self.status = Some(Status::error(text)),
             Outcome::Saved(status) => self.status = Some(status),
             Outcome::Opened(opened) => {
-                if !opened.errors.is_empty() {
-                    self.status = Some(Status::error(opened.errors.join("; ")));
+                if let Some(status) = opened.error_status() {
+                    self.status = Some(status);
                 }
                 for (name, raw) in opened.files {
                     self.check_bytes(&name, file_bytes(&raw));
@@ -298,7 +280,7 @@ impl KeyPackagesPanel {
                         "suite {} is not supported",
                         self.new_suite
                     )));
-                    self.refresh();
+                    self.read_again();
                     return;
                 };
                 let name = self.new_identity.trim().to_owned();
@@ -335,23 +317,11 @@ impl KeyPackagesPanel {
 
     /// Draws the panel into `ui` (its whole available area).
     pub fn ui(&mut self, ui: &mut Ui) {
-        self.jobs.set_context(ui.ctx());
-        for outcome in self.jobs.take_ready() {
-            self.apply(outcome);
+        self.poll_jobs(Some(ui.ctx()));
+        if self.refresh.due() {
+            self.read_again();
         }
-        if self.dirty
-            || (self.auto_refresh && self.last_read.is_none_or(|t| t.elapsed() > REFRESH_EVERY))
-        {
-            self.refresh();
-        }
-        for (name, bytes) in dropped_files(ui) {
-            match bytes {
-                Ok(raw) => self.check_bytes(&name, file_bytes(&raw)),
-                Err(e) => {
-                    self.status = Some(Status::error(format!("{name}: cannot read it: {e}")));
-                }
-            }
-        }
+        self.apply_outcome(Outcome::Opened(dropped_files(ui)));
         let rect = ui.max_rect();
         let mut actions = Vec::new();
         status_line(ui, self.status.as_ref());

@@ -7,17 +7,18 @@
 //! (each with its own workspace connection), as does the file dialog.
 
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
+use super::common::Opened;
 use super::common::{
     Status, drop_overlay, dropped_files, error_color, file_bytes, format_time, plural, short_hex,
     status_line,
 };
-use super::dialogs::{Opened, open_dialog};
-use super::jobs::{Jobs, Outcome as JobOutcome};
+use super::dialogs::open_dialog;
+use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
 use crate::workspace::{TrustRootRow, Workspace};
 
 /// How often the list is read again when auto refresh is on.
@@ -28,7 +29,7 @@ type List = Result<Vec<TrustRootRow>, String>;
 
 /// What a background job of the panel came back with.
 #[derive(Debug)]
-enum Outcome {
+pub(crate) enum Outcome {
     /// The job could not run (no workspace, panic, no thread).
     Failed(String),
     /// The file dialog opened certificate files.
@@ -49,22 +50,18 @@ enum Outcome {
     },
 }
 
-impl JobOutcome for Outcome {
-    fn failed(text: String) -> Self {
-        Outcome::Failed(text)
-    }
-}
+job_outcome!(Outcome::Failed);
 
 fn read_list(ws: &Workspace) -> List {
     ws.trust_roots().map_err(|e| e.to_string())
 }
 
+job_panel!(TrustRootsPanel, Outcome);
+
 /// The Trust roots panel's state.
 pub struct TrustRootsPanel {
     jobs: Jobs<Outcome>,
-    auto_refresh: bool,
-    dirty: bool,
-    last_read: Option<Instant>,
+    refresh: Refresh,
     roots: Vec<TrustRootRow>,
     pasted: String,
     status: Option<Status>,
@@ -105,9 +102,7 @@ impl TrustRootsPanel {
     pub fn new(db: Option<&Path>) -> Self {
         TrustRootsPanel {
             jobs: Jobs::new(db),
-            auto_refresh: false,
-            dirty: true,
-            last_read: None,
+            refresh: Refresh::new(REFRESH_EVERY),
             roots: Vec::new(),
             pasted: String::new(),
             status: None,
@@ -116,7 +111,7 @@ impl TrustRootsPanel {
 
     /// Re-reads the list every few seconds (the app turns this on).
     pub fn set_auto_refresh(&mut self, on: bool) {
-        self.auto_refresh = on;
+        self.refresh.auto = on;
     }
 
     /// Runs operations on the UI thread (tests).
@@ -126,24 +121,13 @@ impl TrustRootsPanel {
 
     /// Reads the list again at the next frame.
     pub fn mark_dirty(&mut self) {
-        self.dirty = true;
+        self.refresh.dirty = true;
     }
 
     /// Applies what the background jobs return until none runs; `false`
     /// on timeout.
     pub fn wait_idle(&mut self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            for outcome in self.jobs.take_ready() {
-                self.apply(outcome);
-            }
-            if !self.jobs.working() {
-                return true;
-            }
-            if !self.jobs.wait(deadline) {
-                return false;
-            }
-        }
+        self.wait_jobs(timeout)
     }
 
     /// The trust roots as last read.
@@ -170,9 +154,7 @@ impl TrustRootsPanel {
     }
 
     /// Reads the list again (in the background).
-    fn refresh(&mut self) {
-        self.dirty = false;
-        self.last_read = Some(Instant::now());
+    fn read_again(&mut self) {
         self.jobs.spawn_quiet(|ws| Outcome::Listed(read_list(ws)));
     }
 
@@ -186,12 +168,12 @@ impl TrustRootsPanel {
     }
 
     /// Applies what a background job came back with.
-    fn apply(&mut self, outcome: Outcome) {
+    fn apply_outcome(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::Failed(text) => self.status = Some(Status::error(text)),
             Outcome::Opened(opened) => {
-                if !opened.errors.is_empty() {
-                    self.status = Some(Status::error(opened.errors.join("; ")));
+                if let Some(status) = opened.error_status() {
+                    self.status = Some(status);
                 }
                 for (name, raw) in opened.files {
                     self.import_bytes(&name, &raw);
@@ -235,23 +217,11 @@ impl TrustRootsPanel {
 
     /// Draws the panel into `ui` (its whole available area).
     pub fn ui(&mut self, ui: &mut Ui) {
-        self.jobs.set_context(ui.ctx());
-        for outcome in self.jobs.take_ready() {
-            self.apply(outcome);
+        self.poll_jobs(Some(ui.ctx()));
+        if self.refresh.due() {
+            self.read_again();
         }
-        if self.dirty
-            || (self.auto_refresh && self.last_read.is_none_or(|t| t.elapsed() > REFRESH_EVERY))
-        {
-            self.refresh();
-        }
-        for (name, bytes) in dropped_files(ui) {
-            match bytes {
-                Ok(raw) => self.import_bytes(&name, &raw),
-                Err(e) => {
-                    self.status = Some(Status::error(format!("{name}: cannot read it: {e}")));
-                }
-            }
-        }
+        self.apply_outcome(Outcome::Opened(dropped_files(ui)));
         let rect = ui.max_rect();
 
         ui.horizontal(|ui| {

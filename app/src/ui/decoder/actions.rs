@@ -14,6 +14,9 @@ use super::state::{
     Source, Status,
 };
 use crate::ui::common::{file_name, plural};
+use crate::ui::jobs::{JobPanel, job_panel};
+
+job_panel!(DecoderPanel, Outcome);
 
 impl DecoderPanel {
     pub fn new() -> Self {
@@ -312,11 +315,14 @@ impl DecoderPanel {
 
     /// Applies what the dialogs returned (called every frame).
     pub fn poll(&mut self) {
-        for outcome in self.jobs.take_ready() {
-            match outcome {
-                Outcome::Opened { name, bytes } => self.load_bytes(name, &bytes),
-                Outcome::Status(status) => self.status = Some(status),
-            }
+        self.poll_jobs(None);
+    }
+
+    /// Applies what a dialog came back with.
+    pub(super) fn apply_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Opened { name, bytes } => self.load_bytes(name, &bytes),
+            Outcome::Status(status) => self.status = Some(status),
         }
     }
 

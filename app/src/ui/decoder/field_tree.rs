@@ -7,8 +7,9 @@ use egui_extras::{Column, TableBuilder};
 use mls_core::inspect::Field;
 
 use super::state::{
-    Actions, DecoderPanel, HOVER_VALUE_CHARS, INDENT, Origin, ROW_VALUE_CHARS, error_color, short,
+    Actions, DecoderPanel, HOVER_VALUE_CHARS, INDENT, Origin, ROW_VALUE_CHARS, short,
 };
+use crate::ui::common::error_color;
 use crate::ui::common::plural;
 
 impl DecoderPanel {

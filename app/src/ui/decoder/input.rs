@@ -5,7 +5,8 @@ use egui::{Align, Layout, RichText, TextStyle, Ui};
 use mls_core::inspect::{InputFormat, MessageKind};
 
 use super::rows::Decoded;
-use super::state::{DecoderPanel, EXAMPLES_DIR, error_color, ok_color, short};
+use super::state::{DecoderPanel, EXAMPLES_DIR, short};
+use crate::ui::common::{error_color, ok_color};
 use crate::ui::common::{file_name, plural};
 
 impl DecoderPanel {

@@ -21,10 +21,12 @@ mod input;
 mod rows;
 mod state;
 
-use egui::{Color32, Ui};
+use egui::Ui;
 
 use self::hex_view::HexLayout;
+use crate::ui::common::drop_overlay_sized;
 use crate::ui::common::file_name;
+use crate::ui::jobs::JobPanel;
 
 pub use rows::Decoded;
 pub use state::{
@@ -34,8 +36,7 @@ pub use state::{
 impl DecoderPanel {
     /// Draws the panel into `ui` (its whole available area).
     pub fn ui(&mut self, ui: &mut Ui) {
-        self.jobs.set_context(ui.ctx());
-        self.poll();
+        self.poll_jobs(Some(ui.ctx()));
         self.take_dropped(ui);
         let panel_rect = ui.max_rect();
 
@@ -73,7 +74,7 @@ impl DecoderPanel {
             empty_state(ui);
         }
 
-        drop_overlay(ui, panel_rect);
+        drop_overlay_sized(ui, panel_rect, "Drop to decode", 28.0);
     }
 
     fn take_dropped(&mut self, ui: &Ui) {
@@ -103,24 +104,4 @@ fn empty_state(ui: &mut Ui) {
              GroupInfos, ratchet trees, PublicMessages, PrivateMessages and LeafNodes.",
         );
     });
-}
-
-/// Dims the panel while files are dragged over the window.
-fn drop_overlay(ui: &Ui, rect: egui::Rect) {
-    let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
-    if !hovering {
-        return;
-    }
-    let painter = ui.ctx().layer_painter(egui::LayerId::new(
-        egui::Order::Foreground,
-        egui::Id::unique("decoder_drop_overlay"),
-    ));
-    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
-    painter.text(
-        rect.center(),
-        egui::Align2::CENTER_CENTER,
-        "Drop to decode",
-        egui::FontId::proportional(28.0),
-        Color32::WHITE,
-    );
 }

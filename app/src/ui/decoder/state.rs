@@ -8,7 +8,6 @@ use std::sync::Arc;
 use super::rows::Decoded;
 pub use crate::ui::common::Status;
 use crate::ui::jobs::{Jobs, Outcome as JobOutcome};
-use egui::{Color32, Ui};
 use mls_core::inspect::{InputFormat, MessageKind};
 
 /// Where "Load example" looks for message files (fixed at build time: the
@@ -70,7 +69,7 @@ impl RecentEntry {
 
 /// What a file dialog of the panel came back with.
 #[derive(Debug)]
-pub(super) enum Outcome {
+pub(crate) enum Outcome {
     /// A message file was opened.
     Opened { name: String, bytes: Vec<u8> },
     /// What the dialog did, or why it failed.
@@ -166,18 +165,6 @@ impl std::fmt::Debug for DecoderPanel {
             .field("recent", &self.recent.len())
             .finish_non_exhaustive()
     }
-}
-
-pub(super) fn ok_color(ui: &Ui) -> Color32 {
-    if ui.visuals().dark_mode {
-        Color32::from_rgb(0x6c, 0xcf, 0x7f)
-    } else {
-        Color32::from_rgb(0x1a, 0x7f, 0x37)
-    }
-}
-
-pub(super) fn error_color(ui: &Ui) -> Color32 {
-    ui.visuals().error_fg_color
 }
 
 /// What happened in the tree or hex dump this frame, applied after drawing.

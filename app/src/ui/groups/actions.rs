@@ -12,6 +12,7 @@ use super::state::{
 };
 use crate::ui::common::{Output, Status, file_bytes, plural, read_input};
 use crate::ui::dialogs::{open_dialog, save_dialog};
+use crate::ui::jobs::job_panel;
 use crate::workspace::gui_support::MessageClass;
 use crate::workspace::{
     GroupKey, GroupOptions, GroupRow, GroupStatus, IdentityInfo, KeyPackageInfo, Receipt,
@@ -20,6 +21,8 @@ use crate::workspace::{
 
 /// How often the panel looks for changes other writers made.
 const REFRESH_EVERY: Duration = Duration::from_secs(2);
+
+job_panel!(GroupsPanel, Outcome);
 
 impl GroupsPanel {
     /// Shows the tree of `epoch` in the timeline (loaded in the
@@ -64,7 +67,7 @@ impl GroupsPanel {
     }
 
     /// Applies what a background job came back with.
-    pub(super) fn apply(&mut self, outcome: Outcome) {
+    pub(super) fn apply_outcome(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::Failed(text) => self.status = Some(Status::error(text)),
             Outcome::Saved(status) => self.status = Some(status),
@@ -104,8 +107,8 @@ impl GroupsPanel {
                 }
             }
             Outcome::Opened { purpose, opened } => {
-                if !opened.errors.is_empty() {
-                    self.status = Some(Status::error(opened.errors.join("; ")));
+                if let Some(status) = opened.error_status() {
+                    self.status = Some(status);
                 }
                 for (name, raw) in opened.files {
                     match purpose {

@@ -35,10 +35,9 @@ mod timeline;
 
 use egui::{Align, Layout, RichText, Ui};
 
-use self::state::{Action, committer_text};
-use crate::ui::common::{
-    Status, drop_overlay, dropped_files, error_color, file_bytes, status_line, warn_color,
-};
+use self::state::{Action, OpenFor, Outcome, committer_text};
+use crate::ui::common::{drop_overlay, dropped_files, error_color, status_line, warn_color};
+use crate::ui::jobs::JobPanel;
 use crate::workspace::{GroupStatus, Origin};
 
 pub use state::{GroupSnapshot, GroupView, GroupsPanel};
@@ -49,19 +48,12 @@ const LIST_WIDTH: f32 = 300.0;
 impl GroupsPanel {
     /// Draws the panel into `ui` (its whole available area).
     pub fn ui(&mut self, ui: &mut Ui) {
-        self.jobs.set_context(ui.ctx());
-        for outcome in self.jobs.take_ready() {
-            self.apply(outcome);
-        }
+        self.poll_jobs(Some(ui.ctx()));
         self.maybe_refresh();
-        for (name, bytes) in dropped_files(ui) {
-            match bytes {
-                Ok(raw) => self.load_file(&name, file_bytes(&raw)),
-                Err(e) => {
-                    self.status = Some(Status::error(format!("{name}: cannot read it: {e}")));
-                }
-            }
-        }
+        self.apply(Outcome::Opened {
+            purpose: OpenFor::Messages,
+            opened: dropped_files(ui),
+        });
         let rect = ui.max_rect();
         let mut actions = Vec::new();
 

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use mls_core::crypto::CipherSuite;
 
+use crate::ui::common::Opened;
 use crate::ui::common::{Output, Status};
-use crate::ui::dialogs::Opened;
-use crate::ui::jobs::{Jobs, Outcome as JobOutcome};
+use crate::ui::jobs::{JobPanel, Jobs, job_outcome};
 use crate::ui::tree_view::{TreeView, TreeViewModel};
 use crate::workspace::{
     EpochRow, GroupDetails, GroupKey, GroupRow, IdentityInfo, IdentityKey, KeyPackageInfo,
@@ -70,7 +70,7 @@ impl GroupSnapshot {
 
 /// A snapshot with its tree models (built off the UI thread).
 #[derive(Debug)]
-pub(super) struct Loaded {
+pub(crate) struct Loaded {
     pub(super) snapshot: GroupSnapshot,
     pub(super) tree: TreeViewModel,
     pub(super) pending_tree: Option<TreeViewModel>,
@@ -114,7 +114,7 @@ pub(super) enum Select {
 
 /// What a finished operation reports.
 #[derive(Debug)]
-pub(super) struct Done {
+pub(crate) struct Done {
     pub(super) text: String,
     pub(super) outputs: Vec<Output>,
     pub(super) view: Option<GroupView>,
@@ -155,7 +155,7 @@ impl Done {
 
 /// What a file dialog was opened for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum OpenFor {
+pub(crate) enum OpenFor {
     /// Key packages to queue for adding.
     KeyPackages,
     /// Messages to receive or join with.
@@ -164,7 +164,7 @@ pub(super) enum OpenFor {
 
 /// What a background job of the panel came back with.
 #[derive(Debug)]
-pub(super) enum Outcome {
+pub(crate) enum Outcome {
     /// The job could not run (no workspace, panic, no thread).
     Failed(String),
     /// A file dialog saved a produced message (or could not).
@@ -284,11 +284,7 @@ impl std::fmt::Debug for GroupsPanel {
     }
 }
 
-impl JobOutcome for Outcome {
-    fn failed(text: String) -> Self {
-        Outcome::Failed(text)
-    }
-}
+job_outcome!(Outcome::Failed);
 
 impl GroupsPanel {
     /// A panel on the workspace file at `db` (jobs open their own
@@ -345,18 +341,7 @@ impl GroupsPanel {
     /// Applies finished operations until none is running (and what they
     /// started has finished too); `false` if `timeout` passed first.
     pub fn wait_idle(&mut self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            for outcome in self.jobs.take_ready() {
-                self.apply(outcome);
-            }
-            if !self.jobs.working() {
-                return true;
-            }
-            if !self.jobs.wait(deadline) {
-                return false;
-            }
-        }
+        self.wait_jobs(timeout)
     }
 
     /// The group list as last read.
