@@ -12,7 +12,7 @@ use std::time::Duration;
 use super::conformance::ConformancePanel;
 use super::decoder::DecoderPanel;
 use super::groups::GroupsPanel;
-use super::jobs::{Jobs, job_outcome};
+use super::jobs::{JobPanel, Jobs, job_outcome};
 use super::key_packages::KeyPackagesPanel;
 use super::trust_roots::TrustRootsPanel;
 use crate::workspace::{GroupKey, Workspace};
@@ -138,8 +138,8 @@ impl InspectorApp {
     pub fn new_with_db(cc: &eframe::CreationContext<'_>, db: Option<PathBuf>) -> Self {
         let mut app = Self::restore(cc.storage, db);
         app.groups.set_auto_refresh(true);
-        app.key_packages.set_auto_refresh(true);
-        app.trust_roots.set_auto_refresh(true);
+        app.key_packages.refresh.auto = true;
+        app.trust_roots.refresh.auto = true;
         app
     }
 
@@ -270,8 +270,8 @@ impl InspectorApp {
     /// Runs the group manager's operations on the UI thread (tests).
     pub fn set_synchronous(&mut self, synchronous: bool) {
         self.groups.set_synchronous(synchronous);
-        self.key_packages.set_synchronous(synchronous);
-        self.trust_roots.set_synchronous(synchronous);
+        self.key_packages.jobs().set_synchronous(synchronous);
+        self.trust_roots.jobs().set_synchronous(synchronous);
     }
 
     /// Waits until the group manager panels' background operations have
@@ -281,8 +281,8 @@ impl InspectorApp {
             return true;
         };
         self.groups.wait_idle(timeout)
-            && self.key_packages.wait_idle(timeout)
-            && self.trust_roots.wait_idle(timeout)
+            && self.key_packages.wait_jobs(timeout)
+            && self.trust_roots.wait_jobs(timeout)
     }
 
     /// Asks for a workspace file (on a thread of its own); it is opened
@@ -356,8 +356,8 @@ impl InspectorApp {
             });
         });
         if self.tab != before {
-            self.key_packages.mark_dirty();
-            self.trust_roots.mark_dirty();
+            self.key_packages.refresh.dirty = true;
+            self.trust_roots.refresh.dirty = true;
         }
         if let WorkspaceState::Failed { path, error } = &self.workspace {
             egui::Panel::top("workspace_error")

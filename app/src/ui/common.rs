@@ -6,6 +6,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use egui::{Color32, RichText, Ui};
+use egui_extras::{TableBody, TableBuilder, TableRow};
 use mls_core::inspect::{self, InputFormat};
 
 pub use crate::text::{file_name, plural};
@@ -277,6 +278,50 @@ pub fn labelled_edit(
             .desired_width(width),
     )
     .labelled_by(label.id)
+}
+
+/// A striped table whose rows are clicked anywhere (labels do not take
+/// the click), scrolling beyond `max_height`.
+pub fn clickable_table<'a>(ui: &'a mut Ui, id: &str, max_height: f32) -> TableBuilder<'a> {
+    ui.style_mut().interaction.selectable_labels = false;
+    TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .min_scrolled_height(0.0)
+        .max_scroll_height(max_height)
+        .auto_shrink([false, true])
+}
+
+/// A table header of strong titles.
+pub fn header_cells(header: &mut TableRow<'_, '_>, titles: &[&str]) {
+    for title in titles {
+        header.col(|ui| {
+            ui.strong(*title);
+        });
+    }
+}
+
+/// A table cell holding one label.
+pub fn label_cell(row: &mut TableRow<'_, '_>, text: impl Into<egui::WidgetText>) {
+    row.col(|ui| {
+        ui.label(text);
+    });
+}
+
+/// One table row per item (`add` fills the row's cells).
+pub fn item_rows<T>(
+    body: TableBody<'_>,
+    height: f32,
+    items: &[T],
+    mut add: impl FnMut(TableRow<'_, '_>, &T),
+) {
+    body.rows(height, items.len(), |row| {
+        if let Some(item) = items.get(row.index()) {
+            add(row, item);
+        }
+    });
 }
 
 /// A grid row: a weak key and a value (monospace when `mono`), with the

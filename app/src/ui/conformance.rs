@@ -9,6 +9,7 @@
 //! [`ConformancePanel::load_bytes`] / [`ConformancePanel::load_sources`] and
 //! [`ConformancePanel::wait_idle`].
 
+use crate::ui::common::{header_cells, item_rows, label_cell};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -558,26 +559,16 @@ impl ConformancePanel {
             .column(Column::remainder().at_least(100.0).clip(true))
             .auto_shrink([false, true])
             .header(row_height, |mut header| {
-                for title in CASE_COLUMNS {
-                    header.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
+                header_cells(&mut header, &CASE_COLUMNS)
             })
             .body(|body| {
-                body.rows(row_height, report.results.len(), |mut row| {
-                    let Some(case) = report.results.get(row.index()) else {
-                        return;
-                    };
-                    row.col(|ui| {
-                        ui.label(case.case.to_string());
-                    });
-                    row.col(|ui| {
-                        ui.label(
-                            case.cipher_suite
-                                .map_or_else(|| "—".to_owned(), |s| s.to_string()),
-                        );
-                    });
+                item_rows(body, row_height, &report.results, |mut row, case| {
+                    label_cell(&mut row, case.case.to_string());
+                    label_cell(
+                        &mut row,
+                        case.cipher_suite
+                            .map_or_else(|| "—".to_owned(), |s| s.to_string()),
+                    );
                     row.col(|ui| {
                         if case.passed() {
                             ui.label(RichText::new("✔").color(ok));

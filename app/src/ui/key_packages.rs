@@ -6,10 +6,11 @@
 //! Reading the lists, creating and checking run as background [`Jobs`]
 //! (each with its own workspace connection), as do the file dialogs.
 
+use crate::ui::common::{clickable_table, header_cells, item_rows, label_cell};
 use std::path::Path;
 use std::time::Duration;
 
-use egui::{Align, Layout, RichText, Sense, Ui};
+use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, Size, StripBuilder, TableBuilder};
 use mls_core::crypto::CipherSuite;
 
@@ -22,6 +23,19 @@ use super::common::{
 use super::dialogs::{open_dialog, save_dialog};
 use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
 use crate::workspace::{IdentityInfo, IdentityKey, KeyPackageInfo, Workspace};
+
+/// The titles of the table's columns.
+const IDENTITY_COLUMNS: [&str; 4] = ["#", "Name", "Cipher suite", "Signature key"];
+
+/// The titles of the table's columns.
+const KEY_PACKAGE_COLUMNS: [&str; 6] = [
+    "KeyPackageRef",
+    "Identity",
+    "Suite",
+    "Created",
+    "Expires",
+    "State",
+];
 
 /// How often the lists are read again when auto refresh is on.
 const REFRESH_EVERY: Duration = Duration::from_secs(3);
@@ -82,7 +96,8 @@ job_panel!(KeyPackagesPanel, Outcome);
 /// The Key packages panel's state.
 pub struct KeyPackagesPanel {
     jobs: Jobs<Outcome>,
-    refresh: Refresh,
+    /// When the lists are read again (the app turns auto refresh on).
+    pub(crate) refresh: Refresh,
     identities: Vec<IdentityInfo>,
     key_packages: Vec<KeyPackageInfo>,
     new_identity: String,
@@ -116,8 +131,8 @@ enum Action {
     NewKeyPackage,
     Check,
     OpenForeign,
-    Save(Output),
-    Decode(Output),
+    /// A button of a produced message (save it, or show it in the Decoder).
+    Output(OutputAction, Output),
 }
 
 impl KeyPackagesPanel {
@@ -136,27 +151,6 @@ impl KeyPackagesPanel {
             status: None,
             decode_request: None,
         }
-    }
-
-    /// Re-reads the lists every few seconds (the app turns this on).
-    pub fn set_auto_refresh(&mut self, on: bool) {
-        self.refresh.auto = on;
-    }
-
-    /// Runs operations on the UI thread (tests).
-    pub fn set_synchronous(&mut self, synchronous: bool) {
-        self.jobs.set_synchronous(synchronous);
-    }
-
-    /// Reads the lists again at the next frame.
-    pub fn mark_dirty(&mut self) {
-        self.refresh.dirty = true;
-    }
-
-    /// Applies what the background jobs return until none runs; `false`
-    /// on timeout.
-    pub fn wait_idle(&mut self, timeout: Duration) -> bool {
-        self.wait_jobs(timeout)
     }
 
     pub fn identities(&self) -> &[IdentityInfo] {
@@ -310,8 +304,12 @@ impl KeyPackagesPanel {
             Action::OpenForeign => {
                 open_dialog(&mut self.jobs, "Open a key package", false, Outcome::Opened);
             }
-            Action::Save(output) => save_dialog(&mut self.jobs, &output, Outcome::Saved),
-            Action::Decode(output) => self.decode_request = Some((output.label, output.bytes)),
+            Action::Output(OutputAction::Save, output) => {
+                save_dialog(&mut self.jobs, &output, Outcome::Saved);
+            }
+            Action::Output(OutputAction::Decode, output) => {
+                self.decode_request = Some((output.label, output.bytes));
+            }
         }
     }
 
@@ -385,20 +383,11 @@ impl KeyPackagesPanel {
                 .max_scroll_height(table_height - row_height)
                 .auto_shrink([false, true])
                 .header(row_height, |mut header| {
-                    for title in ["#", "Name", "Cipher suite", "Signature key"] {
-                        header.col(|ui| {
-                            ui.strong(title);
-                        });
-                    }
+                    header_cells(&mut header, &IDENTITY_COLUMNS)
                 })
                 .body(|body| {
-                    body.rows(row_height, self.identities.len(), |mut row| {
-                        let Some(i) = self.identities.get(row.index()) else {
-                            return;
-                        };
-                        row.col(|ui| {
-                            ui.label(i.key.0.to_string());
-                        });
+                    item_rows(body, row_height, &self.identities, |mut row, i| {
+                        label_cell(&mut row, i.key.0.to_string());
                         row.col(|ui| {
                             ui.label(&i.name).on_hover_text(&i.credential);
                         });
@@ -452,59 +441,30 @@ impl KeyPackagesPanel {
         let mut clicked = None;
         let selected = self.selected.clone();
         ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
-            // Rows are clicked anywhere: labels must not take the click.
-            ui.style_mut().interaction.selectable_labels = false;
-            TableBuilder::new(ui)
-                .id_salt("kp_ours")
-                .striped(true)
-                .sense(Sense::click())
-                .cell_layout(Layout::left_to_right(Align::Center))
+            clickable_table(ui, "kp_ours", table_height - row_height)
                 .column(Column::initial(150.0).clip(true))
                 .column(Column::initial(100.0).clip(true))
                 .column(Column::exact(44.0))
                 .column(Column::exact(122.0))
                 .column(Column::exact(122.0))
                 .column(Column::remainder().at_least(50.0))
-                .min_scrolled_height(0.0)
-                .max_scroll_height(table_height - row_height)
-                .auto_shrink([false, true])
                 .header(row_height, |mut header| {
-                    for title in [
-                        "KeyPackageRef",
-                        "Identity",
-                        "Suite",
-                        "Created",
-                        "Expires",
-                        "State",
-                    ] {
-                        header.col(|ui| {
-                            ui.strong(title);
-                        });
-                    }
+                    header_cells(&mut header, &KEY_PACKAGE_COLUMNS)
                 })
                 .body(|body| {
-                    body.rows(row_height, self.key_packages.len(), |mut row| {
-                        let Some(k) = self.key_packages.get(row.index()) else {
-                            return;
-                        };
+                    item_rows(body, row_height, &self.key_packages, |mut row, k| {
                         row.set_selected(selected.as_deref() == Some(k.reference_hex.as_str()));
                         row.col(|ui| {
                             ui.label(RichText::new(short_hex(&k.reference_hex, 16)).monospace())
                                 .on_hover_text(&k.reference_hex);
                         });
-                        row.col(|ui| {
-                            ui.label(names(k.identity));
-                        });
+                        label_cell(&mut row, names(k.identity));
                         row.col(|ui| {
                             ui.label(k.cipher_suite.to_string())
                                 .on_hover_text(&k.suite_name);
                         });
-                        row.col(|ui| {
-                            ui.label(k.created.map_or_else(String::new, format_time_u));
-                        });
-                        row.col(|ui| {
-                            ui.label(format_time_u(k.not_after));
-                        });
+                        label_cell(&mut row, k.created.map_or_else(String::new, format_time_u));
+                        label_cell(&mut row, format_time_u(k.not_after));
                         row.col(|ui| {
                             if k.used {
                                 ui.weak("used");
@@ -543,10 +503,7 @@ impl KeyPackagesPanel {
                         if k.used { " · used by a Welcome" } else { "" }
                     ));
                     if let Some(action) = output_buttons(ui, &output) {
-                        actions.push(match action {
-                            OutputAction::Save => Action::Save(output.clone()),
-                            OutputAction::Decode => Action::Decode(output.clone()),
-                        });
+                        actions.push(Action::Output(action, output.clone()));
                     }
                 });
             }
@@ -626,10 +583,7 @@ impl KeyPackagesPanel {
                 );
                 ui.horizontal(|ui| {
                     if let Some(action) = output_buttons(ui, &output) {
-                        actions.push(match action {
-                            OutputAction::Save => Action::Save(output.clone()),
-                            OutputAction::Decode => Action::Decode(output.clone()),
-                        });
+                        actions.push(Action::Output(action, output.clone()));
                     }
                 });
                 ui.weak("To add this member, drop the file on a group in the Groups tab.");
@@ -644,7 +598,7 @@ impl KeyPackagesPanel {
                     .on_hover_text("Dissect the bytes in the Decoder tab")
                     .clicked()
                 {
-                    actions.push(Action::Decode(output));
+                    actions.push(Action::Output(OutputAction::Decode, output));
                 }
             }
         }

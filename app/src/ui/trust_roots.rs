@@ -6,6 +6,7 @@
 //! Reading the list, importing and removing run as background [`Jobs`]
 //! (each with its own workspace connection), as does the file dialog.
 
+use crate::ui::common::{header_cells, item_rows, label_cell};
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -20,6 +21,17 @@ use super::common::{
 use super::dialogs::open_dialog;
 use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
 use crate::workspace::{TrustRootRow, Workspace};
+
+/// The titles of the table's columns.
+const ROOT_COLUMNS: [&str; 7] = [
+    "#",
+    "Subject",
+    "Issuer",
+    "Valid from (UTC)",
+    "Valid until (UTC)",
+    "SHA-256 fingerprint",
+    "",
+];
 
 /// How often the list is read again when auto refresh is on.
 const REFRESH_EVERY: Duration = Duration::from_secs(3);
@@ -61,7 +73,8 @@ job_panel!(TrustRootsPanel, Outcome);
 /// The Trust roots panel's state.
 pub struct TrustRootsPanel {
     jobs: Jobs<Outcome>,
-    refresh: Refresh,
+    /// When the list are read again (the app turns auto refresh on).
+    pub(crate) refresh: Refresh,
     roots: Vec<TrustRootRow>,
     pasted: String,
     status: Option<Status>,
@@ -107,27 +120,6 @@ impl TrustRootsPanel {
             pasted: String::new(),
             status: None,
         }
-    }
-
-    /// Re-reads the list every few seconds (the app turns this on).
-    pub fn set_auto_refresh(&mut self, on: bool) {
-        self.refresh.auto = on;
-    }
-
-    /// Runs operations on the UI thread (tests).
-    pub fn set_synchronous(&mut self, synchronous: bool) {
-        self.jobs.set_synchronous(synchronous);
-    }
-
-    /// Reads the list again at the next frame.
-    pub fn mark_dirty(&mut self) {
-        self.refresh.dirty = true;
-    }
-
-    /// Applies what the background jobs return until none runs; `false`
-    /// on timeout.
-    pub fn wait_idle(&mut self, timeout: Duration) -> bool {
-        self.wait_jobs(timeout)
     }
 
     /// The trust roots as last read.
@@ -288,28 +280,11 @@ impl TrustRootsPanel {
             .column(Column::exact(72.0))
             .auto_shrink([false, false])
             .header(row_height, |mut header| {
-                for title in [
-                    "#",
-                    "Subject",
-                    "Issuer",
-                    "Valid from (UTC)",
-                    "Valid until (UTC)",
-                    "SHA-256 fingerprint",
-                    "",
-                ] {
-                    header.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
+                header_cells(&mut header, &ROOT_COLUMNS)
             })
             .body(|body| {
-                body.rows(row_height, self.roots.len(), |mut row| {
-                    let Some(r) = self.roots.get(row.index()) else {
-                        return;
-                    };
-                    row.col(|ui| {
-                        ui.label(r.id.to_string());
-                    });
+                item_rows(body, row_height, &self.roots, |mut row, r| {
+                    label_cell(&mut row, r.id.to_string());
                     row.col(|ui| {
                         ui.label(&r.subject).on_hover_text(&r.subject);
                     });

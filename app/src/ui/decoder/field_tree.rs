@@ -1,6 +1,7 @@
 //! The field tree (left): rows with values, expansion and filter, and the
 //! bar naming the selected field.
 
+use crate::ui::common::{header_cells, item_rows};
 use egui::text::LayoutJob;
 use egui::{Align, Color32, Layout, RichText, Sense, TextFormat, TextStyle, Ui};
 use egui_extras::{Column, TableBuilder};
@@ -11,6 +12,9 @@ use super::state::{
 };
 use crate::ui::common::error_color;
 use crate::ui::common::plural;
+
+/// The titles of the table's columns.
+const TREE_COLUMNS: [&str; 4] = ["Field", "Type", "Bytes", "Value"];
 
 impl DecoderPanel {
     pub(super) fn tree(&mut self, ui: &mut Ui) {
@@ -60,17 +64,10 @@ impl DecoderPanel {
         }
         table
             .header(row_height, |mut header| {
-                for title in ["Field", "Type", "Bytes", "Value"] {
-                    header.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
+                header_cells(&mut header, &TREE_COLUMNS)
             })
             .body(|body| {
-                body.rows(row_height, self.rows.len(), |mut row| {
-                    let Some(&index) = self.rows.get(row.index()) else {
-                        return;
-                    };
+                item_rows(body, row_height, &self.rows, |mut row, &index| {
                     let (Some(node), Some(field)) =
                         (decoded.nodes.get(index), decoded.field(index))
                     else {

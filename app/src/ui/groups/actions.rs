@@ -10,7 +10,7 @@ use super::state::{
     Action, Done, GroupView, GroupsPanel, IdentityChoice, Loaded, OpenFor, Outcome, Select,
     committer_text,
 };
-use crate::ui::common::{Output, Status, file_bytes, plural, read_input};
+use crate::ui::common::{Output, OutputAction, Status, file_bytes, plural, read_input};
 use crate::ui::dialogs::{open_dialog, save_dialog};
 use crate::ui::jobs::job_panel;
 use crate::workspace::gui_support::MessageClass;
@@ -671,8 +671,12 @@ impl GroupsPanel {
                 }
                 Err(e) => self.status = Some(Status::error(e)),
             },
-            Action::Save(output) => save_dialog(&mut self.jobs, &output, Outcome::Saved),
-            Action::Decode(output) => self.decode_request = Some((output.label, output.bytes)),
+            Action::Output(OutputAction::Save, output) => {
+                save_dialog(&mut self.jobs, &output, Outcome::Saved);
+            }
+            Action::Output(OutputAction::Decode, output) => {
+                self.decode_request = Some((output.label, output.bytes));
+            }
         }
     }
 }

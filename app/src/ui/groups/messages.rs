@@ -1,11 +1,24 @@
 //! The Messages view: what was sent and received, with decrypted text.
 
-use egui::{Align, Layout, RichText, Sense, Ui, vec2};
-use egui_extras::{Column, TableBuilder};
+use crate::ui::common::{clickable_table, header_cells, item_rows, label_cell};
+use egui::{RichText, Ui, vec2};
+use egui_extras::Column;
 
 use super::state::{Action, GroupsPanel};
-use crate::ui::common::{Output, OutputAction, format_time_u, output_buttons, plural};
+use crate::ui::common::{Output, format_time_u, output_buttons, plural};
 use crate::workspace::{Direction, MessageKind};
+
+/// The titles of the table's columns.
+const MESSAGE_COLUMNS: [&str; 8] = [
+    "#",
+    "Time (UTC)",
+    "Dir",
+    "Kind",
+    "Epoch",
+    "Sender",
+    "Size",
+    "Content",
+];
 
 impl GroupsPanel {
     pub(super) fn messages_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -31,13 +44,7 @@ impl GroupsPanel {
         let mut clicked = None;
         let table_height = (ui.available_height() - 60.0).max(120.0);
         ui.allocate_ui(vec2(ui.available_width(), table_height), |ui| {
-            // Rows are clicked anywhere: labels must not take the click.
-            ui.style_mut().interaction.selectable_labels = false;
-            TableBuilder::new(ui)
-                .id_salt("group_messages")
-                .striped(true)
-                .sense(Sense::click())
-                .cell_layout(Layout::left_to_right(Align::Center))
+            clickable_table(ui, "group_messages", table_height - row_height)
                 .column(Column::exact(40.0))
                 .column(Column::exact(122.0))
                 .column(Column::exact(36.0))
@@ -46,55 +53,31 @@ impl GroupsPanel {
                 .column(Column::initial(110.0).clip(true))
                 .column(Column::exact(70.0))
                 .column(Column::remainder().at_least(100.0).clip(true))
-                .min_scrolled_height(0.0)
-                .max_scroll_height(table_height - row_height)
-                .auto_shrink([false, true])
                 .header(row_height, |mut header| {
-                    for title in [
-                        "#",
-                        "Time (UTC)",
-                        "Dir",
-                        "Kind",
-                        "Epoch",
-                        "Sender",
-                        "Size",
-                        "Content",
-                    ] {
-                        header.col(|ui| {
-                            ui.strong(title);
-                        });
-                    }
+                    header_cells(&mut header, &MESSAGE_COLUMNS)
                 })
                 .body(|body| {
-                    body.rows(row_height, messages.len(), |mut table_row| {
-                        let Some(m) = messages.get(table_row.index()) else {
-                            return;
-                        };
+                    item_rows(body, row_height, messages, |mut table_row, m| {
                         table_row.set_selected(selected == Some(m.id));
-                        table_row.col(|ui| {
-                            ui.label(m.id.to_string());
-                        });
-                        table_row.col(|ui| {
-                            ui.label(format_time_u(m.time));
-                        });
-                        table_row.col(|ui| {
-                            ui.label(match m.direction {
+                        label_cell(&mut table_row, m.id.to_string());
+                        label_cell(&mut table_row, format_time_u(m.time));
+                        label_cell(
+                            &mut table_row,
+                            match m.direction {
                                 Direction::In => "in",
                                 Direction::Out => "out",
-                            });
-                        });
-                        table_row.col(|ui| {
-                            ui.label(m.kind.as_str());
-                        });
-                        table_row.col(|ui| {
-                            ui.label(m.epoch.map_or_else(|| String::from("—"), |e| e.to_string()));
-                        });
-                        table_row.col(|ui| {
-                            ui.label(m.sender.map_or_else(|| String::from("—"), names));
-                        });
-                        table_row.col(|ui| {
-                            ui.label(plural(m.bytes.len(), "byte"));
-                        });
+                            },
+                        );
+                        label_cell(&mut table_row, m.kind.as_str());
+                        label_cell(
+                            &mut table_row,
+                            m.epoch.map_or_else(|| String::from("—"), |e| e.to_string()),
+                        );
+                        label_cell(
+                            &mut table_row,
+                            m.sender.map_or_else(|| String::from("—"), names),
+                        );
+                        label_cell(&mut table_row, plural(m.bytes.len(), "byte"));
                         table_row.col(|ui| match (&m.kind, &m.content) {
                             (MessageKind::Application, Some(text)) => {
                                 let text = String::from_utf8_lossy(text);
@@ -134,10 +117,7 @@ impl GroupsPanel {
                         plural(m.bytes.len(), "byte")
                     ));
                     if let Some(action) = output_buttons(ui, &output) {
-                        actions.push(match action {
-                            OutputAction::Save => Action::Save(output.clone()),
-                            OutputAction::Decode => Action::Decode(output.clone()),
-                        });
+                        actions.push(Action::Output(action, output.clone()));
                     }
                 });
             }

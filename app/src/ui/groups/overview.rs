@@ -1,14 +1,16 @@
 //! The Overview view: the group's ids and hashes, the members table, and
 //! the actions column; and the Ratchet tree view.
 
+use crate::ui::common::{header_cells, item_rows, label_cell};
 use egui::{Align, Layout, RichText, Ui};
 use egui_extras::{Column, Size, StripBuilder, TableBuilder};
 
 use super::state::{Action, GroupsPanel};
-use crate::ui::common::{
-    Output, OutputAction, info_row, labelled_edit_fill, output_buttons, plural, short_hex,
-};
+use crate::ui::common::{Output, info_row, labelled_edit_fill, output_buttons, plural, short_hex};
 use crate::workspace::GroupStatus;
+
+/// The titles of the table's columns.
+const MEMBER_COLUMNS: [&str; 4] = ["Leaf", "Identity", "Signature key", ""];
 
 /// Width of the actions column of the overview.
 const ACTIONS_WIDTH: f32 = 330.0;
@@ -132,20 +134,11 @@ impl GroupsPanel {
             .column(Column::exact(72.0))
             .auto_shrink([false, false])
             .header(row_height, |mut header| {
-                for title in ["Leaf", "Identity", "Signature key", ""] {
-                    header.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
+                header_cells(&mut header, &MEMBER_COLUMNS)
             })
             .body(|body| {
-                body.rows(row_height, d.members.len(), |mut table_row| {
-                    let Some(m) = d.members.get(table_row.index()) else {
-                        return;
-                    };
-                    table_row.col(|ui| {
-                        ui.label(m.leaf.to_string());
-                    });
+                item_rows(body, row_height, &d.members, |mut table_row, m| {
+                    label_cell(&mut table_row, m.leaf.to_string());
                     table_row.col(|ui| {
                         if m.is_self {
                             ui.label(RichText::new(format!("{} (you)", m.identity)).strong());
@@ -373,10 +366,7 @@ pub(super) fn output_ui(ui: &mut Ui, output: &Output, actions: &mut Vec<Action>)
     ));
     ui.horizontal(|ui| {
         if let Some(action) = output_buttons(ui, output) {
-            actions.push(match action {
-                OutputAction::Save => Action::Save(output.clone()),
-                OutputAction::Decode => Action::Decode(output.clone()),
-            });
+            actions.push(Action::Output(action, output.clone()));
         }
     });
 }

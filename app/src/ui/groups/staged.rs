@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::state::{Action, GroupsPanel, committer_text};
-use crate::ui::common::{Output, OutputAction, error_color, output_buttons, plural, short_hex};
+use crate::ui::common::{Output, error_color, output_buttons, plural, short_hex};
 use crate::workspace::{MemberEntry, Origin, Preview};
 
 /// Members listed per kind in a preview before "and N more".
@@ -174,10 +174,7 @@ pub(super) fn staged_summary(ui: &mut Ui, p: &Preview, busy: bool, actions: &mut
                     plural(output.bytes.len(), "byte")
                 ));
                 if let Some(action) = output_buttons(ui, output) {
-                    actions.push(match action {
-                        OutputAction::Save => Action::Save(output.clone()),
-                        OutputAction::Decode => Action::Decode(output.clone()),
-                    });
+                    actions.push(Action::Output(action, output.clone()));
                 }
             });
         }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use mls_core::crypto::CipherSuite;
 
 use crate::ui::common::Opened;
-use crate::ui::common::{Output, Status};
+use crate::ui::common::{Output, OutputAction, Status};
 use crate::ui::jobs::{JobPanel, Jobs, job_outcome};
 use crate::ui::tree_view::{TreeView, TreeViewModel};
 use crate::workspace::{
@@ -229,8 +229,8 @@ pub(super) enum Action {
     Discard,
     SelectEpoch(u64),
     Join,
-    Save(Output),
-    Decode(Output),
+    /// A button of a produced message (save it, or show it in the Decoder).
+    Output(OutputAction, Output),
 }
 
 /// The Groups panel's state.

@@ -1,12 +1,22 @@
 //! The Epoch timeline view: every history row, and the tree of the chosen
 //! epoch with the nodes its commit changed.
 
-use egui::{Align, Layout, RichText, Sense, Ui, vec2};
-use egui_extras::{Column, TableBuilder};
+use crate::ui::common::{clickable_table, header_cells, label_cell};
+use egui::{RichText, Ui, vec2};
+use egui_extras::Column;
 
 use super::state::{Action, GroupsPanel};
 use crate::ui::common::{format_time_u, short_hex};
 use crate::workspace::{EpochCause, EpochRow};
+
+/// The titles of the table's columns.
+const TIMELINE_COLUMNS: [&str; 5] = [
+    "Epoch",
+    "Time (UTC)",
+    "Committer",
+    "What changed",
+    "Authenticator",
+];
 
 impl GroupsPanel {
     pub(super) fn timeline_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -19,33 +29,14 @@ impl GroupsPanel {
         let history = &snap.history;
         let selected_epoch = self.timeline_epoch;
         ui.allocate_ui(vec2(width, table_height), |ui| {
-            // Rows are clicked anywhere: labels must not take the click.
-            ui.style_mut().interaction.selectable_labels = false;
-            TableBuilder::new(ui)
-                .id_salt("group_timeline")
-                .striped(true)
-                .sense(Sense::click())
-                .cell_layout(Layout::left_to_right(Align::Center))
+            clickable_table(ui, "group_timeline", table_height - row_height)
                 .column(Column::exact(48.0))
                 .column(Column::exact(122.0))
                 .column(Column::initial(110.0).at_least(70.0).clip(true))
                 .column(Column::remainder().at_least(150.0).clip(true))
                 .column(Column::exact(120.0))
-                .min_scrolled_height(0.0)
-                .max_scroll_height(table_height - row_height)
-                .auto_shrink([false, true])
                 .header(row_height, |mut header| {
-                    for title in [
-                        "Epoch",
-                        "Time (UTC)",
-                        "Committer",
-                        "What changed",
-                        "Authenticator",
-                    ] {
-                        header.col(|ui| {
-                            ui.strong(title);
-                        });
-                    }
+                    header_cells(&mut header, &TIMELINE_COLUMNS)
                 })
                 .body(|body| {
                     // Newest first.
@@ -55,15 +46,9 @@ impl GroupsPanel {
                             return;
                         };
                         table_row.set_selected(selected_epoch == Some(e.epoch));
-                        table_row.col(|ui| {
-                            ui.label(e.epoch.to_string());
-                        });
-                        table_row.col(|ui| {
-                            ui.label(format_time_u(e.time));
-                        });
-                        table_row.col(|ui| {
-                            ui.label(epoch_committer(e));
-                        });
+                        label_cell(&mut table_row, e.epoch.to_string());
+                        label_cell(&mut table_row, format_time_u(e.time));
+                        label_cell(&mut table_row, epoch_committer(e));
                         table_row.col(|ui| {
                             ui.label(&e.text).on_hover_text(&e.text);
                         });
