@@ -7,6 +7,8 @@ use std::path::Path;
 use base64::Engine as _;
 use egui::{Color32, RichText, Ui};
 use egui_extras::{TableBody, TableBuilder, TableRow};
+
+use crate::workspace::{IdentityInfo, IdentityKey};
 use mls_core::inspect::{self, InputFormat};
 
 pub use crate::text::{file_name, plural};
@@ -252,14 +254,9 @@ pub fn labelled_edit_fill(
     hint: &str,
     reserve: f32,
 ) -> egui::Response {
-    let label = ui.label(label);
-    let width = (ui.available_width() - reserve).max(60.0);
-    ui.add(
-        egui::TextEdit::singleline(text)
-            .hint_text(hint)
-            .desired_width(width),
-    )
-    .labelled_by(label.id)
+    labelled(ui, label, text, hint, |ui| {
+        (ui.available_width() - reserve).max(60.0)
+    })
 }
 
 /// A label and a one-line text box it names (tests find the box by the
@@ -271,7 +268,20 @@ pub fn labelled_edit(
     hint: &str,
     width: f32,
 ) -> egui::Response {
+    labelled(ui, label, text, hint, |_| width)
+}
+
+/// A label, then a text box of the width `width` gives once the label
+/// is placed.
+fn labelled(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    width: impl FnOnce(&Ui) -> f32,
+) -> egui::Response {
     let label = ui.label(label);
+    let width = width(ui);
     ui.add(
         egui::TextEdit::singleline(text)
             .hint_text(hint)
@@ -280,18 +290,91 @@ pub fn labelled_edit(
     .labelled_by(label.id)
 }
 
+/// A striped table with its cells' content centred vertically.
+pub fn striped_table(ui: &mut Ui, id: impl std::hash::Hash + std::fmt::Debug) -> TableBuilder<'_> {
+    TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+}
+
 /// A striped table whose rows are clicked anywhere (labels do not take
 /// the click), scrolling beyond `max_height`.
 pub fn clickable_table<'a>(ui: &'a mut Ui, id: &str, max_height: f32) -> TableBuilder<'a> {
     ui.style_mut().interaction.selectable_labels = false;
-    TableBuilder::new(ui)
-        .id_salt(id)
-        .striped(true)
+    striped_table(ui, id)
         .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .min_scrolled_height(0.0)
         .max_scroll_height(max_height)
         .auto_shrink([false, true])
+}
+
+/// What an empty panel says: a heading and lines of text, centred from
+/// `top` (a fraction of the height) down, then `more`.
+pub fn empty_hint(
+    ui: &mut Ui,
+    top: f32,
+    heading: &str,
+    lines: &[&str],
+    more: impl FnOnce(&mut Ui),
+) {
+    ui.add_space(ui.available_height() * top);
+    ui.vertical_centered(|ui| {
+        ui.heading(heading);
+        ui.add_space(6.0);
+        for line in lines {
+            ui.label(*line);
+        }
+        more(ui);
+    });
+}
+
+/// A label and a combo box choosing one of `identities` (tests find the
+/// box by the label's text).
+pub fn identity_combo(
+    ui: &mut Ui,
+    label: &str,
+    id: &str,
+    width: f32,
+    choice: &mut Option<IdentityKey>,
+    identities: &[IdentityInfo],
+) {
+    let combo_label = ui.label(label);
+    let selected = choice
+        .and_then(|k| identities.iter().find(|i| i.key == k))
+        .map_or_else(|| String::from("(no identity)"), |i| i.name.clone());
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(selected)
+        .width(width)
+        .show_ui(ui, |ui| {
+            for i in identities {
+                ui.selectable_value(choice, Some(i.key), &i.name);
+            }
+        })
+        .response
+        .labelled_by(combo_label.id);
+}
+
+/// `current` if it is one of `identities`, else the first of them.
+pub fn known_identity(
+    current: Option<IdentityKey>,
+    identities: &[IdentityInfo],
+) -> Option<IdentityKey> {
+    current
+        .filter(|k| identities.iter().any(|i| i.key == *k))
+        .or_else(|| identities.first().map(|i| i.key))
+}
+
+/// The value of a read, or `None` with why it failed (after `what`) in
+/// `status`.
+pub fn read_or_report<T>(
+    result: Result<T, String>,
+    status: &mut Option<Status>,
+    what: &str,
+) -> Option<T> {
+    result
+        .map_err(|e| *status = Some(Status::error(format!("{what}: {e}"))))
+        .ok()
 }
 
 /// A table header of strong titles.
@@ -308,6 +391,20 @@ pub fn label_cell(row: &mut TableRow<'_, '_>, text: impl Into<egui::WidgetText>)
     row.col(|ui| {
         ui.label(text);
     });
+}
+
+/// A table of items under a header of strong titles.
+pub trait ItemTable<T, F> {
+    /// Adds the header (`titles`) and one row per item (`add` fills the
+    /// row's cells).
+    fn item_table(self, height: f32, titles: &[&str], items: &[T], add: F);
+}
+
+impl<T, F: FnMut(TableRow<'_, '_>, &T)> ItemTable<T, F> for TableBuilder<'_> {
+    fn item_table(self, height: f32, titles: &[&str], items: &[T], add: F) {
+        self.header(height, |mut header| header_cells(&mut header, titles))
+            .body(|body| item_rows(body, height, items, add));
+    }
 }
 
 /// One table row per item (`add` fills the row's cells).

@@ -9,15 +9,15 @@
 //! [`ConformancePanel::load_bytes`] / [`ConformancePanel::load_sources`] and
 //! [`ConformancePanel::wait_idle`].
 
-use crate::ui::common::{header_cells, item_rows, label_cell};
+use crate::ui::common::{ItemTable, label_cell, striped_table};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use conformance::FileReport;
 use egui::{Align, Color32, Layout, RichText, Sense, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 
-use super::common::{drop_overlay_sized, error_color, ok_color};
+use super::common::{drop_overlay_sized, empty_hint, error_color, ok_color};
 use super::jobs::{JobPanel, Jobs, Progress, job_outcome, job_panel};
 use crate::text::file_name;
 
@@ -45,6 +45,7 @@ pub(crate) enum Outcome {
 job_outcome!(Outcome::Error);
 
 /// The Conformance panel's state.
+#[derive(Debug)]
 pub struct ConformancePanel {
     /// One report per file name, in the order they first arrived.
     reports: Vec<FileReport>,
@@ -64,17 +65,6 @@ impl Default for ConformancePanel {
             errors: Vec::new(),
             jobs: Jobs::serial(),
         }
-    }
-}
-
-impl std::fmt::Debug for ConformancePanel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConformancePanel")
-            .field("reports", &self.reports.len())
-            .field("selected", &self.selected)
-            .field("errors", &self.errors)
-            .field("jobs", &self.jobs)
-            .finish_non_exhaustive()
     }
 }
 
@@ -431,12 +421,9 @@ impl ConformancePanel {
         let (ok, bad) = (ok_color(ui), error_color(ui));
         let warn = ui.visuals().warn_fg_color;
         let mut clicked = None;
-        TableBuilder::new(ui)
-            .id_salt("conformance_files")
-            .striped(true)
+        striped_table(ui, "conformance_files")
             .resizable(true)
             .sense(Sense::click())
-            .cell_layout(Layout::left_to_right(Align::Center))
             .column(Column::initial(280.0).at_least(120.0).clip(true))
             .column(Column::initial(260.0).at_least(80.0).clip(true))
             .column(Column::initial(70.0).at_least(50.0))
@@ -548,21 +535,18 @@ impl ConformancePanel {
         ui.add_space(4.0);
 
         let row_height = ui.spacing().interact_size.y;
-        TableBuilder::new(ui)
-            .id_salt(("conformance_cases", report.file.as_str()))
-            .striped(true)
+        striped_table(ui, ("conformance_cases", report.file.as_str()))
             .resizable(true)
-            .cell_layout(Layout::left_to_right(Align::Center))
             .column(Column::initial(60.0).at_least(40.0))
             .column(Column::initial(60.0).at_least(40.0))
             .column(Column::initial(60.0).at_least(50.0))
             .column(Column::remainder().at_least(100.0).clip(true))
             .auto_shrink([false, true])
-            .header(row_height, |mut header| {
-                header_cells(&mut header, &CASE_COLUMNS)
-            })
-            .body(|body| {
-                item_rows(body, row_height, &report.results, |mut row, case| {
+            .item_table(
+                row_height,
+                &CASE_COLUMNS,
+                &report.results,
+                |mut row, case| {
                     label_cell(&mut row, case.case.to_string());
                     label_cell(
                         &mut row,
@@ -581,17 +565,15 @@ impl ConformancePanel {
                             ui.add(egui::Label::new(RichText::new(what).color(bad)).truncate());
                         }
                     });
-                });
-            });
+                },
+            );
     }
 }
 
 fn empty_state(ui: &mut Ui) {
-    ui.add_space(ui.available_height() * 0.3);
-    ui.vertical_centered(|ui| {
-        ui.heading("No results yet");
-        ui.add_space(6.0);
-        ui.label("Drop MLS test-vector .json files anywhere on this window,");
-        ui.label("open them with “Open vector file…”, or run “Check official vectors”.");
-    });
+    let lines = [
+        "Drop MLS test-vector .json files anywhere on this window,",
+        "open them with “Open vector file…”, or run “Check official vectors”.",
+    ];
+    empty_hint(ui, 0.3, "No results yet", &lines, |_| {});
 }

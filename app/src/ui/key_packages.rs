@@ -6,19 +6,19 @@
 //! Reading the lists, creating and checking run as background [`Jobs`]
 //! (each with its own workspace connection), as do the file dialogs.
 
-use crate::ui::common::{clickable_table, header_cells, item_rows, label_cell};
+use crate::ui::common::{ItemTable, clickable_table, label_cell, striped_table};
 use std::path::Path;
 use std::time::Duration;
 
-use egui::{Align, Layout, RichText, Ui};
-use egui_extras::{Column, Size, StripBuilder, TableBuilder};
+use egui::{RichText, Ui};
+use egui_extras::{Column, Size, StripBuilder};
 use mls_core::crypto::CipherSuite;
 
 use super::common::Opened;
 use super::common::{
     Output, OutputAction, Status, drop_overlay, dropped_files, error_color, file_bytes,
-    format_time_u, labelled_edit, ok_color, output_buttons, read_input, short_hex, status_line,
-    suite_short,
+    format_time_u, identity_combo, known_identity, labelled_edit, ok_color, output_buttons,
+    read_input, read_or_report, short_hex, status_line, suite_short,
 };
 use super::dialogs::{open_dialog, save_dialog};
 use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
@@ -94,6 +94,7 @@ fn read_lists(ws: &Workspace) -> Lists {
 job_panel!(KeyPackagesPanel, Outcome);
 
 /// The Key packages panel's state.
+#[derive(Debug)]
 pub struct KeyPackagesPanel {
     jobs: Jobs<Outcome>,
     /// When the lists are read again (the app turns auto refresh on).
@@ -113,16 +114,6 @@ pub struct KeyPackagesPanel {
 impl Default for KeyPackagesPanel {
     fn default() -> Self {
         KeyPackagesPanel::new(None)
-    }
-}
-
-impl std::fmt::Debug for KeyPackagesPanel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyPackagesPanel")
-            .field("identities", &self.identities.len())
-            .field("key_packages", &self.key_packages.len())
-            .field("status", &self.status)
-            .finish_non_exhaustive()
     }
 }
 
@@ -199,21 +190,12 @@ impl KeyPackagesPanel {
     }
 
     fn apply_lists(&mut self, lists: Lists) {
-        match lists {
-            Ok((identities, key_packages)) => {
-                self.identities = identities;
-                self.key_packages = key_packages;
-            }
-            Err(e) => {
-                self.status = Some(Status::error(format!("Cannot read the key packages: {e}")));
-            }
+        let read = read_or_report(lists, &mut self.status, "Cannot read the key packages");
+        if let Some((identities, key_packages)) = read {
+            self.identities = identities;
+            self.key_packages = key_packages;
         }
-        if self
-            .for_identity
-            .is_none_or(|k| !self.identities.iter().any(|i| i.key == k))
-        {
-            self.for_identity = self.identities.first().map(|i| i.key);
-        }
+        self.for_identity = known_identity(self.for_identity, &self.identities);
     }
 
     /// Applies what a background job came back with.
@@ -371,10 +353,7 @@ impl KeyPackagesPanel {
         });
         let table_height = (row_height * (self.identities.len() as f32 + 1.0)).min(150.0);
         ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
-            TableBuilder::new(ui)
-                .id_salt("kp_identities")
-                .striped(true)
-                .cell_layout(Layout::left_to_right(Align::Center))
+            striped_table(ui, "kp_identities")
                 .column(Column::exact(36.0))
                 .column(Column::initial(140.0).clip(true))
                 .column(Column::initial(230.0).clip(true))
@@ -382,11 +361,11 @@ impl KeyPackagesPanel {
                 .min_scrolled_height(0.0)
                 .max_scroll_height(table_height - row_height)
                 .auto_shrink([false, true])
-                .header(row_height, |mut header| {
-                    header_cells(&mut header, &IDENTITY_COLUMNS)
-                })
-                .body(|body| {
-                    item_rows(body, row_height, &self.identities, |mut row, i| {
+                .item_table(
+                    row_height,
+                    &IDENTITY_COLUMNS,
+                    &self.identities,
+                    |mut row, i| {
                         label_cell(&mut row, i.key.0.to_string());
                         row.col(|ui| {
                             ui.label(&i.name).on_hover_text(&i.credential);
@@ -401,28 +380,21 @@ impl KeyPackagesPanel {
                             )
                             .on_hover_text(&i.signature_public_hex);
                         });
-                    });
-                });
+                    },
+                );
         });
         ui.separator();
 
         ui.heading(format!("Our key packages ({})", self.key_packages.len()));
         ui.horizontal(|ui| {
-            let combo_label = ui.label("For:");
-            let selected = self
-                .for_identity
-                .and_then(|k| self.identities.iter().find(|i| i.key == k))
-                .map_or_else(|| String::from("(no identity)"), |i| i.name.clone());
-            egui::ComboBox::from_id_salt("kp_for_identity")
-                .selected_text(selected)
-                .width(160.0)
-                .show_ui(ui, |ui| {
-                    for i in &self.identities {
-                        ui.selectable_value(&mut self.for_identity, Some(i.key), &i.name);
-                    }
-                })
-                .response
-                .labelled_by(combo_label.id);
+            identity_combo(
+                ui,
+                "For:",
+                "kp_for_identity",
+                160.0,
+                &mut self.for_identity,
+                &self.identities,
+            );
             if ui
                 .add_enabled(
                     self.for_identity.is_some(),
@@ -448,11 +420,11 @@ impl KeyPackagesPanel {
                 .column(Column::exact(122.0))
                 .column(Column::exact(122.0))
                 .column(Column::remainder().at_least(50.0))
-                .header(row_height, |mut header| {
-                    header_cells(&mut header, &KEY_PACKAGE_COLUMNS)
-                })
-                .body(|body| {
-                    item_rows(body, row_height, &self.key_packages, |mut row, k| {
+                .item_table(
+                    row_height,
+                    &KEY_PACKAGE_COLUMNS,
+                    &self.key_packages,
+                    |mut row, k| {
                         row.set_selected(selected.as_deref() == Some(k.reference_hex.as_str()));
                         row.col(|ui| {
                             ui.label(RichText::new(short_hex(&k.reference_hex, 16)).monospace())
@@ -475,8 +447,8 @@ impl KeyPackagesPanel {
                         if row.response().clicked() {
                             clicked = Some(k.reference_hex.clone());
                         }
-                    });
-                });
+                    },
+                );
         });
         if let Some(r) = clicked {
             self.selected = Some(r);

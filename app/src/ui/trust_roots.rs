@@ -6,17 +6,17 @@
 //! Reading the list, importing and removing run as background [`Jobs`]
 //! (each with its own workspace connection), as does the file dialog.
 
-use crate::ui::common::{header_cells, item_rows, label_cell};
+use crate::ui::common::{ItemTable, label_cell, striped_table};
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use egui::{Align, Layout, RichText, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 
 use super::common::Opened;
 use super::common::{
-    Status, drop_overlay, dropped_files, error_color, file_bytes, format_time, plural, short_hex,
-    status_line,
+    Status, drop_overlay, dropped_files, error_color, file_bytes, format_time, plural,
+    read_or_report, short_hex, status_line,
 };
 use super::dialogs::open_dialog;
 use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
@@ -71,6 +71,7 @@ fn read_list(ws: &Workspace) -> List {
 job_panel!(TrustRootsPanel, Outcome);
 
 /// The Trust roots panel's state.
+#[derive(Debug)]
 pub struct TrustRootsPanel {
     jobs: Jobs<Outcome>,
     /// When the list are read again (the app turns auto refresh on).
@@ -83,15 +84,6 @@ pub struct TrustRootsPanel {
 impl Default for TrustRootsPanel {
     fn default() -> Self {
         TrustRootsPanel::new(None)
-    }
-}
-
-impl std::fmt::Debug for TrustRootsPanel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TrustRootsPanel")
-            .field("roots", &self.roots.len())
-            .field("status", &self.status)
-            .finish_non_exhaustive()
     }
 }
 
@@ -151,11 +143,8 @@ impl TrustRootsPanel {
     }
 
     fn apply_list(&mut self, list: List) {
-        match list {
-            Ok(roots) => self.roots = roots,
-            Err(e) => {
-                self.status = Some(Status::error(format!("Cannot read the trust roots: {e}")));
-            }
+        if let Some(roots) = read_or_report(list, &mut self.status, "Cannot read the trust roots") {
+            self.roots = roots;
         }
     }
 
@@ -267,10 +256,7 @@ impl TrustRootsPanel {
         let now = now();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let mut remove = None;
-        TableBuilder::new(ui)
-            .id_salt("trust_roots_table")
-            .striped(true)
-            .cell_layout(Layout::left_to_right(Align::Center))
+        striped_table(ui, "trust_roots_table")
             .column(Column::exact(36.0))
             .column(Column::initial(240.0).at_least(100.0).clip(true))
             .column(Column::initial(200.0).at_least(100.0).clip(true))
@@ -279,47 +265,42 @@ impl TrustRootsPanel {
             .column(Column::remainder().at_least(120.0).clip(true))
             .column(Column::exact(72.0))
             .auto_shrink([false, false])
-            .header(row_height, |mut header| {
-                header_cells(&mut header, &ROOT_COLUMNS)
-            })
-            .body(|body| {
-                item_rows(body, row_height, &self.roots, |mut row, r| {
-                    label_cell(&mut row, r.id.to_string());
-                    row.col(|ui| {
-                        ui.label(&r.subject).on_hover_text(&r.subject);
+            .item_table(row_height, &ROOT_COLUMNS, &self.roots, |mut row, r| {
+                label_cell(&mut row, r.id.to_string());
+                row.col(|ui| {
+                    ui.label(&r.subject).on_hover_text(&r.subject);
+                });
+                row.col(|ui| {
+                    ui.label(&r.issuer).on_hover_text(&r.issuer);
+                });
+                row.col(|ui| {
+                    let text = RichText::new(format_time(r.not_before));
+                    ui.label(if r.not_before > now {
+                        text.color(error_color(ui))
+                    } else {
+                        text
                     });
-                    row.col(|ui| {
-                        ui.label(&r.issuer).on_hover_text(&r.issuer);
-                    });
-                    row.col(|ui| {
-                        let text = RichText::new(format_time(r.not_before));
-                        ui.label(if r.not_before > now {
-                            text.color(error_color(ui))
-                        } else {
-                            text
-                        });
-                    });
-                    row.col(|ui| {
-                        let text = format_time(r.not_after);
-                        if r.not_after < now {
-                            ui.colored_label(error_color(ui), format!("{text} (expired)"));
-                        } else {
-                            ui.label(text);
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(RichText::new(short_hex(&r.fingerprint, 24)).monospace())
-                            .on_hover_text(&r.fingerprint);
-                    });
-                    row.col(|ui| {
-                        if ui
-                            .small_button("Remove")
-                            .on_hover_text(format!("Stop trusting {}", r.subject))
-                            .clicked()
-                        {
-                            remove = Some((r.id, r.subject.clone()));
-                        }
-                    });
+                });
+                row.col(|ui| {
+                    let text = format_time(r.not_after);
+                    if r.not_after < now {
+                        ui.colored_label(error_color(ui), format!("{text} (expired)"));
+                    } else {
+                        ui.label(text);
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(RichText::new(short_hex(&r.fingerprint, 24)).monospace())
+                        .on_hover_text(&r.fingerprint);
+                });
+                row.col(|ui| {
+                    if ui
+                        .small_button("Remove")
+                        .on_hover_text(format!("Stop trusting {}", r.subject))
+                        .clicked()
+                    {
+                        remove = Some((r.id, r.subject.clone()));
+                    }
                 });
             });
         if let Some((id, subject)) = remove {

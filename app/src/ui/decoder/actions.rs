@@ -63,8 +63,7 @@ impl DecoderPanel {
 
     /// Chooses the input format (`None`: detect) and decodes again.
     pub fn set_format(&mut self, format: Option<InputFormat>) {
-        if self.format != format {
-            self.format = format;
+        if std::mem::replace(&mut self.format, format) != format {
             self.decode_source();
         }
     }
@@ -76,8 +75,7 @@ impl DecoderPanel {
 
     /// Chooses what the bytes are decoded as (`None`: detect) and decodes again.
     pub fn set_kind(&mut self, kind: Option<MessageKind>) {
-        if self.kind != kind {
-            self.kind = kind;
+        if std::mem::replace(&mut self.kind, kind) != kind {
             self.decode_source();
         }
     }
@@ -141,21 +139,19 @@ impl DecoderPanel {
     /// Selects the first field (depth first) with this path; returns whether
     /// there is one.
     pub fn select_path(&mut self, path: &str) -> bool {
-        let Some(decoded) = &self.current else {
-            return false;
-        };
-        let found = decoded
-            .dissection
-            .all_fields()
-            .iter()
-            .position(|f| f.path == path);
-        match found {
+        match self.field_index(path) {
             Some(index) => {
                 self.select(index, Origin::Program);
                 true
             }
             None => false,
         }
+    }
+
+    /// The index of the first field (depth first) with this path.
+    fn field_index(&self, path: &str) -> Option<usize> {
+        let fields = self.current.as_ref()?.dissection.all_fields();
+        fields.iter().position(|f| f.path == path)
     }
 
     /// Clears the selection.
@@ -218,15 +214,10 @@ impl DecoderPanel {
 
     /// Shows or hides the children of the first field with this path.
     pub fn set_expanded(&mut self, path: &str, open: bool) -> bool {
-        let Some(decoded) = &self.current else {
-            return false;
-        };
-        let found = decoded
-            .dissection
-            .all_fields()
-            .iter()
-            .position(|f| f.path == path);
-        match found.and_then(|i| self.expanded.get_mut(i)) {
+        match self
+            .field_index(path)
+            .and_then(|i| self.expanded.get_mut(i))
+        {
             Some(state) => {
                 *state = open;
                 self.rows_dirty = true;

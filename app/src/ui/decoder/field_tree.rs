@@ -1,10 +1,11 @@
 //! The field tree (left): rows with values, expansion and filter, and the
 //! bar naming the selected field.
 
-use crate::ui::common::{header_cells, item_rows};
+use crate::ui::common::ItemTable;
+use crate::ui::common::striped_table;
 use egui::text::LayoutJob;
-use egui::{Align, Color32, Layout, RichText, Sense, TextFormat, TextStyle, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui::{Align, Color32, RichText, Sense, TextFormat, TextStyle, Ui};
+use egui_extras::Column;
 use mls_core::inspect::Field;
 
 use super::state::{
@@ -48,12 +49,9 @@ impl DecoderPanel {
         let row_height = ui.spacing().interact_size.y;
         let (bad, weak) = (error_color(ui), ui.visuals().weak_text_color());
         let mut actions = Actions::default();
-        let mut table = TableBuilder::new(ui)
-            .id_salt("decoder_tree_table")
-            .striped(true)
+        let mut table = striped_table(ui, "decoder_tree_table")
             .resizable(true)
             .sense(Sense::click())
-            .cell_layout(Layout::left_to_right(Align::Center))
             .column(Column::initial(220.0).at_least(100.0).clip(true))
             .column(Column::initial(100.0).at_least(50.0).clip(true))
             .column(Column::initial(80.0).at_least(50.0).clip(true))
@@ -62,91 +60,83 @@ impl DecoderPanel {
         if let Some(row) = scroll_to {
             table = table.scroll_to_row(row, Some(Align::Center));
         }
-        table
-            .header(row_height, |mut header| {
-                header_cells(&mut header, &TREE_COLUMNS)
-            })
-            .body(|body| {
-                item_rows(body, row_height, &self.rows, |mut row, &index| {
-                    let (Some(node), Some(field)) =
-                        (decoded.nodes.get(index), decoded.field(index))
-                    else {
-                        return;
-                    };
-                    let selected = self.selected == Some(index);
-                    row.set_selected(selected);
-                    let open = self.expanded.get(index).copied().unwrap_or(false);
-                    let color = (field.error.is_some() && !selected).then_some(bad);
-                    let paint = |text: RichText| match color {
-                        Some(c) => text.color(c),
-                        None => text,
-                    };
-                    row.col(|ui| {
-                        ui.add_space(node.depth as f32 * INDENT);
-                        let size = egui::vec2(INDENT, INDENT);
-                        if node.has_children(index) {
-                            let (_, toggle) = ui.allocate_exact_size(size, Sense::click());
-                            egui::collapsing_header::paint_default_icon(
-                                ui,
-                                if open { 1.0 } else { 0.0 },
-                                &toggle,
-                            );
-                            toggle.widget_info(|| {
-                                egui::WidgetInfo::labeled(
-                                    egui::Role::Button,
-                                    true,
-                                    format!(
-                                        "{} {}",
-                                        if open { "Collapse" } else { "Expand" },
-                                        field.path
-                                    ),
-                                )
-                            });
-                            if toggle.clicked() {
-                                actions.toggle = Some(index);
-                            }
-                        } else {
-                            ui.allocate_exact_size(size, Sense::hover());
-                        }
-                        let label = if field.error.is_some() && field.type_name == "error" {
-                            format!("✖ {}", field.label)
-                        } else {
-                            field.label.clone()
-                        };
-                        ui.add(
-                            egui::Label::new(paint(RichText::new(label)))
-                                .selectable(false)
-                                .truncate(),
+        table.item_table(row_height, &TREE_COLUMNS, &self.rows, |mut row, &index| {
+            let (Some(node), Some(field)) = (decoded.nodes.get(index), decoded.field(index)) else {
+                return;
+            };
+            let selected = self.selected == Some(index);
+            row.set_selected(selected);
+            let open = self.expanded.get(index).copied().unwrap_or(false);
+            let color = (field.error.is_some() && !selected).then_some(bad);
+            let paint = |text: RichText| match color {
+                Some(c) => text.color(c),
+                None => text,
+            };
+            row.col(|ui| {
+                ui.add_space(node.depth as f32 * INDENT);
+                let size = egui::vec2(INDENT, INDENT);
+                if node.has_children(index) {
+                    let (_, toggle) = ui.allocate_exact_size(size, Sense::click());
+                    egui::collapsing_header::paint_default_icon(
+                        ui,
+                        if open { 1.0 } else { 0.0 },
+                        &toggle,
+                    );
+                    toggle.widget_info(|| {
+                        egui::WidgetInfo::labeled(
+                            egui::Role::Button,
+                            true,
+                            format!(
+                                "{} {}",
+                                if open { "Collapse" } else { "Expand" },
+                                field.path
+                            ),
                         )
-                        .on_hover_text(&field.path);
                     });
-                    row.col(|ui| {
-                        ui.add(
-                            egui::Label::new(paint(RichText::new(&field.type_name).weak()))
-                                .selectable(false)
-                                .truncate(),
-                        );
-                    });
-                    row.col(|ui| {
-                        ui.add(
-                            egui::Label::new(
-                                RichText::new(format!("{}..{}", node.start, node.end))
-                                    .monospace()
-                                    .color(weak),
-                            )
-                            .selectable(false),
-                        )
-                        .on_hover_text(plural(node.end.saturating_sub(node.start), "byte"));
-                    });
-                    row.col(|ui| value_cell(ui, field, color));
-                    let response = row.response();
-                    if response.double_clicked() && node.has_children(index) {
+                    if toggle.clicked() {
                         actions.toggle = Some(index);
-                    } else if response.clicked() {
-                        actions.select = Some((index, Origin::Tree));
                     }
-                });
+                } else {
+                    ui.allocate_exact_size(size, Sense::hover());
+                }
+                let label = if field.error.is_some() && field.type_name == "error" {
+                    format!("✖ {}", field.label)
+                } else {
+                    field.label.clone()
+                };
+                ui.add(
+                    egui::Label::new(paint(RichText::new(label)))
+                        .selectable(false)
+                        .truncate(),
+                )
+                .on_hover_text(&field.path);
             });
+            row.col(|ui| {
+                ui.add(
+                    egui::Label::new(paint(RichText::new(&field.type_name).weak()))
+                        .selectable(false)
+                        .truncate(),
+                );
+            });
+            row.col(|ui| {
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(format!("{}..{}", node.start, node.end))
+                            .monospace()
+                            .color(weak),
+                    )
+                    .selectable(false),
+                )
+                .on_hover_text(plural(node.end.saturating_sub(node.start), "byte"));
+            });
+            row.col(|ui| value_cell(ui, field, color));
+            let response = row.response();
+            if response.double_clicked() && node.has_children(index) {
+                actions.toggle = Some(index);
+            } else if response.clicked() {
+                actions.select = Some((index, Origin::Tree));
+            }
+        });
         self.apply(actions);
     }
 

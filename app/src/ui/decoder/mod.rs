@@ -24,8 +24,8 @@ mod state;
 use egui::Ui;
 
 use self::hex_view::HexLayout;
-use crate::ui::common::drop_overlay_sized;
 use crate::ui::common::file_name;
+use crate::ui::common::{drop_overlay_sized, empty_hint};
 use crate::ui::jobs::JobPanel;
 
 pub use rows::Decoded;
@@ -92,12 +92,11 @@ impl DecoderPanel {
 }
 
 fn empty_state(ui: &mut Ui) {
-    ui.add_space(ui.available_height() * 0.25);
-    ui.vertical_centered(|ui| {
-        ui.heading("Nothing decoded yet");
-        ui.add_space(6.0);
-        ui.label("Paste an MLS message above as hex or base64, drop any file on this window,");
-        ui.label("or use “Open file…” or “Load example”.");
+    let lines = [
+        "Paste an MLS message above as hex or base64, drop any file on this window,",
+        "or use “Open file…” or “Load example”.",
+    ];
+    empty_hint(ui, 0.25, "Nothing decoded yet", &lines, |ui| {
         ui.add_space(4.0);
         ui.weak(
             "MLSMessages of every wire format are detected, and bare KeyPackages, Welcomes, \

@@ -10,7 +10,9 @@ use super::state::{
     Action, Done, GroupView, GroupsPanel, IdentityChoice, Loaded, OpenFor, Outcome, Select,
     committer_text,
 };
-use crate::ui::common::{Output, OutputAction, Status, file_bytes, plural, read_input};
+use crate::ui::common::{
+    Output, OutputAction, Status, file_bytes, known_identity, plural, read_input, read_or_report,
+};
 use crate::ui::dialogs::{open_dialog, save_dialog};
 use crate::ui::jobs::job_panel;
 use crate::workspace::gui_support::MessageClass;
@@ -132,14 +134,11 @@ impl GroupsPanel {
     }
 
     fn apply_list(&mut self, list: Result<(Vec<GroupRow>, Vec<IdentityInfo>), String>) {
-        match list {
-            Ok((groups, identities)) => {
-                self.groups = groups;
-                self.identities = identities;
-            }
-            Err(e) => {
-                self.status = Some(Status::error(format!("Cannot read the groups: {e}")));
-            }
+        if let Some((groups, identities)) =
+            read_or_report(list, &mut self.status, "Cannot read the groups")
+        {
+            self.groups = groups;
+            self.identities = identities;
         }
         if let Some(key) = self.selected
             && !self.groups.iter().any(|g| g.key == key)
@@ -153,12 +152,7 @@ impl GroupsPanel {
                 self.create.suite = first.cipher_suite;
             }
         }
-        if self
-            .join_identity
-            .is_none_or(|k| !self.identities.iter().any(|i| i.key == k))
-        {
-            self.join_identity = self.identities.first().map(|i| i.key);
-        }
+        self.join_identity = known_identity(self.join_identity, &self.identities);
     }
 
     /// Reads the list when asked to, and (with auto refresh) looks in the

@@ -5,7 +5,9 @@ use egui::{Align, Layout, RichText, Sense, Ui};
 use mls_core::crypto::CipherSuite;
 
 use super::state::{Action, GroupsPanel, IdentityChoice};
-use crate::ui::common::{error_color, labelled_edit, plural, short_hex, suite_short, warn_color};
+use crate::ui::common::{
+    error_color, identity_combo, labelled_edit, plural, short_hex, suite_short, warn_color,
+};
 use crate::workspace::{GroupRow, GroupStatus};
 
 impl GroupsPanel {
@@ -111,13 +113,8 @@ impl GroupsPanel {
                             .labelled_by(combo_label.id);
                         ui.end_row();
                         if self.create.identity == IdentityChoice::New {
-                            let label = ui.label("Identity name:");
-                            ui.add(
-                                egui::TextEdit::singleline(&mut self.create.new_identity)
-                                    .hint_text("e.g. alice")
-                                    .desired_width(175.0),
-                            )
-                            .labelled_by(label.id);
+                            let name = &mut self.create.new_identity;
+                            labelled_edit(ui, "Identity name:", name, "e.g. alice", 175.0);
                             ui.end_row();
                         }
                         let combo_label = ui.label("Cipher suite:");
@@ -137,13 +134,8 @@ impl GroupsPanel {
                             .response
                             .labelled_by(combo_label.id);
                         ui.end_row();
-                        let label = ui.label("Group name:");
-                        ui.add(
-                            egui::TextEdit::singleline(&mut self.create.name)
-                                .hint_text("optional")
-                                .desired_width(175.0),
-                        )
-                        .labelled_by(label.id);
+                        let name = &mut self.create.name;
+                        labelled_edit(ui, "Group name:", name, "optional", 175.0);
                         ui.end_row();
                     });
                 if self.create.identity != before
@@ -166,21 +158,14 @@ impl GroupsPanel {
             .default_open(false)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
-                    let combo_label = ui.label("Join externally as:");
-                    let selected = self
-                        .join_identity
-                        .and_then(|k| self.identities.iter().find(|i| i.key == k))
-                        .map_or_else(|| String::from("(no identity)"), |i| i.name.clone());
-                    egui::ComboBox::from_id_salt("join_identity")
-                        .selected_text(selected)
-                        .width(140.0)
-                        .show_ui(ui, |ui| {
-                            for i in &self.identities {
-                                ui.selectable_value(&mut self.join_identity, Some(i.key), &i.name);
-                            }
-                        })
-                        .response
-                        .labelled_by(combo_label.id);
+                    identity_combo(
+                        ui,
+                        "Join externally as:",
+                        "join_identity",
+                        140.0,
+                        &mut self.join_identity,
+                        &self.identities,
+                    );
                 });
                 ui.horizontal(|ui| {
                     labelled_edit(

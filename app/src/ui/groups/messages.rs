@@ -1,6 +1,6 @@
 //! The Messages view: what was sent and received, with decrypted text.
 
-use crate::ui::common::{clickable_table, header_cells, item_rows, label_cell};
+use crate::ui::common::{ItemTable, clickable_table, label_cell};
 use egui::{RichText, Ui, vec2};
 use egui_extras::Column;
 
@@ -53,11 +53,11 @@ impl GroupsPanel {
                 .column(Column::initial(110.0).clip(true))
                 .column(Column::exact(70.0))
                 .column(Column::remainder().at_least(100.0).clip(true))
-                .header(row_height, |mut header| {
-                    header_cells(&mut header, &MESSAGE_COLUMNS)
-                })
-                .body(|body| {
-                    item_rows(body, row_height, messages, |mut table_row, m| {
+                .item_table(
+                    row_height,
+                    &MESSAGE_COLUMNS,
+                    messages,
+                    |mut table_row, m| {
                         table_row.set_selected(selected == Some(m.id));
                         label_cell(&mut table_row, m.id.to_string());
                         label_cell(&mut table_row, format_time_u(m.time));
@@ -91,8 +91,8 @@ impl GroupsPanel {
                         if table_row.response().clicked() {
                             clicked = Some(m.id);
                         }
-                    });
-                });
+                    },
+                );
         });
         ui.separator();
         let chosen = self

@@ -1,9 +1,9 @@
 //! The Overview view: the group's ids and hashes, the members table, and
 //! the actions column; and the Ratchet tree view.
 
-use crate::ui::common::{header_cells, item_rows, label_cell};
-use egui::{Align, Layout, RichText, Ui};
-use egui_extras::{Column, Size, StripBuilder, TableBuilder};
+use crate::ui::common::{ItemTable, label_cell, striped_table};
+use egui::{RichText, Ui};
+use egui_extras::{Column, Size, StripBuilder};
 
 use super::state::{Action, GroupsPanel};
 use crate::ui::common::{Output, info_row, labelled_edit_fill, output_buttons, plural, short_hex};
@@ -124,20 +124,17 @@ impl GroupsPanel {
         // Removing stages a commit: not while one is staged or running.
         let busy = self.jobs.busy() || d.pending.is_some();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
-        TableBuilder::new(ui)
-            .id_salt("group_members")
-            .striped(true)
-            .cell_layout(Layout::left_to_right(Align::Center))
+        striped_table(ui, "group_members")
             .column(Column::exact(40.0))
             .column(Column::initial(170.0).at_least(90.0).clip(true))
             .column(Column::remainder().at_least(100.0).clip(true))
             .column(Column::exact(72.0))
             .auto_shrink([false, false])
-            .header(row_height, |mut header| {
-                header_cells(&mut header, &MEMBER_COLUMNS)
-            })
-            .body(|body| {
-                item_rows(body, row_height, &d.members, |mut table_row, m| {
+            .item_table(
+                row_height,
+                &MEMBER_COLUMNS,
+                &d.members,
+                |mut table_row, m| {
                     label_cell(&mut table_row, m.leaf.to_string());
                     table_row.col(|ui| {
                         if m.is_self {
@@ -165,8 +162,8 @@ impl GroupsPanel {
                             actions.push(Action::Remove(m.leaf, m.identity.clone()));
                         }
                     });
-                });
-            });
+                },
+            );
     }
 
     pub(super) fn actions_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {

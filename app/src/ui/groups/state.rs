@@ -234,6 +234,7 @@ pub(super) enum Action {
 }
 
 /// The Groups panel's state.
+#[derive(Debug)]
 pub struct GroupsPanel {
     pub(super) jobs: Jobs<Outcome>,
     pub(super) auto_refresh: bool,
@@ -269,18 +270,6 @@ pub struct GroupsPanel {
 impl Default for GroupsPanel {
     fn default() -> Self {
         GroupsPanel::new(None)
-    }
-}
-
-impl std::fmt::Debug for GroupsPanel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GroupsPanel")
-            .field("groups", &self.groups.len())
-            .field("selected", &self.selected)
-            .field("view", &self.view)
-            .field("status", &self.status)
-            .field("jobs", &self.jobs)
-            .finish_non_exhaustive()
     }
 }
 
