@@ -1,7 +1,7 @@
 //! The Conformance panel: checks official MLS test-vector files with the
 //! `conformance` runner and shows the results per file and per case.
 //!
-//! Checks run as serial background [`Jobs`] (a big vector file takes
+//! Checks run as serial background `Jobs` (a big vector file takes
 //! seconds), in the order they were asked for; reports come back as
 //! outcomes and are applied at the start of the next frame. The file dialog
 //! runs on a thread of its own and hands the chosen paths back the same way.

@@ -1,5 +1,5 @@
 //! The file dialogs the workspace panels share: saving a produced message
-//! and opening files. Each runs as a [`Jobs`] dialog and comes back as the
+//! and opening files. Each runs as a `Jobs` dialog and comes back as the
 //! panel's outcome.
 
 use crate::text::{file_name, plural};

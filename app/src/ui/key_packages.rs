@@ -3,7 +3,7 @@
 //! package the way a group would before adding it (what is in it, or why
 //! it is unusable).
 //!
-//! Reading the lists, creating and checking run as background [`Jobs`]
+//! Reading the lists, creating and checking run as background `Jobs`
 //! (each with its own workspace connection), as do the file dialogs.
 
 use crate::ui::common::{ItemTable, clickable_table, label_cell, striped_table};

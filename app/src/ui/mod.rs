@@ -2,6 +2,14 @@
 //!
 //! Panels only present: they hand inputs to the library crates (e.g. the
 //! `conformance` runner, the [`crate::workspace`]) and show what comes back.
+//!
+//! Every panel's background work (workspace operations, vector checks,
+//! file dialogs) goes through one job type, `jobs::Jobs`: a job comes
+//! back as a value of the panel's outcome enum, which the panel applies at
+//! its next frame. What the panels share (status lines and colours, the
+//! drop overlay, tables, input boxes) is in [`common`], the file dialogs in
+//! `dialogs`. Dependencies point one way: panels → `dialogs` → `common`,
+//! `jobs` → [`crate::workspace`]; `jobs` and `common` import no panel.
 
 mod app;
 pub mod common;

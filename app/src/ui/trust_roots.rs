@@ -3,7 +3,7 @@
 //! accepted). Import PEM bundles or DER files (dialog, drop or paste),
 //! list them with subject, issuer, validity and fingerprint, remove them.
 //!
-//! Reading the list, importing and removing run as background [`Jobs`]
+//! Reading the list, importing and removing run as background `Jobs`
 //! (each with its own workspace connection), as does the file dialog.
 
 use crate::ui::common::{ItemTable, label_cell, striped_table};

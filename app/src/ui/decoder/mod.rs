@@ -6,7 +6,7 @@
 //! Decoding runs on the UI thread when the input changes (dissecting is a
 //! single pass over the bytes); drawing only touches the visible tree rows
 //! and hex rows, so a 1 MiB input stays responsive. The file dialogs run as
-//! background [`Jobs`](crate::ui::jobs::Jobs) and hand their outcomes back.
+//! background `Jobs` and hand their outcomes back.
 //!
 //! Tests drive the panel without a window through [`DecoderPanel::load_bytes`],
 //! [`DecoderPanel::load_text`], [`DecoderPanel::select_path`] and

@@ -18,7 +18,7 @@
 //!
 //! Every state change goes through [`Workspace`]. Operations that may take
 //! long (commits, receiving, applying, loading a group with its history
-//! and trees) run as background [`Jobs`](crate::ui::jobs::Jobs) on a connection of their own; the
+//! and trees) run as background `Jobs` on a connection of their own; the
 //! panel shows a spinner and keeps drawing. A file dropped on the panel is
 //! routed by what it is: key packages are queued for adding, commits and
 //! other framed messages are received, a Welcome is joined, a GroupInfo is
