@@ -199,7 +199,8 @@ impl TrustRootsPanel {
     /// Draws the panel into `ui` (its whole available area).
     pub fn ui(&mut self, ui: &mut Ui) {
         self.poll_jobs(Some(ui.ctx()));
-        if self.refresh.due() {
+        // One read at a time (a slow file must not pile them up).
+        if !self.jobs.working() && self.refresh.due() {
             self.read_again();
         }
         self.apply_outcome(Outcome::Opened(dropped_files(ui)));

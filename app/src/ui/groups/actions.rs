@@ -161,21 +161,20 @@ impl GroupsPanel {
         if self.list_dirty {
             self.refresh_list();
         }
-        if !self.auto_refresh || self.jobs.busy() || self.checking {
+        // Not while anything runs (a look that failed does not block the next).
+        if !self.auto_refresh || self.jobs.working() {
             return;
         }
         if self.last_check.is_some_and(|t| t.elapsed() < REFRESH_EVERY) {
             return;
         }
         self.last_check = Some(Instant::now());
-        self.checking = true;
         self.jobs
             .spawn_quiet(|ws| Outcome::Stamp(ws.change_stamp().ok()));
     }
 
     /// Reloads what another writer changed since the last look.
     fn apply_stamp(&mut self, stamp: Option<u64>) {
-        self.checking = false;
         let Some(stamp) = stamp else {
             return;
         };

@@ -240,8 +240,6 @@ pub struct GroupsPanel {
     pub(super) auto_refresh: bool,
     pub(super) list_dirty: bool,
     pub(super) last_check: Option<Instant>,
-    /// A look for other writers' changes is running.
-    pub(super) checking: bool,
     pub(super) stamp: Option<u64>,
     pub(super) groups: Vec<GroupRow>,
     pub(super) identities: Vec<IdentityInfo>,
@@ -281,7 +279,6 @@ impl GroupsPanel {
     pub fn new(db: Option<&Path>) -> Self {
         GroupsPanel {
             jobs: Jobs::new(db),
-            checking: false,
             auto_refresh: false,
             list_dirty: true,
             last_check: None,
