@@ -21,6 +21,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use conformance::{FileReport, RunReport};
 
+use crate::text::plural;
+
 pub mod common;
 pub mod debug;
 pub mod decode;
@@ -398,13 +400,4 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
-}
-
-/// `1 file`, `2 files`.
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }

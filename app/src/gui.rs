@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::ui::InspectorApp;
+pub use crate::ui::Startup;
 
 /// The window icon (rendered from `assets/icon.svg`).
 const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
@@ -15,15 +16,6 @@ pub const APP_ID: &str = "mls-inspector";
 /// The environment variable naming the workspace file when `gui --db` is
 /// not given (the CLI reads the same one).
 pub const DB_ENV: &str = "MLS_INSPECTOR_DB";
-
-/// What to do once the window is up (`mls-inspector gui --open FILE --select PATH`).
-#[derive(Debug, Clone, Default)]
-pub struct Startup {
-    /// A message file to decode in the Decoder tab.
-    pub open: Option<PathBuf>,
-    /// The field to select in it, by path.
-    pub select: Option<String>,
-}
 
 /// The workspace file the group manager opens: `db` (`gui --db`), else
 /// `$MLS_INSPECTOR_DB`, else `None` (the default workspace).

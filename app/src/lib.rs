@@ -6,5 +6,6 @@
 
 pub mod cli;
 pub mod gui;
+pub mod text;
 pub mod ui;
 pub mod workspace;

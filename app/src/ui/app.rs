@@ -7,11 +7,14 @@
 //! opened, a red banner says why and the other tabs still work.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use crate::gui::Startup;
-use crate::ui::{ConformancePanel, DecoderPanel, GroupsPanel, KeyPackagesPanel, TrustRootsPanel};
+use super::conformance::ConformancePanel;
+use super::decoder::DecoderPanel;
+use super::groups::GroupsPanel;
+use super::jobs::{JobPanel, Jobs, job_outcome};
+use super::key_packages::KeyPackagesPanel;
+use super::trust_roots::TrustRootsPanel;
 use crate::workspace::{GroupKey, Workspace};
 
 /// Storage key of the selected tab.
@@ -20,6 +23,27 @@ const TAB_KEY: &str = "tab";
 const LAST_GROUP_KEY: &str = "last_group";
 /// Storage key of the workspace file that group belongs to.
 const LAST_GROUP_DB_KEY: &str = "last_group_db";
+
+/// What to do once the window is up (`mls-inspector gui --open FILE --select PATH`).
+#[derive(Debug, Clone, Default)]
+pub struct Startup {
+    /// A message file to decode in the Decoder tab.
+    pub open: Option<PathBuf>,
+    /// The field to select in it, by path.
+    pub select: Option<String>,
+}
+
+/// What the shell's own background work (the "Open workspace…" dialog)
+/// came back with.
+#[derive(Debug)]
+enum ShellOutcome {
+    /// The dialog could not run.
+    Failed(String),
+    /// The workspace file the user chose.
+    Picked(PathBuf),
+}
+
+job_outcome!(ShellOutcome::Failed);
 
 /// The panels reachable from the tab bar.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -97,8 +121,8 @@ pub struct InspectorApp {
     groups: GroupsPanel,
     key_packages: KeyPackagesPanel,
     trust_roots: TrustRootsPanel,
-    /// The "Open workspace…" dialog's answer.
-    picked_workspace: Option<Receiver<PathBuf>>,
+    /// The "Open workspace…" dialog.
+    dialogs: Jobs<ShellOutcome>,
 }
 
 impl InspectorApp {
@@ -114,8 +138,8 @@ impl InspectorApp {
     pub fn new_with_db(cc: &eframe::CreationContext<'_>, db: Option<PathBuf>) -> Self {
         let mut app = Self::restore(cc.storage, db);
         app.groups.set_auto_refresh(true);
-        app.key_packages.set_auto_refresh(true);
-        app.trust_roots.set_auto_refresh(true);
+        app.key_packages.refresh.auto = true;
+        app.trust_roots.refresh.auto = true;
         app
     }
 
@@ -246,53 +270,43 @@ impl InspectorApp {
     /// Runs the group manager's operations on the UI thread (tests).
     pub fn set_synchronous(&mut self, synchronous: bool) {
         self.groups.set_synchronous(synchronous);
+        self.key_packages.jobs().set_synchronous(synchronous);
+        self.trust_roots.jobs().set_synchronous(synchronous);
     }
 
     /// Waits until the group manager panels' background operations have
     /// finished and applies their results; `false` on timeout.
     pub fn wait_idle(&mut self, timeout: Duration) -> bool {
-        let WorkspaceState::Open(ws) = &self.workspace else {
+        let WorkspaceState::Open(_) = &self.workspace else {
             return true;
         };
-        self.groups.wait_idle(ws, timeout)
-            && self.key_packages.wait_idle(ws, timeout)
-            && self.trust_roots.wait_idle(ws, timeout)
+        self.groups.wait_idle(timeout)
+            && self.key_packages.wait_jobs(timeout)
+            && self.trust_roots.wait_jobs(timeout)
     }
 
-    /// Asks for a workspace file (on a thread of its own) and opens it.
+    /// Asks for a workspace file (on a thread of its own); it is opened
+    /// when the answer arrives.
     fn open_workspace_dialog(&mut self, ctx: &egui::Context) {
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("workspace-dialog".to_owned())
-            .spawn(move || {
-                if let Some(path) = rfd::FileDialog::new()
-                    .set_title("Open or create a workspace file")
-                    .add_filter("SQLite workspace", &["sqlite", "db"])
-                    .save_file()
-                {
-                    let _ = tx.send(path);
-                }
-                ctx.request_repaint();
-            });
-        match spawned {
-            Ok(_) => self.picked_workspace = Some(rx),
-            Err(e) => {
-                self.workspace = WorkspaceState::Failed {
-                    path: None,
-                    error: format!("cannot open the file dialog: {e}"),
-                };
-            }
-        }
+        self.dialogs.set_context(ctx);
+        self.dialogs.dialog(|| {
+            rfd::FileDialog::new()
+                .set_title("Open or create a workspace file")
+                .add_filter("SQLite workspace", &["sqlite", "db"])
+                .save_file()
+                .map(ShellOutcome::Picked)
+        });
     }
 
     /// Draws the shell and the selected panel.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        if let Some(rx) = &self.picked_workspace
-            && let Ok(path) = rx.try_recv()
-        {
-            self.picked_workspace = None;
-            self.open_workspace(Some(path));
+        for outcome in self.dialogs.take_ready() {
+            match outcome {
+                ShellOutcome::Picked(path) => self.open_workspace(Some(path)),
+                ShellOutcome::Failed(error) => {
+                    self.workspace = WorkspaceState::Failed { path: None, error };
+                }
+            }
         }
         let before = self.tab;
         egui::Panel::top("app_bar").show(ui, |ui| {
@@ -342,8 +356,8 @@ impl InspectorApp {
             });
         });
         if self.tab != before {
-            self.key_packages.mark_dirty();
-            self.trust_roots.mark_dirty();
+            self.key_packages.refresh.dirty = true;
+            self.trust_roots.refresh.dirty = true;
         }
         if let WorkspaceState::Failed { path, error } = &self.workspace {
             egui::Panel::top("workspace_error")
@@ -369,9 +383,9 @@ impl InspectorApp {
         egui::CentralPanel::default().show(ui, |ui| match (self.tab, &self.workspace) {
             (Tab::Decoder, _) => self.decoder.ui(ui),
             (Tab::Conformance, _) => self.conformance.ui(ui),
-            (Tab::Groups, WorkspaceState::Open(ws)) => self.groups.ui(ui, ws),
-            (Tab::KeyPackages, WorkspaceState::Open(ws)) => self.key_packages.ui(ui, ws),
-            (Tab::TrustRoots, WorkspaceState::Open(ws)) => self.trust_roots.ui(ui, ws),
+            (Tab::Groups, WorkspaceState::Open(_)) => self.groups.ui(ui),
+            (Tab::KeyPackages, WorkspaceState::Open(_)) => self.key_packages.ui(ui),
+            (Tab::TrustRoots, WorkspaceState::Open(_)) => self.trust_roots.ui(ui),
             (tab, _) if tab.uses_workspace() => no_workspace(ui),
             _ => {}
         });

@@ -6,10 +6,12 @@ use std::path::Path;
 
 use base64::Engine as _;
 use egui::{Color32, RichText, Ui};
+use egui_extras::{TableBody, TableBuilder, TableRow};
+
+use crate::workspace::{IdentityInfo, IdentityKey};
 use mls_core::inspect::{self, InputFormat};
 
-use super::jobs::{Apply, JobTarget, Jobs};
-use crate::workspace::Workspace;
+pub use crate::text::{file_name, plural};
 
 /// A line under a panel's header: what the last action did, or why it
 /// failed (red).
@@ -75,15 +77,6 @@ pub fn short_hex(hex: &str, digits: usize) -> String {
     }
 }
 
-/// `n noun` or `n nouns`.
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 /// A unix time as `YYYY-MM-DD HH:MM` (UTC).
 pub fn format_time(unix: i64) -> String {
     mls_core::time::format_utc_minutes(unix)
@@ -109,29 +102,38 @@ pub fn suite_short(suite: u16) -> String {
     format!("{suite}: {text}")
 }
 
-/// The file name part of a path, for messages.
-pub fn file_name(path: &Path) -> String {
-    match path.file_name() {
-        Some(name) => name.to_string_lossy().into_owned(),
-        None if path.as_os_str().is_empty() => "dropped file".to_owned(),
-        None => path.display().to_string(),
-    }
-}
-
 /// The bytes a file holds: binary as is, text holding hex or base64
 /// decoded (like the Decoder).
 pub fn file_bytes(raw: &[u8]) -> Vec<u8> {
     inspect::parse_input(raw).bytes
 }
 
-/// Files dropped on the window this frame: (name, content or why it
-/// could not be read).
-pub fn dropped_files(ui: &Ui) -> Vec<(String, Result<Vec<u8>, String>)> {
-    let dropped = ui.ctx().input(|i| i.raw.dropped_files.clone());
-    dropped
-        .into_iter()
-        .map(|file| (file_name(file.path()), file.bytes()))
-        .collect()
+/// Files that were opened or dropped: names and raw contents, and why
+/// others could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opened {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub errors: Vec<String>,
+}
+
+impl Opened {
+    /// The errors as one status line, if there were any.
+    pub fn error_status(&self) -> Option<Status> {
+        (!self.errors.is_empty()).then(|| Status::error(self.errors.join("; ")))
+    }
+}
+
+/// Files dropped on the window this frame.
+pub fn dropped_files(ui: &Ui) -> Opened {
+    let mut opened = Opened::default();
+    for file in ui.ctx().input(|i| i.raw.dropped_files.clone()) {
+        let name = file_name(file.path());
+        match file.bytes() {
+            Ok(raw) => opened.files.push((name, raw)),
+            Err(e) => opened.errors.push(format!("{name}: cannot read it: {e}")),
+        }
+    }
+    opened
 }
 
 /// What an input box holds: the path of an existing file (read, and
@@ -162,20 +164,25 @@ pub fn read_input(text: &str) -> Result<(String, Vec<u8>), String> {
 
 /// Dims the panel and names what a drop does while files hover over it.
 pub fn drop_overlay(ui: &Ui, rect: egui::Rect, text: &str) {
+    drop_overlay_sized(ui, rect, text, 24.0);
+}
+
+/// [`drop_overlay`] with the text in `size` points.
+pub fn drop_overlay_sized(ui: &Ui, rect: egui::Rect, text: &str, size: f32) {
     let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
     if !hovering {
         return;
     }
     let painter = ui.ctx().layer_painter(egui::LayerId::new(
         egui::Order::Foreground,
-        egui::Id::unique(("workspace_drop_overlay", text)),
+        egui::Id::unique(("drop_overlay", text)),
     ));
     painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
     painter.text(
         rect.center(),
         egui::Align2::CENTER_CENTER,
         text,
-        egui::FontId::proportional(24.0),
+        egui::FontId::proportional(size),
         Color32::WHITE,
     );
 }
@@ -238,62 +245,6 @@ pub fn output_buttons(ui: &mut Ui, output: &Output) -> Option<OutputAction> {
     action
 }
 
-/// Asks where to save `output` (on a thread of its own) and writes it.
-pub(crate) fn save_dialog<T: JobTarget + 'static>(jobs: &mut Jobs<T>, output: &Output) {
-    let bytes = output.bytes.clone();
-    let name = output.file_name.clone();
-    let label = output.label.clone();
-    jobs.dialog(move || {
-        let path = rfd::FileDialog::new()
-            .set_title(format!("Save {label}"))
-            .set_file_name(name)
-            .save_file()?;
-        let status = match std::fs::write(&path, &bytes) {
-            Ok(()) => Status::ok(format!(
-                "Saved {label} ({}) to {}",
-                plural(bytes.len(), "byte"),
-                path.display()
-            )),
-            Err(e) => Status::error(format!("Cannot write {}: {e}", path.display())),
-        };
-        Some(Box::new(move |t: &mut T, _: &Workspace| t.report(status)) as Apply<T>)
-    });
-}
-
-/// Asks for files (on a thread of its own) and hands their names and
-/// contents (decoded from hex or base64 if they are text) to `then`.
-pub(crate) fn open_dialog<T, F>(jobs: &mut Jobs<T>, title: &str, multiple: bool, then: F)
-where
-    T: JobTarget + 'static,
-    F: FnOnce(&mut T, &Workspace, Vec<(String, Vec<u8>)>) + Send + 'static,
-{
-    let title = title.to_owned();
-    jobs.dialog(move || {
-        let dialog = rfd::FileDialog::new().set_title(title);
-        let paths = if multiple {
-            dialog.pick_files()?
-        } else {
-            vec![dialog.pick_file()?]
-        };
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
-        for path in paths {
-            match std::fs::read(&path) {
-                Ok(raw) => files.push((file_name(&path), raw)),
-                Err(e) => errors.push(format!("Cannot read {}: {e}", path.display())),
-            }
-        }
-        Some(Box::new(move |t: &mut T, ws: &Workspace| {
-            if !errors.is_empty() {
-                t.report(Status::error(errors.join("; ")));
-            }
-            if !files.is_empty() {
-                then(t, ws, files);
-            }
-        }) as Apply<T>)
-    });
-}
-
 /// [`labelled_edit`] whose box takes the rest of the row but `reserve`
 /// points (for buttons after it).
 pub fn labelled_edit_fill(
@@ -303,14 +254,9 @@ pub fn labelled_edit_fill(
     hint: &str,
     reserve: f32,
 ) -> egui::Response {
-    let label = ui.label(label);
-    let width = (ui.available_width() - reserve).max(60.0);
-    ui.add(
-        egui::TextEdit::singleline(text)
-            .hint_text(hint)
-            .desired_width(width),
-    )
-    .labelled_by(label.id)
+    labelled(ui, label, text, hint, |ui| {
+        (ui.available_width() - reserve).max(60.0)
+    })
 }
 
 /// A label and a one-line text box it names (tests find the box by the
@@ -322,13 +268,157 @@ pub fn labelled_edit(
     hint: &str,
     width: f32,
 ) -> egui::Response {
+    labelled(ui, label, text, hint, |_| width)
+}
+
+/// A label, then a text box of the width `width` gives once the label
+/// is placed.
+fn labelled(
+    ui: &mut Ui,
+    label: &str,
+    text: &mut String,
+    hint: &str,
+    width: impl FnOnce(&Ui) -> f32,
+) -> egui::Response {
     let label = ui.label(label);
+    let width = width(ui);
     ui.add(
         egui::TextEdit::singleline(text)
             .hint_text(hint)
             .desired_width(width),
     )
     .labelled_by(label.id)
+}
+
+/// A striped table with its cells' content centred vertically.
+pub fn striped_table(ui: &mut Ui, id: impl std::hash::Hash + std::fmt::Debug) -> TableBuilder<'_> {
+    TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+}
+
+/// A striped table whose rows are clicked anywhere (labels do not take
+/// the click), scrolling beyond `max_height`.
+pub fn clickable_table<'a>(ui: &'a mut Ui, id: &str, max_height: f32) -> TableBuilder<'a> {
+    ui.style_mut().interaction.selectable_labels = false;
+    striped_table(ui, id)
+        .sense(egui::Sense::click())
+        .min_scrolled_height(0.0)
+        .max_scroll_height(max_height)
+        .auto_shrink([false, true])
+}
+
+/// What an empty panel says: a heading and lines of text, centred from
+/// `top` (a fraction of the height) down, then `more`.
+pub fn empty_hint(
+    ui: &mut Ui,
+    top: f32,
+    heading: &str,
+    lines: &[&str],
+    more: impl FnOnce(&mut Ui),
+) {
+    ui.add_space(ui.available_height() * top);
+    ui.vertical_centered(|ui| {
+        ui.heading(heading);
+        ui.add_space(6.0);
+        for line in lines {
+            ui.label(*line);
+        }
+        more(ui);
+    });
+}
+
+/// A label and a combo box choosing one of `identities` (tests find the
+/// box by the label's text).
+pub fn identity_combo(
+    ui: &mut Ui,
+    label: &str,
+    id: &str,
+    width: f32,
+    choice: &mut Option<IdentityKey>,
+    identities: &[IdentityInfo],
+) {
+    let combo_label = ui.label(label);
+    let selected = choice
+        .and_then(|k| identities.iter().find(|i| i.key == k))
+        .map_or_else(|| String::from("(no identity)"), |i| i.name.clone());
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(selected)
+        .width(width)
+        .show_ui(ui, |ui| {
+            for i in identities {
+                ui.selectable_value(choice, Some(i.key), &i.name);
+            }
+        })
+        .response
+        .labelled_by(combo_label.id);
+}
+
+/// `current` if it is one of `identities`, else the first of them.
+pub fn known_identity(
+    current: Option<IdentityKey>,
+    identities: &[IdentityInfo],
+) -> Option<IdentityKey> {
+    current
+        .filter(|k| identities.iter().any(|i| i.key == *k))
+        .or_else(|| identities.first().map(|i| i.key))
+}
+
+/// The value of a read, or `None` with why it failed (after `what`) in
+/// `status`.
+pub fn read_or_report<T>(
+    result: Result<T, String>,
+    status: &mut Option<Status>,
+    what: &str,
+) -> Option<T> {
+    result
+        .map_err(|e| *status = Some(Status::error(format!("{what}: {e}"))))
+        .ok()
+}
+
+/// A table header of strong titles.
+pub fn header_cells(header: &mut TableRow<'_, '_>, titles: &[&str]) {
+    for title in titles {
+        header.col(|ui| {
+            ui.strong(*title);
+        });
+    }
+}
+
+/// A table cell holding one label.
+pub fn label_cell(row: &mut TableRow<'_, '_>, text: impl Into<egui::WidgetText>) {
+    row.col(|ui| {
+        ui.label(text);
+    });
+}
+
+/// A table of items under a header of strong titles.
+pub trait ItemTable<T, F> {
+    /// Adds the header (`titles`) and one row per item (`add` fills the
+    /// row's cells).
+    fn item_table(self, height: f32, titles: &[&str], items: &[T], add: F);
+}
+
+impl<T, F: FnMut(TableRow<'_, '_>, &T)> ItemTable<T, F> for TableBuilder<'_> {
+    fn item_table(self, height: f32, titles: &[&str], items: &[T], add: F) {
+        self.header(height, |mut header| header_cells(&mut header, titles))
+            .body(|body| item_rows(body, height, items, add));
+    }
+}
+
+/// One table row per item (`add` fills the row's cells).
+pub fn item_rows<T>(
+    body: TableBody<'_>,
+    height: f32,
+    items: &[T],
+    mut add: impl FnMut(TableRow<'_, '_>, &T),
+) {
+    body.rows(height, items.len(), |row| {
+        if let Some(item) = items.get(row.index()) {
+            add(row, item);
+        }
+    });
 }
 
 /// A grid row: a weak key and a value (monospace when `mono`), with the

@@ -1,24 +1,25 @@
 //! The Conformance panel: checks official MLS test-vector files with the
 //! `conformance` runner and shows the results per file and per case.
 //!
-//! Checks run on one background thread per panel (a big vector file takes
-//! seconds), in the order they were asked for; results come back over a
-//! channel and are applied at the start of the next frame. The file dialog
-//! runs on a thread of its own and hands the chosen paths back to the panel.
+//! Checks run as serial background `Jobs` (a big vector file takes
+//! seconds), in the order they were asked for; reports come back as
+//! outcomes and are applied at the start of the next frame. The file dialog
+//! runs on a thread of its own and hands the chosen paths back the same way.
 //! Tests drive the panel without a window through
 //! [`ConformancePanel::load_bytes`] / [`ConformancePanel::load_sources`] and
 //! [`ConformancePanel::wait_idle`].
 
-use std::panic::AssertUnwindSafe;
+use crate::ui::common::{ItemTable, label_cell, striped_table};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SendError, Sender};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use conformance::FileReport;
 use egui::{Align, Color32, Layout, RichText, Sense, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
+
+use super::common::{drop_overlay_sized, empty_hint, error_color, ok_color};
+use super::jobs::{JobPanel, Jobs, Progress, job_outcome, job_panel};
+use crate::text::file_name;
 
 /// Something to check.
 #[derive(Debug)]
@@ -31,94 +32,20 @@ pub enum Source {
     Dropped(egui::DroppedFileHandle),
 }
 
-/// What a background job reports.
+/// What a background job of the panel came back with.
 #[derive(Debug)]
-enum Event {
-    /// What the job is doing now, e.g. "Checking treekem.json…".
-    Status(String),
+pub(crate) enum Outcome {
     Report(FileReport),
     /// A problem that is not one file's report (e.g. no vectors directory).
     Error(String),
     /// The file dialog's choice, to be checked.
     Picked(Vec<PathBuf>),
-    /// The job has finished.
-    Done,
 }
 
-#[derive(Debug)]
-struct Msg {
-    /// The panel generation the job was started in; stale after "Clear".
-    generation: u64,
-    event: Event,
-}
-
-/// A job's handle back to the panel. Dropping it (when the job ends, panics,
-/// or is dropped unrun) reports [`Event::Done`].
-struct Worker {
-    generation: u64,
-    /// The panel's current generation.
-    current: Arc<AtomicU64>,
-    tx: Sender<Msg>,
-    ctx: Option<egui::Context>,
-}
-
-impl Worker {
-    fn send(&self, event: Event) {
-        // The panel may be gone (window closed): then nobody is listening.
-        let _ = self.tx.send(Msg {
-            generation: self.generation,
-            event,
-        });
-        if let Some(ctx) = &self.ctx {
-            ctx.request_repaint();
-        }
-    }
-
-    /// Whether the panel was cleared since the job was started.
-    fn cancelled(&self) -> bool {
-        self.current.load(Ordering::Relaxed) != self.generation
-    }
-
-    fn status(&self, text: String) {
-        self.send(Event::Status(text));
-    }
-
-    fn report(&self, report: FileReport) {
-        self.send(Event::Report(report));
-    }
-
-    fn error(&self, text: String) {
-        self.send(Event::Error(text));
-    }
-}
-
-impl Drop for Worker {
-    fn drop(&mut self) {
-        self.send(Event::Done);
-    }
-}
-
-type Work = Box<dyn FnOnce(&Worker) + Send>;
-
-/// Work queued for the check thread.
-struct Job {
-    worker: Worker,
-    work: Work,
-}
-
-/// The check thread: runs jobs one after the other until the panel is gone.
-fn run_jobs(jobs: Receiver<Job>) {
-    for Job { worker, work } in jobs {
-        if worker.cancelled() {
-            continue;
-        }
-        // The runner does not panic; should it, the thread lives on and the
-        // worker's drop still reports the job done.
-        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| work(&worker)));
-    }
-}
+job_outcome!(Outcome::Error);
 
 /// The Conformance panel's state.
+#[derive(Debug)]
 pub struct ConformancePanel {
     /// One report per file name, in the order they first arrived.
     reports: Vec<FileReport>,
@@ -126,47 +53,18 @@ pub struct ConformancePanel {
     selected: Option<usize>,
     /// Problems that are not a file's report.
     errors: Vec<String>,
-    /// What the running jobs are doing.
-    status: Option<String>,
-    /// Jobs started in this generation and not finished.
-    running: usize,
-    /// Bumped by [`Self::clear`], so older jobs stop and their results are dropped.
-    generation: Arc<AtomicU64>,
-    /// Results from the jobs.
-    tx: Sender<Msg>,
-    rx: Receiver<Msg>,
-    /// The check thread's queue; started on first use.
-    jobs: Option<Sender<Job>>,
-    /// For waking the UI from a job; known after the first frame.
-    ctx: Option<egui::Context>,
+    /// The checks (one after the other) and the file dialog.
+    jobs: Jobs<Outcome>,
 }
 
 impl Default for ConformancePanel {
     fn default() -> Self {
-        let (tx, rx) = mpsc::channel();
         ConformancePanel {
             reports: Vec::new(),
             selected: None,
             errors: Vec::new(),
-            status: None,
-            running: 0,
-            generation: Arc::new(AtomicU64::new(0)),
-            tx,
-            rx,
-            jobs: None,
-            ctx: None,
+            jobs: Jobs::serial(),
         }
-    }
-}
-
-impl std::fmt::Debug for ConformancePanel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConformancePanel")
-            .field("reports", &self.reports.len())
-            .field("selected", &self.selected)
-            .field("errors", &self.errors)
-            .field("running", &self.running)
-            .finish_non_exhaustive()
     }
 }
 
@@ -202,7 +100,11 @@ impl ConformancePanel {
 
     /// Whether checks (or a file dialog) are still running.
     pub fn is_busy(&self) -> bool {
-        self.running > 0
+        self.jobs.busy() || self.jobs.dialog_open()
+    }
+
+    fn is_idle(&mut self) -> bool {
+        !self.is_busy()
     }
 
     /// Checks `bytes` as a vector file named `name`, in the background.
@@ -221,7 +123,8 @@ impl ConformancePanel {
         if sources.is_empty() {
             return;
         }
-        self.submit("Checking…", move |worker| check_sources(worker, sources));
+        self.jobs
+            .run("Checking…", move |worker| check_sources(worker, sources));
     }
 
     /// Checks every file of the official vectors directory
@@ -229,17 +132,18 @@ impl ConformancePanel {
     pub fn check_official(&mut self) {
         let dir = conformance::vectors_dir();
         let dir = dir.canonicalize().unwrap_or(dir);
-        self.submit("Checking the official vectors…", move |worker| {
-            if dir.is_dir() {
-                check_path_or_dir(worker, &dir);
-            } else {
-                worker.error(format!(
-                    "Official test vectors not found at {} \
-                     (set MLS_TEST_VECTORS to their directory).",
-                    dir.display()
-                ));
-            }
-        });
+        self.jobs
+            .run("Checking the official vectors…", move |worker| {
+                if dir.is_dir() {
+                    check_path_or_dir(worker, &dir);
+                } else {
+                    worker.send(Outcome::Error(format!(
+                        "Official test vectors not found at {} \
+                         (set MLS_TEST_VECTORS to their directory).",
+                        dir.display()
+                    )));
+                }
+            });
     }
 
     /// Asks for vector files with the system file dialog, then checks them.
@@ -249,27 +153,15 @@ impl ConformancePanel {
     /// nothing happens.
     pub fn open_dialog(&mut self) {
         let start_dir = conformance::vectors_dir();
-        let worker = self.worker();
-        self.running += 1;
-        self.status = Some("Choosing files…".to_owned());
-        let spawned = std::thread::Builder::new()
-            .name("file-dialog".to_owned())
-            .spawn(move || {
-                let mut dialog = rfd::FileDialog::new()
-                    .set_title("Open MLS test-vector files")
-                    .add_filter("JSON test vectors", &["json"]);
-                if start_dir.is_dir() {
-                    dialog = dialog.set_directory(&start_dir);
-                }
-                if let Some(paths) = dialog.pick_files() {
-                    worker.send(Event::Picked(paths));
-                }
-            });
-        if let Err(e) = spawned {
-            // The closure, and with it the worker, was dropped: `Done` is queued.
-            self.errors
-                .push(format!("Cannot open the file dialog: {e}"));
-        }
+        self.jobs.dialog(move || {
+            let mut dialog = rfd::FileDialog::new()
+                .set_title("Open MLS test-vector files")
+                .add_filter("JSON test vectors", &["json"]);
+            if start_dir.is_dir() {
+                dialog = dialog.set_directory(&start_dir);
+            }
+            dialog.pick_files().map(Outcome::Picked)
+        });
     }
 
     /// Forgets every result and error; running checks stop and their results
@@ -278,92 +170,18 @@ impl ConformancePanel {
         self.reports.clear();
         self.selected = None;
         self.errors.clear();
-        self.status = None;
-        self.running = 0;
-        self.generation.fetch_add(1, Ordering::Relaxed);
+        self.jobs.cancel();
     }
 
     /// Applies finished results without blocking (called every frame).
     pub fn poll(&mut self) {
-        while let Ok(msg) = self.rx.try_recv() {
-            self.apply(msg);
-        }
+        self.poll_jobs(None);
     }
 
     /// Blocks until every running check has finished, or `timeout` passed;
     /// returns whether the panel is idle. For tests and scripted use.
     pub fn wait_idle(&mut self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        self.poll();
-        while self.running > 0 {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.rx.recv_timeout(left) {
-                Ok(msg) => self.apply(msg),
-                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return false,
-            }
-        }
-        true
-    }
-
-    /// A handle for a new job of the current generation.
-    fn worker(&self) -> Worker {
-        Worker {
-            generation: self.generation.load(Ordering::Relaxed),
-            current: Arc::clone(&self.generation),
-            tx: self.tx.clone(),
-            ctx: self.ctx.clone(),
-        }
-    }
-
-    /// Queues `work` for the check thread (starting it if needed).
-    fn submit(&mut self, status: &str, work: impl FnOnce(&Worker) + Send + 'static) {
-        let mut job = Job {
-            worker: self.worker(),
-            work: Box::new(work),
-        };
-        self.running += 1;
-        self.status = Some(status.to_owned());
-        if let Some(jobs) = &self.jobs {
-            match jobs.send(job) {
-                Ok(()) => return,
-                // The thread is gone: start a new one below.
-                Err(SendError(unsent)) => job = unsent,
-            }
-        }
-        let (jobs, queue) = mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("conformance-checks".to_owned())
-            .spawn(move || run_jobs(queue));
-        match spawned {
-            Ok(_) => {
-                // Cannot fail: the thread holds the receiver. Were it to, the
-                // job's worker reports it done when the job is dropped.
-                let _ = jobs.send(job);
-                self.jobs = Some(jobs);
-            }
-            // The job, and with it its worker, is dropped here: `Done` is queued.
-            Err(e) => self
-                .errors
-                .push(format!("Cannot start the check thread: {e}")),
-        }
-    }
-
-    fn apply(&mut self, msg: Msg) {
-        if msg.generation != self.generation.load(Ordering::Relaxed) {
-            return;
-        }
-        match msg.event {
-            Event::Status(text) => self.status = Some(text),
-            Event::Report(report) => self.add_report(report),
-            Event::Error(text) => self.errors.push(text),
-            Event::Picked(paths) => self.load_paths(paths),
-            Event::Done => {
-                self.running = self.running.saturating_sub(1);
-                if self.running == 0 {
-                    self.status = None;
-                }
-            }
-        }
+        self.wait_jobs(timeout)
     }
 
     /// Adds a report, replacing an earlier one of the same file name.
@@ -387,8 +205,23 @@ impl ConformancePanel {
     }
 }
 
+job_panel!(ConformancePanel, Outcome, idle: is_idle);
+
+impl ConformancePanel {
+    /// Applies what a background job came back with.
+    fn apply_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Report(report) => self.add_report(report),
+            Outcome::Error(text) => self.errors.push(text),
+            Outcome::Picked(paths) => self.load_paths(paths),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Background work: only asks the runner.
+
+type Worker = Progress<Outcome>;
 
 fn check_sources(worker: &Worker, sources: Vec<Source>) {
     for source in sources {
@@ -398,7 +231,7 @@ fn check_sources(worker: &Worker, sources: Vec<Source>) {
         match source {
             Source::Bytes { name, bytes } => {
                 worker.status(format!("Checking {name}…"));
-                worker.report(conformance::check_bytes(&name, &bytes));
+                worker.send(Outcome::Report(conformance::check_bytes(&name, &bytes)));
             }
             Source::Path(path) => check_path_or_dir(worker, &path),
             Source::Dropped(file) => check_dropped(worker, file.as_ref()),
@@ -413,37 +246,40 @@ fn check_dropped(worker: &Worker, file: &(dyn egui::DroppedFile + Send + Sync)) 
     }
     let name = file_name(path);
     worker.status(format!("Checking {name}…"));
-    match file.bytes() {
-        Ok(bytes) => worker.report(conformance::check_bytes(&name, &bytes)),
-        Err(_) if !path.as_os_str().is_empty() => worker.report(conformance::check_path(path)),
-        Err(e) => worker.error(format!("{name}: cannot read the dropped file: {e}")),
-    }
+    let report = match file.bytes() {
+        Ok(bytes) => conformance::check_bytes(&name, &bytes),
+        Err(_) if !path.as_os_str().is_empty() => conformance::check_path(path),
+        Err(e) => {
+            return worker.send(Outcome::Error(format!(
+                "{name}: cannot read the dropped file: {e}"
+            )));
+        }
+    };
+    worker.send(Outcome::Report(report));
 }
 
 fn check_path_or_dir(worker: &Worker, path: &Path) {
     if !path.is_dir() {
         worker.status(format!("Checking {}…", file_name(path)));
-        return worker.report(conformance::check_path(path));
+        return worker.send(Outcome::Report(conformance::check_path(path)));
     }
     match conformance::collect_files(&[path.to_path_buf()]) {
         Ok(files) if files.is_empty() => {
-            worker.error(format!("No .json files in {}", path.display()));
+            worker.send(Outcome::Error(format!(
+                "No .json files in {}",
+                path.display()
+            )));
         }
         Ok(files) => {
             for file in files.iter().take_while(|_| !worker.cancelled()) {
                 worker.status(format!("Checking {}…", file_name(file)));
-                worker.report(conformance::check_path(file));
+                worker.send(Outcome::Report(conformance::check_path(file)));
             }
         }
-        Err(e) => worker.error(format!("Cannot list {}: {e}", path.display())),
-    }
-}
-
-fn file_name(path: &Path) -> String {
-    match path.file_name() {
-        Some(name) => name.to_string_lossy().into_owned(),
-        None if path.as_os_str().is_empty() => "dropped file".to_owned(),
-        None => path.display().to_string(),
+        Err(e) => worker.send(Outcome::Error(format!(
+            "Cannot list {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -452,18 +288,6 @@ fn file_name(path: &Path) -> String {
 
 const SUMMARY_COLUMNS: [&str; 6] = ["File", "Kind", "Cases", "Passed", "Failed", "Result"];
 const CASE_COLUMNS: [&str; 4] = ["Case", "Suite", "Result", "What"];
-
-fn ok_color(ui: &Ui) -> Color32 {
-    if ui.visuals().dark_mode {
-        Color32::from_rgb(0x6c, 0xcf, 0x7f)
-    } else {
-        Color32::from_rgb(0x1a, 0x7f, 0x37)
-    }
-}
-
-fn error_color(ui: &Ui) -> Color32 {
-    ui.visuals().error_fg_color
-}
 
 /// A number, right-aligned in its cell, coloured when given.
 fn number_cell(ui: &mut Ui, value: usize, color: Option<Color32>) {
@@ -488,10 +312,7 @@ fn kind_text(report: &FileReport) -> String {
 impl ConformancePanel {
     /// Draws the panel into `ui` (its whole available area).
     pub fn ui(&mut self, ui: &mut Ui) {
-        if self.ctx.is_none() {
-            self.ctx = Some(ui.ctx().clone());
-        }
-        self.poll();
+        self.poll_jobs(Some(ui.ctx()));
         self.take_dropped(ui);
 
         let panel_rect = ui.max_rect();
@@ -524,7 +345,7 @@ impl ConformancePanel {
             });
         }
 
-        drop_overlay(ui, panel_rect);
+        drop_overlay_sized(ui, panel_rect, "Drop to check", 28.0);
     }
 
     fn top_bar(&mut self, ui: &mut Ui) {
@@ -554,7 +375,11 @@ impl ConformancePanel {
             if self.is_busy() {
                 ui.add_space(8.0);
                 ui.spinner();
-                if let Some(status) = &self.status {
+                let status = self
+                    .jobs
+                    .status()
+                    .or_else(|| self.jobs.dialog_open().then_some("Choosing files…"));
+                if let Some(status) = status {
                     ui.label(status);
                 }
             }
@@ -596,12 +421,9 @@ impl ConformancePanel {
         let (ok, bad) = (ok_color(ui), error_color(ui));
         let warn = ui.visuals().warn_fg_color;
         let mut clicked = None;
-        TableBuilder::new(ui)
-            .id_salt("conformance_files")
-            .striped(true)
+        striped_table(ui, "conformance_files")
             .resizable(true)
             .sense(Sense::click())
-            .cell_layout(Layout::left_to_right(Align::Center))
             .column(Column::initial(280.0).at_least(120.0).clip(true))
             .column(Column::initial(260.0).at_least(80.0).clip(true))
             .column(Column::initial(70.0).at_least(50.0))
@@ -713,37 +535,24 @@ impl ConformancePanel {
         ui.add_space(4.0);
 
         let row_height = ui.spacing().interact_size.y;
-        TableBuilder::new(ui)
-            .id_salt(("conformance_cases", report.file.as_str()))
-            .striped(true)
+        striped_table(ui, ("conformance_cases", report.file.as_str()))
             .resizable(true)
-            .cell_layout(Layout::left_to_right(Align::Center))
             .column(Column::initial(60.0).at_least(40.0))
             .column(Column::initial(60.0).at_least(40.0))
             .column(Column::initial(60.0).at_least(50.0))
             .column(Column::remainder().at_least(100.0).clip(true))
             .auto_shrink([false, true])
-            .header(row_height, |mut header| {
-                for title in CASE_COLUMNS {
-                    header.col(|ui| {
-                        ui.strong(title);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(row_height, report.results.len(), |mut row| {
-                    let Some(case) = report.results.get(row.index()) else {
-                        return;
-                    };
-                    row.col(|ui| {
-                        ui.label(case.case.to_string());
-                    });
-                    row.col(|ui| {
-                        ui.label(
-                            case.cipher_suite
-                                .map_or_else(|| "—".to_owned(), |s| s.to_string()),
-                        );
-                    });
+            .item_table(
+                row_height,
+                &CASE_COLUMNS,
+                &report.results,
+                |mut row, case| {
+                    label_cell(&mut row, case.case.to_string());
+                    label_cell(
+                        &mut row,
+                        case.cipher_suite
+                            .map_or_else(|| "—".to_owned(), |s| s.to_string()),
+                    );
                     row.col(|ui| {
                         if case.passed() {
                             ui.label(RichText::new("✔").color(ok));
@@ -756,37 +565,15 @@ impl ConformancePanel {
                             ui.add(egui::Label::new(RichText::new(what).color(bad)).truncate());
                         }
                     });
-                });
-            });
+                },
+            );
     }
 }
 
 fn empty_state(ui: &mut Ui) {
-    ui.add_space(ui.available_height() * 0.3);
-    ui.vertical_centered(|ui| {
-        ui.heading("No results yet");
-        ui.add_space(6.0);
-        ui.label("Drop MLS test-vector .json files anywhere on this window,");
-        ui.label("open them with “Open vector file…”, or run “Check official vectors”.");
-    });
-}
-
-/// Dims the panel while files are dragged over the window.
-fn drop_overlay(ui: &Ui, rect: egui::Rect) {
-    let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
-    if !hovering {
-        return;
-    }
-    let painter = ui.ctx().layer_painter(egui::LayerId::new(
-        egui::Order::Foreground,
-        egui::Id::unique("conformance_drop_overlay"),
-    ));
-    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(160));
-    painter.text(
-        rect.center(),
-        egui::Align2::CENTER_CENTER,
-        "Drop to check",
-        egui::FontId::proportional(28.0),
-        Color32::WHITE,
-    );
+    let lines = [
+        "Drop MLS test-vector .json files anywhere on this window,",
+        "open them with “Open vector file…”, or run “Check official vectors”.",
+    ];
+    empty_hint(ui, 0.3, "No results yet", &lines, |_| {});
 }

@@ -3,23 +3,39 @@
 //! package the way a group would before adding it (what is in it, or why
 //! it is unusable).
 //!
-//! Every operation here is quick, so it runs on the UI thread through the
-//! panel's [`Workspace`] connection; only the file dialogs run on threads.
+//! Reading the lists, creating and checking run as background `Jobs`
+//! (each with its own workspace connection), as do the file dialogs.
 
+use crate::ui::common::{ItemTable, clickable_table, label_cell, striped_table};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use egui::{Align, Layout, RichText, Sense, Ui};
-use egui_extras::{Column, Size, StripBuilder, TableBuilder};
+use egui::{RichText, Ui};
+use egui_extras::{Column, Size, StripBuilder};
 use mls_core::crypto::CipherSuite;
 
+use super::common::Opened;
 use super::common::{
     Output, OutputAction, Status, drop_overlay, dropped_files, error_color, file_bytes,
-    format_time_u, labelled_edit, ok_color, open_dialog, output_buttons, read_input, save_dialog,
-    short_hex, status_line, suite_short,
+    format_time_u, identity_combo, known_identity, labelled_edit, ok_color, output_buttons,
+    read_input, read_or_report, short_hex, status_line, suite_short,
 };
-use super::jobs::{JobTarget, Jobs};
+use super::dialogs::{open_dialog, save_dialog};
+use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
 use crate::workspace::{IdentityInfo, IdentityKey, KeyPackageInfo, Workspace};
+
+/// The titles of the table's columns.
+const IDENTITY_COLUMNS: [&str; 4] = ["#", "Name", "Cipher suite", "Signature key"];
+
+/// The titles of the table's columns.
+const KEY_PACKAGE_COLUMNS: [&str; 6] = [
+    "KeyPackageRef",
+    "Identity",
+    "Suite",
+    "Created",
+    "Expires",
+    "State",
+];
 
 /// How often the lists are read again when auto refresh is on.
 const REFRESH_EVERY: Duration = Duration::from_secs(3);
@@ -39,12 +55,50 @@ pub struct ForeignCheck {
     pub result: Result<KeyPackageInfo, String>,
 }
 
+/// The identities and key packages of the workspace.
+type Lists = Result<(Vec<IdentityInfo>, Vec<KeyPackageInfo>), String>;
+
+/// What a background job of the panel came back with.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// The job could not run (no workspace, panic, no thread).
+    Failed(String),
+    /// A file dialog saved a produced message (or could not).
+    Saved(Status),
+    /// The file dialog opened a foreign key package.
+    Opened(Opened),
+    /// The lists, read again.
+    Listed(Lists),
+    /// An identity was created (or not), and the lists after it.
+    IdentityMade {
+        result: Result<IdentityInfo, String>,
+        lists: Lists,
+    },
+    /// A key package was created (or not), and the lists after it.
+    KeyPackageMade {
+        result: Result<KeyPackageInfo, String>,
+        lists: Lists,
+    },
+    /// A foreign key package was checked.
+    Checked(ForeignCheck),
+}
+
+job_outcome!(Outcome::Failed);
+
+fn read_lists(ws: &Workspace) -> Lists {
+    ws.identities()
+        .and_then(|i| Ok((i, ws.key_packages()?)))
+        .map_err(|e| e.to_string())
+}
+
+job_panel!(KeyPackagesPanel, Outcome);
+
 /// The Key packages panel's state.
+#[derive(Debug)]
 pub struct KeyPackagesPanel {
-    jobs: Jobs<KeyPackagesPanel>,
-    auto_refresh: bool,
-    dirty: bool,
-    last_read: Option<Instant>,
+    jobs: Jobs<Outcome>,
+    /// When the lists are read again (the app turns auto refresh on).
+    pub(crate) refresh: Refresh,
     identities: Vec<IdentityInfo>,
     key_packages: Vec<KeyPackageInfo>,
     new_identity: String,
@@ -63,38 +117,20 @@ impl Default for KeyPackagesPanel {
     }
 }
 
-impl std::fmt::Debug for KeyPackagesPanel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyPackagesPanel")
-            .field("identities", &self.identities.len())
-            .field("key_packages", &self.key_packages.len())
-            .field("status", &self.status)
-            .finish_non_exhaustive()
-    }
-}
-
-impl JobTarget for KeyPackagesPanel {
-    fn report(&mut self, status: Status) {
-        self.status = Some(status);
-    }
-}
-
 enum Action {
     NewIdentity,
     NewKeyPackage,
     Check,
     OpenForeign,
-    Save(Output),
-    Decode(Output),
+    /// A button of a produced message (save it, or show it in the Decoder).
+    Output(OutputAction, Output),
 }
 
 impl KeyPackagesPanel {
     pub fn new(db: Option<&Path>) -> Self {
         KeyPackagesPanel {
             jobs: Jobs::new(db),
-            auto_refresh: false,
-            dirty: true,
-            last_read: None,
+            refresh: Refresh::new(REFRESH_EVERY),
             identities: Vec::new(),
             key_packages: Vec::new(),
             new_identity: String::new(),
@@ -105,33 +141,6 @@ impl KeyPackagesPanel {
             foreign: None,
             status: None,
             decode_request: None,
-        }
-    }
-
-    /// Re-reads the lists every few seconds (the app turns this on).
-    pub fn set_auto_refresh(&mut self, on: bool) {
-        self.auto_refresh = on;
-    }
-
-    /// Reads the lists again at the next frame.
-    pub fn mark_dirty(&mut self) {
-        self.dirty = true;
-    }
-
-    /// Applies what the dialogs returned until none is open; `false` on
-    /// timeout. (Nothing else here runs in the background.)
-    pub fn wait_idle(&mut self, ws: &Workspace, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            for apply in self.jobs.take_ready() {
-                apply(self, ws);
-            }
-            if !self.jobs.busy() {
-                return true;
-            }
-            if !self.jobs.wait(deadline) {
-                return false;
-            }
         }
     }
 
@@ -153,18 +162,21 @@ impl KeyPackagesPanel {
         self.status.as_ref()
     }
 
-    /// Checks key package bytes (a dropped or opened file's content).
-    pub fn check_bytes(&mut self, ws: &Workspace, name: &str, bytes: Vec<u8>) {
-        let dissection = mls_core::inspect::dissect(&bytes);
-        let result = ws
-            .key_package_validate_foreign(&bytes)
-            .map_err(|e| e.to_string());
-        self.status = None;
-        self.foreign = Some(ForeignCheck {
-            name: name.to_owned(),
-            summary: dissection.summary,
-            bytes,
-            result,
+    /// Checks key package bytes (a dropped or opened file's content) in
+    /// the background.
+    pub fn check_bytes(&mut self, name: &str, bytes: Vec<u8>) {
+        let name = name.to_owned();
+        self.jobs.spawn(format!("Checking {name}…"), move |ws| {
+            let dissection = mls_core::inspect::dissect(&bytes);
+            let result = ws
+                .key_package_validate_foreign(&bytes)
+                .map_err(|e| e.to_string());
+            Outcome::Checked(ForeignCheck {
+                name,
+                summary: dissection.summary,
+                bytes,
+                result,
+            })
         });
     }
 
@@ -172,35 +184,35 @@ impl KeyPackagesPanel {
         self.decode_request.take()
     }
 
-    fn refresh(&mut self, ws: &Workspace) {
-        self.dirty = false;
-        self.last_read = Some(Instant::now());
-        match ws.identities().and_then(|i| Ok((i, ws.key_packages()?))) {
-            Ok((identities, key_packages)) => {
-                self.identities = identities;
-                self.key_packages = key_packages;
-            }
-            Err(e) => {
-                self.status = Some(Status::error(format!("Cannot read the key packages: {e}")));
-            }
-        }
-        if self
-            .for_identity
-            .is_none_or(|k| !self.identities.iter().any(|i| i.key == k))
-        {
-            self.for_identity = self.identities.first().map(|i| i.key);
-        }
+    /// Reads the lists again (in the background).
+    fn read_again(&mut self) {
+        self.jobs.spawn_quiet(|ws| Outcome::Listed(read_lists(ws)));
     }
 
-    fn perform(&mut self, action: Action, ws: &Workspace) {
-        match action {
-            Action::NewIdentity => {
-                let result = CipherSuite::from_u16(self.new_suite)
-                    .ok_or_else(|| format!("suite {} is not supported", self.new_suite))
-                    .and_then(|cs| {
-                        ws.identity_new(self.new_identity.trim(), cs)
-                            .map_err(|e| e.to_string())
-                    });
+    fn apply_lists(&mut self, lists: Lists) {
+        let read = read_or_report(lists, &mut self.status, "Cannot read the key packages");
+        if let Some((identities, key_packages)) = read {
+            self.identities = identities;
+            self.key_packages = key_packages;
+        }
+        self.for_identity = known_identity(self.for_identity, &self.identities);
+    }
+
+    /// Applies what a background job came back with.
+    fn apply_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Failed(text) => self.status = Some(Status::error(text)),
+            Outcome::Saved(status) => self.status = Some(status),
+            Outcome::Opened(opened) => {
+                if let Some(status) = opened.error_status() {
+                    self.status = Some(status);
+                }
+                for (name, raw) in opened.files {
+                    self.check_bytes(&name, file_bytes(&raw));
+                }
+            }
+            Outcome::Listed(lists) => self.apply_lists(lists),
+            Outcome::IdentityMade { result, lists } => {
                 match result {
                     Ok(info) => {
                         self.status = Some(Status::ok(format!(
@@ -212,14 +224,10 @@ impl KeyPackagesPanel {
                     }
                     Err(e) => self.status = Some(Status::error(e)),
                 }
-                self.refresh(ws);
+                self.apply_lists(lists);
             }
-            Action::NewKeyPackage => {
-                let Some(identity) = self.for_identity else {
-                    self.status = Some(Status::error("Create an identity first."));
-                    return;
-                };
-                match ws.key_package_new(identity) {
+            Outcome::KeyPackageMade { result, lists } => {
+                match result {
                     Ok(info) => {
                         self.status = Some(Status::ok(format!(
                             "Created a key package for {} (ref {}), valid until {}: export it for whoever adds you",
@@ -229,48 +237,72 @@ impl KeyPackagesPanel {
                         )));
                         self.selected = Some(info.reference_hex);
                     }
-                    Err(e) => self.status = Some(Status::error(e.to_string())),
+                    Err(e) => self.status = Some(Status::error(e)),
                 }
-                self.refresh(ws);
+                self.apply_lists(lists);
+            }
+            Outcome::Checked(check) => {
+                self.status = None;
+                self.foreign = Some(check);
+            }
+        }
+    }
+
+    fn perform(&mut self, action: Action) {
+        match action {
+            Action::NewIdentity => {
+                let Some(suite) = CipherSuite::from_u16(self.new_suite) else {
+                    self.status = Some(Status::error(format!(
+                        "suite {} is not supported",
+                        self.new_suite
+                    )));
+                    self.read_again();
+                    return;
+                };
+                let name = self.new_identity.trim().to_owned();
+                self.jobs.spawn("Creating the identity…", move |ws| {
+                    Outcome::IdentityMade {
+                        result: ws.identity_new(&name, suite).map_err(|e| e.to_string()),
+                        lists: read_lists(ws),
+                    }
+                });
+            }
+            Action::NewKeyPackage => {
+                let Some(identity) = self.for_identity else {
+                    self.status = Some(Status::error("Create an identity first."));
+                    return;
+                };
+                self.jobs.spawn("Creating a key package…", move |ws| {
+                    Outcome::KeyPackageMade {
+                        result: ws.key_package_new(identity).map_err(|e| e.to_string()),
+                        lists: read_lists(ws),
+                    }
+                });
             }
             Action::Check => match read_input(&self.foreign_input) {
-                Ok((name, bytes)) => self.check_bytes(ws, &name, bytes),
+                Ok((name, bytes)) => self.check_bytes(&name, bytes),
                 Err(e) => self.status = Some(Status::error(e)),
             },
-            Action::OpenForeign => open_dialog(
-                &mut self.jobs,
-                "Open a key package",
-                false,
-                |p: &mut KeyPackagesPanel, ws: &Workspace, files| {
-                    for (name, raw) in files {
-                        p.check_bytes(ws, &name, file_bytes(&raw));
-                    }
-                },
-            ),
-            Action::Save(output) => save_dialog(&mut self.jobs, &output),
-            Action::Decode(output) => self.decode_request = Some((output.label, output.bytes)),
+            Action::OpenForeign => {
+                open_dialog(&mut self.jobs, "Open a key package", false, Outcome::Opened);
+            }
+            Action::Output(OutputAction::Save, output) => {
+                save_dialog(&mut self.jobs, &output, Outcome::Saved);
+            }
+            Action::Output(OutputAction::Decode, output) => {
+                self.decode_request = Some((output.label, output.bytes));
+            }
         }
     }
 
     /// Draws the panel into `ui` (its whole available area).
-    pub fn ui(&mut self, ui: &mut Ui, ws: &Workspace) {
-        self.jobs.set_context(ui.ctx());
-        for apply in self.jobs.take_ready() {
-            apply(self, ws);
+    pub fn ui(&mut self, ui: &mut Ui) {
+        self.poll_jobs(Some(ui.ctx()));
+        // One read at a time (a slow file must not pile them up).
+        if !self.jobs.working() && self.refresh.due() {
+            self.read_again();
         }
-        if self.dirty
-            || (self.auto_refresh && self.last_read.is_none_or(|t| t.elapsed() > REFRESH_EVERY))
-        {
-            self.refresh(ws);
-        }
-        for (name, bytes) in dropped_files(ui) {
-            match bytes {
-                Ok(raw) => self.check_bytes(ws, &name, file_bytes(&raw)),
-                Err(e) => {
-                    self.status = Some(Status::error(format!("{name}: cannot read it: {e}")));
-                }
-            }
-        }
+        self.apply_outcome(Outcome::Opened(dropped_files(ui)));
         let rect = ui.max_rect();
         let mut actions = Vec::new();
         status_line(ui, self.status.as_ref());
@@ -294,7 +326,7 @@ impl KeyPackagesPanel {
                 });
             });
         for action in actions {
-            self.perform(action, ws);
+            self.perform(action);
         }
         drop_overlay(ui, rect, "Drop a key package to check it");
     }
@@ -322,10 +354,7 @@ impl KeyPackagesPanel {
         });
         let table_height = (row_height * (self.identities.len() as f32 + 1.0)).min(150.0);
         ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
-            TableBuilder::new(ui)
-                .id_salt("kp_identities")
-                .striped(true)
-                .cell_layout(Layout::left_to_right(Align::Center))
+            striped_table(ui, "kp_identities")
                 .column(Column::exact(36.0))
                 .column(Column::initial(140.0).clip(true))
                 .column(Column::initial(230.0).clip(true))
@@ -333,21 +362,12 @@ impl KeyPackagesPanel {
                 .min_scrolled_height(0.0)
                 .max_scroll_height(table_height - row_height)
                 .auto_shrink([false, true])
-                .header(row_height, |mut header| {
-                    for title in ["#", "Name", "Cipher suite", "Signature key"] {
-                        header.col(|ui| {
-                            ui.strong(title);
-                        });
-                    }
-                })
-                .body(|body| {
-                    body.rows(row_height, self.identities.len(), |mut row| {
-                        let Some(i) = self.identities.get(row.index()) else {
-                            return;
-                        };
-                        row.col(|ui| {
-                            ui.label(i.key.0.to_string());
-                        });
+                .item_table(
+                    row_height,
+                    &IDENTITY_COLUMNS,
+                    &self.identities,
+                    |mut row, i| {
+                        label_cell(&mut row, i.key.0.to_string());
                         row.col(|ui| {
                             ui.label(&i.name).on_hover_text(&i.credential);
                         });
@@ -361,28 +381,21 @@ impl KeyPackagesPanel {
                             )
                             .on_hover_text(&i.signature_public_hex);
                         });
-                    });
-                });
+                    },
+                );
         });
         ui.separator();
 
         ui.heading(format!("Our key packages ({})", self.key_packages.len()));
         ui.horizontal(|ui| {
-            let combo_label = ui.label("For:");
-            let selected = self
-                .for_identity
-                .and_then(|k| self.identities.iter().find(|i| i.key == k))
-                .map_or_else(|| String::from("(no identity)"), |i| i.name.clone());
-            egui::ComboBox::from_id_salt("kp_for_identity")
-                .selected_text(selected)
-                .width(160.0)
-                .show_ui(ui, |ui| {
-                    for i in &self.identities {
-                        ui.selectable_value(&mut self.for_identity, Some(i.key), &i.name);
-                    }
-                })
-                .response
-                .labelled_by(combo_label.id);
+            identity_combo(
+                ui,
+                "For:",
+                "kp_for_identity",
+                160.0,
+                &mut self.for_identity,
+                &self.identities,
+            );
             if ui
                 .add_enabled(
                     self.for_identity.is_some(),
@@ -401,59 +414,30 @@ impl KeyPackagesPanel {
         let mut clicked = None;
         let selected = self.selected.clone();
         ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
-            // Rows are clicked anywhere: labels must not take the click.
-            ui.style_mut().interaction.selectable_labels = false;
-            TableBuilder::new(ui)
-                .id_salt("kp_ours")
-                .striped(true)
-                .sense(Sense::click())
-                .cell_layout(Layout::left_to_right(Align::Center))
+            clickable_table(ui, "kp_ours", table_height - row_height)
                 .column(Column::initial(150.0).clip(true))
                 .column(Column::initial(100.0).clip(true))
                 .column(Column::exact(44.0))
                 .column(Column::exact(122.0))
                 .column(Column::exact(122.0))
                 .column(Column::remainder().at_least(50.0))
-                .min_scrolled_height(0.0)
-                .max_scroll_height(table_height - row_height)
-                .auto_shrink([false, true])
-                .header(row_height, |mut header| {
-                    for title in [
-                        "KeyPackageRef",
-                        "Identity",
-                        "Suite",
-                        "Created",
-                        "Expires",
-                        "State",
-                    ] {
-                        header.col(|ui| {
-                            ui.strong(title);
-                        });
-                    }
-                })
-                .body(|body| {
-                    body.rows(row_height, self.key_packages.len(), |mut row| {
-                        let Some(k) = self.key_packages.get(row.index()) else {
-                            return;
-                        };
+                .item_table(
+                    row_height,
+                    &KEY_PACKAGE_COLUMNS,
+                    &self.key_packages,
+                    |mut row, k| {
                         row.set_selected(selected.as_deref() == Some(k.reference_hex.as_str()));
                         row.col(|ui| {
                             ui.label(RichText::new(short_hex(&k.reference_hex, 16)).monospace())
                                 .on_hover_text(&k.reference_hex);
                         });
-                        row.col(|ui| {
-                            ui.label(names(k.identity));
-                        });
+                        label_cell(&mut row, names(k.identity));
                         row.col(|ui| {
                             ui.label(k.cipher_suite.to_string())
                                 .on_hover_text(&k.suite_name);
                         });
-                        row.col(|ui| {
-                            ui.label(k.created.map_or_else(String::new, format_time_u));
-                        });
-                        row.col(|ui| {
-                            ui.label(format_time_u(k.not_after));
-                        });
+                        label_cell(&mut row, k.created.map_or_else(String::new, format_time_u));
+                        label_cell(&mut row, format_time_u(k.not_after));
                         row.col(|ui| {
                             if k.used {
                                 ui.weak("used");
@@ -464,8 +448,8 @@ impl KeyPackagesPanel {
                         if row.response().clicked() {
                             clicked = Some(k.reference_hex.clone());
                         }
-                    });
-                });
+                    },
+                );
         });
         if let Some(r) = clicked {
             self.selected = Some(r);
@@ -492,10 +476,7 @@ impl KeyPackagesPanel {
                         if k.used { " · used by a Welcome" } else { "" }
                     ));
                     if let Some(action) = output_buttons(ui, &output) {
-                        actions.push(match action {
-                            OutputAction::Save => Action::Save(output.clone()),
-                            OutputAction::Decode => Action::Decode(output.clone()),
-                        });
+                        actions.push(Action::Output(action, output.clone()));
                     }
                 });
             }
@@ -575,10 +556,7 @@ impl KeyPackagesPanel {
                 );
                 ui.horizontal(|ui| {
                     if let Some(action) = output_buttons(ui, &output) {
-                        actions.push(match action {
-                            OutputAction::Save => Action::Save(output.clone()),
-                            OutputAction::Decode => Action::Decode(output.clone()),
-                        });
+                        actions.push(Action::Output(action, output.clone()));
                     }
                 });
                 ui.weak("To add this member, drop the file on a group in the Groups tab.");
@@ -593,7 +571,7 @@ impl KeyPackagesPanel {
                     .on_hover_text("Dissect the bytes in the Decoder tab")
                     .clicked()
                 {
-                    actions.push(Action::Decode(output));
+                    actions.push(Action::Output(OutputAction::Decode, output));
                 }
             }
         }

@@ -3,31 +3,79 @@
 //! accepted). Import PEM bundles or DER files (dialog, drop or paste),
 //! list them with subject, issuer, validity and fingerprint, remove them.
 //!
-//! Operations are quick and run on the UI thread through the panel's
-//! [`Workspace`] connection; only the file dialog runs on a thread.
+//! Reading the list, importing and removing run as background `Jobs`
+//! (each with its own workspace connection), as does the file dialog.
 
+use crate::ui::common::{ItemTable, label_cell, striped_table};
 use std::path::Path;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use egui::{Align, Layout, RichText, Ui};
-use egui_extras::{Column, TableBuilder};
+use egui_extras::Column;
 
+use super::common::Opened;
 use super::common::{
-    Status, drop_overlay, dropped_files, error_color, file_bytes, format_time, open_dialog, plural,
-    short_hex, status_line,
+    Status, drop_overlay, dropped_files, error_color, file_bytes, format_time, plural,
+    read_or_report, short_hex, status_line,
 };
-use super::jobs::{JobTarget, Jobs};
+use super::dialogs::open_dialog;
+use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
 use crate::workspace::{TrustRootRow, Workspace};
+
+/// The titles of the table's columns.
+const ROOT_COLUMNS: [&str; 7] = [
+    "#",
+    "Subject",
+    "Issuer",
+    "Valid from (UTC)",
+    "Valid until (UTC)",
+    "SHA-256 fingerprint",
+    "",
+];
 
 /// How often the list is read again when auto refresh is on.
 const REFRESH_EVERY: Duration = Duration::from_secs(3);
 
+/// The trust roots of the workspace.
+type List = Result<Vec<TrustRootRow>, String>;
+
+/// What a background job of the panel came back with.
+#[derive(Debug)]
+pub(crate) enum Outcome {
+    /// The job could not run (no workspace, panic, no thread).
+    Failed(String),
+    /// The file dialog opened certificate files.
+    Opened(Opened),
+    /// The list, read again.
+    Listed(List),
+    /// A file's certificates were imported (or not), and the list after it.
+    Imported {
+        name: String,
+        result: Result<Vec<TrustRootRow>, String>,
+        list: List,
+    },
+    /// A trust root was removed (or not), and the list after it.
+    Removed {
+        subject: String,
+        result: Result<(), String>,
+        list: List,
+    },
+}
+
+job_outcome!(Outcome::Failed);
+
+fn read_list(ws: &Workspace) -> List {
+    ws.trust_roots().map_err(|e| e.to_string())
+}
+
+job_panel!(TrustRootsPanel, Outcome);
+
 /// The Trust roots panel's state.
+#[derive(Debug)]
 pub struct TrustRootsPanel {
-    jobs: Jobs<TrustRootsPanel>,
-    auto_refresh: bool,
-    dirty: bool,
-    last_read: Option<Instant>,
+    jobs: Jobs<Outcome>,
+    /// When the list are read again (the app turns auto refresh on).
+    pub(crate) refresh: Refresh,
     roots: Vec<TrustRootRow>,
     pasted: String,
     status: Option<Status>,
@@ -36,21 +84,6 @@ pub struct TrustRootsPanel {
 impl Default for TrustRootsPanel {
     fn default() -> Self {
         TrustRootsPanel::new(None)
-    }
-}
-
-impl std::fmt::Debug for TrustRootsPanel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TrustRootsPanel")
-            .field("roots", &self.roots.len())
-            .field("status", &self.status)
-            .finish_non_exhaustive()
-    }
-}
-
-impl JobTarget for TrustRootsPanel {
-    fn report(&mut self, status: Status) {
-        self.status = Some(status);
     }
 }
 
@@ -74,39 +107,10 @@ impl TrustRootsPanel {
     pub fn new(db: Option<&Path>) -> Self {
         TrustRootsPanel {
             jobs: Jobs::new(db),
-            auto_refresh: false,
-            dirty: true,
-            last_read: None,
+            refresh: Refresh::new(REFRESH_EVERY),
             roots: Vec::new(),
             pasted: String::new(),
             status: None,
-        }
-    }
-
-    /// Re-reads the list every few seconds (the app turns this on).
-    pub fn set_auto_refresh(&mut self, on: bool) {
-        self.auto_refresh = on;
-    }
-
-    /// Reads the list again at the next frame.
-    pub fn mark_dirty(&mut self) {
-        self.dirty = true;
-    }
-
-    /// Applies what the file dialog returned until none is open; `false`
-    /// on timeout.
-    pub fn wait_idle(&mut self, ws: &Workspace, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            for apply in self.jobs.take_ready() {
-                apply(self, ws);
-            }
-            if !self.jobs.busy() {
-                return true;
-            }
-            if !self.jobs.wait(deadline) {
-                return false;
-            }
         }
     }
 
@@ -119,57 +123,87 @@ impl TrustRootsPanel {
         self.status.as_ref()
     }
 
-    /// Imports a file's certificates (PEM bundle or DER).
-    pub fn import_bytes(&mut self, ws: &Workspace, name: &str, raw: &[u8]) {
-        match ws.trust_root_import(&certificate_bytes(raw)) {
-            Ok(rows) => {
-                let subjects = rows
-                    .iter()
-                    .map(|r| r.subject.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                self.status = Some(Status::ok(format!(
-                    "{name}: imported {}: {subjects}",
-                    plural(rows.len(), "trust root")
-                )));
+    /// Imports a file's certificates (PEM bundle or DER), in the
+    /// background.
+    pub fn import_bytes(&mut self, name: &str, raw: &[u8]) {
+        let name = name.to_owned();
+        let bytes = certificate_bytes(raw);
+        self.jobs.spawn(format!("Importing {name}…"), move |ws| {
+            Outcome::Imported {
+                result: ws.trust_root_import(&bytes).map_err(|e| e.to_string()),
+                list: read_list(ws),
+                name,
             }
-            Err(e) => {
-                self.status = Some(Status::error(format!("{name}: not imported: {e}")));
-            }
-        }
-        self.refresh(ws);
+        });
     }
 
-    fn refresh(&mut self, ws: &Workspace) {
-        self.dirty = false;
-        self.last_read = Some(Instant::now());
-        match ws.trust_roots() {
-            Ok(roots) => self.roots = roots,
-            Err(e) => {
-                self.status = Some(Status::error(format!("Cannot read the trust roots: {e}")));
+    /// Reads the list again (in the background).
+    fn read_again(&mut self) {
+        self.jobs.spawn_quiet(|ws| Outcome::Listed(read_list(ws)));
+    }
+
+    fn apply_list(&mut self, list: List) {
+        if let Some(roots) = read_or_report(list, &mut self.status, "Cannot read the trust roots") {
+            self.roots = roots;
+        }
+    }
+
+    /// Applies what a background job came back with.
+    fn apply_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Failed(text) => self.status = Some(Status::error(text)),
+            Outcome::Opened(opened) => {
+                if let Some(status) = opened.error_status() {
+                    self.status = Some(status);
+                }
+                for (name, raw) in opened.files {
+                    self.import_bytes(&name, &raw);
+                }
+            }
+            Outcome::Listed(list) => self.apply_list(list),
+            Outcome::Imported { name, result, list } => {
+                match result {
+                    Ok(rows) => {
+                        let subjects = rows
+                            .iter()
+                            .map(|r| r.subject.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ");
+                        self.status = Some(Status::ok(format!(
+                            "{name}: imported {}: {subjects}",
+                            plural(rows.len(), "trust root")
+                        )));
+                    }
+                    Err(e) => {
+                        self.status = Some(Status::error(format!("{name}: not imported: {e}")));
+                    }
+                }
+                self.apply_list(list);
+            }
+            Outcome::Removed {
+                subject,
+                result,
+                list,
+            } => {
+                match result {
+                    Ok(()) => {
+                        self.status = Some(Status::ok(format!("Removed trust root {subject}")));
+                    }
+                    Err(e) => self.status = Some(Status::error(e)),
+                }
+                self.apply_list(list);
             }
         }
     }
 
     /// Draws the panel into `ui` (its whole available area).
-    pub fn ui(&mut self, ui: &mut Ui, ws: &Workspace) {
-        self.jobs.set_context(ui.ctx());
-        for apply in self.jobs.take_ready() {
-            apply(self, ws);
+    pub fn ui(&mut self, ui: &mut Ui) {
+        self.poll_jobs(Some(ui.ctx()));
+        // One read at a time (a slow file must not pile them up).
+        if !self.jobs.working() && self.refresh.due() {
+            self.read_again();
         }
-        if self.dirty
-            || (self.auto_refresh && self.last_read.is_none_or(|t| t.elapsed() > REFRESH_EVERY))
-        {
-            self.refresh(ws);
-        }
-        for (name, bytes) in dropped_files(ui) {
-            match bytes {
-                Ok(raw) => self.import_bytes(ws, &name, &raw),
-                Err(e) => {
-                    self.status = Some(Status::error(format!("{name}: cannot read it: {e}")));
-                }
-            }
-        }
+        self.apply_outcome(Outcome::Opened(dropped_files(ui)));
         let rect = ui.max_rect();
 
         ui.horizontal(|ui| {
@@ -180,11 +214,7 @@ impl TrustRootsPanel {
                         &mut self.jobs,
                         "Import trust roots (PEM or DER)",
                         true,
-                        |p: &mut TrustRootsPanel, ws: &Workspace, files| {
-                            for (name, raw) in files {
-                                p.import_bytes(ws, &name, &raw);
-                            }
-                        },
+                        Outcome::Opened,
                     );
                 }
             });
@@ -213,7 +243,7 @@ impl TrustRootsPanel {
                 .clicked()
             {
                 let text = std::mem::take(&mut self.pasted);
-                self.import_bytes(ws, "pasted text", text.as_bytes());
+                self.import_bytes("pasted text", text.as_bytes());
                 if self.status.as_ref().is_some_and(|s| s.error) {
                     self.pasted = text;
                 }
@@ -227,10 +257,7 @@ impl TrustRootsPanel {
         let now = now();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         let mut remove = None;
-        TableBuilder::new(ui)
-            .id_salt("trust_roots_table")
-            .striped(true)
-            .cell_layout(Layout::left_to_right(Align::Center))
+        striped_table(ui, "trust_roots_table")
             .column(Column::exact(36.0))
             .column(Column::initial(240.0).at_least(100.0).clip(true))
             .column(Column::initial(200.0).at_least(100.0).clip(true))
@@ -239,72 +266,52 @@ impl TrustRootsPanel {
             .column(Column::remainder().at_least(120.0).clip(true))
             .column(Column::exact(72.0))
             .auto_shrink([false, false])
-            .header(row_height, |mut header| {
-                for title in [
-                    "#",
-                    "Subject",
-                    "Issuer",
-                    "Valid from (UTC)",
-                    "Valid until (UTC)",
-                    "SHA-256 fingerprint",
-                    "",
-                ] {
-                    header.col(|ui| {
-                        ui.strong(title);
+            .item_table(row_height, &ROOT_COLUMNS, &self.roots, |mut row, r| {
+                label_cell(&mut row, r.id.to_string());
+                row.col(|ui| {
+                    ui.label(&r.subject).on_hover_text(&r.subject);
+                });
+                row.col(|ui| {
+                    ui.label(&r.issuer).on_hover_text(&r.issuer);
+                });
+                row.col(|ui| {
+                    let text = RichText::new(format_time(r.not_before));
+                    ui.label(if r.not_before > now {
+                        text.color(error_color(ui))
+                    } else {
+                        text
                     });
-                }
-            })
-            .body(|body| {
-                body.rows(row_height, self.roots.len(), |mut row| {
-                    let Some(r) = self.roots.get(row.index()) else {
-                        return;
-                    };
-                    row.col(|ui| {
-                        ui.label(r.id.to_string());
-                    });
-                    row.col(|ui| {
-                        ui.label(&r.subject).on_hover_text(&r.subject);
-                    });
-                    row.col(|ui| {
-                        ui.label(&r.issuer).on_hover_text(&r.issuer);
-                    });
-                    row.col(|ui| {
-                        let text = RichText::new(format_time(r.not_before));
-                        ui.label(if r.not_before > now {
-                            text.color(error_color(ui))
-                        } else {
-                            text
-                        });
-                    });
-                    row.col(|ui| {
-                        let text = format_time(r.not_after);
-                        if r.not_after < now {
-                            ui.colored_label(error_color(ui), format!("{text} (expired)"));
-                        } else {
-                            ui.label(text);
-                        }
-                    });
-                    row.col(|ui| {
-                        ui.label(RichText::new(short_hex(&r.fingerprint, 24)).monospace())
-                            .on_hover_text(&r.fingerprint);
-                    });
-                    row.col(|ui| {
-                        if ui
-                            .small_button("Remove")
-                            .on_hover_text(format!("Stop trusting {}", r.subject))
-                            .clicked()
-                        {
-                            remove = Some((r.id, r.subject.clone()));
-                        }
-                    });
+                });
+                row.col(|ui| {
+                    let text = format_time(r.not_after);
+                    if r.not_after < now {
+                        ui.colored_label(error_color(ui), format!("{text} (expired)"));
+                    } else {
+                        ui.label(text);
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(RichText::new(short_hex(&r.fingerprint, 24)).monospace())
+                        .on_hover_text(&r.fingerprint);
+                });
+                row.col(|ui| {
+                    if ui
+                        .small_button("Remove")
+                        .on_hover_text(format!("Stop trusting {}", r.subject))
+                        .clicked()
+                    {
+                        remove = Some((r.id, r.subject.clone()));
+                    }
                 });
             });
         if let Some((id, subject)) = remove {
-            match ws.trust_root_remove(id) {
-                Ok(()) => self.status = Some(Status::ok(format!("Removed trust root {subject}"))),
-                Err(e) => self.status = Some(Status::error(e.to_string())),
-            }
-            self.refresh(ws);
+            self.jobs.spawn(format!("Removing {subject}…"), move |ws| {
+                Outcome::Removed {
+                    result: ws.trust_root_remove(id).map_err(|e| e.to_string()),
+                    list: read_list(ws),
+                    subject,
+                }
+            });
         }
         drop_overlay(ui, rect, "Drop PEM or DER certificates to trust them");
     }
