@@ -6,7 +6,7 @@ use crate::framing::FramingError;
 use crate::schedule::ScheduleError;
 use crate::tree::TreeError;
 
-use super::WelcomeError;
+use super::welcome::WelcomeError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GroupError {

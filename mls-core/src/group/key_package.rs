@@ -14,7 +14,7 @@ use crate::messages::{
 };
 use crate::tree::{leaf_node_tbs, verify_leaf_signature};
 
-use super::GroupError;
+use super::error::GroupError;
 
 /// A key package with the private keys that go with it.
 #[derive(Debug, Clone)]

@@ -2,7 +2,6 @@
 
 use rayon::prelude::*;
 
-use crate::codec::VlBytes;
 use crate::crypto::{CipherSuite, CryptoProvider};
 use crate::framing::Sender;
 use crate::messages::{
@@ -11,7 +10,7 @@ use crate::messages::{
 };
 use crate::tree::{Tree, verify_leaf_signature};
 
-use super::GroupError;
+use super::error::GroupError;
 use super::key_package::{validate_key_package, validate_leaf_capabilities};
 
 /// A proposal with who sent it.
@@ -21,10 +20,10 @@ pub struct SentProposal {
     pub sender: Sender,
 }
 
-/// The outcome of applying a proposal list to a copy of the tree.
+/// The outcome of applying a proposal list to a copy of the tree (the
+/// tree itself is returned beside it).
 #[derive(Debug, Clone)]
 pub struct Applied {
-    pub tree: Tree,
     pub extensions: Vec<Extension>,
     pub extensions_changed: bool,
     pub added: Vec<(u32, KeyPackage)>,
@@ -53,7 +52,7 @@ pub fn apply<P: CryptoProvider + ?Sized>(
     list: &[SentProposal],
     initial_psk_usage: Option<u8>,
     identity: &dyn crate::credential::IdentityProvider,
-) -> Result<Applied, GroupError> {
+) -> Result<(Tree, Applied), GroupError> {
     let mut gce: Option<&Vec<Extension>> = None;
     let mut updates: Vec<(u32, &crate::messages::LeafNode)> = Vec::new();
     let mut removes: Vec<u32> = Vec::new();
@@ -183,7 +182,7 @@ pub fn apply<P: CryptoProvider + ?Sized>(
             cs,
             &node.credential,
             node.signature_key.as_slice(),
-            super::now(),
+            super::key_package::now(),
         )?;
         identity.valid_successor(&current.credential, &node.credential)?;
         leaf_supports(node, &required, &new_extensions)
@@ -233,34 +232,19 @@ pub fn apply<P: CryptoProvider + ?Sized>(
         }
     }
 
-    Ok(Applied {
+    Ok((
         tree,
-        extensions_changed: gce.is_some(),
-        extensions: new_extensions,
-        added,
-        removed,
-        updated,
-        psks,
-        reinit,
-        path_required,
-    })
-}
-
-/// The public keys an UpdatePath introduces must be new to the tree (§12.4.2).
-pub fn check_path_keys_fresh(tree: &Tree, keys: &[&VlBytes]) -> Result<(), GroupError> {
-    for node in 0..tree.size().nodes() {
-        let existing = match tree.node(node) {
-            Some(crate::messages::Node::Leaf(l)) => &l.encryption_key,
-            Some(crate::messages::Node::Parent(p)) => &p.encryption_key,
-            None => continue,
-        };
-        if keys.contains(&existing) {
-            return Err(GroupError::InvalidPath(format!(
-                "a public key of the UpdatePath already appears at node {node}"
-            )));
-        }
-    }
-    Ok(())
+        Applied {
+            extensions_changed: gce.is_some(),
+            extensions: new_extensions,
+            added,
+            removed,
+            updated,
+            psks,
+            reinit,
+            path_required,
+        },
+    ))
 }
 
 /// The `required_capabilities` among group context extensions, if any.

@@ -1,0 +1,163 @@
+//! Messages from outside the group (RFC 9420 §12.1.8): proposals by an
+//! external sender listed in `external_senders`, and a new member's own
+//! Add proposal: sending them, and receiving them as a member.
+
+use crate::codec::{Encode, VlBytes};
+use crate::crypto::{
+    CipherSuite, CryptoProvider, SignaturePrivateKey, SignaturePublicKey, make_proposal_ref,
+};
+use crate::framing::{
+    AuthenticatedContent, Content, FramedContent, MlsMessage, MlsMessageBody, PublicMessage,
+    Sender, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content, verify_content,
+};
+use crate::messages::{ExtensionValue, GroupContext, KeyPackage, Proposal};
+
+use super::error::GroupError;
+use super::group::{Group, PendingProposal};
+use super::process::Received;
+use super::proposals::SentProposal;
+
+fn frame<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    context: &GroupContext,
+    sender: Sender,
+    proposal: Proposal,
+    signer: &SignaturePrivateKey,
+) -> Result<MlsMessage, GroupError> {
+    let framed = FramedContent {
+        group_id: context.group_id.clone(),
+        epoch: context.epoch,
+        sender,
+        authenticated_data: VlBytes::default(),
+        content: Content::Proposal(proposal),
+    };
+    // §6.1: external and new-member senders sign without the group context.
+    let content = sign_content(p, cs, WIRE_FORMAT_PUBLIC_MESSAGE, framed, &[], signer)?;
+    Ok(MlsMessage::new(MlsMessageBody::PublicMessage(
+        PublicMessage::protect(p, cs, content, &[], &[])?,
+    )))
+}
+
+/// A proposal from the external sender at `sender_index` of the group's
+/// `external_senders` extension, for the group and epoch of `context`.
+pub fn external_proposal<P: CryptoProvider + ?Sized>(
+    p: &P,
+    context: &GroupContext,
+    sender_index: u32,
+    signer: &SignaturePrivateKey,
+    proposal: Proposal,
+) -> Result<MlsMessage, GroupError> {
+    let cs = CipherSuite::from_u16(context.cipher_suite)
+        .ok_or(GroupError::UnsupportedCipherSuite(context.cipher_suite))?;
+    frame(
+        p,
+        cs,
+        context,
+        Sender::External(sender_index),
+        proposal,
+        signer,
+    )
+}
+
+/// A new member's proposal to add itself with `key_package`, signed with
+/// the key package's signature key (sender `new_member_proposal`).
+pub fn new_member_proposal<P: CryptoProvider + ?Sized>(
+    p: &P,
+    context: &GroupContext,
+    key_package: KeyPackage,
+    signer: &SignaturePrivateKey,
+) -> Result<MlsMessage, GroupError> {
+    let cs = CipherSuite::from_u16(context.cipher_suite)
+        .ok_or(GroupError::UnsupportedCipherSuite(context.cipher_suite))?;
+    frame(
+        p,
+        cs,
+        context,
+        Sender::NewMemberProposal,
+        Proposal::Add { key_package },
+        signer,
+    )
+}
+
+impl Group {
+    /// A proposal from an external sender listed in the group's
+    /// `external_senders` extension, or a new member's own Add (§12.1.8):
+    /// PublicMessage only, signed without the group context, and only of
+    /// the types such senders may send.
+    pub(super) fn receive_external_proposal<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        content: AuthenticatedContent,
+        context: &[u8],
+    ) -> Result<Received, GroupError> {
+        let refuse = |why: String| GroupError::InvalidProposals(why);
+        if !self.config.accept_external_proposals {
+            return Err(GroupError::WireFormatPolicy(
+                "this group does not accept external proposals".into(),
+            ));
+        }
+        if content.wire_format != WIRE_FORMAT_PUBLIC_MESSAGE {
+            return Err(refuse(
+                "an external proposal must be a PublicMessage".into(),
+            ));
+        }
+        let Content::Proposal(proposal) = &content.content.content else {
+            return Err(refuse("an external sender may only send proposals".into()));
+        };
+        let key = match content.content.sender {
+            Sender::External(index) => {
+                let senders = self
+                    .context
+                    .extensions
+                    .iter()
+                    .find_map(|e| match e.value() {
+                        Ok(ExtensionValue::ExternalSenders(list)) => Some(list),
+                        _ => None,
+                    });
+                let sender = senders
+                    .as_ref()
+                    .and_then(|list| list.get(index as usize))
+                    .ok_or_else(|| {
+                        GroupError::UnknownSender(format!(
+                            "external sender {index} is not listed in the group's external_senders"
+                        ))
+                    })?;
+                if !matches!(
+                    proposal,
+                    Proposal::Add { .. }
+                        | Proposal::Remove { .. }
+                        | Proposal::PreSharedKey { .. }
+                        | Proposal::ReInit(_)
+                        | Proposal::GroupContextExtensions { .. }
+                ) {
+                    return Err(refuse(format!(
+                        "proposal type {} may not come from an external sender",
+                        proposal.proposal_type()
+                    )));
+                }
+                SignaturePublicKey(sender.signature_key.0.clone())
+            }
+            _ => {
+                let Proposal::Add { key_package } = proposal else {
+                    return Err(refuse("a new member may only propose to add itself".into()));
+                };
+                SignaturePublicKey(key_package.leaf_node.signature_key.0.clone())
+            }
+        };
+        verify_content(p, self.cs, &content, context, &key)?;
+        let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
+        self.pending.push(PendingProposal {
+            reference: reference.clone(),
+            proposal: SentProposal {
+                proposal: proposal.clone(),
+                sender: content.content.sender,
+            },
+        });
+        Ok(Received::Proposal {
+            sender: content.content.sender,
+            reference,
+            proposal: Box::new(proposal.clone()),
+        })
+    }
+}
