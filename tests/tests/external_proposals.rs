@@ -13,8 +13,8 @@ use mls_core::codec::{Decode, Encode, VlBytes};
 use mls_core::crypto::{CipherSuite, CryptoProvider, RustCrypto, SignaturePrivateKey};
 use mls_core::framing::{MlsMessage, MlsMessageBody};
 use mls_core::group::{
-    Group, GroupConfig, GroupError, KeyPackageBundle, Received, external_proposal,
-    new_member_proposal,
+    Group, GroupConfig, GroupError, KeyPackageBundle, PolicyError, ProposalError, Received,
+    SenderError, external_proposal, new_member_proposal,
 };
 use mls_core::messages::{Credential, EXT_EXTERNAL_SENDERS, Extension, ExternalSender, Proposal};
 
@@ -195,7 +195,7 @@ fn proposals_from_unlisted_or_wrong_senders_are_refused() {
                 },
             )
             .unwrap(),
-            |e| matches!(e, GroupError::UnknownSender(w) if w.contains("external sender 3")),
+            |e| matches!(e, GroupError::UnknownSender(SenderError::NotListed(3))),
         ),
         (
             "listed index, wrong key",
@@ -228,7 +228,14 @@ fn proposals_from_unlisted_or_wrong_senders_are_refused() {
                 },
             )
             .unwrap(),
-            |e| matches!(e, GroupError::InvalidProposals(w) if w.contains("external sender")),
+            |e| {
+                matches!(
+                    e,
+                    GroupError::InvalidProposals(ProposalError::ExternalProposalType {
+                        proposal_type: 2
+                    })
+                )
+            },
         ),
         (
             "new member signing with a key not its own",
@@ -266,7 +273,10 @@ fn proposals_from_unlisted_or_wrong_senders_are_refused() {
     .unwrap();
     let err = alice.process(&P, &wire(&m)).map(|_| ()).unwrap_err();
     assert!(
-        matches!(&err, GroupError::WireFormatPolicy(w) if w.contains("external proposals")),
+        matches!(
+            &err,
+            GroupError::WireFormatPolicy(PolicyError::ExternalProposals)
+        ),
         "{err}"
     );
 }

@@ -9,8 +9,8 @@ use crate::framing::{
 };
 use crate::messages::{LeafNodeSource, PreSharedKeyId, Proposal, Psk};
 
-use super::error::GroupError;
-use super::group::{Group, PendingProposal, hex_id};
+use super::error::{GroupError, MissingPsk};
+use super::group::{Group, PendingProposal};
 use super::proposals::SentProposal;
 
 impl Group {
@@ -135,10 +135,10 @@ impl Group {
         psk_id: &[u8],
     ) -> Result<Proposal, GroupError> {
         if !self.external_psks.contains_key(psk_id) {
-            return Err(GroupError::MissingPsk(format!(
-                "external {}",
-                hex_id(psk_id)
-            )));
+            return Err(MissingPsk::External {
+                psk_id: psk_id.to_vec(),
+            }
+            .into());
         }
         Ok(Proposal::PreSharedKey {
             psk: PreSharedKeyId {

@@ -14,7 +14,7 @@ use crate::messages::{
 };
 
 use super::epoch::{Carry, Changes, StagedCommit, next_epoch_state};
-use super::error::GroupError;
+use super::error::{ExternalCommitError, GroupError, JoinError, PolicyError};
 use super::group::{Group, GroupConfig};
 use super::join::verified_tree;
 use super::transcript::{confirmation_tag, interim_transcript_hash};
@@ -32,14 +32,12 @@ impl Group {
         context: &[u8],
     ) -> Result<StagedCommit, GroupError> {
         let cs = self.cs;
-        let invalid = |why: &str| GroupError::InvalidProposals(format!("external commit: {why}"));
+        let invalid = GroupError::from;
         if !self.config.accept_external_commits {
-            return Err(GroupError::WireFormatPolicy(
-                "this group does not accept external commits".into(),
-            ));
+            return Err(PolicyError::ExternalCommits.into());
         }
         if content.wire_format != WIRE_FORMAT_PUBLIC_MESSAGE {
-            return Err(invalid("must be a PublicMessage"));
+            return Err(invalid(ExternalCommitError::NotPublic));
         }
         let path = commit.path.as_ref().ok_or(GroupError::PathRequired)?;
         let key = SignaturePublicKey(path.leaf_node.signature_key.0.clone());
@@ -55,45 +53,42 @@ impl Group {
         let mut psks = Vec::new();
         for item in &commit.proposals {
             let ProposalOrRef::Proposal(proposal) = item else {
-                return Err(invalid("proposals by reference are not allowed"));
+                return Err(invalid(ExternalCommitError::ByReference));
             };
             match proposal.as_ref() {
                 Proposal::ExternalInit { kem_output: k } => {
                     if kem_output.replace(k.clone()).is_some() {
-                        return Err(invalid("more than one ExternalInit"));
+                        return Err(invalid(ExternalCommitError::MultipleExternalInit));
                     }
                 }
                 Proposal::Remove { removed } => {
                     if removed_leaf.replace(*removed).is_some() {
-                        return Err(invalid("more than one Remove"));
+                        return Err(invalid(ExternalCommitError::MultipleRemove));
                     }
                 }
                 Proposal::PreSharedKey { psk } => psks.push(psk.clone()),
                 other => {
-                    return Err(invalid(&format!(
-                        "proposal type {} is not allowed",
-                        other.proposal_type()
-                    )));
+                    return Err(invalid(ExternalCommitError::ProposalType {
+                        proposal_type: other.proposal_type(),
+                    }));
                 }
             }
         }
-        let kem_output = kem_output.ok_or_else(|| invalid("no ExternalInit"))?;
+        let kem_output = kem_output.ok_or_else(|| invalid(ExternalCommitError::NoExternalInit))?;
 
         let mut tree = self.tree.clone();
         let mut removed = Vec::new();
         if let Some(old) = removed_leaf {
             let old_leaf = tree
                 .leaf(old)
-                .ok_or_else(|| invalid(&format!("removes blank leaf {old}")))?;
+                .ok_or_else(|| invalid(ExternalCommitError::RemovesBlankLeaf { leaf: old }))?;
             // §12.4.3.2: the new leaf must be an acceptable successor of
             // the removed one; with basic credentials, the same identity.
             self.config
                 .identity
                 .valid_successor(&old_leaf.credential, &path.leaf_node.credential)
-                .map_err(|e| {
-                    invalid(&format!(
-                        "the removed leaf's credential is not the joiner's: {e}"
-                    ))
+                .map_err(|error| {
+                    invalid(ExternalCommitError::RemovedLeafNotJoiner { leaf: old, error })
                 })?;
             removed.push((old, old_leaf.credential.clone()));
             tree.remove_leaf(old)?;
@@ -178,9 +173,7 @@ impl Group {
                 Ok(ExtensionValue::ExternalPub(x)) => Some(x.external_pub),
                 _ => None,
             })
-            .ok_or_else(|| {
-                GroupError::Join("the GroupInfo has no external_pub extension".into())
-            })?;
+            .ok_or(JoinError::NoExternalPub)?;
         let (kem_output, init_secret) = p.hpke_export_sender(
             cs,
             &crate::crypto::HpkePublicKey(external_pub.0),
@@ -194,7 +187,7 @@ impl Group {
         }))];
         if let Some(old) = resync {
             if tree.leaf(old).is_none() {
-                return Err(GroupError::Join(format!("resync: leaf {old} is blank")));
+                return Err(JoinError::ResyncBlankLeaf { leaf: old }.into());
             }
             tree.remove_leaf(old)?;
             proposals.push(ProposalOrRef::Proposal(Box::new(Proposal::Remove {

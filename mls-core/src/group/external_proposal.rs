@@ -12,7 +12,7 @@ use crate::framing::{
 };
 use crate::messages::{ExtensionValue, GroupContext, KeyPackage, Proposal};
 
-use super::error::GroupError;
+use super::error::{GroupError, PolicyError, ProposalError, SenderError};
 use super::group::{Group, PendingProposal};
 use super::process::Received;
 use super::proposals::SentProposal;
@@ -91,19 +91,15 @@ impl Group {
         content: AuthenticatedContent,
         context: &[u8],
     ) -> Result<Received, GroupError> {
-        let refuse = |why: String| GroupError::InvalidProposals(why);
+        let refuse = GroupError::InvalidProposals;
         if !self.config.accept_external_proposals {
-            return Err(GroupError::WireFormatPolicy(
-                "this group does not accept external proposals".into(),
-            ));
+            return Err(PolicyError::ExternalProposals.into());
         }
         if content.wire_format != WIRE_FORMAT_PUBLIC_MESSAGE {
-            return Err(refuse(
-                "an external proposal must be a PublicMessage".into(),
-            ));
+            return Err(refuse(ProposalError::ExternalProposalNotPublic));
         }
         let Content::Proposal(proposal) = &content.content.content else {
-            return Err(refuse("an external sender may only send proposals".into()));
+            return Err(refuse(ProposalError::ExternalSenderNotProposal));
         };
         let key = match content.content.sender {
             Sender::External(index) => {
@@ -118,11 +114,7 @@ impl Group {
                 let sender = senders
                     .as_ref()
                     .and_then(|list| list.get(index as usize))
-                    .ok_or_else(|| {
-                        GroupError::UnknownSender(format!(
-                            "external sender {index} is not listed in the group's external_senders"
-                        ))
-                    })?;
+                    .ok_or(SenderError::NotListed(index))?;
                 if !matches!(
                     proposal,
                     Proposal::Add { .. }
@@ -131,16 +123,15 @@ impl Group {
                         | Proposal::ReInit(_)
                         | Proposal::GroupContextExtensions { .. }
                 ) {
-                    return Err(refuse(format!(
-                        "proposal type {} may not come from an external sender",
-                        proposal.proposal_type()
-                    )));
+                    return Err(refuse(ProposalError::ExternalProposalType {
+                        proposal_type: proposal.proposal_type(),
+                    }));
                 }
                 SignaturePublicKey(sender.signature_key.0.clone())
             }
             _ => {
                 let Proposal::Add { key_package } = proposal else {
-                    return Err(refuse("a new member may only propose to add itself".into()));
+                    return Err(refuse(ProposalError::NewMemberNotAdd));
                 };
                 SignaturePublicKey(key_package.leaf_node.signature_key.0.clone())
             }

@@ -18,7 +18,7 @@ use crate::messages::{
 use crate::schedule::{EpochSecrets, PskInput, RatchetConfig, SecretTree, psk_secret};
 use crate::tree::{Tree, TreeKemPrivate};
 
-use super::error::GroupError;
+use super::error::{GroupError, MissingPsk};
 use super::proposals::SentProposal;
 use super::transcript::confirmation_tag;
 use super::welcome::sign_group_info;
@@ -114,10 +114,6 @@ pub struct Group {
     pub(super) config: GroupConfig,
 }
 
-pub(super) fn hex_id(b: &[u8]) -> String {
-    hex::encode(b)
-}
-
 impl Group {
     // ---- accessors ----
 
@@ -209,7 +205,7 @@ impl Group {
                     }
                 }
             };
-            keys.push(key.ok_or_else(|| GroupError::MissingPsk(describe_psk(id)))?);
+            keys.push(key.ok_or_else(|| MissingPsk::from(id))?);
         }
         let inputs: Vec<PskInput<'_>> = ids
             .iter()
@@ -271,20 +267,6 @@ impl Group {
     /// Key package of a member, if the caller wants to inspect it later.
     pub fn member_credential(&self, leaf: u32) -> Option<&Credential> {
         self.tree.leaf(leaf).map(|l| &l.credential)
-    }
-}
-
-pub(super) fn describe_psk(id: &PreSharedKeyId) -> String {
-    match &id.psk {
-        Psk::External { psk_id } => format!("external {}", hex_id(psk_id.as_slice())),
-        Psk::Resumption {
-            usage,
-            psk_group_id,
-            psk_epoch,
-        } => format!(
-            "resumption (usage {usage}) of group {} epoch {psk_epoch}",
-            hex_id(psk_group_id.as_slice())
-        ),
     }
 }
 

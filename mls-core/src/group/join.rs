@@ -11,8 +11,8 @@ use crate::messages::{
 use crate::schedule::{JoinerSecrets, PskInput, SecretTree, psk_secret};
 use crate::tree::{Tree, TreeKemPrivate, math, next_path_secret, node_key_pair};
 
-use super::error::GroupError;
-use super::group::{Group, GroupConfig, describe_psk, hex_id};
+use super::error::{GroupError, JoinError, MissingPsk};
+use super::group::{Group, GroupConfig};
 use super::key_package::KeyPackageBundle;
 use super::transcript::{confirmation_tag, interim_transcript_hash};
 use super::welcome::{decrypt_group_info, decrypt_group_secrets, find_secrets, verify_group_info};
@@ -69,7 +69,7 @@ impl Group {
                 Psk::External { psk_id } => keys.push(
                     external_psks
                         .get(psk_id.as_slice())
-                        .ok_or_else(|| GroupError::MissingPsk(describe_psk(id)))?,
+                        .ok_or_else(|| MissingPsk::from(id))?,
                 ),
                 Psk::Resumption {
                     usage,
@@ -83,7 +83,7 @@ impl Group {
                     {
                         keys.push(&r.psk)
                     }
-                    _ => return Err(GroupError::MissingPsk(describe_psk(id))),
+                    _ => return Err(MissingPsk::from(id).into()),
                 },
             }
         }
@@ -93,12 +93,12 @@ impl Group {
                     if *usage == r.usage && psk_group_id.as_slice() == r.group_id.as_slice() && *psk_epoch == r.epoch)
             });
             if !carried {
-                return Err(GroupError::Join(format!(
-                    "the Welcome carries no resumption PSK of usage {} for group {} epoch {}",
-                    r.usage,
-                    hex_id(&r.group_id),
-                    r.epoch
-                )));
+                return Err(JoinError::NoResumptionPsk {
+                    usage: r.usage,
+                    group_id: r.group_id.clone(),
+                    epoch: r.epoch,
+                }
+                .into());
             }
         }
         let inputs: Vec<PskInput<'_>> = secrets
@@ -124,14 +124,17 @@ impl Group {
             welcome.encrypted_group_info.as_slice(),
         )?;
         if info.group_context.cipher_suite != cs.id() {
-            return Err(GroupError::Join(
-                "the GroupInfo's cipher suite differs from the key package's".into(),
-            ));
+            return Err(JoinError::CipherSuite {
+                group_info: info.group_context.cipher_suite,
+                key_package: cs.id(),
+            }
+            .into());
         }
         if info.group_context.version != PROTOCOL_VERSION_MLS10 {
-            return Err(GroupError::Join(
-                "the GroupInfo's version is not mls10".into(),
-            ));
+            return Err(JoinError::Version {
+                version: info.group_context.version,
+            }
+            .into());
         }
 
         let tree = verified_tree(p, cs, &info, ratchet_tree, config.identity.as_ref())?;
@@ -140,7 +143,7 @@ impl Group {
             .members()
             .find(|(_, l)| *l == &kp.leaf_node)
             .map(|(i, _)| i)
-            .ok_or_else(|| GroupError::Join("our key package's leaf is not in the tree".into()))?;
+            .ok_or(JoinError::LeafNotInTree)?;
         let mut private = TreeKemPrivate::new(me, bundle.encryption_private.clone());
         if let Some(ps) = &secrets.path_secret {
             let my_node = math::leaf_to_node(me).unwrap_or_default();
@@ -155,9 +158,7 @@ impl Group {
                 };
                 let (sk, pk) = node_key_pair(p, cs, &secret)?;
                 if pk.0 != parent.encryption_key.0 {
-                    return Err(GroupError::Join(format!(
-                        "the path secret does not yield node {node}'s public key"
-                    )));
+                    return Err(JoinError::PathSecretMismatch { node }.into());
                 }
                 private.insert(node, sk);
                 secret = next_path_secret(p, cs, &secret)?;
@@ -224,13 +225,11 @@ pub(super) fn verified_tree<P: CryptoProvider + ?Sized>(
     });
     let wire = from_extension
         .or_else(|| supplied.cloned())
-        .ok_or_else(|| {
-            GroupError::Join("no ratchet tree: not in the GroupInfo and none supplied".into())
-        })?;
+        .ok_or(JoinError::NoRatchetTree)?;
     let mut tree = Tree::from_wire(cs, &wire)?;
-    let signer_leaf = tree.leaf(info.signer).ok_or_else(|| {
-        GroupError::Join(format!("GroupInfo signer leaf {} is blank", info.signer))
-    })?;
+    let signer_leaf = tree
+        .leaf(info.signer)
+        .ok_or(JoinError::SignerBlank { leaf: info.signer })?;
     verify_group_info(
         p,
         cs,
@@ -238,19 +237,17 @@ pub(super) fn verified_tree<P: CryptoProvider + ?Sized>(
         &SignaturePublicKey(signer_leaf.signature_key.0.clone()),
     )?;
     if tree.root_hash(p)? != info.group_context.tree_hash.0 {
-        return Err(GroupError::Join(
-            "the ratchet tree's hash differs from the GroupInfo's tree_hash".into(),
-        ));
+        return Err(JoinError::TreeHashMismatch.into());
     }
     let group_id = info.group_context.group_id.0.clone();
     tree.verify_integrity(p, &group_id)?;
     let now = super::key_package::now();
     for (leaf, node) in tree.members() {
         super::key_package::validate_leaf_capabilities(node)
-            .map_err(|why| GroupError::Join(format!("leaf {leaf}: {why}")))?;
+            .map_err(|error| JoinError::LeafCapabilities { leaf, error })?;
         identity
             .validate(cs, &node.credential, node.signature_key.as_slice(), now)
-            .map_err(|e| GroupError::Join(format!("leaf {leaf}: credential: {e}")))?;
+            .map_err(|error| JoinError::Credential { leaf, error })?;
     }
     Ok(tree)
 }

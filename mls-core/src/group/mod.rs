@@ -28,7 +28,10 @@ mod welcome;
 
 pub use commit::added_key_packages;
 pub use epoch::{CommitOutput, CommitSummary, StagedCommit};
-pub use error::GroupError;
+pub use error::{
+    CapabilityError, ExternalCommitError, GroupError, JoinError, KeyPackageError, MissingPsk,
+    PathError, PolicyError, ProposalError, SenderError,
+};
 pub use external_proposal::{external_proposal, new_member_proposal};
 pub use group::{Group, GroupConfig, IncomingHandshake};
 pub use key_package::{

@@ -11,8 +11,8 @@ use crate::messages::{Commit, GroupContext, Proposal, ProposalOrRef};
 use crate::tree::math;
 
 use super::epoch::StagedCommit;
-use super::error::GroupError;
-use super::group::{Group, IncomingHandshake, PendingProposal, hex_id};
+use super::error::{GroupError, PolicyError, ProposalError, SenderError};
+use super::group::{Group, IncomingHandshake, PendingProposal};
 use super::proposals::{self, SentProposal};
 
 /// What processing an incoming message yields.
@@ -85,31 +85,31 @@ impl Group {
         let sender_leaf = match content.content.sender {
             Sender::Member(leaf) => leaf,
             Sender::External(_) | Sender::NewMemberProposal => {
-                return Err(GroupError::UnknownSender("external".into()));
+                return Err(SenderError::External.into());
             }
             Sender::NewMemberCommit => {
-                return Err(GroupError::InvalidProposals(
-                    "a new_member_commit sender on a message that is not a commit".into(),
-                ));
+                return Err(ProposalError::NewMemberCommitNotCommit.into());
             }
         };
         let key = self
             .tree
             .leaf(sender_leaf)
             .map(|l| SignaturePublicKey(l.signature_key.0.clone()))
-            .ok_or_else(|| GroupError::UnknownSender(format!("leaf {sender_leaf}")))?;
+            .ok_or(SenderError::Leaf(sender_leaf))?;
         verify_content(p, self.cs, &content, &context, &key)?;
         if content.content.content.content_type() != CONTENT_TYPE_APPLICATION {
             let private = content.wire_format == WIRE_FORMAT_PRIVATE_MESSAGE;
             let refused = match self.config.incoming_handshake {
                 IncomingHandshake::Mixed => None,
-                IncomingHandshake::PlaintextOnly => private.then_some("PrivateMessage"),
-                IncomingHandshake::CiphertextOnly => (!private).then_some("PublicMessage"),
+                IncomingHandshake::PlaintextOnly => {
+                    private.then_some(PolicyError::HandshakeAsPrivate)
+                }
+                IncomingHandshake::CiphertextOnly => {
+                    (!private).then_some(PolicyError::HandshakeAsPublic)
+                }
             };
-            if let Some(framing) = refused {
-                return Err(GroupError::WireFormatPolicy(format!(
-                    "a handshake message as {framing}, which this group's policy refuses"
-                )));
+            if let Some(refused) = refused {
+                return Err(refused.into());
             }
         }
         // §6.2: application data only as PrivateMessage.
@@ -153,8 +153,8 @@ impl Group {
     pub(super) fn check_group_epoch(&self, group_id: &[u8], epoch: u64) -> Result<(), GroupError> {
         if group_id != self.group_id() {
             return Err(GroupError::WrongGroup {
-                expected: hex_id(self.group_id()),
-                got: hex_id(group_id),
+                expected: self.group_id().to_vec(),
+                got: group_id.to_vec(),
             });
         }
         if epoch != self.epoch() {
@@ -193,7 +193,7 @@ impl Group {
                         .pending
                         .iter()
                         .find(|q| q.reference == r.0)
-                        .ok_or_else(|| GroupError::UnknownProposalRef(hex_id(r.as_slice())))?;
+                        .ok_or_else(|| GroupError::UnknownProposalRef(r.0.clone()))?;
                     list.push(found.proposal.clone());
                 }
             }
@@ -234,11 +234,7 @@ impl Group {
                 .iter()
                 .find(|(public, _)| *public == new_key)
                 .map(|(_, k)| k.clone())
-                .ok_or_else(|| {
-                    GroupError::InvalidProposals(
-                        "an Update of our leaf that we did not make".into(),
-                    )
-                })?;
+                .ok_or(ProposalError::UpdateNotOurs)?;
             if let Some(node) = math::leaf_to_node(me) {
                 private.insert(node, key);
             }
@@ -252,9 +248,7 @@ impl Group {
                 Secret::new(vec![0; cs.hash_len()])
             }
             Some(path) => {
-                let current = tree
-                    .leaf(committer)
-                    .ok_or(GroupError::UnknownSender(format!("leaf {committer}")))?;
+                let current = tree.leaf(committer).ok_or(SenderError::Leaf(committer))?;
                 self.validate_update_path(
                     &tree,
                     path,

@@ -9,7 +9,7 @@ use crate::messages::{
 };
 
 use super::epoch::CommitOutput;
-use super::error::GroupError;
+use super::error::{GroupError, JoinError, KeyPackageError};
 use super::group::{Group, GroupConfig};
 use super::join::Resumed;
 use super::key_package::KeyPackageBundle;
@@ -80,15 +80,13 @@ impl Group {
         members: Vec<KeyPackage>,
         config: GroupConfig,
     ) -> Result<(Group, CommitOutput), GroupError> {
-        let reinit = self
-            .reinit
-            .clone()
-            .ok_or_else(|| GroupError::Join("the group has no merged ReInit".into()))?;
+        let reinit = self.reinit.clone().ok_or(JoinError::NoReInit)?;
         if creator.key_package.cipher_suite != reinit.cipher_suite {
-            return Err(GroupError::InvalidKeyPackage(format!(
-                "the creator's key package is for suite {}, the ReInit names {}",
-                creator.key_package.cipher_suite, reinit.cipher_suite
-            )));
+            return Err(KeyPackageError::ReInitSuite {
+                cipher_suite: creator.key_package.cipher_suite,
+                reinit: reinit.cipher_suite,
+            }
+            .into());
         }
         if reinit.version != PROTOCOL_VERSION_MLS10 {
             return Err(GroupError::Unsupported(
@@ -126,9 +124,7 @@ impl Group {
                 .members()
                 .any(|(_, l)| l.credential == kp.leaf_node.credential)
             {
-                return Err(GroupError::InvalidKeyPackage(
-                    "a branch may only hold members of the old group".into(),
-                ));
+                return Err(KeyPackageError::BranchStranger.into());
             }
         }
         self.linked_group(
@@ -152,10 +148,7 @@ impl Group {
         old: &Group,
         config: GroupConfig,
     ) -> Result<Self, GroupError> {
-        let reinit = old
-            .reinit
-            .as_ref()
-            .ok_or_else(|| GroupError::Join("the old group has no merged ReInit".into()))?;
+        let reinit = old.reinit.as_ref().ok_or(JoinError::OldGroupNoReInit)?;
         let resumed = old.resumed(crate::messages::RESUMPTION_REINIT);
         let group = Self::join_inner(
             p,
@@ -172,15 +165,10 @@ impl Group {
             || c.cipher_suite != reinit.cipher_suite
             || c.extensions != reinit.extensions
         {
-            return Err(GroupError::Join(
-                "the new group does not match the ReInit".into(),
-            ));
+            return Err(JoinError::ReInitMismatch.into());
         }
         if c.epoch != 1 {
-            return Err(GroupError::Join(format!(
-                "a re-initialised group starts at epoch 1, not {}",
-                c.epoch
-            )));
+            return Err(JoinError::ReInitEpoch { epoch: c.epoch }.into());
         }
         Ok(group)
     }
@@ -207,15 +195,10 @@ impl Group {
         )?;
         let c = &group.context;
         if c.version != old.context.version || c.cipher_suite != old.context.cipher_suite {
-            return Err(GroupError::Join(
-                "a branch keeps the old group's version and suite".into(),
-            ));
+            return Err(JoinError::BranchVersionOrSuite.into());
         }
         if c.epoch != 1 {
-            return Err(GroupError::Join(format!(
-                "a branched group starts at epoch 1, not {}",
-                c.epoch
-            )));
+            return Err(JoinError::BranchEpoch { epoch: c.epoch }.into());
         }
         for (leaf, node) in group.tree.members() {
             if !old
@@ -223,9 +206,7 @@ impl Group {
                 .members()
                 .any(|(_, l)| l.credential == node.credential)
             {
-                return Err(GroupError::Join(format!(
-                    "leaf {leaf} of the branch is not a member of the old group"
-                )));
+                return Err(JoinError::BranchStranger { leaf }.into());
             }
         }
         Ok(group)

@@ -6,7 +6,7 @@ use crate::codec::VlBytes;
 use crate::messages::{Extension, LeafNode, LeafNodeSource, UpdatePath};
 use crate::tree::Tree;
 
-use super::error::GroupError;
+use super::error::{GroupError, PathError};
 use super::group::Group;
 use super::key_package::{now, validate_leaf_capabilities};
 use super::proposals::{leaf_supports, required_capabilities};
@@ -34,16 +34,12 @@ impl Group {
         if let Some((_, current)) = committer
             && leaf.encryption_key == current.encryption_key
         {
-            return Err(GroupError::InvalidPath(
-                "the new leaf keeps the committer's encryption key".into(),
-            ));
+            return Err(PathError::EncryptionKeyUnchanged.into());
         }
         if !matches!(leaf.leaf_node_source, LeafNodeSource::Commit { .. }) {
-            return Err(GroupError::InvalidPath(
-                "the leaf's source is not commit".into(),
-            ));
+            return Err(PathError::LeafSourceNotCommit.into());
         }
-        validate_leaf_capabilities(leaf).map_err(GroupError::InvalidPath)?;
+        validate_leaf_capabilities(leaf).map_err(PathError::from)?;
         let identity = self.config.identity.as_ref();
         identity.validate(
             self.cs,
@@ -55,7 +51,7 @@ impl Group {
             identity.valid_successor(&current.credential, &leaf.credential)?;
         }
         let required = required_capabilities(extensions)?;
-        leaf_supports(leaf, &required, extensions).map_err(GroupError::InvalidPath)?;
+        leaf_supports(leaf, &required, extensions).map_err(PathError::from)?;
         let mut keys: Vec<&VlBytes> = path.nodes.iter().map(|n| &n.encryption_key).collect();
         keys.push(&leaf.encryption_key);
         check_path_keys_fresh(tree, &keys)?;
@@ -64,9 +60,7 @@ impl Group {
             .members()
             .find(|(i, l)| Some(*i) != me && l.signature_key == leaf.signature_key)
         {
-            return Err(GroupError::InvalidPath(format!(
-                "the new leaf's signature key is already used by leaf {other}"
-            )));
+            return Err(PathError::SignatureKeyInUse { leaf: other }.into());
         }
         Ok(())
     }
@@ -81,9 +75,7 @@ fn check_path_keys_fresh(tree: &Tree, keys: &[&VlBytes]) -> Result<(), GroupErro
             None => continue,
         };
         if keys.contains(&existing) {
-            return Err(GroupError::InvalidPath(format!(
-                "a public key of the UpdatePath already appears at node {node}"
-            )));
+            return Err(PathError::KeyNotFresh { node }.into());
         }
     }
     Ok(())
