@@ -4,8 +4,7 @@
 use crate::codec::{Encode, VlBytes};
 use crate::crypto::{CryptoProvider, make_proposal_ref};
 use crate::framing::{
-    Content, FramedContent, MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage, Sender,
-    WIRE_FORMAT_PRIVATE_MESSAGE, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content,
+    Content, MlsMessage, MlsMessageBody, PrivateMessage, Sender, WIRE_FORMAT_PRIVATE_MESSAGE,
 };
 use crate::messages::{LeafNodeSource, PreSharedKeyId, Proposal, Psk};
 
@@ -24,21 +23,13 @@ impl Group {
         if self.reinit.is_some() {
             return Err(GroupError::GroupClosed);
         }
-        let framed = FramedContent {
-            group_id: self.context.group_id.clone(),
-            epoch: self.epoch(),
-            sender: Sender::Member(self.own_leaf()),
-            authenticated_data: VlBytes(authenticated_data.to_vec()),
-            content: Content::Application(VlBytes(data.to_vec())),
-        };
         let context = self.context_bytes()?;
-        let content = sign_content(
+        let content = self.sign_own(
             p,
-            self.cs,
             WIRE_FORMAT_PRIVATE_MESSAGE,
-            framed,
+            Content::Application(VlBytes(data.to_vec())),
+            authenticated_data,
             &context,
-            &self.signer,
         )?;
         let message = PrivateMessage::protect(
             p,
@@ -61,39 +52,12 @@ impl Group {
         if self.reinit.is_some() {
             return Err(GroupError::GroupClosed);
         }
-        let wire_format = if self.config.encrypt_handshake {
-            WIRE_FORMAT_PRIVATE_MESSAGE
-        } else {
-            WIRE_FORMAT_PUBLIC_MESSAGE
-        };
-        let framed = FramedContent {
-            group_id: self.context.group_id.clone(),
-            epoch: self.epoch(),
-            sender: Sender::Member(self.own_leaf()),
-            authenticated_data: VlBytes::default(),
-            content: Content::Proposal(proposal.clone()),
-        };
         let context = self.context_bytes()?;
-        let content = sign_content(p, self.cs, wire_format, framed, &context, &self.signer)?;
+        let wire_format = self.handshake_wire_format();
+        let content = Content::Proposal(proposal.clone());
+        let content = self.sign_own(p, wire_format, content, &[], &context)?;
         let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
-        let message = if self.config.encrypt_handshake {
-            MlsMessage::new(MlsMessageBody::PrivateMessage(PrivateMessage::protect(
-                p,
-                self.cs,
-                &content,
-                &mut self.secret_tree,
-                self.secrets.sender_data_secret.as_bytes(),
-                self.config.padding,
-            )?))
-        } else {
-            MlsMessage::new(MlsMessageBody::PublicMessage(PublicMessage::protect(
-                p,
-                self.cs,
-                content,
-                self.secrets.membership_key.as_bytes(),
-                &context,
-            )?))
-        };
+        let message = self.protect_handshake(p, content, &context)?;
         self.pending.push(PendingProposal {
             reference,
             proposal: SentProposal {

@@ -5,21 +5,17 @@ use rayon::prelude::*;
 
 use crate::codec::{Encode, VlBytes};
 use crate::crypto::{CryptoProvider, Secret};
-use crate::framing::{
-    Content, FramedContent, MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage, Sender,
-    WIRE_FORMAT_PRIVATE_MESSAGE, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content,
-};
+use crate::framing::{Content, MlsMessage, MlsMessageBody, Sender};
 use crate::messages::{
     Commit, GroupContext, GroupSecrets, KeyPackage, PathSecret, Proposal, ProposalOrRef, Welcome,
 };
 use crate::tree::math;
 
-use super::epoch::{CommitOutput, StagedCommit};
+use super::epoch::{CommitOutput, NewTree, StagedCommit};
 use super::error::GroupError;
 use super::group::{Group, PendingProposal};
 use super::key_package::key_package_ref;
 use super::proposals::{self, SentProposal};
-use super::transcript::{confirmation_tag, interim_transcript_hash};
 use super::welcome::{encrypt_group_info, encrypt_group_secrets, prepare_group_secrets_info};
 
 impl Group {
@@ -133,70 +129,23 @@ impl Group {
             proposals: refs,
             path,
         };
-        let wire_format = if self.config.encrypt_handshake {
-            WIRE_FORMAT_PRIVATE_MESSAGE
-        } else {
-            WIRE_FORMAT_PUBLIC_MESSAGE
-        };
-        let framed = FramedContent {
-            group_id: self.context.group_id.clone(),
-            epoch: self.epoch(),
-            sender: Sender::Member(me),
-            authenticated_data: VlBytes::default(),
-            content: Content::Commit(commit),
-        };
         let old_context = self.context_bytes()?;
-        let mut content = sign_content(p, cs, wire_format, framed, &old_context, &self.signer)?;
+        let wire_format = self.handshake_wire_format();
+        let mut content =
+            self.sign_own(p, wire_format, Content::Commit(commit), &[], &old_context)?;
 
-        let psk = self.resolve_psks(p, &applied.psks)?;
-        let (next, joiner) = self.next_epoch(
-            p,
-            &content,
-            provisional,
+        let new_tree = NewTree {
             tree,
             private,
-            &commit_secret,
-            &psk,
-            None,
-        )?;
-        let tag = confirmation_tag(
-            p,
-            cs,
-            next.secrets.confirmation_key.as_bytes(),
-            next.context.confirmed_transcript_hash.as_slice(),
-        );
+            commit_secret,
+        };
+        let (mut next, joiner) =
+            self.next_epoch(p, &content, provisional, new_tree, &applied.psks, None)?;
+        let tag = next.seal(p)?;
         content.auth.confirmation_tag = Some(VlBytes(tag.clone()));
-        let mut next = next;
-        next.interim_transcript_hash = interim_transcript_hash(
-            p,
-            cs,
-            next.context.confirmed_transcript_hash.as_slice(),
-            &tag,
-        )?;
 
         // Frame with the old epoch's keys.
-        let mut sender_tree = self.secret_tree.clone();
-        let commit_message = if self.config.encrypt_handshake {
-            MlsMessage::new(MlsMessageBody::PrivateMessage(PrivateMessage::protect(
-                p,
-                cs,
-                &content,
-                &mut sender_tree,
-                self.secrets.sender_data_secret.as_bytes(),
-                self.config.padding,
-            )?))
-        } else {
-            MlsMessage::new(MlsMessageBody::PublicMessage(PublicMessage::protect(
-                p,
-                cs,
-                content,
-                self.secrets.membership_key.as_bytes(),
-                &old_context,
-            )?))
-        };
-        // The generation just used must not be used again, even if this
-        // commit is discarded and the epoch goes on (§9.1, §6.3.2).
-        self.secret_tree = sender_tree;
+        let commit_message = self.protect_handshake(p, content, &old_context)?;
 
         let mut group_info = None;
         let welcome = if applied.added.is_empty() {

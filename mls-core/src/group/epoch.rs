@@ -14,7 +14,7 @@ use crate::tree::{Tree, TreeKemPrivate};
 use super::error::GroupError;
 use super::group::{Group, GroupConfig};
 use super::proposals::Applied;
-use super::transcript::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
+use super::transcript::{confirmed_transcript_hash, interim_transcript_hash};
 
 /// What a commit changes, for inspection before merging.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,18 +123,17 @@ pub struct CommitOutput {
 impl Group {
     /// Builds the next epoch's state from the signed commit content: new
     /// context with the confirmed transcript hash, key schedule, secret tree.
-    #[allow(clippy::too_many_arguments)]
+    /// `psks` are the commit's PSKs, resolved here (§8.4).
     pub(super) fn next_epoch<P: CryptoProvider + ?Sized>(
         &self,
         p: &P,
         content: &AuthenticatedContent,
         provisional: GroupContext,
-        tree: Tree,
-        private: TreeKemPrivate,
-        commit_secret: &Secret,
-        psk: &Secret,
+        new_tree: NewTree,
+        psks: &[PreSharedKeyId],
         init_secret: Option<&Secret>,
     ) -> Result<(Group, JoinerSecrets), GroupError> {
+        let psk = self.resolve_psks(p, psks)?;
         let mut resumption_psks = self.resumption_psks.clone();
         resumption_psks.insert(self.epoch(), self.secrets.resumption_psk.clone());
         while resumption_psks.len() > self.config.resumption_epochs {
@@ -157,10 +156,8 @@ impl Group {
             init_secret.unwrap_or(&self.secrets.init_secret),
             content,
             provisional,
-            tree,
-            private,
-            commit_secret,
-            psk,
+            new_tree,
+            &psk,
             carry,
         )
     }
@@ -183,21 +180,36 @@ impl Group {
         tag: &[u8],
         check: bool,
     ) -> Result<(), GroupError> {
-        let confirmed = self.context.confirmed_transcript_hash.as_slice();
         if check {
-            let expected = confirmation_tag(
-                p,
-                self.cs,
-                self.secrets.confirmation_key.as_bytes(),
-                confirmed,
-            );
+            let expected = self.own_confirmation_tag(p);
             if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_slice(), tag)) {
                 return Err(GroupError::BadConfirmationTag);
             }
         }
+        let confirmed = self.context.confirmed_transcript_hash.as_slice();
         self.interim_transcript_hash = interim_transcript_hash(p, self.cs, confirmed, tag)?;
         Ok(())
     }
+
+    /// Completes an epoch this member made by its own commit: the
+    /// confirmation tag, and the interim transcript hash from it (§8.2).
+    /// Returns the tag, for the commit.
+    pub(super) fn seal<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+    ) -> Result<Vec<u8>, GroupError> {
+        let tag = self.own_confirmation_tag(p);
+        self.confirm(p, &tag, false)?;
+        Ok(tag)
+    }
+}
+
+/// The next epoch's tree with this member's private keys in it, and the
+/// commit secret its commit's path (or the lack of one) yields (§12.4.2).
+pub(super) struct NewTree {
+    pub(super) tree: Tree,
+    pub(super) private: TreeKemPrivate,
+    pub(super) commit_secret: Secret,
 }
 
 /// What carries over from one epoch's state to the next.
@@ -221,12 +233,15 @@ pub(super) fn next_epoch_state<P: CryptoProvider + ?Sized>(
     init_secret: &Secret,
     content: &AuthenticatedContent,
     provisional: GroupContext,
-    tree: Tree,
-    private: TreeKemPrivate,
-    commit_secret: &Secret,
+    new_tree: NewTree,
     psk: &Secret,
     carry: Carry,
 ) -> Result<(Group, JoinerSecrets), GroupError> {
+    let NewTree {
+        tree,
+        private,
+        commit_secret,
+    } = new_tree;
     let confirmed = confirmed_transcript_hash(p, cs, interim_before, content)?;
     let context = GroupContext {
         confirmed_transcript_hash: VlBytes(confirmed),

@@ -13,11 +13,11 @@ use crate::messages::{
     ProposalOrRef, RatchetTree,
 };
 
-use super::epoch::{Carry, Changes, StagedCommit, next_epoch_state};
+use super::epoch::{Carry, Changes, NewTree, StagedCommit, next_epoch_state};
 use super::error::{ExternalCommitError, GroupError, JoinError, PolicyError};
 use super::group::{Group, GroupConfig};
 use super::join::verified_tree;
-use super::transcript::{confirmation_tag, interim_transcript_hash};
+use super::transcript::interim_transcript_hash;
 
 impl Group {
     /// Processes an external commit (§12.4.3.2): exactly one ExternalInit,
@@ -126,17 +126,13 @@ impl Group {
             b"MLS 1.0 external init secret",
             cs.hash_len(),
         )?;
-        let psk = self.resolve_psks(p, &psks)?;
-        let (mut next, _) = self.next_epoch(
-            p,
-            content,
-            provisional,
+        let new_tree = NewTree {
             tree,
             private,
-            &commit_secret,
-            &psk,
-            Some(&init_secret),
-        )?;
+            commit_secret,
+        };
+        let (mut next, _) =
+            self.next_epoch(p, content, provisional, new_tree, &psks, Some(&init_secret))?;
         next.confirm(p, tag.as_slice(), !self_removed)?;
         let changes = Changes {
             added: vec![(joiner, path.leaf_node.credential.clone())],
@@ -263,6 +259,11 @@ impl Group {
             config,
         };
         let zero = Secret::new(vec![0; cs.hash_len()]);
+        let new_tree = NewTree {
+            tree,
+            private: out.private,
+            commit_secret: out.commit_secret,
+        };
         let (mut group, _) = next_epoch_state(
             p,
             cs,
@@ -270,25 +271,11 @@ impl Group {
             &init_secret,
             &content,
             provisional,
-            tree,
-            out.private,
-            &out.commit_secret,
+            new_tree,
             &zero,
             carry,
         )?;
-        let tag = confirmation_tag(
-            p,
-            cs,
-            group.secrets.confirmation_key.as_bytes(),
-            group.context.confirmed_transcript_hash.as_slice(),
-        );
-        content.auth.confirmation_tag = Some(VlBytes(tag.clone()));
-        group.interim_transcript_hash = interim_transcript_hash(
-            p,
-            cs,
-            group.context.confirmed_transcript_hash.as_slice(),
-            &tag,
-        )?;
+        content.auth.confirmation_tag = Some(VlBytes(group.seal(p)?));
         let message = MlsMessage::new(MlsMessageBody::PublicMessage(PublicMessage::protect(
             p,
             cs,

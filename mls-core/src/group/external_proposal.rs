@@ -2,10 +2,8 @@
 //! external sender listed in `external_senders`, and a new member's own
 //! Add proposal: sending them, and receiving them as a member.
 
-use crate::codec::{Encode, VlBytes};
-use crate::crypto::{
-    CipherSuite, CryptoProvider, SignaturePrivateKey, SignaturePublicKey, make_proposal_ref,
-};
+use crate::codec::VlBytes;
+use crate::crypto::{CipherSuite, CryptoProvider, SignaturePrivateKey, SignaturePublicKey};
 use crate::framing::{
     AuthenticatedContent, Content, FramedContent, MlsMessage, MlsMessageBody, PublicMessage,
     Sender, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content, verify_content,
@@ -13,18 +11,18 @@ use crate::framing::{
 use crate::messages::{ExtensionValue, GroupContext, KeyPackage, Proposal};
 
 use super::error::{GroupError, PolicyError, ProposalError, SenderError};
-use super::group::{Group, PendingProposal};
+use super::group::Group;
 use super::process::Received;
-use super::proposals::SentProposal;
 
 fn frame<P: CryptoProvider + ?Sized>(
     p: &P,
-    cs: CipherSuite,
     context: &GroupContext,
     sender: Sender,
     proposal: Proposal,
     signer: &SignaturePrivateKey,
 ) -> Result<MlsMessage, GroupError> {
+    let cs = CipherSuite::from_u16(context.cipher_suite)
+        .ok_or(GroupError::UnsupportedCipherSuite(context.cipher_suite))?;
     let framed = FramedContent {
         group_id: context.group_id.clone(),
         epoch: context.epoch,
@@ -48,16 +46,7 @@ pub fn external_proposal<P: CryptoProvider + ?Sized>(
     signer: &SignaturePrivateKey,
     proposal: Proposal,
 ) -> Result<MlsMessage, GroupError> {
-    let cs = CipherSuite::from_u16(context.cipher_suite)
-        .ok_or(GroupError::UnsupportedCipherSuite(context.cipher_suite))?;
-    frame(
-        p,
-        cs,
-        context,
-        Sender::External(sender_index),
-        proposal,
-        signer,
-    )
+    frame(p, context, Sender::External(sender_index), proposal, signer)
 }
 
 /// A new member's proposal to add itself with `key_package`, signed with
@@ -68,11 +57,8 @@ pub fn new_member_proposal<P: CryptoProvider + ?Sized>(
     key_package: KeyPackage,
     signer: &SignaturePrivateKey,
 ) -> Result<MlsMessage, GroupError> {
-    let cs = CipherSuite::from_u16(context.cipher_suite)
-        .ok_or(GroupError::UnsupportedCipherSuite(context.cipher_suite))?;
     frame(
         p,
-        cs,
         context,
         Sender::NewMemberProposal,
         Proposal::Add { key_package },
@@ -137,18 +123,6 @@ impl Group {
             }
         };
         verify_content(p, self.cs, &content, context, &key)?;
-        let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
-        self.pending.push(PendingProposal {
-            reference: reference.clone(),
-            proposal: SentProposal {
-                proposal: proposal.clone(),
-                sender: content.content.sender,
-            },
-        });
-        Ok(Received::Proposal {
-            sender: content.content.sender,
-            reference,
-            proposal: Box::new(proposal.clone()),
-        })
+        self.keep_proposal(p, &content, proposal)
     }
 }

@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 use crate::codec::{Encode, VlBytes};
 use crate::credential::IdentityProvider;
 use crate::crypto::{CipherSuite, CryptoProvider, Secret, SignaturePrivateKey};
-use crate::framing::{MlsMessage, MlsMessageBody};
+use crate::framing::{
+    AuthenticatedContent, Content, FramedContent, MlsMessage, MlsMessageBody, PrivateMessage,
+    PublicMessage, Sender, WIRE_FORMAT_PRIVATE_MESSAGE, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content,
+};
 use crate::messages::{
     Credential, EXT_RATCHET_TREE, Extension, GroupContext, GroupInfo, PreSharedKeyId, Psk,
 };
@@ -207,15 +210,7 @@ impl Group {
             };
             keys.push(key.ok_or_else(|| MissingPsk::from(id))?);
         }
-        let inputs: Vec<PskInput<'_>> = ids
-            .iter()
-            .zip(&keys)
-            .map(|(id, k)| PskInput {
-                id,
-                psk: k.as_bytes(),
-            })
-            .collect();
-        Ok(psk_secret(p, self.cs, &inputs)?)
+        combine_psks(p, self.cs, ids, &keys)
     }
 
     /// A signed GroupInfo for this epoch with the given confirmation tag.
@@ -253,21 +248,115 @@ impl Group {
         &self,
         p: &P,
     ) -> Result<MlsMessage, GroupError> {
-        let tag = confirmation_tag(
+        let tag = self.own_confirmation_tag(p);
+        Ok(MlsMessage::new(MlsMessageBody::GroupInfo(
+            self.group_info(p, tag)?,
+        )))
+    }
+
+    /// This epoch's confirmation tag (§6.1): the MAC of the confirmed
+    /// transcript hash under the confirmation key.
+    pub(super) fn own_confirmation_tag<P: CryptoProvider + ?Sized>(&self, p: &P) -> Vec<u8> {
+        confirmation_tag(
             p,
             self.cs,
             self.secrets.confirmation_key.as_bytes(),
             self.context.confirmed_transcript_hash.as_slice(),
-        );
-        Ok(MlsMessage::new(MlsMessageBody::GroupInfo(
-            self.group_info(p, tag)?,
-        )))
+        )
+    }
+
+    /// The wire format of this member's handshake messages (§6).
+    pub(super) fn handshake_wire_format(&self) -> u16 {
+        if self.config.encrypt_handshake {
+            WIRE_FORMAT_PRIVATE_MESSAGE
+        } else {
+            WIRE_FORMAT_PUBLIC_MESSAGE
+        }
+    }
+
+    /// This member's `content` for the current epoch, signed over the
+    /// serialised group `context` (§6.1).
+    pub(super) fn sign_own<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        wire_format: u16,
+        content: Content,
+        authenticated_data: &[u8],
+        context: &[u8],
+    ) -> Result<AuthenticatedContent, GroupError> {
+        let framed = FramedContent {
+            group_id: self.context.group_id.clone(),
+            epoch: self.epoch(),
+            sender: Sender::Member(self.own_leaf()),
+            authenticated_data: VlBytes(authenticated_data.to_vec()),
+            content,
+        };
+        Ok(sign_content(
+            p,
+            self.cs,
+            wire_format,
+            framed,
+            context,
+            &self.signer,
+        )?)
+    }
+
+    /// Frames this member's signed handshake `content` with this epoch's
+    /// keys: as a PrivateMessage (the ratchet generation it takes is never
+    /// used again, even if the message is discarded, §9.1) or as a
+    /// PublicMessage with the membership tag over `context`.
+    pub(super) fn protect_handshake<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        content: AuthenticatedContent,
+        context: &[u8],
+    ) -> Result<MlsMessage, GroupError> {
+        if !self.config.encrypt_handshake {
+            return Ok(MlsMessage::new(MlsMessageBody::PublicMessage(
+                PublicMessage::protect(
+                    p,
+                    self.cs,
+                    content,
+                    self.secrets.membership_key.as_bytes(),
+                    context,
+                )?,
+            )));
+        }
+        let mut secret_tree = self.secret_tree.clone();
+        let message = PrivateMessage::protect(
+            p,
+            self.cs,
+            &content,
+            &mut secret_tree,
+            self.secrets.sender_data_secret.as_bytes(),
+            self.config.padding,
+        )?;
+        self.secret_tree = secret_tree;
+        Ok(MlsMessage::new(MlsMessageBody::PrivateMessage(message)))
     }
 
     /// Key package of a member, if the caller wants to inspect it later.
     pub fn member_credential(&self, leaf: u32) -> Option<&Credential> {
         self.tree.leaf(leaf).map(|l| &l.credential)
     }
+}
+
+/// The PSK secret (§8.4) of `ids` with their `keys`, in order.
+pub(super) fn combine_psks<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    ids: &[PreSharedKeyId],
+    keys: &[&Secret],
+) -> Result<Secret, GroupError> {
+    let inputs: Vec<PskInput<'_>> = ids
+        .iter()
+        .zip(keys)
+        .map(|(id, k)| PskInput {
+            id,
+            psk: k.as_bytes(),
+        })
+        .collect();
+    Ok(psk_secret(p, cs, &inputs)?)
 }
 
 #[cfg(test)]

@@ -8,11 +8,11 @@ use crate::crypto::{CipherSuite, CryptoProvider, Secret, SignaturePublicKey};
 use crate::messages::{
     ExtensionValue, GroupInfo, PROTOCOL_VERSION_MLS10, Psk, RatchetTree, Welcome,
 };
-use crate::schedule::{JoinerSecrets, PskInput, SecretTree, psk_secret};
+use crate::schedule::{JoinerSecrets, SecretTree};
 use crate::tree::{Tree, TreeKemPrivate, math, next_path_secret, node_key_pair};
 
 use super::error::{GroupError, JoinError, MissingPsk};
-use super::group::{Group, GroupConfig};
+use super::group::{Group, GroupConfig, combine_psks};
 use super::key_package::KeyPackageBundle;
 use super::transcript::{confirmation_tag, interim_transcript_hash};
 use super::welcome::{decrypt_group_info, decrypt_group_secrets, find_secrets, verify_group_info};
@@ -101,16 +101,7 @@ impl Group {
                 .into());
             }
         }
-        let inputs: Vec<PskInput<'_>> = secrets
-            .psks
-            .iter()
-            .zip(&keys)
-            .map(|(id, k)| PskInput {
-                id,
-                psk: k.as_bytes(),
-            })
-            .collect();
-        let psk = psk_secret(p, cs, &inputs)?;
+        let psk = combine_psks(p, cs, &secrets.psks, &keys)?;
         let joiner = JoinerSecrets::from_joiner(
             p,
             cs,

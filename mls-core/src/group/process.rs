@@ -10,7 +10,7 @@ use crate::framing::{
 use crate::messages::{Commit, GroupContext, Proposal, ProposalOrRef};
 use crate::tree::math;
 
-use super::epoch::StagedCommit;
+use super::epoch::{NewTree, StagedCommit};
 use super::error::{GroupError, PolicyError, ProposalError, SenderError};
 use super::group::{Group, IncomingHandshake, PendingProposal};
 use super::proposals::{self, SentProposal};
@@ -128,26 +128,37 @@ impl Group {
                 })
             }
             Content::Proposal(proposal) => {
-                let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
+                let received = self.keep_proposal(p, &content, proposal)?;
                 self.secret_tree = secret_tree;
-                self.pending.push(PendingProposal {
-                    reference: reference.clone(),
-                    proposal: SentProposal {
-                        proposal: proposal.clone(),
-                        sender: content.content.sender,
-                    },
-                });
-                Ok(Received::Proposal {
-                    sender: content.content.sender,
-                    reference,
-                    proposal: Box::new(proposal.clone()),
-                })
+                Ok(received)
             }
             Content::Commit(commit) => {
                 let staged = self.stage_commit(p, &content, commit, sender_leaf)?;
                 Ok(Received::Commit(Box::new(staged)))
             }
         }
+    }
+
+    /// Keeps a verified proposal until a commit references it (§12.1).
+    pub(super) fn keep_proposal<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        content: &AuthenticatedContent,
+        proposal: &Proposal,
+    ) -> Result<Received, GroupError> {
+        let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
+        self.pending.push(PendingProposal {
+            reference: reference.clone(),
+            proposal: SentProposal {
+                proposal: proposal.clone(),
+                sender: content.content.sender,
+            },
+        });
+        Ok(Received::Proposal {
+            sender: content.content.sender,
+            reference,
+            proposal: Box::new(proposal.clone()),
+        })
     }
 
     pub(super) fn check_group_epoch(&self, group_id: &[u8], epoch: u64) -> Result<(), GroupError> {
@@ -274,17 +285,13 @@ impl Group {
             }
         };
         provisional.tree_hash = VlBytes(tree.root_hash(p)?);
-        let psk = self.resolve_psks(p, &applied.psks)?;
-        let (mut next, _) = self.next_epoch(
-            p,
-            content,
-            provisional,
+        let new_tree = NewTree {
             tree,
             private,
-            &commit_secret,
-            &psk,
-            None,
-        )?;
+            commit_secret,
+        };
+        let (mut next, _) =
+            self.next_epoch(p, content, provisional, new_tree, &applied.psks, None)?;
         next.confirm(p, tag.as_slice(), !self_removed)?;
         Ok(StagedCommit::new(
             next,

@@ -26,6 +26,28 @@ impl Group {
         }
     }
 
+    /// Joins from a Welcome that must carry `old`'s resumption PSK of
+    /// `usage` (the tree comes from the GroupInfo; no external PSKs).
+    fn join_linked<P: CryptoProvider + ?Sized>(
+        p: &P,
+        welcome: &Welcome,
+        bundle: &KeyPackageBundle,
+        old: &Group,
+        usage: u8,
+        config: GroupConfig,
+    ) -> Result<Group, GroupError> {
+        let resumed = old.resumed(usage);
+        Self::join_inner(
+            p,
+            welcome,
+            bundle,
+            None,
+            BTreeMap::new(),
+            Some(&resumed),
+            config,
+        )
+    }
+
     /// Creates a group linked to this one by a resumption PSK of `usage`,
     /// adding `members`, whose Welcome carries that PSK.
     #[allow(clippy::too_many_arguments)]
@@ -149,14 +171,12 @@ impl Group {
         config: GroupConfig,
     ) -> Result<Self, GroupError> {
         let reinit = old.reinit.as_ref().ok_or(JoinError::OldGroupNoReInit)?;
-        let resumed = old.resumed(crate::messages::RESUMPTION_REINIT);
-        let group = Self::join_inner(
+        let group = Self::join_linked(
             p,
             welcome,
             bundle,
-            None,
-            BTreeMap::new(),
-            Some(&resumed),
+            old,
+            crate::messages::RESUMPTION_REINIT,
             config,
         )?;
         let c = &group.context;
@@ -183,14 +203,12 @@ impl Group {
         old: &Group,
         config: GroupConfig,
     ) -> Result<Self, GroupError> {
-        let resumed = old.resumed(crate::messages::RESUMPTION_BRANCH);
-        let group = Self::join_inner(
+        let group = Self::join_linked(
             p,
             welcome,
             bundle,
-            None,
-            BTreeMap::new(),
-            Some(&resumed),
+            old,
+            crate::messages::RESUMPTION_BRANCH,
             config,
         )?;
         let c = &group.context;
