@@ -9,31 +9,18 @@
 
 use std::collections::BTreeMap;
 
-use mls_core::codec::{Decode, Encode, VlBytes};
+use mls_core::codec::VlBytes;
 use mls_core::crypto::{CipherSuite, CryptoProvider, RustCrypto, SignaturePrivateKey};
 use mls_core::framing::{MlsMessage, MlsMessageBody};
 use mls_core::group::{
-    Group, GroupConfig, GroupError, KeyPackageBundle, PolicyError, ProposalError, Received,
-    SenderError, external_proposal, new_member_proposal,
+    Group, GroupConfig, GroupError, PolicyError, ProposalError, Received, SenderError,
+    external_proposal, new_member_proposal,
 };
-use mls_core::messages::{Credential, EXT_EXTERNAL_SENDERS, Extension, ExternalSender, Proposal};
+use mls_core::messages::{EXT_EXTERNAL_SENDERS, Extension, ExternalSender, Proposal};
 
 const P: RustCrypto = RustCrypto;
 
-fn credential(name: &str) -> Credential {
-    Credential::Basic {
-        identity: VlBytes(name.as_bytes().to_vec()),
-    }
-}
-
-fn bundle(cs: CipherSuite, name: &str) -> KeyPackageBundle {
-    let (sk, _) = P.signature_key_pair(cs).unwrap();
-    KeyPackageBundle::generate(&P, cs, credential(name), sk, 86_400, Vec::new()).unwrap()
-}
-
-fn wire(m: &MlsMessage) -> MlsMessage {
-    MlsMessage::decode_exact(&m.to_bytes().unwrap()).unwrap()
-}
+use mls_core::test_utils::groups::{credential, group_from, member as bundle, two, wire};
 
 /// Alice and Bob in a group whose external_senders lists a delivery service.
 fn setup(cs: CipherSuite) -> (Group, Group, SignaturePrivateKey) {
@@ -43,30 +30,9 @@ fn setup(cs: CipherSuite) -> (Group, Group, SignaturePrivateKey) {
         credential: credential("ds"),
     }];
     let ext = Extension::new(EXT_EXTERNAL_SENDERS, &senders).unwrap();
-    let a = bundle(cs, "alice");
-    let b = bundle(cs, "bob");
-    let mut alice = Group::create(
-        &P,
-        &a,
-        b"extprop".to_vec(),
-        vec![ext],
-        GroupConfig::default(),
-    )
-    .unwrap();
-    let out = alice
-        .commit(
-            &P,
-            vec![Proposal::Add {
-                key_package: b.key_package.clone(),
-            }],
-            false,
-        )
-        .unwrap();
-    alice.merge(out.staged).unwrap();
-    let MlsMessageBody::Welcome(w) = wire(out.welcome.as_ref().unwrap()).body else {
-        panic!()
-    };
-    let bob = Group::join(&P, &w, &b, None, BTreeMap::new(), GroupConfig::default()).unwrap();
+    let bundles = [bundle(cs, "alice"), bundle(cs, "bob")];
+    let members = group_from(b"extprop", vec![ext], &bundles, |_| GroupConfig::default());
+    let (alice, bob) = two(members);
     (alice, bob, ds_sk)
 }
 
