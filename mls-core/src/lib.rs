@@ -7,5 +7,7 @@ pub mod inspect;
 pub mod messages;
 pub mod policy;
 pub mod schedule;
+#[cfg(any(test, feature = "test-utils"))]
+pub mod test_utils;
 pub mod time;
 pub mod tree;

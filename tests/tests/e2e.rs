@@ -10,39 +10,21 @@
 
 use std::collections::BTreeMap;
 
-use mls_core::codec::{Decode, Encode, VlBytes};
-use mls_core::crypto::{CipherSuite, CryptoProvider, RustCrypto, Secret};
+use mls_core::codec::VlBytes;
+use mls_core::crypto::{CipherSuite, RustCrypto, Secret};
 use mls_core::framing::{MlsMessage, MlsMessageBody};
-use mls_core::group::{Group, GroupConfig, KeyPackageBundle, Received, StagedCommit};
-use mls_core::messages::{Credential, Extension, Proposal};
+use mls_core::group::{Group, GroupConfig, KeyPackageBundle, Received};
+use mls_core::messages::{Extension, Proposal};
 
 const P: RustCrypto = RustCrypto;
 
-fn bundle(cs: CipherSuite, name: &str) -> KeyPackageBundle {
-    let (sk, _) = P.signature_key_pair(cs).unwrap();
-    let credential = Credential::Basic {
-        identity: VlBytes(name.as_bytes().to_vec()),
-    };
-    KeyPackageBundle::generate(&P, cs, credential, sk, 86_400, Vec::new()).unwrap()
-}
-
-/// Sends a message across the wire.
-fn wire(m: &MlsMessage) -> MlsMessage {
-    MlsMessage::decode_exact(&m.to_bytes().unwrap()).unwrap()
-}
+use mls_core::test_utils::groups::{group_from, member as bundle, staged, wire};
 
 fn join(welcome: &MlsMessage, kp: &KeyPackageBundle, psks: BTreeMap<Vec<u8>, Secret>) -> Group {
     let MlsMessageBody::Welcome(w) = wire(welcome).body else {
         panic!("not a Welcome")
     };
     Group::join(&P, &w, kp, None, psks, GroupConfig::default()).unwrap()
-}
-
-fn staged(r: Received) -> StagedCommit {
-    match r {
-        Received::Commit(s) => *s,
-        other => panic!("expected a commit, got {other:?}"),
-    }
 }
 
 /// Delivers a commit to every member but the committer and merges it
@@ -91,22 +73,8 @@ fn talk(members: &mut [Group], from: usize, text: &str) {
 #[test]
 fn two_members_in_every_suite() {
     for cs in CipherSuite::ALL {
-        let a = bundle(cs, "a");
-        let b = bundle(cs, "b");
-        let mut alice =
-            Group::create(&P, &a, b"two".to_vec(), Vec::new(), GroupConfig::default()).unwrap();
-        let out = alice
-            .commit(
-                &P,
-                vec![Proposal::Add {
-                    key_package: b.key_package.clone(),
-                }],
-                false,
-            )
-            .unwrap();
-        let welcome = out.welcome.clone().unwrap();
-        alice.merge(out.staged).unwrap();
-        let mut members = vec![alice, join(&welcome, &b, BTreeMap::new())];
+        let bundles = [bundle(cs, "a"), bundle(cs, "b")];
+        let mut members = group_from(b"two", Vec::new(), &bundles, |_| GroupConfig::default());
         agree(&members);
         talk(&mut members, 0, "hi bob");
         talk(&mut members, 1, "hi alice");

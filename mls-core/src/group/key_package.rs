@@ -14,7 +14,7 @@ use crate::messages::{
 };
 use crate::tree::{leaf_node_tbs, verify_leaf_signature};
 
-use super::GroupError;
+use super::error::{CapabilityError, GroupError, KeyPackageError};
 
 /// A key package with the private keys that go with it.
 #[derive(Debug, Clone)]
@@ -163,32 +163,34 @@ pub fn validate_key_package<P: CryptoProvider + ?Sized>(
     at: Option<u64>,
     identity: &dyn crate::credential::IdentityProvider,
 ) -> Result<(), GroupError> {
-    let invalid = |why: String| GroupError::InvalidKeyPackage(why);
+    let invalid = GroupError::InvalidKeyPackage;
     if kp.version != PROTOCOL_VERSION_MLS10 {
-        return Err(invalid(format!("version {} is not mls10", kp.version)));
+        return Err(invalid(KeyPackageError::Version {
+            version: kp.version,
+        }));
     }
     if kp.cipher_suite != cs.id() {
-        return Err(invalid(format!(
-            "cipher suite {} differs from the group's {}",
-            kp.cipher_suite,
-            cs.id()
-        )));
+        return Err(invalid(KeyPackageError::CipherSuite {
+            cipher_suite: kp.cipher_suite,
+            group: cs.id(),
+        }));
     }
     if let Some(t) = at {
         check_lifetime(kp, t)?;
     } else if !matches!(kp.leaf_node.leaf_node_source, LeafNodeSource::KeyPackage(_)) {
-        return Err(invalid("the leaf node's source is not key_package".into()));
+        return Err(invalid(KeyPackageError::SourceNotKeyPackage));
     }
     if kp.init_key == kp.leaf_node.encryption_key {
-        return Err(invalid("init_key equals the leaf's encryption_key".into()));
+        return Err(invalid(KeyPackageError::InitKeyIsEncryptionKey));
     }
     let pk = SignaturePublicKey(kp.leaf_node.signature_key.0.clone());
     let tbs = kp.tbs_bytes()?;
     verify_with_label(p, cs, &pk, b"KeyPackageTBS", &tbs, kp.signature.as_slice())
-        .map_err(|_| invalid("the KeyPackage signature does not verify".into()))?;
+        .map_err(|_| invalid(KeyPackageError::BadSignature))?;
     verify_leaf_signature(p, cs, &kp.leaf_node, &[], 0)
-        .map_err(|_| invalid("the leaf node signature does not verify".into()))?;
-    validate_leaf_capabilities(&kp.leaf_node).map_err(invalid)?;
+        .map_err(|_| invalid(KeyPackageError::BadLeafSignature))?;
+    validate_leaf_capabilities(&kp.leaf_node)
+        .map_err(|error| invalid(KeyPackageError::Capabilities(error)))?;
     identity.validate(
         cs,
         &kp.leaf_node.credential,
@@ -202,35 +204,34 @@ pub fn validate_key_package<P: CryptoProvider + ?Sized>(
 /// covers `at` (seconds since the Unix epoch).
 pub fn check_lifetime(kp: &KeyPackage, at: u64) -> Result<(), GroupError> {
     let LeafNodeSource::KeyPackage(lifetime) = &kp.leaf_node.leaf_node_source else {
-        return Err(GroupError::InvalidKeyPackage(
-            "the leaf node's source is not key_package".into(),
-        ));
+        return Err(KeyPackageError::SourceNotKeyPackage.into());
     };
     if !(lifetime.not_before <= at && at <= lifetime.not_after) {
-        return Err(GroupError::InvalidKeyPackage(format!(
-            "lifetime {}..{} does not cover now ({at})",
-            lifetime.not_before, lifetime.not_after
-        )));
+        return Err(KeyPackageError::Lifetime {
+            not_before: lifetime.not_before,
+            not_after: lifetime.not_after,
+            now: at,
+        }
+        .into());
     }
     Ok(())
 }
 
 /// §7.3: the credential type and every non-default extension of a leaf are
 /// listed in its capabilities.
-pub fn validate_leaf_capabilities(leaf: &LeafNode) -> Result<(), String> {
+pub fn validate_leaf_capabilities(leaf: &LeafNode) -> Result<(), CapabilityError> {
     let ct = leaf.credential.credential_type();
     if !leaf.capabilities.credentials.contains(&ct) {
-        return Err(format!(
-            "credential type {ct} is not in the leaf's capabilities"
-        ));
+        return Err(CapabilityError::CredentialTypeNotListed {
+            credential_type: ct,
+        });
     }
     for e in &leaf.extensions {
         let default = (1..=5).contains(&e.extension_type);
         if !default && !leaf.capabilities.extensions.contains(&e.extension_type) {
-            return Err(format!(
-                "extension {} is not in the leaf's capabilities",
-                e.extension_type
-            ));
+            return Err(CapabilityError::ExtensionNotListed {
+                extension_type: e.extension_type,
+            });
         }
     }
     Ok(())

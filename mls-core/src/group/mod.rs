@@ -1,24 +1,46 @@
 //! Group operations (RFC 9420 §10–§12): key packages, the group state
 //! machine with staged commits, Welcome and GroupInfo.
+//!
+//! The `Group` type is in `group.rs`; each flow adds its methods in its own
+//! file: `create`, `commit` (§12.4), `process` (§12.4.2), `join`
+//! (§12.4.3.1), `external_commit` (§12.4.3.2), `external_proposal`
+//! (§12.1.8), `resumption` (§11.2, §11.3), `application` (sending),
+//! `serialize`; `epoch` moves a group to its next epoch.
 
+mod application;
+mod commit;
+mod create;
+mod epoch;
 mod error;
-mod external;
+mod external_commit;
+mod external_proposal;
+#[allow(clippy::module_inception)]
+mod group;
+mod join;
 mod key_package;
+mod process;
 mod proposals;
-mod state;
+mod resumption;
+mod serialize;
+mod transcript;
+mod update_path;
 mod welcome;
 
-pub use error::GroupError;
-pub use external::{external_proposal, new_member_proposal};
+pub use commit::added_key_packages;
+pub use epoch::{CommitOutput, CommitSummary, StagedCommit};
+pub use error::{
+    CapabilityError, ExternalCommitError, GroupError, JoinError, KeyPackageError, MissingPsk,
+    PathError, PolicyError, ProposalError, SenderError,
+};
+pub use external_proposal::{external_proposal, new_member_proposal};
+pub use group::{Group, GroupConfig, IncomingHandshake};
 pub use key_package::{
     KeyPackageBundle, check_lifetime, default_capabilities, key_package_ref, now, sign_leaf_node,
     validate_key_package, validate_leaf_capabilities,
 };
+pub use process::Received;
 pub use proposals::SentProposal;
-pub use state::{
-    CommitOutput, CommitSummary, Group, GroupConfig, IncomingHandshake, Received, StagedCommit,
-    added_key_packages,
-};
+pub use transcript::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
 pub use welcome::{
     WelcomeError, decrypt_group_info, decrypt_group_secrets, encrypt_group_info,
     encrypt_group_secrets, find_secrets, group_info_tbs, prepare_group_secrets_info,

@@ -2,7 +2,6 @@
 
 use rayon::prelude::*;
 
-use crate::codec::VlBytes;
 use crate::crypto::{CipherSuite, CryptoProvider};
 use crate::framing::Sender;
 use crate::messages::{
@@ -11,7 +10,7 @@ use crate::messages::{
 };
 use crate::tree::{Tree, verify_leaf_signature};
 
-use super::GroupError;
+use super::error::{CapabilityError, GroupError, ProposalError};
 use super::key_package::{validate_key_package, validate_leaf_capabilities};
 
 /// A proposal with who sent it.
@@ -21,10 +20,10 @@ pub struct SentProposal {
     pub sender: Sender,
 }
 
-/// The outcome of applying a proposal list to a copy of the tree.
+/// The outcome of applying a proposal list to a copy of the tree (the
+/// tree itself is returned beside it).
 #[derive(Debug, Clone)]
 pub struct Applied {
-    pub tree: Tree,
     pub extensions: Vec<Extension>,
     pub extensions_changed: bool,
     pub added: Vec<(u32, KeyPackage)>,
@@ -35,8 +34,8 @@ pub struct Applied {
     pub path_required: bool,
 }
 
-fn invalid(why: impl Into<String>) -> GroupError {
-    GroupError::InvalidProposals(why.into())
+fn invalid(error: ProposalError) -> GroupError {
+    GroupError::InvalidProposals(error)
 }
 
 /// Validates and applies `list` (committed by leaf `committer`) to a copy of
@@ -53,7 +52,7 @@ pub fn apply<P: CryptoProvider + ?Sized>(
     list: &[SentProposal],
     initial_psk_usage: Option<u8>,
     identity: &dyn crate::credential::IdentityProvider,
-) -> Result<Applied, GroupError> {
+) -> Result<(Tree, Applied), GroupError> {
     let mut gce: Option<&Vec<Extension>> = None;
     let mut updates: Vec<(u32, &crate::messages::LeafNode)> = Vec::new();
     let mut removes: Vec<u32> = Vec::new();
@@ -66,33 +65,31 @@ pub fn apply<P: CryptoProvider + ?Sized>(
         match &item.proposal {
             Proposal::GroupContextExtensions { extensions } => {
                 if gce.replace(extensions).is_some() {
-                    return Err(invalid("more than one GroupContextExtensions proposal"));
+                    return Err(invalid(ProposalError::MultipleGroupContextExtensions));
                 }
                 if let Some(t) = duplicate_extension_type(extensions) {
-                    return Err(invalid(format!(
-                        "GroupContextExtensions lists extension {t} twice"
-                    )));
+                    return Err(invalid(ProposalError::DuplicateExtension {
+                        extension_type: t,
+                    }));
                 }
                 path_required = true;
             }
             Proposal::Update { leaf_node } => {
                 let Sender::Member(leaf) = item.sender else {
-                    return Err(invalid("an Update from a non-member"));
+                    return Err(invalid(ProposalError::UpdateFromNonMember));
                 };
                 if leaf == committer {
-                    return Err(invalid("an Update from the committer (§12.2)"));
+                    return Err(invalid(ProposalError::UpdateFromCommitter));
                 }
                 updates.push((leaf, leaf_node));
                 path_required = true;
             }
             Proposal::Remove { removed } => {
                 if *removed == committer {
-                    return Err(invalid("a Remove of the committer (§12.2)"));
+                    return Err(invalid(ProposalError::RemoveOfCommitter));
                 }
                 if tree.leaf(*removed).is_none() {
-                    return Err(invalid(format!(
-                        "a Remove of blank or absent leaf {removed}"
-                    )));
+                    return Err(invalid(ProposalError::RemoveOfBlankLeaf { leaf: *removed }));
                 }
                 removes.push(*removed);
                 path_required = true;
@@ -105,39 +102,38 @@ pub fn apply<P: CryptoProvider + ?Sized>(
                     && *usage != crate::messages::RESUMPTION_APPLICATION
                     && initial_psk_usage != Some(*usage)
                 {
-                    return Err(invalid(format!(
-                        "a resumption PSK of usage {usage} (reinit or branch) outside the group it sets up"
-                    )));
+                    return Err(invalid(ProposalError::ResumptionPskOutsideNewGroup {
+                        usage: *usage,
+                    }));
                 }
                 if psks.iter().any(|q| q.psk == psk.psk) {
-                    return Err(invalid("two PreSharedKey proposals for the same PSK"));
+                    return Err(invalid(ProposalError::DuplicatePsk));
                 }
                 if psk.psk_nonce.len() != cs.hash_len() {
-                    return Err(invalid(format!(
-                        "psk_nonce of {} bytes, the suite's hash length is {}",
-                        psk.psk_nonce.len(),
-                        cs.hash_len()
-                    )));
+                    return Err(invalid(ProposalError::PskNonceLength {
+                        len: psk.psk_nonce.len(),
+                        expected: cs.hash_len(),
+                    }));
                 }
                 psks.push(psk.clone());
             }
             Proposal::ReInit(r) => {
                 if list.len() != 1 {
-                    return Err(invalid("a ReInit together with other proposals"));
+                    return Err(invalid(ProposalError::ReInitNotAlone));
                 }
                 reinit = Some(r.clone());
             }
             Proposal::ExternalInit { .. } => {
-                return Err(invalid("an ExternalInit in a member's commit"));
+                return Err(invalid(ProposalError::ExternalInitInMemberCommit));
             }
             Proposal::Unknown { proposal_type, .. } => {
                 let unsupported = tree
                     .members()
                     .any(|(_, l)| !l.capabilities.proposals.contains(proposal_type));
                 if unsupported {
-                    return Err(invalid(format!(
-                        "proposal type {proposal_type} is not supported by every member"
-                    )));
+                    return Err(invalid(ProposalError::UnsupportedProposalType {
+                        proposal_type: *proposal_type,
+                    }));
                 }
             }
         }
@@ -154,8 +150,11 @@ pub fn apply<P: CryptoProvider + ?Sized>(
         .chain(removes.iter().copied())
         .collect();
     touched.sort_unstable();
-    if touched.windows(2).any(|w| matches!(w, [a, b] if a == b)) {
-        return Err(invalid("more than one Update or Remove for the same leaf"));
+    if let Some(leaf) = touched.windows(2).find_map(|w| match w {
+        [a, b] if a == b => Some(*a),
+        _ => None,
+    }) {
+        return Err(invalid(ProposalError::LeafChangedTwice { leaf }));
     }
 
     let mut tree = tree.clone();
@@ -166,28 +165,29 @@ pub fn apply<P: CryptoProvider + ?Sized>(
     for (leaf, node) in &updates {
         let current = tree
             .leaf(*leaf)
-            .ok_or_else(|| invalid(format!("an Update from blank leaf {leaf}")))?;
+            .ok_or_else(|| invalid(ProposalError::UpdateFromBlankLeaf { leaf: *leaf }))?;
         if !matches!(node.leaf_node_source, LeafNodeSource::Update) {
-            return Err(invalid(format!(
-                "the Update of leaf {leaf} has a leaf source other than update"
-            )));
+            return Err(invalid(ProposalError::UpdateSourceNotUpdate {
+                leaf: *leaf,
+            }));
         }
         if node.encryption_key == current.encryption_key {
-            return Err(invalid(format!(
-                "the Update of leaf {leaf} keeps its encryption key"
-            )));
+            return Err(invalid(ProposalError::UpdateKeepsEncryptionKey {
+                leaf: *leaf,
+            }));
         }
         verify_leaf_signature(p, cs, node, group_id, *leaf)?;
-        validate_leaf_capabilities(node).map_err(invalid)?;
+        let capabilities =
+            |error| invalid(ProposalError::UpdateCapabilities { leaf: *leaf, error });
+        validate_leaf_capabilities(node).map_err(capabilities)?;
         identity.validate(
             cs,
             &node.credential,
             node.signature_key.as_slice(),
-            super::now(),
+            super::key_package::now(),
         )?;
         identity.valid_successor(&current.credential, &node.credential)?;
-        leaf_supports(node, &required, &new_extensions)
-            .map_err(|why| invalid(format!("the Update of leaf {leaf}: {why}")))?;
+        leaf_supports(node, &required, &new_extensions).map_err(capabilities)?;
         updated.push((*leaf, node.credential.clone()));
         tree.update_leaf(*leaf, (*node).clone())?;
     }
@@ -208,15 +208,13 @@ pub fn apply<P: CryptoProvider + ?Sized>(
             .take(i)
             .any(|q| &q.leaf_node.signature_key == key)
         {
-            return Err(invalid("two Adds of the same client (same signature key)"));
+            return Err(invalid(ProposalError::DuplicateAdd));
         }
-        if tree.members().any(|(_, l)| &l.signature_key == key) {
-            return Err(invalid(
-                "an Add of a client already in the group (same signature key)",
-            ));
+        if let Some((leaf, _)) = tree.members().find(|(_, l)| &l.signature_key == key) {
+            return Err(invalid(ProposalError::AddOfMember { leaf }));
         }
         leaf_supports(&kp.leaf_node, &required, &new_extensions)
-            .map_err(|why| invalid(format!("an Add: {why}")))?;
+            .map_err(|error| invalid(ProposalError::AddCapabilities(error)))?;
         let leaf = tree.add_leaf(kp.leaf_node.clone())?;
         added.push((leaf, (*kp).clone()));
     }
@@ -228,39 +226,25 @@ pub fn apply<P: CryptoProvider + ?Sized>(
     if gce.is_some() {
         // New group context extensions must suit every member (§12.1.7).
         for (leaf, node) in tree.members() {
-            leaf_supports(node, &required, &new_extensions)
-                .map_err(|why| invalid(format!("GroupContextExtensions: member {leaf} {why}")))?;
+            leaf_supports(node, &required, &new_extensions).map_err(|error| {
+                invalid(ProposalError::GroupContextExtensionsUnsupported { leaf, error })
+            })?;
         }
     }
 
-    Ok(Applied {
+    Ok((
         tree,
-        extensions_changed: gce.is_some(),
-        extensions: new_extensions,
-        added,
-        removed,
-        updated,
-        psks,
-        reinit,
-        path_required,
-    })
-}
-
-/// The public keys an UpdatePath introduces must be new to the tree (§12.4.2).
-pub fn check_path_keys_fresh(tree: &Tree, keys: &[&VlBytes]) -> Result<(), GroupError> {
-    for node in 0..tree.size().nodes() {
-        let existing = match tree.node(node) {
-            Some(crate::messages::Node::Leaf(l)) => &l.encryption_key,
-            Some(crate::messages::Node::Parent(p)) => &p.encryption_key,
-            None => continue,
-        };
-        if keys.contains(&existing) {
-            return Err(GroupError::InvalidPath(format!(
-                "a public key of the UpdatePath already appears at node {node}"
-            )));
-        }
-    }
-    Ok(())
+        Applied {
+            extensions_changed: gce.is_some(),
+            extensions: new_extensions,
+            added,
+            removed,
+            updated,
+            psks,
+            reinit,
+            path_required,
+        },
+    ))
 }
 
 /// The `required_capabilities` among group context extensions, if any.
@@ -286,7 +270,7 @@ pub fn leaf_supports(
     leaf: &crate::messages::LeafNode,
     required: &RequiredCapabilities,
     extensions: &[Extension],
-) -> Result<(), String> {
+) -> Result<(), CapabilityError> {
     let caps = &leaf.capabilities;
     let default_ext = |t: u16| (1..=5).contains(&t);
     let default_proposal = |t: u16| (1..=7).contains(&t);
@@ -296,17 +280,19 @@ pub fn leaf_supports(
         .chain(extensions.iter().map(|e| &e.extension_type))
     {
         if !default_ext(*t) && !caps.extensions.contains(t) {
-            return Err(format!("does not support extension {t}"));
+            return Err(CapabilityError::ExtensionUnsupported { extension_type: *t });
         }
     }
     for t in &required.proposal_types {
         if !default_proposal(*t) && !caps.proposals.contains(t) {
-            return Err(format!("does not support proposal type {t}"));
+            return Err(CapabilityError::ProposalUnsupported { proposal_type: *t });
         }
     }
     for t in &required.credential_types {
         if !caps.credentials.contains(t) {
-            return Err(format!("does not support credential type {t}"));
+            return Err(CapabilityError::CredentialUnsupported {
+                credential_type: *t,
+            });
         }
     }
     Ok(())

@@ -16,8 +16,12 @@ use crate::messages::{
 /// Why a Welcome could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WelcomeError {
-    #[error("the Welcome has no entry for this key package (KeyPackageRef {0})")]
-    NotForUs(String),
+    /// §12.4.3.1: the Welcome has an entry for the joiner's KeyPackageRef.
+    #[error(
+        "the Welcome has no entry for this key package (KeyPackageRef {})",
+        hex::encode(.0)
+    )]
+    NotForUs(Vec<u8>),
     #[error("the Welcome's cipher suite {welcome} differs from the key package's {key_package}")]
     SuiteMismatch { welcome: u16, key_package: u16 },
     #[error("GroupSecrets do not decrypt: {0}")]
@@ -55,7 +59,7 @@ pub fn find_secrets<'w, P: CryptoProvider + ?Sized>(
         .secrets
         .iter()
         .find(|s| s.new_member.as_slice() == reference.as_slice())
-        .ok_or_else(|| WelcomeError::NotForUs(hex::encode(&reference)))
+        .ok_or(WelcomeError::NotForUs(reference))
 }
 
 /// `GroupSecrets = DecryptWithLabel(init_key, "Welcome", encrypted_group_info, ...)`.

@@ -276,7 +276,12 @@ fn finish(
     let error = result.as_ref().err().cloned();
     let fields = build::field_tree(bytes, spans, error.as_ref());
     let (summary, signatures) = match &result {
-        Ok(decoded) => (summary(kind, decoded), signature::checks(decoded)),
+        // The dissector works from bytes alone, without a caller's provider:
+        // the signatures it can check are checked with the project's own.
+        Ok(decoded) => (
+            summary(kind, decoded),
+            signature::checks(&crate::crypto::RustCrypto, decoded),
+        ),
         Err(e) => (format!("{} (malformed: {e})", kind.name()), Vec::new()),
     };
     Dissection {

@@ -1,6 +1,6 @@
 //! Signatures the dissector can check from a message alone.
 
-use crate::crypto::{CipherSuite, RustCrypto, SignaturePublicKey, verify_with_label};
+use crate::crypto::{CipherSuite, CryptoProvider, SignaturePublicKey, verify_with_label};
 use crate::framing::{
     Content, MlsMessageBody, PublicMessage, Sender, WIRE_FORMAT_PUBLIC_MESSAGE, framed_content_tbs,
 };
@@ -38,46 +38,43 @@ fn suite(id: u16) -> Result<CipherSuite, String> {
     CipherSuite::from_u16(id).ok_or_else(|| format!("unknown cipher suite {id}: cannot check"))
 }
 
-pub(super) fn checks(decoded: &Decoded) -> Vec<SignatureCheck> {
+pub(super) fn checks<P: CryptoProvider + ?Sized>(p: &P, decoded: &Decoded) -> Vec<SignatureCheck> {
     match decoded {
         Decoded::Message(m) => match &m.body {
-            MlsMessageBody::KeyPackage(k) => key_package(k),
-            MlsMessageBody::GroupInfo(g) => group_info(g),
-            MlsMessageBody::PublicMessage(p) => public_message(p),
+            MlsMessageBody::KeyPackage(k) => key_package(p, k),
+            MlsMessageBody::GroupInfo(g) => group_info(p, g),
+            MlsMessageBody::PublicMessage(m) => public_message(p, m),
             MlsMessageBody::PrivateMessage(_) | MlsMessageBody::Welcome(_) => Vec::new(),
         },
-        Decoded::KeyPackage(k) => key_package(k),
-        Decoded::GroupInfo(g) => group_info(g),
-        Decoded::Public(p) => public_message(p),
-        Decoded::Leaf(l) => vec![leaf_node(l, None)],
+        Decoded::KeyPackage(k) => key_package(p, k),
+        Decoded::GroupInfo(g) => group_info(p, g),
+        Decoded::Public(m) => public_message(p, m),
+        Decoded::Leaf(l) => vec![leaf_node(p, l, None)],
         _ => Vec::new(),
     }
 }
 
-fn key_package(k: &KeyPackage) -> Vec<SignatureCheck> {
+fn key_package<P: CryptoProvider + ?Sized>(p: &P, k: &KeyPackage) -> Vec<SignatureCheck> {
     let cs = match suite(k.cipher_suite) {
         Ok(cs) => cs,
         Err(e) => return vec![SignatureCheck::new("KeyPackage signature", Err(e))],
     };
     let pk = SignaturePublicKey(k.leaf_node.signature_key.0.clone());
     let result = k.tbs_bytes().map_err(|e| e.to_string()).and_then(|tbs| {
-        verify_with_label(
-            &RustCrypto,
-            cs,
-            &pk,
-            b"KeyPackageTBS",
-            &tbs,
-            k.signature.as_slice(),
-        )
-        .map_err(|e| format!("does not verify with the leaf's signature key ({e})"))
+        verify_with_label(p, cs, &pk, b"KeyPackageTBS", &tbs, k.signature.as_slice())
+            .map_err(|e| format!("does not verify with the leaf's signature key ({e})"))
     });
     vec![
         SignatureCheck::new("KeyPackage signature (KeyPackageTBS)", result),
-        leaf_node(&k.leaf_node, Some(cs)),
+        leaf_node(p, &k.leaf_node, Some(cs)),
     ]
 }
 
-fn leaf_node(l: &LeafNode, cs: Option<CipherSuite>) -> SignatureCheck {
+fn leaf_node<P: CryptoProvider + ?Sized>(
+    p: &P,
+    l: &LeafNode,
+    cs: Option<CipherSuite>,
+) -> SignatureCheck {
     let what = "LeafNode signature (LeafNodeTBS)";
     if !matches!(l.leaf_node_source, LeafNodeSource::KeyPackage(_)) {
         return SignatureCheck::new(
@@ -89,7 +86,7 @@ fn leaf_node(l: &LeafNode, cs: Option<CipherSuite>) -> SignatureCheck {
         // A bare LeafNode names no suite: try each and report the one that verifies.
         let found = CipherSuite::ALL
             .into_iter()
-            .find(|cs| verify_leaf_signature(&RustCrypto, *cs, l, &[], 0).is_ok());
+            .find(|cs| verify_leaf_signature(p, *cs, l, &[], 0).is_ok());
         return match found {
             Some(cs) => SignatureCheck::new(&format!("{what}, under {}", cs.name()), Ok(())),
             None => SignatureCheck::new(what, Err("does not verify under any cipher suite".into())),
@@ -97,11 +94,11 @@ fn leaf_node(l: &LeafNode, cs: Option<CipherSuite>) -> SignatureCheck {
     };
     SignatureCheck::new(
         what,
-        verify_leaf_signature(&RustCrypto, cs, l, &[], 0).map_err(|e| e.to_string()),
+        verify_leaf_signature(p, cs, l, &[], 0).map_err(|e| e.to_string()),
     )
 }
 
-fn group_info(g: &GroupInfo) -> Vec<SignatureCheck> {
+fn group_info<P: CryptoProvider + ?Sized>(p: &P, g: &GroupInfo) -> Vec<SignatureCheck> {
     let what = "GroupInfo signature (GroupInfoTBS)";
     let cs = match suite(g.group_context.cipher_suite) {
         Ok(cs) => cs,
@@ -137,37 +134,40 @@ fn group_info(g: &GroupInfo) -> Vec<SignatureCheck> {
     };
     vec![SignatureCheck::new(
         what,
-        verify_group_info(&RustCrypto, cs, g, &key).map_err(|e| e.to_string()),
+        verify_group_info(p, cs, g, &key).map_err(|e| e.to_string()),
     )]
 }
 
-fn public_message(p: &PublicMessage) -> Vec<SignatureCheck> {
+fn public_message<P: CryptoProvider + ?Sized>(
+    provider: &P,
+    m: &PublicMessage,
+) -> Vec<SignatureCheck> {
     let what = "PublicMessage signature (FramedContentTBS)";
     // Only a new member's Add proposal carries its own key and needs no
     // group context (§6.1: no context for new_member_proposal senders).
-    let Sender::NewMemberProposal = p.content.sender else {
+    let Sender::NewMemberProposal = m.content.sender else {
         return vec![SignatureCheck::new(
             what,
             Err("covers the group context: load the group to check it".into()),
         )];
     };
-    let Content::Proposal(Proposal::Add { key_package }) = &p.content.content else {
+    let Content::Proposal(Proposal::Add { key_package }) = &m.content.content else {
         return vec![SignatureCheck::new(
             what,
             Err("new_member_proposal without an Add".into()),
         )];
     };
     let result = suite(key_package.cipher_suite).and_then(|cs| {
-        let tbs = framed_content_tbs(WIRE_FORMAT_PUBLIC_MESSAGE, &p.content, &[])
+        let tbs = framed_content_tbs(WIRE_FORMAT_PUBLIC_MESSAGE, &m.content, &[])
             .map_err(|e| e.to_string())?;
         let pk = SignaturePublicKey(key_package.leaf_node.signature_key.0.clone());
         verify_with_label(
-            &RustCrypto,
+            provider,
             cs,
             &pk,
             b"FramedContentTBS",
             &tbs,
-            p.auth.signature.as_slice(),
+            m.auth.signature.as_slice(),
         )
         .map_err(|e| format!("does not verify with the added key package's key ({e})"))
     });

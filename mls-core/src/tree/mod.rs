@@ -8,7 +8,7 @@ mod ratchet_tree;
 mod treekem;
 mod validate;
 
-pub use error::TreeError;
+pub use error::{LeafError, ParentHashError, TreeError};
 pub use parent_hash::parent_hash;
 pub use ratchet_tree::Tree;
 pub use treekem::{TreeKemPrivate, UpdatePathOutput, next_path_secret, node_key_pair};

@@ -4,6 +4,7 @@ use crate::codec::Writer;
 use crate::crypto::{CipherSuite, CryptoProvider};
 use crate::messages::{LeafNodeSource, Node};
 
+use super::error::ParentHashError;
 use super::math;
 use super::{Tree, TreeError};
 
@@ -54,7 +55,7 @@ impl Tree {
             None => {
                 return Err(TreeError::ParentHash {
                     node: parent,
-                    why: "the node is blank".into(),
+                    why: ParentHashError::BlankNode,
                 });
             }
         };
@@ -107,9 +108,9 @@ impl Tree {
                 return Err(TreeError::ParentHash {
                     node,
                     why: if matches == 0 {
-                        "no descendant's parent_hash links to it".into()
+                        ParentHashError::NoLink
                     } else {
-                        format!("{matches} descendants link to it, exactly one must")
+                        ParentHashError::ManyLinks { count: matches }
                     },
                 });
             }

@@ -15,6 +15,7 @@ use crate::messages::{
     HpkeCiphertextWire, LeafNode, LeafNodeSource, Node, ParentNode, UpdatePath, UpdatePathNode,
 };
 
+use super::error::{LeafError, ParentHashError};
 use super::math;
 use super::{Tree, TreeError, leaf_node_tbs, parent_hash, verify_leaf_signature};
 
@@ -99,7 +100,7 @@ impl TreeKemPrivate {
                 None => {
                     return Err(TreeError::InvalidLeaf {
                         leaf: self.leaf,
-                        why: format!("holds a private key for blank node {node}"),
+                        why: LeafError::PrivateKeyForBlankNode { node: *node },
                     });
                 }
             };
@@ -107,7 +108,7 @@ impl TreeKemPrivate {
             if derived.0 != public.0 {
                 return Err(TreeError::InvalidLeaf {
                     leaf: self.leaf,
-                    why: format!("private key for node {node} does not match its public key"),
+                    why: LeafError::PrivateKeyMismatch { node: *node },
                 });
             }
         }
@@ -236,7 +237,7 @@ impl Tree {
                         .cloned()
                         .ok_or(TreeError::ParentHash {
                             node: target,
-                            why: "resolution names a blank node".into(),
+                            why: ParentHashError::BlankInResolution,
                         })
                 })
                 .collect::<Result<_, _>>()?;
@@ -306,31 +307,31 @@ impl Tree {
     ) -> Result<(), TreeError> {
         let cs = self.cipher_suite();
         let fdp = self.filtered_direct_path_with_copath(sender)?;
-        let invalid = |why: String| TreeError::InvalidLeaf { leaf: sender, why };
+        let invalid = |why: LeafError| TreeError::InvalidLeaf { leaf: sender, why };
         if self.leaf(sender).is_none() {
             return Err(TreeError::BlankLeaf(sender));
         }
         if path.nodes.len() != fdp.len() {
-            return Err(invalid(format!(
-                "UpdatePath has {} nodes, the filtered direct path {}",
-                path.nodes.len(),
-                fdp.len()
-            )));
+            return Err(invalid(LeafError::PathLength {
+                nodes: path.nodes.len(),
+                expected: fdp.len(),
+            }));
         }
         for (i, ((_, copath), node)) in fdp.iter().zip(&path.nodes).enumerate() {
             let expected = self.resolution_excluding(*copath, new_leaves).len();
             if node.encrypted_path_secret.len() != expected {
-                return Err(invalid(format!(
-                    "UpdatePath node {i} has {} encrypted path secrets, the copath resolution {expected}",
-                    node.encrypted_path_secret.len()
-                )));
+                return Err(invalid(LeafError::CiphertextCount {
+                    index: i,
+                    count: node.encrypted_path_secret.len(),
+                    expected,
+                }));
             }
         }
         let LeafNodeSource::Commit {
             parent_hash: claimed,
         } = &path.leaf_node.leaf_node_source
         else {
-            return Err(invalid("the UpdatePath leaf's source is not commit".into()));
+            return Err(invalid(LeafError::PathLeafSourceNotCommit));
         };
         verify_leaf_signature(p, cs, &path.leaf_node, group_id, sender)?;
 
@@ -343,7 +344,7 @@ impl Tree {
         if computed != claimed.0 {
             return Err(TreeError::ParentHash {
                 node: sender.saturating_mul(2),
-                why: "the UpdatePath leaf's parent_hash does not match the path".into(),
+                why: ParentHashError::LeafParentHash,
             });
         }
         self.set_leaf(sender, path.leaf_node.clone())?;
@@ -372,26 +373,29 @@ impl Tree {
             leaf: private.leaf,
             leaves: self.leaf_count(),
         })?;
-        let not_found = |why: &str| TreeError::InvalidLeaf {
+        let not_found = |why: LeafError| TreeError::InvalidLeaf {
             leaf: private.leaf,
-            why: why.to_string(),
+            why,
         };
         let k = fdp
             .iter()
             .position(|(_, copath)| math::is_in_subtree(me, *copath))
-            .ok_or_else(|| not_found("is not below any copath node of the sender's path"))?;
-        let (_, copath) = fdp.get(k).copied().ok_or_else(|| not_found("path index"))?;
+            .ok_or_else(|| not_found(LeafError::NotBelowCopath))?;
+        let (_, copath) = fdp
+            .get(k)
+            .copied()
+            .ok_or_else(|| not_found(LeafError::NotBelowCopath))?;
         let resolution = self.resolution_excluding(copath, new_leaves);
         let (slot, key) = resolution
             .iter()
             .enumerate()
             .find_map(|(i, n)| private.key(*n).map(|key| (i, key)))
-            .ok_or_else(|| not_found("holds no private key in the copath resolution"))?;
+            .ok_or_else(|| not_found(LeafError::NoKeyInResolution))?;
         let ct = path
             .nodes
             .get(k)
             .and_then(|n| n.encrypted_path_secret.get(slot))
-            .ok_or_else(|| not_found("UpdatePath lacks the ciphertext for this member"))?;
+            .ok_or_else(|| not_found(LeafError::MissingCiphertext))?;
         let opened = decrypt_with_label(
             p,
             cs,
@@ -411,9 +415,7 @@ impl Tree {
             if pk.0 != path_node.encryption_key.0 {
                 return Err(TreeError::ParentHash {
                     node: *node,
-                    why:
-                        "the public key derived from the path secret differs from the UpdatePath's"
-                            .into(),
+                    why: ParentHashError::DerivedKeyMismatch,
                 });
             }
             new_keys.push((*node, sk));

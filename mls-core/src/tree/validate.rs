@@ -9,6 +9,7 @@ use crate::codec::Writer;
 use crate::crypto::{CipherSuite, CryptoProvider, SignaturePublicKey, verify_with_label};
 use crate::messages::{LeafNode, LeafNodeSource, Node};
 
+use super::error::LeafError;
 use super::math;
 use super::{Tree, TreeError};
 
@@ -44,7 +45,7 @@ pub fn verify_leaf_signature<P: CryptoProvider + ?Sized>(
     verify_with_label(p, cs, &key, b"LeafNodeTBS", &tbs, leaf.signature.as_slice()).map_err(|e| {
         TreeError::InvalidLeaf {
             leaf: leaf_index,
-            why: format!("signature does not verify ({e})"),
+            why: LeafError::Signature(e),
         }
     })
 }

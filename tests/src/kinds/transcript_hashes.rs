@@ -4,7 +4,7 @@
 use mls_core::codec::Decode;
 use mls_core::crypto::{CipherSuite, RustCrypto};
 use mls_core::framing::{AuthenticatedContent, Content};
-use mls_core::schedule::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
+use mls_core::group::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};

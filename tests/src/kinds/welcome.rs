@@ -4,8 +4,9 @@
 use mls_core::codec::{Decode, Encode};
 use mls_core::crypto::{CipherSuite, HpkePrivateKey, RustCrypto, Secret, SignaturePublicKey};
 use mls_core::framing::{MlsMessage, MlsMessageBody};
+use mls_core::group::confirmation_tag;
 use mls_core::group::{decrypt_group_info, decrypt_group_secrets, find_secrets, verify_group_info};
-use mls_core::schedule::{JoinerSecrets, confirmation_tag};
+use mls_core::schedule::JoinerSecrets;
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};

@@ -4,7 +4,7 @@ use crate::codec::{Encode, Writer};
 use crate::crypto::{CipherSuite, CryptoProvider};
 use crate::framing::AuthenticatedContent;
 
-use super::ScheduleError;
+use crate::schedule::ScheduleError;
 
 /// `confirmed_transcript_hash_[n] = Hash(interim_[n-1] || ConfirmedTranscriptHashInput)`
 /// where the input is `wire_format || FramedContent || signature<V>`.

@@ -1,0 +1,135 @@
+//! Sending: application messages (RFC 9420 §6.3) and this member's own
+//! proposals (§12.1).
+
+use crate::codec::{Encode, VlBytes};
+use crate::crypto::{CryptoProvider, make_proposal_ref};
+use crate::framing::{
+    Content, MlsMessage, MlsMessageBody, PrivateMessage, Sender, WIRE_FORMAT_PRIVATE_MESSAGE,
+};
+use crate::messages::{LeafNodeSource, PreSharedKeyId, Proposal, Psk};
+
+use super::error::{GroupError, MissingPsk};
+use super::group::{Group, PendingProposal};
+use super::proposals::SentProposal;
+
+impl Group {
+    /// Encrypts application data as a PrivateMessage (§6.3).
+    pub fn send_application<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        data: &[u8],
+        authenticated_data: &[u8],
+    ) -> Result<MlsMessage, GroupError> {
+        if self.reinit.is_some() {
+            return Err(GroupError::GroupClosed);
+        }
+        let context = self.context_bytes()?;
+        let content = self.sign_own(
+            p,
+            WIRE_FORMAT_PRIVATE_MESSAGE,
+            Content::Application(VlBytes(data.to_vec())),
+            authenticated_data,
+            &context,
+        )?;
+        let message = PrivateMessage::protect(
+            p,
+            self.cs,
+            &content,
+            &mut self.secret_tree,
+            self.secrets.sender_data_secret.as_bytes(),
+            self.config.padding,
+        )?;
+        Ok(MlsMessage::new(MlsMessageBody::PrivateMessage(message)))
+    }
+
+    /// A signed Update proposal with a fresh encryption key, to be sent;
+    /// returns the message (framed for this epoch).
+    pub fn propose<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+        proposal: Proposal,
+    ) -> Result<MlsMessage, GroupError> {
+        if self.reinit.is_some() {
+            return Err(GroupError::GroupClosed);
+        }
+        let context = self.context_bytes()?;
+        let wire_format = self.handshake_wire_format();
+        let content = Content::Proposal(proposal.clone());
+        let content = self.sign_own(p, wire_format, content, &[], &context)?;
+        let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
+        let message = self.protect_handshake(p, content, &context)?;
+        self.pending.push(PendingProposal {
+            reference,
+            proposal: SentProposal {
+                proposal,
+                sender: Sender::Member(self.own_leaf()),
+            },
+        });
+        Ok(message)
+    }
+
+    /// Proposes to update this member's leaf with a fresh encryption key
+    /// (§12.1.2). The new private key is kept until a commit applies it.
+    pub fn propose_update<P: CryptoProvider + ?Sized>(
+        &mut self,
+        p: &P,
+    ) -> Result<MlsMessage, GroupError> {
+        let me = self.own_leaf();
+        let mut leaf = self.tree.leaf(me).cloned().ok_or(GroupError::Removed)?;
+        let (sk, pk) = p.hpke_generate_key_pair(self.cs)?;
+        leaf.encryption_key = VlBytes(pk.0.clone());
+        leaf.leaf_node_source = LeafNodeSource::Update;
+        super::key_package::sign_leaf_node(
+            p,
+            self.cs,
+            &mut leaf,
+            &self.signer,
+            self.group_id(),
+            me,
+        )?;
+        let message = self.propose(p, Proposal::Update { leaf_node: leaf })?;
+        self.update_keys.push((pk.0, sk));
+        Ok(message)
+    }
+
+    /// A PreSharedKey proposal for an external PSK this member holds.
+    pub fn external_psk_proposal<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        psk_id: &[u8],
+    ) -> Result<Proposal, GroupError> {
+        if !self.external_psks.contains_key(psk_id) {
+            return Err(MissingPsk::External {
+                psk_id: psk_id.to_vec(),
+            }
+            .into());
+        }
+        Ok(Proposal::PreSharedKey {
+            psk: PreSharedKeyId {
+                psk: Psk::External {
+                    psk_id: VlBytes(psk_id.to_vec()),
+                },
+                psk_nonce: VlBytes(p.random_bytes(self.cs.hash_len())?),
+            },
+        })
+    }
+
+    /// A PreSharedKey proposal for this group's resumption PSK of `epoch`
+    /// (the current one or a kept earlier one), usage `application`.
+    pub fn resumption_psk_proposal<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        epoch: u64,
+    ) -> Result<Proposal, GroupError> {
+        let id = PreSharedKeyId {
+            psk: Psk::Resumption {
+                usage: crate::messages::RESUMPTION_APPLICATION,
+                psk_group_id: self.context.group_id.clone(),
+                psk_epoch: epoch,
+            },
+            psk_nonce: VlBytes(p.random_bytes(self.cs.hash_len())?),
+        };
+        self.resolve_psks(p, std::slice::from_ref(&id))?;
+        Ok(Proposal::PreSharedKey { psk: id })
+    }
+}

@@ -1,0 +1,18 @@
+//! A message this group's configuration refuses (RFC 9420 §6, §12.1.8,
+//! §12.4.3.2 leave these to the application).
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    /// `IncomingHandshake::PlaintextOnly`.
+    #[error("a handshake message as PrivateMessage, which this group's policy refuses")]
+    HandshakeAsPrivate,
+    /// `IncomingHandshake::CiphertextOnly`.
+    #[error("a handshake message as PublicMessage, which this group's policy refuses")]
+    HandshakeAsPublic,
+    /// `GroupConfig::accept_external_proposals` is off.
+    #[error("this group does not accept external proposals")]
+    ExternalProposals,
+    /// `GroupConfig::accept_external_commits` is off.
+    #[error("this group does not accept external commits")]
+    ExternalCommits,
+}
