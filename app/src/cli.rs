@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use conformance::{FileReport, RunReport};
+use mls_core::conformance::{FileReport, RunReport};
 
 pub mod common;
 pub mod debug;
@@ -224,7 +224,7 @@ pub fn run(command: Command) -> ExitCode {
 /// [`RunReport::ok`].
 pub fn vectors_check(args: &CheckArgs) -> u8 {
     let paths = if args.paths.is_empty() {
-        vec![conformance::vectors_dir()]
+        vec![mls_core::conformance::vectors_dir()]
     } else {
         args.paths.clone()
     };
@@ -259,20 +259,20 @@ pub fn check_paths(paths: &[PathBuf]) -> RunReport {
     let mut report = RunReport::default();
     for path in paths {
         if path.is_dir() {
-            match conformance::collect_files(std::slice::from_ref(path)) {
+            match mls_core::conformance::collect_files(std::slice::from_ref(path)) {
                 Ok(files) if files.is_empty() => {
                     eprintln!("mls-inspector: no *.json files in {}", path.display());
                 }
                 Ok(files) => report
                     .files
-                    .extend(files.iter().map(|f| conformance::check_path(f))),
+                    .extend(files.iter().map(|f| mls_core::conformance::check_path(f))),
                 Err(e) => report.files.push(FileReport::invalid(
                     &display_name(path),
                     format!("{}: cannot list directory: {e}", path.display()),
                 )),
             }
         } else {
-            report.files.push(conformance::check_path(path));
+            report.files.push(mls_core::conformance::check_path(path));
         }
     }
     report

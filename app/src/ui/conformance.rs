@@ -16,9 +16,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SendError, Sender};
 use std::time::{Duration, Instant};
 
-use conformance::FileReport;
 use egui::{Align, Color32, Layout, RichText, Sense, Ui};
 use egui_extras::{Column, TableBuilder};
+use mls_core::conformance::FileReport;
 
 /// Something to check.
 #[derive(Debug)]
@@ -225,9 +225,9 @@ impl ConformancePanel {
     }
 
     /// Checks every file of the official vectors directory
-    /// ([`conformance::vectors_dir`]), in the background.
+    /// ([`mls_core::conformance::vectors_dir`]), in the background.
     pub fn check_official(&mut self) {
-        let dir = conformance::vectors_dir();
+        let dir = mls_core::conformance::vectors_dir();
         let dir = dir.canonicalize().unwrap_or(dir);
         self.submit("Checking the official vectors…", move |worker| {
             if dir.is_dir() {
@@ -248,7 +248,7 @@ impl ConformancePanel {
     /// repainting; when there is no dialog service (or the user cancels),
     /// nothing happens.
     pub fn open_dialog(&mut self) {
-        let start_dir = conformance::vectors_dir();
+        let start_dir = mls_core::conformance::vectors_dir();
         let worker = self.worker();
         self.running += 1;
         self.status = Some("Choosing files…".to_owned());
@@ -398,7 +398,7 @@ fn check_sources(worker: &Worker, sources: Vec<Source>) {
         match source {
             Source::Bytes { name, bytes } => {
                 worker.status(format!("Checking {name}…"));
-                worker.report(conformance::check_bytes(&name, &bytes));
+                worker.report(mls_core::conformance::check_bytes(&name, &bytes));
             }
             Source::Path(path) => check_path_or_dir(worker, &path),
             Source::Dropped(file) => check_dropped(worker, file.as_ref()),
@@ -414,8 +414,10 @@ fn check_dropped(worker: &Worker, file: &(dyn egui::DroppedFile + Send + Sync)) 
     let name = file_name(path);
     worker.status(format!("Checking {name}…"));
     match file.bytes() {
-        Ok(bytes) => worker.report(conformance::check_bytes(&name, &bytes)),
-        Err(_) if !path.as_os_str().is_empty() => worker.report(conformance::check_path(path)),
+        Ok(bytes) => worker.report(mls_core::conformance::check_bytes(&name, &bytes)),
+        Err(_) if !path.as_os_str().is_empty() => {
+            worker.report(mls_core::conformance::check_path(path))
+        }
         Err(e) => worker.error(format!("{name}: cannot read the dropped file: {e}")),
     }
 }
@@ -423,16 +425,16 @@ fn check_dropped(worker: &Worker, file: &(dyn egui::DroppedFile + Send + Sync)) 
 fn check_path_or_dir(worker: &Worker, path: &Path) {
     if !path.is_dir() {
         worker.status(format!("Checking {}…", file_name(path)));
-        return worker.report(conformance::check_path(path));
+        return worker.report(mls_core::conformance::check_path(path));
     }
-    match conformance::collect_files(&[path.to_path_buf()]) {
+    match mls_core::conformance::collect_files(&[path.to_path_buf()]) {
         Ok(files) if files.is_empty() => {
             worker.error(format!("No .json files in {}", path.display()));
         }
         Ok(files) => {
             for file in files.iter().take_while(|_| !worker.cancelled()) {
                 worker.status(format!("Checking {}…", file_name(file)));
-                worker.report(conformance::check_path(file));
+                worker.report(mls_core::conformance::check_path(file));
             }
         }
         Err(e) => worker.error(format!("Cannot list {}: {e}", path.display())),
@@ -536,7 +538,7 @@ impl ConformancePanel {
             {
                 self.open_dialog();
             }
-            let official = conformance::vectors_dir();
+            let official = mls_core::conformance::vectors_dir();
             if ui
                 .add_enabled(!self.is_busy(), egui::Button::new("Check official vectors"))
                 .on_hover_text(format!("Check every .json file in {}", official.display()))

@@ -1,10 +1,10 @@
 //! `tree-math.json`: array-based tree math (RFC 9420 §4, Appendix C).
 
-use mls_core::tree::math::{self, TreeSize};
+use crate::tree::math::{self, TreeSize};
 use serde_json::Value;
 
 use super::CaseOutcome;
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     CaseOutcome {

@@ -1,14 +1,14 @@
 //! `transcript-hashes.json`: confirmed and interim transcript hashes and the
 //! confirmation tag (RFC 9420 §8.2).
 
-use mls_core::codec::Decode;
-use mls_core::crypto::{CipherSuite, RustCrypto};
-use mls_core::framing::{AuthenticatedContent, Content};
-use mls_core::schedule::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
+use crate::codec::Decode;
+use crate::crypto::{CipherSuite, RustCrypto};
+use crate::framing::{AuthenticatedContent, Content};
+use crate::schedule::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     suite_case(case, run)

@@ -15,10 +15,10 @@ pub mod tree_validation;
 pub mod treekem;
 pub mod welcome;
 
-use mls_core::crypto::CipherSuite;
+use crate::crypto::CipherSuite;
 use serde_json::Value;
 
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 /// The outcome of one case: its cipher suite (if any) and the first failure.
 pub struct CaseOutcome {

@@ -1,11 +1,11 @@
 //! `secret-tree.json`: sender data keys and per-leaf ratchets (RFC 9420 §9, §6.3.2).
 
-use mls_core::crypto::{CipherSuite, RustCrypto, Secret};
-use mls_core::schedule::{RatchetKind, SecretTree, sender_data_key_nonce};
+use crate::crypto::{CipherSuite, RustCrypto, Secret};
+use crate::schedule::{RatchetKind, SecretTree, sender_data_key_nonce};
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     suite_case(case, run)

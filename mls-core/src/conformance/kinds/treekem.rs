@@ -1,14 +1,14 @@
 //! `treekem.json`: merging and decrypting UpdatePaths as every member, and
 //! creating new ones (RFC 9420 §7.4–§7.6).
 
-use mls_core::codec::{Decode, Encode, VlBytes};
-use mls_core::crypto::{CipherSuite, HpkePrivateKey, RustCrypto, Secret, SignaturePrivateKey};
-use mls_core::messages::{GroupContext, PROTOCOL_VERSION_MLS10, RatchetTree, UpdatePath};
-use mls_core::tree::{Tree, TreeError, TreeKemPrivate};
+use crate::codec::{Decode, Encode, VlBytes};
+use crate::crypto::{CipherSuite, HpkePrivateKey, RustCrypto, Secret, SignaturePrivateKey};
+use crate::messages::{GroupContext, PROTOCOL_VERSION_MLS10, RatchetTree, UpdatePath};
+use crate::tree::{Tree, TreeError, TreeKemPrivate};
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     suite_case(case, run)

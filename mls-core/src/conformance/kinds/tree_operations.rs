@@ -1,14 +1,14 @@
 //! `tree-operations.json`: applying an add, update or remove proposal to a
 //! tree (RFC 9420 §12.1, §7.7) and the tree hashes before and after.
 
-use mls_core::codec::{Decode, Encode};
-use mls_core::crypto::{CipherSuite, RustCrypto};
-use mls_core::messages::{Proposal, RatchetTree};
-use mls_core::tree::Tree;
+use crate::codec::{Decode, Encode};
+use crate::crypto::{CipherSuite, RustCrypto};
+use crate::messages::{Proposal, RatchetTree};
+use crate::tree::Tree;
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     suite_case(case, run)

@@ -1,13 +1,13 @@
 //! `key-schedule.json`: epoch secrets across a chain of epochs (RFC 9420 §8).
 
-use mls_core::codec::{Encode, VlBytes};
-use mls_core::crypto::{CipherSuite, RustCrypto, Secret};
-use mls_core::messages::{GroupContext, PROTOCOL_VERSION_MLS10};
-use mls_core::schedule::JoinerSecrets;
+use crate::codec::{Encode, VlBytes};
+use crate::crypto::{CipherSuite, RustCrypto, Secret};
+use crate::messages::{GroupContext, PROTOCOL_VERSION_MLS10};
+use crate::schedule::JoinerSecrets;
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     suite_case(case, run)

@@ -1,13 +1,13 @@
 //! `crypto-basics.json`: the labelled operations of RFC 9420 §5 per suite.
 
-use mls_core::crypto::{
+use crate::crypto::{
     self, CipherSuite, HpkeCiphertext, HpkePrivateKey, HpkePublicKey, RustCrypto,
     SignaturePrivateKey, SignaturePublicKey,
 };
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     suite_case(case, run)

@@ -1,19 +1,19 @@
 //! `message-protection.json`: PublicMessage and PrivateMessage protection of
 //! a proposal, a commit and application data (RFC 9420 §6).
 
-use mls_core::codec::{Decode, Encode, VlBytes};
-use mls_core::crypto::{CipherSuite, RustCrypto, Secret, SignaturePrivateKey, SignaturePublicKey};
-use mls_core::framing::{
+use crate::codec::{Decode, Encode, VlBytes};
+use crate::crypto::{CipherSuite, RustCrypto, Secret, SignaturePrivateKey, SignaturePublicKey};
+use crate::framing::{
     AuthenticatedContent, Content, FramedContent, MlsMessage, MlsMessageBody, PrivateMessage,
     PublicMessage, Sender, WIRE_FORMAT_PRIVATE_MESSAGE, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content,
     verify_content,
 };
-use mls_core::messages::{Commit, GroupContext, PROTOCOL_VERSION_MLS10, Proposal};
-use mls_core::schedule::SecretTree;
+use crate::messages::{Commit, GroupContext, PROTOCOL_VERSION_MLS10, Proposal};
+use crate::schedule::SecretTree;
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     suite_case(case, run)

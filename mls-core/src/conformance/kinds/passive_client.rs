@@ -3,17 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use mls_core::codec::Decode;
-use mls_core::crypto::{
+use crate::codec::Decode;
+use crate::crypto::{
     CipherSuite, CryptoProvider, HpkePrivateKey, RustCrypto, Secret, SignaturePrivateKey,
 };
-use mls_core::framing::{MlsMessage, MlsMessageBody};
-use mls_core::group::{Group, GroupConfig, KeyPackageBundle, Received};
-use mls_core::messages::RatchetTree;
+use crate::framing::{MlsMessage, MlsMessageBody};
+use crate::group::{Group, GroupConfig, KeyPackageBundle, Received};
+use crate::messages::RatchetTree;
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     suite_case(case, run)

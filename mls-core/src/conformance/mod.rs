@@ -2,7 +2,8 @@
 //! by what its content holds, and reports per case.
 //!
 //! Used by `mls-inspector vectors check`, the GUI's Conformance panel, and
-//! the workspace tests.
+//! the workspace tests. Compiled with the `conformance` feature (it adds
+//! serde and serde_json).
 
 mod json;
 pub mod kinds;

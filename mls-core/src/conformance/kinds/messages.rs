@@ -1,19 +1,19 @@
 //! `messages.json`: every structure decodes strictly and re-encodes to the
 //! same bytes (RFC 9420 wire syntax).
 
-use mls_core::codec::{Decode, Encode, VlBytes};
-use mls_core::framing::{
+use crate::codec::{Decode, Encode, VlBytes};
+use crate::framing::{
     CONTENT_TYPE_APPLICATION, CONTENT_TYPE_COMMIT, CONTENT_TYPE_PROPOSAL, MlsMessage,
     MlsMessageBody, WIRE_FORMAT_GROUP_INFO, WIRE_FORMAT_KEY_PACKAGE, WIRE_FORMAT_PRIVATE_MESSAGE,
     WIRE_FORMAT_PUBLIC_MESSAGE, WIRE_FORMAT_WELCOME,
 };
-use mls_core::messages::{
+use crate::messages::{
     Commit, Extension, GroupSecrets, KeyPackage, LeafNode, PreSharedKeyId, RatchetTree, ReInit,
 };
 use serde_json::Value;
 
 use super::{CaseOutcome, expect_eq};
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     CaseOutcome {

@@ -1,10 +1,10 @@
 //! `deserialization.json`: variable-length vector headers (RFC 9420 §2.1.2).
 
-use mls_core::codec::decode_vector_header;
+use crate::codec::decode_vector_header;
 use serde_json::Value;
 
 use super::CaseOutcome;
-use crate::json::Field;
+use crate::conformance::json::Field;
 
 pub fn check(case: &Value) -> CaseOutcome {
     CaseOutcome {
