@@ -23,8 +23,14 @@ use clap::{Args, ValueEnum};
 use mls_core::inspect::{self, InputFormat};
 use serde::Serialize;
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE};
 use crate::workspace::{Workspace, WorkspaceError};
+
+/// Everything went well.
+pub const EXIT_OK: u8 = 0;
+/// A check failed, or an input could not be read or processed.
+pub const EXIT_FAILED: u8 = 1;
+/// Usage error, or an input with nothing to decode in it.
+pub const EXIT_UNUSABLE: u8 = 2;
 
 /// The environment variable naming the workspace file when `--db` is not
 /// given.
@@ -395,4 +401,20 @@ pub fn emit(
         }
     }
     Ok(())
+}
+
+/// Writes `text` to stdout and flushes it.
+pub fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -19,7 +19,7 @@ use mls_core::inspect::{
 };
 use serde::Serialize;
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, write_stdout};
+use super::common::{EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, plural, write_stdout};
 
 /// Values longer than this many characters are shortened in text output
 /// (unless `--full`).
@@ -565,12 +565,4 @@ fn shorten(value: &str, full: bool) -> String {
     }
     let head: String = value.chars().take(SHORT_VALUE - 32).collect();
     format!("{head}… ({count} characters; --full shows all)")
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
