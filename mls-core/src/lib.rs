@@ -10,5 +10,7 @@ pub mod messages;
 pub mod policy;
 pub mod schedule;
 pub mod storage;
+#[cfg(any(test, feature = "test-utils"))]
+pub mod test_utils;
 pub mod time;
 pub mod tree;
