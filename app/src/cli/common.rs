@@ -23,7 +23,7 @@ use clap::{Args, ValueEnum};
 use mls_core::inspect::{self, InputFormat};
 use serde::Serialize;
 
-use crate::workspace::{Workspace, WorkspaceError};
+use crate::workspace::{GroupRow, Workspace, WorkspaceError};
 
 /// Everything went well.
 pub const EXIT_OK: u8 = 0;
@@ -66,6 +66,13 @@ impl WorkspaceOpts {
     /// Opens (creating if needed) the workspace file.
     pub fn open(&self) -> Result<Workspace, Failure> {
         Ok(Workspace::open(self.path()?)?)
+    }
+
+    /// Opens the workspace file and finds `group` in it (`#N`, name or id).
+    pub fn open_group(&self, group: &str) -> Result<(Workspace, GroupRow), Failure> {
+        let ws = self.open()?;
+        let row = ws.group_find(group)?;
+        Ok((ws, row))
     }
 }
 
@@ -192,6 +199,18 @@ impl Done {
             text,
             json: to_json(json)?,
             raw: None,
+        })
+    }
+
+    /// Text, the JSON form of `json`, and a message for stdout if any.
+    pub fn with_raw(
+        text: String,
+        json: &impl Serialize,
+        raw: Option<Vec<u8>>,
+    ) -> Result<Self, Failure> {
+        Ok(Done {
+            raw,
+            ..Done::new(text, json)?
         })
     }
 }

@@ -89,8 +89,7 @@ pub(super) fn run_commit(
     ];
     check_targets(&targets.iter().collect::<Vec<_>>(), opts.json)?;
     let [commit_t, welcome_t, info_t] = targets;
-    let ws = opts.open()?;
-    let row = ws.group_find(group)?;
+    let (ws, row) = opts.open_group(group)?;
     let request = request(&ws, row.key)?;
     let local = ws.commit_with(row.key, &request)?;
     let LocalCommit {
@@ -139,20 +138,16 @@ pub(super) fn run_commit(
             "the commit is staged but not applied (`group pending {key} --commit-out FILE` writes it again, `group discard {key}` drops it)"
         ))
     })?;
-    let mut epoch = row.epoch;
-    let mut authenticator = None;
-    if out.apply {
-        let applied = ws.apply(key)?;
-        epoch = applied.epoch;
-        let _ = writeln!(text, "{}", applied_text(key, &applied));
-        authenticator = Some(applied.epoch_authenticator_hex);
+    let (epoch, authenticator) = if out.apply {
+        apply_staged(&ws, key, &mut text)?
     } else {
         let _ = writeln!(
             text,
             "pending: send the commit (and Welcome) to the members, then `group apply {key}` (or `group discard {key}`)"
         );
-    }
-    let mut done = Done::new(
+        (row.epoch, None)
+    };
+    Done::with_raw(
         text,
         &CommitJson {
             group: key.0,
@@ -167,9 +162,8 @@ pub(super) fn run_commit(
             epoch,
             epoch_authenticator: authenticator,
         },
-    )?;
-    done.raw = raw;
-    Ok(done)
+        raw,
+    )
 }
 
 pub(super) fn commit(opts: &WorkspaceOpts, args: &CommitArgs) -> Result<Done, Failure> {
@@ -189,7 +183,19 @@ pub(super) fn commit(opts: &WorkspaceOpts, args: &CommitArgs) -> Result<Done, Fa
     })
 }
 
-pub(super) fn applied_text(key: GroupKey, e: &EpochRow) -> String {
+/// Applies the staged commit of group `key` at once (`--apply`), adds what
+/// happened to `text`, and returns the new epoch and its authenticator.
+pub(super) fn apply_staged(
+    ws: &Workspace,
+    key: GroupKey,
+    text: &mut String,
+) -> Result<(u64, Option<String>), Failure> {
+    let applied = ws.apply(key)?;
+    let _ = writeln!(text, "{}", applied_text(key, &applied));
+    Ok((applied.epoch, Some(applied.epoch_authenticator_hex)))
+}
+
+fn applied_text(key: GroupKey, e: &EpochRow) -> String {
     if e.summary.self_removed {
         format!(
             "applied: this member was removed from group {key}; its state is deleted, the history kept"
@@ -214,8 +220,7 @@ struct ApplyJson {
 }
 
 pub(super) fn apply(opts: &WorkspaceOpts, args: &GroupArg) -> Result<Done, Failure> {
-    let ws = opts.open()?;
-    let row = ws.group_find(&args.group)?;
+    let (ws, row) = opts.open_group(&args.group)?;
     let e = ws.apply(row.key)?;
     Done::new(
         format!("{}\n  {}\n", applied_text(row.key, &e), e.text),
@@ -238,8 +243,7 @@ struct DiscardJson {
 }
 
 pub(super) fn discard(opts: &WorkspaceOpts, args: &GroupArg) -> Result<Done, Failure> {
-    let ws = opts.open()?;
-    let row = ws.group_find(&args.group)?;
+    let (ws, row) = opts.open_group(&args.group)?;
     if !ws.discard(row.key)? {
         return Err(WorkspaceError::NoPending(row.key).into());
     }
@@ -276,8 +280,7 @@ pub(super) fn pending(opts: &WorkspaceOpts, args: &PendingArgs) -> Result<Done, 
             .map(|p| Target::of(Some(p), Target::Shown)),
     ];
     check_targets(&targets.iter().flatten().collect::<Vec<_>>(), opts.json)?;
-    let ws = opts.open()?;
-    let row = ws.group_find(&args.group)?;
+    let (ws, row) = opts.open_group(&args.group)?;
     let preview = ws.pending(row.key)?;
     let mut text = String::new();
     let mut raw = None;
@@ -317,14 +320,13 @@ pub(super) fn pending(opts: &WorkspaceOpts, args: &PendingArgs) -> Result<Done, 
             );
         }
     }
-    let mut done = Done::new(
+    Done::with_raw(
         text,
         &PendingJson {
             group: row.key.0,
             epoch: row.epoch,
             pending: preview.as_ref().map(PreviewJson::new),
         },
-    )?;
-    done.raw = raw;
-    Ok(done)
+        raw,
+    )
 }

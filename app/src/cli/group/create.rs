@@ -48,8 +48,7 @@ struct DeletedJson {
 }
 
 pub(super) fn delete(opts: &WorkspaceOpts, args: &GroupArg) -> Result<Done, Failure> {
-    let ws = opts.open()?;
-    let row = ws.group_find(&args.group)?;
+    let (ws, row) = opts.open_group(&args.group)?;
     ws.group_delete(row.key)?;
     Done::new(
         format!(

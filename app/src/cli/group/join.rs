@@ -69,14 +69,13 @@ pub(super) fn join_external(
         text,
         "send the commit to the members: they `group receive` and `group apply` it"
     );
-    let mut done = Done::new(
+    Done::with_raw(
         text,
         &JoinExternalJson {
             group: GroupRowJson::new(&row),
             commit: hex::encode(&commit),
             commit_out: target.file(),
         },
-    )?;
-    done.raw = raw;
-    Ok(done)
+        raw,
+    )
 }

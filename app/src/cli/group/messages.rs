@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::args::{ExportArgs, GroupArg, ReceiveArgs, SendArgs};
-use super::commits::applied_text;
-use crate::cli::common::{Done, Failure, Target, WorkspaceOpts, check_targets, emit, read_message};
+use super::commits::apply_staged;
+use crate::cli::common::{
+    Done, Failure, MessageFormat, Target, WorkspaceOpts, check_targets, emit, read_message,
+};
 use crate::cli::view::{GroupRowJson, PreviewJson, preview_text, row_text, time_text};
 use crate::workspace::{Direction, GroupRow, Preview, Receipt, Workspace};
 
@@ -33,58 +35,45 @@ fn pure_output(opts: &WorkspaceOpts, out: Option<&PathBuf>) -> Result<Target, Fa
 
 pub(super) fn send(opts: &WorkspaceOpts, args: &SendArgs) -> Result<Done, Failure> {
     let target = pure_output(opts, args.out.as_ref())?;
-    let ws = opts.open()?;
-    let row = ws.group_find(&args.group)?;
+    let (ws, row) = opts.open_group(&args.group)?;
     let bytes = ws.send(row.key, args.text.as_bytes())?;
-    let mut text = String::new();
-    let mut raw = None;
-    emit(
-        &mut text,
-        &mut raw,
+    sent(
+        &row,
         "application message",
         &bytes,
         &target,
         args.format.format,
-    )?;
-    let mut done = Done::new(
-        text,
-        &SentJson {
-            group: row.key.0,
-            epoch: row.epoch,
-            message: hex::encode(&bytes),
-            out: target.file(),
-        },
-    )?;
-    done.raw = raw;
-    Ok(done)
+    )
 }
 
 pub(super) fn export_group_info(opts: &WorkspaceOpts, args: &ExportArgs) -> Result<Done, Failure> {
     let target = pure_output(opts, args.out.as_ref())?;
-    let ws = opts.open()?;
-    let row = ws.group_find(&args.group)?;
+    let (ws, row) = opts.open_group(&args.group)?;
     let bytes = ws.export_group_info(row.key)?;
+    sent(&row, "group info", &bytes, &target, args.format.format)
+}
+
+/// A message of `row`'s group written to `target`, reported.
+fn sent(
+    row: &GroupRow,
+    what: &str,
+    bytes: &[u8],
+    target: &Target,
+    format: Option<MessageFormat>,
+) -> Result<Done, Failure> {
     let mut text = String::new();
     let mut raw = None;
-    emit(
-        &mut text,
-        &mut raw,
-        "group info",
-        &bytes,
-        &target,
-        args.format.format,
-    )?;
-    let mut done = Done::new(
+    emit(&mut text, &mut raw, what, bytes, target, format)?;
+    Done::with_raw(
         text,
         &SentJson {
             group: row.key.0,
             epoch: row.epoch,
-            message: hex::encode(&bytes),
+            message: hex::encode(bytes),
             out: target.file(),
         },
-    )?;
-    done.raw = raw;
-    Ok(done)
+        raw,
+    )
 }
 
 /// What `group receive` did.
@@ -182,20 +171,16 @@ fn received_commit(ws: &Workspace, preview: &Preview, apply: bool) -> Result<Don
     let key = preview.group;
     let mut text = format!("group {key}: ");
     text.push_str(&preview_text(preview));
-    let mut epoch = preview.current_epoch;
-    let mut authenticator = None;
-    if apply {
-        let e = ws.apply(key)?;
-        epoch = e.epoch;
-        let _ = writeln!(text, "{}", applied_text(key, &e));
-        authenticator = Some(e.epoch_authenticator_hex);
+    let (epoch, authenticator) = if apply {
+        apply_staged(ws, key, &mut text)?
     } else {
         let _ = writeln!(
             text,
             "staged: `group apply {key}` moves to epoch {}, `group discard {key}` drops it",
             preview.new_epoch
         );
-    }
+        (preview.current_epoch, None)
+    };
     Done::new(
         text,
         &ReceiveJson::Commit {
@@ -238,8 +223,7 @@ struct MessagesJson {
 }
 
 pub(super) fn messages(opts: &WorkspaceOpts, args: &GroupArg) -> Result<Done, Failure> {
-    let ws = opts.open()?;
-    let row = ws.group_find(&args.group)?;
+    let (ws, row) = opts.open_group(&args.group)?;
     let list = ws.messages(Some(row.key))?;
     let mut text = String::new();
     let mut json = Vec::new();

@@ -36,8 +36,7 @@ struct RemovedGroupJson {
 }
 
 pub(super) fn show(opts: &WorkspaceOpts, args: &GroupArg) -> Result<Done, Failure> {
-    let ws = opts.open()?;
-    let row = ws.group_find(&args.group)?;
+    let (ws, row) = opts.open_group(&args.group)?;
     match ws.group_show(row.key) {
         Ok(details) => Done::new(details_text(&details), &DetailsJson::new(&details)),
         Err(WorkspaceError::Removed(_)) => {
@@ -66,8 +65,7 @@ struct HistoryJson {
 }
 
 pub(super) fn history(opts: &WorkspaceOpts, args: &GroupArg) -> Result<Done, Failure> {
-    let ws = opts.open()?;
-    let row = ws.group_find(&args.group)?;
+    let (ws, row) = opts.open_group(&args.group)?;
     let epochs = ws.history(row.key)?;
     let mut text = format!(
         "group {} {:?} (as {}): {} epoch(s)\n",
