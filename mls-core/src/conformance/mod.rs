@@ -5,6 +5,7 @@
 //! the workspace tests. Compiled with the `conformance` feature (it adds
 //! serde and serde_json).
 
+mod check;
 mod json;
 pub mod kinds;
 mod report;

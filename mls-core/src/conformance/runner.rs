@@ -42,7 +42,7 @@ pub fn check_bytes_with(file: &str, bytes: &[u8], checkers: &[kinds::Checker]) -
         .iter()
         .enumerate()
         .map(|(case, value)| {
-            let outcome = (checker.check)(value);
+            let outcome = checker.check.run(value);
             CaseResult {
                 case,
                 cipher_suite: outcome.cipher_suite,

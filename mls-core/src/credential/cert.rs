@@ -260,18 +260,14 @@ pub(super) fn spki_key(
                 ));
             }
             if oid == OID_ED25519 {
-                let pk: [u8; 32] = data
-                    .try_into()
-                    .map_err(|_| malformed(at, "an Ed25519 public key is 32 bytes"))?;
-                ed25519_dalek::VerifyingKey::from_bytes(&pk)
-                    .map_err(|_| malformed(at, "the subject public key is not an Ed25519 point"))?;
+                eddsa_point::<32>(data, at, "Ed25519", |pk| {
+                    ed25519_dalek::VerifyingKey::from_bytes(pk).is_ok()
+                })?;
                 (KeyAlgorithm::Ed25519, data.to_vec())
             } else {
-                let pk: [u8; 57] = data
-                    .try_into()
-                    .map_err(|_| malformed(at, "an Ed448 public key is 57 bytes"))?;
-                ed448_goldilocks::VerifyingKey::from_bytes(&pk)
-                    .map_err(|_| malformed(at, "the subject public key is not an Ed448 point"))?;
+                eddsa_point::<57>(data, at, "Ed448", |pk| {
+                    ed448_goldilocks::VerifyingKey::from_bytes(pk).is_ok()
+                })?;
                 (KeyAlgorithm::Ed448, data.to_vec())
             }
         }
@@ -284,6 +280,27 @@ pub(super) fn spki_key(
         }
     };
     Ok(CertKey { alg, bytes })
+}
+
+/// Checks that `data` is an `N`-byte public key that `valid` accepts as a
+/// point of the curve `name` (Ed25519, Ed448).
+fn eddsa_point<const N: usize>(
+    data: &[u8],
+    at: CertRef,
+    name: &str,
+    valid: impl Fn(&[u8; N]) -> bool,
+) -> Result<(), CredentialError> {
+    let pk: [u8; N] = data
+        .try_into()
+        .map_err(|_| malformed(at, format!("an {name} public key is {N} bytes")))?;
+    if valid(&pk) {
+        Ok(())
+    } else {
+        Err(malformed(
+            at,
+            format!("the subject public key is not an {name} point"),
+        ))
+    }
 }
 
 /// Signature algorithms of certificates.

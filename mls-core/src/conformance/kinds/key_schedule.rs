@@ -4,16 +4,11 @@ use crate::codec::{Encode, VlBytes};
 use crate::crypto::{CipherSuite, RustCrypto, Secret};
 use crate::messages::{GroupContext, PROTOCOL_VERSION_MLS10};
 use crate::schedule::JoinerSecrets;
-use serde_json::Value;
 
-use super::{CaseOutcome, expect_eq, suite_case};
+use crate::conformance::check::expect_eq;
 use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let group_id = case.get("group_id")?.hex()?;
     let mut init_secret = Secret::new(case.get("initial_init_secret")?.hex()?);

@@ -10,17 +10,9 @@ use crate::framing::{
 use crate::messages::{
     Commit, Extension, GroupSecrets, KeyPackage, LeafNode, PreSharedKeyId, RatchetTree, ReInit,
 };
-use serde_json::Value;
 
-use super::{CaseOutcome, expect_eq};
+use crate::conformance::check::expect_eq;
 use crate::conformance::json::Field;
-
-pub fn check(case: &Value) -> CaseOutcome {
-    CaseOutcome {
-        cipher_suite: None,
-        result: run(case),
-    }
-}
 
 /// What an `MLSMessage` field must hold.
 enum Expect {
@@ -28,8 +20,7 @@ enum Expect {
     Public(u8),
 }
 
-fn run(case: &Value) -> Result<(), String> {
-    let case = Field::root(case, "");
+pub fn run(case: &Field<'_>) -> Result<(), String> {
     let messages: [(&str, Expect); 7] = [
         ("mls_welcome", Expect::WireFormat(WIRE_FORMAT_WELCOME)),
         ("mls_group_info", Expect::WireFormat(WIRE_FORMAT_GROUP_INFO)),

@@ -4,16 +4,11 @@ use crate::codec::VlBytes;
 use crate::crypto::{CipherSuite, RustCrypto};
 use crate::messages::{PreSharedKeyId, Psk};
 use crate::schedule::{PskInput, psk_secret};
-use serde_json::Value;
 
-use super::{CaseOutcome, expect_eq, suite_case};
+use crate::conformance::check::expect_eq;
 use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let list = case.get("psks")?;
     let mut ids = Vec::new();
     let mut keys = Vec::new();

@@ -5,16 +5,11 @@ use crate::codec::Decode;
 use crate::crypto::{CipherSuite, RustCrypto};
 use crate::messages::RatchetTree;
 use crate::tree::Tree;
-use serde_json::Value;
 
-use super::{CaseOutcome, expect_eq, suite_case};
+use crate::conformance::check::expect_eq;
 use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let wire = RatchetTree::decode_exact(&case.get("tree")?.hex()?)
         .map_err(|e| format!("tree does not decode: {e}"))?;

@@ -6,16 +6,11 @@ use crate::crypto::{CipherSuite, HpkePrivateKey, RustCrypto, Secret, SignaturePu
 use crate::framing::{MlsMessage, MlsMessageBody};
 use crate::group::{decrypt_group_info, decrypt_group_secrets, find_secrets, verify_group_info};
 use crate::schedule::{JoinerSecrets, confirmation_tag};
-use serde_json::Value;
 
-use super::{CaseOutcome, expect_eq, suite_case};
+use crate::conformance::check::expect_eq;
 use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let kp = MlsMessage::decode_exact(&case.get("key_package")?.hex()?)
         .map_err(|e| format!("key_package does not decode: {e}"))?;
