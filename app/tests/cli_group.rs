@@ -8,41 +8,13 @@
 //! `trust-root`, `psk`), driven through the real binary with two workspace
 //! files playing two members of a group.
 
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "mls-cli-group-{}-{name}-{n}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn file(&self, name: &str) -> String {
-        self.0.join(name).to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "support/temp.rs"]
+mod temp;
+use temp::TempDir;
 
 /// One workspace file, driven through the binary.
 struct Ws {
@@ -52,7 +24,7 @@ struct Ws {
 impl Ws {
     fn new(dir: &TempDir, name: &str) -> Self {
         Ws {
-            db: dir.file(&format!("{name}.sqlite")),
+            db: dir.arg(&format!("{name}.sqlite")),
         }
     }
 
@@ -149,10 +121,10 @@ fn two_members(dir: &TempDir, a: &Ws, b: &Ws) -> String {
     let g = a.json(&["group", "create", "--identity", "alice", "--name", "team"]);
     assert_eq!(g["epoch"], 0);
     assert_eq!(g["member_count"], 1);
-    let kp = dir.file("bob.kp");
+    let kp = dir.arg("bob.kp");
     let k = b.json(&["keypackage", "new", "--identity", "bob", "--out", &kp]);
     assert_eq!(k["out"].as_str(), Some(kp.as_str()));
-    let welcome = dir.file("welcome.msg");
+    let welcome = dir.arg("welcome.msg");
     let c = a.json(&[
         "group",
         "add",
@@ -175,7 +147,7 @@ fn two_members(dir: &TempDir, a: &Ws, b: &Ws) -> String {
 
 /// Sends `message` from `from` and checks that `to` decrypts it.
 fn exchange(dir: &TempDir, from: (&Ws, &str), to: (&Ws, &str), message: &str) {
-    let file = dir.file("app.msg");
+    let file = dir.arg("app.msg");
     let sent = from
         .0
         .json(&["group", "send", from.1, message, "--out", &file]);
@@ -214,14 +186,14 @@ fn two_workspaces_twenty_epochs() {
             &format!("bob → alice in epoch {epoch} ✓"),
         );
 
-        let commit = dir.file(&format!("commit-{round}.msg"));
+        let commit = dir.arg(&format!("commit-{round}.msg"));
         if round % 2 == 1 {
             // Alice commits; Bob previews, checks, then applies.
             let c = match (round / 2) % 4 {
                 0 => a.json(&["group", "update", "team", "--commit-out", &commit]),
                 1 => a.json(&["group", "commit", "team", "--commit-out", &commit]),
                 2 => {
-                    let kp = dir.file(&format!("carol-{round}.kp"));
+                    let kp = dir.arg(&format!("carol-{round}.kp"));
                     a.json(&["keypackage", "new", "--identity", "carol", "--out", &kp]);
                     let c = a.json(&["group", "add", "team", &kp, "--commit-out", &commit]);
                     assert_eq!(c["preview"]["summary"]["added"][0]["identity"], "carol");
@@ -329,7 +301,7 @@ fn discard_keeps_the_epoch_and_the_commit_can_be_received_again() {
     let b = Ws::new(&dir, "bob");
     let bg = two_members(&dir, &a, &b);
     let before = b.state(&bg);
-    let commit = dir.file("update.msg");
+    let commit = dir.arg("update.msg");
     a.json(&[
         "group",
         "update",
@@ -403,7 +375,7 @@ fn errors_exit_nonzero_with_a_message_and_change_nothing() {
 
     // Malformed message files: hex that is not an MLSMessage, text that is
     // not hex or base64, and a file that does not exist.
-    let bad = dir.file("bad.msg");
+    let bad = dir.arg("bad.msg");
     std::fs::write(&bad, "0001 0203 0405\n").unwrap();
     let (code, err) = b.fails(&["group", "receive", &bg, &bad]);
     assert_eq!(code, 1);
@@ -412,7 +384,7 @@ fn errors_exit_nonzero_with_a_message_and_change_nothing() {
     let (code, err) = b.fails(&["group", "receive", &bad]);
     assert_eq!(code, 1);
     assert!(err.contains("is text, but neither hex"), "{err}");
-    let (code, err) = b.fails(&["group", "receive", &dir.file("missing.msg")]);
+    let (code, err) = b.fails(&["group", "receive", &dir.arg("missing.msg")]);
     assert_eq!(code, 2);
     assert!(err.contains("cannot read"), "{err}");
     // A key package that is not one.
@@ -428,8 +400,8 @@ fn errors_exit_nonzero_with_a_message_and_change_nothing() {
 
     // A commit for the wrong epoch: Alice commits twice (epochs 1 → 2 → 3);
     // Bob gets the second one first.
-    let c1 = dir.file("c1.msg");
-    let c2 = dir.file("c2.msg");
+    let c1 = dir.arg("c1.msg");
+    let c2 = dir.arg("c2.msg");
     a.json(&["group", "update", "team", "--commit-out", &c1, "--apply"]);
     a.json(&["group", "update", "team", "--commit-out", &c2, "--apply"]);
     let (code, err) = b.fails(&["group", "receive", &bg, &c2]);
@@ -521,7 +493,7 @@ fn json_outputs_parse() {
     let list = b.json(&["keypackage", "list"]);
     assert_eq!(list["key_packages"][0]["reference"], kp["reference"]);
     assert_eq!(list["key_packages"][0]["used"], false);
-    let kp_file = dir.file("bob.kp.b64");
+    let kp_file = dir.arg("bob.kp.b64");
     let e = b.json(&[
         "keypackage",
         "export",
@@ -563,8 +535,8 @@ fn json_outputs_parse() {
     assert_eq!(g["group_id"], "00112233445566778899");
     assert_eq!(g["status"], "active");
     assert_eq!(a.json(&["group", "list"])["groups"][0]["name"], "json");
-    let welcome = dir.file("w.msg");
-    let info = dir.file("gi.msg");
+    let welcome = dir.arg("w.msg");
+    let info = dir.arg("gi.msg");
     let c = a.json(&[
         "group",
         "add",
@@ -595,7 +567,7 @@ fn json_outputs_parse() {
 
     // Messages (encrypted handshake: the commit is a PrivateMessage too).
     let sent = a.json(&["group", "send", "json", "hi"]);
-    let m = dir.file("m.hex");
+    let m = dir.arg("m.hex");
     std::fs::write(&m, text(&sent, "message")).unwrap();
     let r = b.json(&["group", "receive", &m]);
     assert_eq!(r["text"], "hi");
@@ -613,7 +585,7 @@ fn json_outputs_parse() {
         assert_eq!(p["psk_id"], "0a0b");
         assert_eq!(ws.json(&["psk", "list"])["psks"][0]["psk_id"], "0a0b");
     }
-    let commit = dir.file("psk.msg");
+    let commit = dir.arg("psk.msg");
     let c = a.json(&[
         "group",
         "commit",
@@ -631,10 +603,10 @@ fn json_outputs_parse() {
     assert_eq!(r["epoch_authenticator"], c["epoch_authenticator"]);
 
     // External join by Carol (in B's workspace) from an exported GroupInfo.
-    let exported = dir.file("export.gi");
+    let exported = dir.arg("export.gi");
     let gi = a.json(&["group", "export-group-info", "json", "--out", &exported]);
     assert_eq!(gi["epoch"], 2);
-    let ext = dir.file("ext.msg");
+    let ext = dir.arg("ext.msg");
     let j = b.json(&[
         "group",
         "join-external",
@@ -654,7 +626,7 @@ fn json_outputs_parse() {
     assert_eq!(a.state("json").1, b.state("from-alice").1);
 
     // Remove by leaf; the removed member sees it in the preview.
-    let rm = dir.file("rm.msg");
+    let rm = dir.arg("rm.msg");
     let c = a.json(&[
         "group",
         "remove",
@@ -679,7 +651,7 @@ fn json_outputs_parse() {
     assert!(msgs["messages"].as_array().unwrap().len() >= 5);
 
     // Trust roots.
-    let pem = dir.file("root.pem");
+    let pem = dir.arg("root.pem");
     std::fs::write(&pem, cert::pem(&cert::self_signed_ca("CN=CLI Root", 7))).unwrap();
     let t = a.json(&["trust-root", "import", &pem]);
     assert!(

@@ -59,7 +59,7 @@ const SKIPPED: [&str; 7] = [
 /// The cases of messages.json, or `None` (with a loud message) when the
 /// vectors are absent; under `CI=true` their absence is a failure.
 fn cases() -> Option<Vec<serde_json::Map<String, serde_json::Value>>> {
-    let path: PathBuf = conformance::vectors_dir().join("messages.json");
+    let path: PathBuf = mls_core::conformance::vectors_dir().join("messages.json");
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) => {

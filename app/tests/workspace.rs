@@ -8,7 +8,6 @@
 //! group, file permissions, migrations, trust roots, rejected commits.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mls_core::crypto::{CipherSuite, Secret};
 use mls_inspector::workspace::store::{Store, schema::LATEST};
@@ -19,35 +18,9 @@ use mls_inspector::workspace::{
 
 const CS: CipherSuite = CipherSuite::ALL[0];
 
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "mls-ws-test-{}-{name}-{n}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "support/temp.rs"]
+mod temp;
+use temp::TempDir;
 
 /// Everything in a workspace that a rejected message must not change.
 fn fingerprint(ws: &Workspace, key: GroupKey) -> (Vec<u8>, i64, usize, usize, bool) {

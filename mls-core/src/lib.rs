@@ -1,4 +1,6 @@
 pub mod codec;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 pub mod credential;
 pub mod crypto;
 pub mod framing;

@@ -3,7 +3,7 @@
 //! as raw `MLSMessage` bytes, plus text (hex, base64) copies and one
 //! malformed message.
 //!
-//! `cargo run -p conformance --example make_examples -- assets/examples`
+//! `cargo run -p workspace-tests --example make_examples -- assets/examples`
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -7,8 +7,8 @@
     clippy::panic
 )]
 
-use conformance::{FileReport, check_bytes, vectors_dir};
 use mls_core::codec::{Decode, Encode, VlBytes};
+use mls_core::conformance::{FileReport, check_bytes, vectors_dir};
 use mls_core::crypto::{CipherSuite, RustCrypto};
 use mls_core::framing::{MlsMessage, MlsMessageBody, membership_tag};
 use mls_core::messages::{GroupContext, Node, RatchetTree};

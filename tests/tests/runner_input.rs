@@ -6,7 +6,7 @@
     clippy::panic
 )]
 
-use conformance::check_bytes;
+use mls_core::conformance::check_bytes;
 
 #[test]
 fn not_json_names_the_file() {
@@ -98,7 +98,7 @@ fn unsupported_kind_counts_every_case_as_failed() {
     // how a kind the runner cannot check is reported.
     let input = br#"[{"cipher_suite": 1, "initial_epoch_authenticator": "00", "epochs": []},
                      {"cipher_suite": 2, "initial_epoch_authenticator": "00", "epochs": []}]"#;
-    let report = conformance::check_bytes_with("passive.json", input, &[]);
+    let report = mls_core::conformance::check_bytes_with("passive.json", input, &[]);
     assert_eq!(report.kind, "unsupported");
     assert_eq!(report.detected.as_deref(), Some("passive-client"));
     assert_eq!((report.cases, report.passed, report.failed), (2, 0, 2));

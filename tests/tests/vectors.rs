@@ -11,7 +11,7 @@
 
 use std::path::PathBuf;
 
-use conformance::{check_bytes, check_path, vectors_dir};
+use mls_core::conformance::{check_bytes, check_path, vectors_dir};
 
 /// The files this build must pass in full, with their case counts.
 const MUST_PASS: &[(&str, &str, usize)] = &[
@@ -73,7 +73,7 @@ fn every_official_file_is_recognised_and_never_falsely_passed() {
     if vector_file("crypto-basics.json").is_none() {
         return;
     }
-    let files = conformance::collect_files(&[dir]).unwrap();
+    let files = mls_core::conformance::collect_files(&[dir]).unwrap();
     assert!(
         files.len() >= 15,
         "expected the 15 official files, found {files:?}"

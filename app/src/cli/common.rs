@@ -23,8 +23,14 @@ use clap::{Args, ValueEnum};
 use mls_core::inspect::{self, InputFormat};
 use serde::Serialize;
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE};
-use crate::workspace::{Workspace, WorkspaceError};
+use crate::workspace::{GroupRow, Workspace, WorkspaceError};
+
+/// Everything went well.
+pub const EXIT_OK: u8 = 0;
+/// A check failed, or an input could not be read or processed.
+pub const EXIT_FAILED: u8 = 1;
+/// Usage error, or an input with nothing to decode in it.
+pub const EXIT_UNUSABLE: u8 = 2;
 
 /// The environment variable naming the workspace file when `--db` is not
 /// given.
@@ -60,6 +66,13 @@ impl WorkspaceOpts {
     /// Opens (creating if needed) the workspace file.
     pub fn open(&self) -> Result<Workspace, Failure> {
         Ok(Workspace::open(self.path()?)?)
+    }
+
+    /// Opens the workspace file and finds `group` in it (`#N`, name or id).
+    pub fn open_group(&self, group: &str) -> Result<(Workspace, GroupRow), Failure> {
+        let ws = self.open()?;
+        let row = ws.group_find(group)?;
+        Ok((ws, row))
     }
 }
 
@@ -186,6 +199,18 @@ impl Done {
             text,
             json: to_json(json)?,
             raw: None,
+        })
+    }
+
+    /// Text, the JSON form of `json`, and a message for stdout if any.
+    pub fn with_raw(
+        text: String,
+        json: &impl Serialize,
+        raw: Option<Vec<u8>>,
+    ) -> Result<Self, Failure> {
+        Ok(Done {
+            raw,
+            ..Done::new(text, json)?
         })
     }
 }
@@ -395,4 +420,11 @@ pub fn emit(
         }
     }
     Ok(())
+}
+
+/// Writes `text` to stdout and flushes it.
+pub fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{EXIT_FAILED, EXIT_OK};
+use super::common::{EXIT_FAILED, EXIT_OK};
 use crate::workspace::{GroupKey, GroupRow, GroupStatus, Receipt, Workspace, WorkspaceError};
 
 /// `mls-inspector debug …` (hidden).

@@ -19,7 +19,7 @@ use mls_core::inspect::{
 };
 use serde::Serialize;
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, write_stdout};
+use super::common::{EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE, write_stdout};
 use crate::text::plural;
 
 /// Values longer than this many characters are shortened in text output

@@ -118,16 +118,15 @@ fn new(ws: &WorkspaceOpts, args: &NewArgs) -> Result<Done, Failure> {
         &target,
         args.format.format,
     )?;
-    let mut done = Done::new(
+    Done::with_raw(
         text,
         &NewJson {
             key_package: KeyPackageJson::new(&kp),
             identity_name: identity.name,
             out: target.file(),
         },
-    )?;
-    done.raw = raw;
-    Ok(done)
+        raw,
+    )
 }
 
 #[derive(Serialize)]

@@ -7,8 +7,7 @@ use crate::workspace::{EpochCause, MemberEntry, Summary};
 use serde::Serialize;
 
 use crate::workspace::{
-    EpochRow, ExtensionInfo, GroupDetails, GroupRow, GroupStatus, IdentityInfo, KeyPackageInfo,
-    MemberInfo, Origin, Preview,
+    EpochRow, GroupRow, GroupStatus, IdentityInfo, KeyPackageInfo, Origin, Preview,
 };
 
 // ---------------------------------------------------------------------------
@@ -263,77 +262,6 @@ pub fn group_table(rows: &[GroupRow]) -> String {
     out
 }
 
-/// A member of the current epoch.
-#[derive(Debug, Serialize)]
-pub struct MemberJson {
-    pub leaf: u32,
-    pub node: u32,
-    pub credential_type: u16,
-    pub identity: String,
-    pub signature_key: String,
-    pub encryption_key: String,
-    pub is_self: bool,
-}
-
-impl MemberJson {
-    pub fn new(m: &MemberInfo) -> Self {
-        MemberJson {
-            leaf: m.leaf,
-            node: m.node,
-            credential_type: m.credential_type,
-            identity: m.identity.clone(),
-            signature_key: m.signature_key_hex.clone(),
-            encryption_key: m.encryption_key_hex.clone(),
-            is_self: m.is_self,
-        }
-    }
-}
-
-/// A group context extension.
-#[derive(Debug, Serialize)]
-pub struct ExtensionJson {
-    pub extension_type: u16,
-    pub name: String,
-    pub data: String,
-}
-
-impl ExtensionJson {
-    pub fn new(e: &ExtensionInfo) -> Self {
-        ExtensionJson {
-            extension_type: e.extension_type,
-            name: e.name.clone(),
-            data: e.data_hex.clone(),
-        }
-    }
-}
-
-/// `group show`: the row's fields, then the current epoch in detail.
-#[derive(Debug, Serialize)]
-pub struct DetailsJson {
-    #[serde(flatten)]
-    pub row: GroupRowJson,
-    pub tree_hash: String,
-    pub confirmed_transcript_hash: String,
-    pub epoch_authenticator: String,
-    pub members: Vec<MemberJson>,
-    pub extensions: Vec<ExtensionJson>,
-    pub pending: Option<PreviewJson>,
-}
-
-impl DetailsJson {
-    pub fn new(d: &GroupDetails) -> Self {
-        DetailsJson {
-            row: GroupRowJson::new(&d.row),
-            tree_hash: d.tree_hash_hex.clone(),
-            confirmed_transcript_hash: d.confirmed_transcript_hash_hex.clone(),
-            epoch_authenticator: d.epoch_authenticator_hex.clone(),
-            members: d.members.iter().map(MemberJson::new).collect(),
-            extensions: d.extensions.iter().map(ExtensionJson::new).collect(),
-            pending: d.pending.as_ref().map(PreviewJson::new),
-        }
-    }
-}
-
 /// The head lines of a group: number, name, member, id, suite, epoch.
 pub fn row_text(r: &GroupRow) -> String {
     let mut out = String::new();
@@ -348,69 +276,6 @@ pub fn row_text(r: &GroupRow) -> String {
             out,
             "  status:     removed (this member is no longer in the group)"
         );
-    }
-    out
-}
-
-/// `group show` as text.
-pub fn details_text(d: &GroupDetails) -> String {
-    let r = &d.row;
-    let mut out = String::new();
-    let _ = writeln!(out, "group {} {:?} (as {})", r.key, r.name, r.identity_name);
-    let _ = writeln!(out, "  group id:            {}", r.group_id_hex);
-    let _ = writeln!(
-        out,
-        "  suite:               {} ({})",
-        r.cipher_suite, r.suite_name
-    );
-    let _ = writeln!(out, "  epoch:               {}", r.epoch);
-    let _ = writeln!(out, "  epoch authenticator: {}", d.epoch_authenticator_hex);
-    let _ = writeln!(out, "  tree hash:           {}", d.tree_hash_hex);
-    let _ = writeln!(
-        out,
-        "  transcript hash:     {}",
-        d.confirmed_transcript_hash_hex
-    );
-    let _ = writeln!(out, "  own leaf:            {}", r.own_leaf);
-    let _ = writeln!(out, "  members ({}):", d.members.len());
-    for m in &d.members {
-        let _ = writeln!(
-            out,
-            "    leaf {:<3} {:<6} {}{}",
-            m.leaf,
-            credential_type_name(m.credential_type),
-            m.identity,
-            if m.is_self { "  (this member)" } else { "" }
-        );
-    }
-    if d.extensions.is_empty() {
-        let _ = writeln!(out, "  extensions:          none");
-    } else {
-        let _ = writeln!(out, "  extensions:");
-        for e in &d.extensions {
-            let _ = writeln!(
-                out,
-                "    {} ({}): {}",
-                e.name,
-                e.extension_type,
-                if e.data_hex.is_empty() {
-                    "(empty)"
-                } else {
-                    &e.data_hex
-                }
-            );
-        }
-    }
-    match &d.pending {
-        None => {
-            let _ = writeln!(out, "  pending commit:      none");
-        }
-        Some(p) => {
-            let _ = writeln!(out, "  pending commit:");
-            for line in preview_text(p).lines() {
-                let _ = writeln!(out, "    {line}");
-            }
-        }
     }
     out
 }

@@ -18,8 +18,8 @@ use mls_core::codec::{Decode as _, Encode as _};
 use mls_core::framing::{MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage};
 use mls_core::inspect::{self, InputFormat, MessageKind};
 
+use super::common::{EXIT_OK, EXIT_UNUSABLE, write_stdout};
 use super::decode::{read_arg, render_text, to_json};
-use super::{EXIT_OK, EXIT_UNUSABLE, write_stdout};
 
 /// An MLSMessage header: `version` (uint16) and `wire_format` (uint16).
 const HEADER_LEN: usize = 4;

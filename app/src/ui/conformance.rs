@@ -13,9 +13,9 @@ use crate::ui::common::{ItemTable, label_cell, striped_table};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use conformance::FileReport;
 use egui::{Align, Color32, Layout, RichText, Sense, Ui};
 use egui_extras::Column;
+use mls_core::conformance::FileReport;
 
 use super::common::{drop_overlay_sized, empty_hint, error_color, ok_color};
 use super::jobs::{JobPanel, Jobs, Progress, job_outcome, job_panel};
@@ -128,9 +128,9 @@ impl ConformancePanel {
     }
 
     /// Checks every file of the official vectors directory
-    /// ([`conformance::vectors_dir`]), in the background.
+    /// ([`mls_core::conformance::vectors_dir`]), in the background.
     pub fn check_official(&mut self) {
-        let dir = conformance::vectors_dir();
+        let dir = mls_core::conformance::vectors_dir();
         let dir = dir.canonicalize().unwrap_or(dir);
         self.jobs
             .run("Checking the official vectors…", move |worker| {
@@ -152,7 +152,7 @@ impl ConformancePanel {
     /// repainting; when there is no dialog service (or the user cancels),
     /// nothing happens.
     pub fn open_dialog(&mut self) {
-        let start_dir = conformance::vectors_dir();
+        let start_dir = mls_core::conformance::vectors_dir();
         self.jobs.dialog(move || {
             let mut dialog = rfd::FileDialog::new()
                 .set_title("Open MLS test-vector files")
@@ -231,7 +231,9 @@ fn check_sources(worker: &Worker, sources: Vec<Source>) {
         match source {
             Source::Bytes { name, bytes } => {
                 worker.status(format!("Checking {name}…"));
-                worker.send(Outcome::Report(conformance::check_bytes(&name, &bytes)));
+                worker.send(Outcome::Report(mls_core::conformance::check_bytes(
+                    &name, &bytes,
+                )));
             }
             Source::Path(path) => check_path_or_dir(worker, &path),
             Source::Dropped(file) => check_dropped(worker, file.as_ref()),
@@ -247,8 +249,8 @@ fn check_dropped(worker: &Worker, file: &(dyn egui::DroppedFile + Send + Sync)) 
     let name = file_name(path);
     worker.status(format!("Checking {name}…"));
     let report = match file.bytes() {
-        Ok(bytes) => conformance::check_bytes(&name, &bytes),
-        Err(_) if !path.as_os_str().is_empty() => conformance::check_path(path),
+        Ok(bytes) => mls_core::conformance::check_bytes(&name, &bytes),
+        Err(_) if !path.as_os_str().is_empty() => mls_core::conformance::check_path(path),
         Err(e) => {
             return worker.send(Outcome::Error(format!(
                 "{name}: cannot read the dropped file: {e}"
@@ -261,9 +263,9 @@ fn check_dropped(worker: &Worker, file: &(dyn egui::DroppedFile + Send + Sync)) 
 fn check_path_or_dir(worker: &Worker, path: &Path) {
     if !path.is_dir() {
         worker.status(format!("Checking {}…", file_name(path)));
-        return worker.send(Outcome::Report(conformance::check_path(path)));
+        return worker.send(Outcome::Report(mls_core::conformance::check_path(path)));
     }
-    match conformance::collect_files(&[path.to_path_buf()]) {
+    match mls_core::conformance::collect_files(&[path.to_path_buf()]) {
         Ok(files) if files.is_empty() => {
             worker.send(Outcome::Error(format!(
                 "No .json files in {}",
@@ -273,7 +275,7 @@ fn check_path_or_dir(worker: &Worker, path: &Path) {
         Ok(files) => {
             for file in files.iter().take_while(|_| !worker.cancelled()) {
                 worker.status(format!("Checking {}…", file_name(file)));
-                worker.send(Outcome::Report(conformance::check_path(file)));
+                worker.send(Outcome::Report(mls_core::conformance::check_path(file)));
             }
         }
         Err(e) => worker.send(Outcome::Error(format!(
@@ -357,7 +359,7 @@ impl ConformancePanel {
             {
                 self.open_dialog();
             }
-            let official = conformance::vectors_dir();
+            let official = mls_core::conformance::vectors_dir();
             if ui
                 .add_enabled(!self.is_busy(), egui::Button::new("Check official vectors"))
                 .on_hover_text(format!("Check every .json file in {}", official.display()))

@@ -18,8 +18,9 @@
 //! Every rejection is a [`CredentialError`] variant whose text says which
 //! certificate failed and why.
 
+mod cert;
+mod chain;
 mod roots;
-mod x509;
 
 #[cfg(test)]
 mod tests;
@@ -235,7 +236,7 @@ fn credential_type_name(t: u16) -> &'static str {
 }
 
 fn oid_suffix(oid: &str) -> String {
-    x509::oid_name(oid)
+    cert::oid_name(oid)
         .map(|n| format!(" ({n})"))
         .unwrap_or_default()
 }
@@ -396,8 +397,8 @@ impl X509IdentityProvider {
             Credential::Basic { identity } if self.allow_basic => Ok(basic_identity(&identity.0)),
             Credential::X509 { certificates } => {
                 let leaf = certificates.first().ok_or(CredentialError::EmptyChain)?;
-                let cert = x509::parse_cert(&leaf.cert_data.0, CertRef::Chain(0))?;
-                Ok(x509::cert_identity(&cert))
+                let cert = cert::parse_cert(&leaf.cert_data.0, CertRef::Chain(0))?;
+                Ok(cert::cert_identity(&cert))
             }
             other => Err(CredentialError::CredentialTypeNotAllowed(
                 other.credential_type(),
@@ -420,7 +421,7 @@ impl IdentityProvider for X509IdentityProvider {
                     .iter()
                     .map(|c| c.cert_data.0.as_slice())
                     .collect();
-                x509::validate_chain(&self.roots, cs, &ders, signature_key, now)
+                chain::validate_chain(&self.roots, cs, &ders, signature_key, now)
             }
             Credential::Basic { identity } if self.allow_basic => Ok(basic_identity(&identity.0)),
             other => Err(CredentialError::CredentialTypeNotAllowed(

@@ -3,7 +3,7 @@
 use sha2::Digest as _;
 use x509_parser::pem::Pem;
 
-use super::x509::{self, CertKey};
+use super::cert::{self, CertKey};
 use super::{CertRef, CredentialError, KeyAlgorithm};
 
 /// A trust root, summarised for display.
@@ -143,11 +143,11 @@ fn duplicate(root: &Root) -> CredentialError {
 
 /// Parses and checks a would-be root.
 fn candidate(der: &[u8], at: CertRef) -> Result<Root, CredentialError> {
-    let cert = x509::parse_cert(der, at)?;
-    let path_len = x509::check_ca(&cert, at, 0)?;
-    let key = x509::spki_key(cert.public_key(), at)?;
+    let cert = cert::parse_cert(der, at)?;
+    let path_len = cert::check_ca(&cert, at, 0)?;
+    let key = cert::spki_key(cert.public_key(), at)?;
     if cert.issuer().as_raw() == cert.subject().as_raw() {
-        x509::verify_cert_signature(&cert, at, &key, at)?;
+        cert::verify_cert_signature(&cert, at, &key, at)?;
     }
     let validity = cert.validity();
     let (not_before, not_after) = (
@@ -155,8 +155,8 @@ fn candidate(der: &[u8], at: CertRef) -> Result<Root, CredentialError> {
         validity.not_after.timestamp(),
     );
     let info = RootInfo {
-        subject: x509::name_string(cert.subject()),
-        issuer: x509::name_string(cert.issuer()),
+        subject: cert::name_string(cert.subject()),
+        issuer: cert::name_string(cert.issuer()),
         not_before,
         not_after,
         fingerprint_sha256: hex::encode(sha2::Sha256::digest(der)),

@@ -5,9 +5,7 @@
     clippy::panic
 )]
 
-mod certgen;
-
-use certgen::{Hash, Issued, Kind, NOW, Spec, TestKey, issue};
+use crate::test_utils::certgen::{self, Hash, Issued, Kind, NOW, Spec, TestKey, issue};
 use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
 
 use super::*;

@@ -5,7 +5,7 @@
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use super::hpke::{labeled_expand, labeled_extract};
+use super::kdf::{labeled_expand, labeled_extract};
 use crate::crypto::error::CryptoError;
 use crate::crypto::secret::Secret;
 use crate::crypto::suite::KemAlg;

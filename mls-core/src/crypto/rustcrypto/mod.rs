@@ -6,6 +6,7 @@ mod aead;
 mod dhkem;
 mod hash;
 mod hpke;
+mod kdf;
 mod signature;
 
 use super::error::CryptoError;

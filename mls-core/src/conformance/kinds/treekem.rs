@@ -1,25 +1,20 @@
 //! `treekem.json`: merging and decrypting UpdatePaths as every member, and
 //! creating new ones (RFC 9420 §7.4–§7.6).
 
-use mls_core::codec::{Decode, Encode, VlBytes};
-use mls_core::crypto::{CipherSuite, HpkePrivateKey, RustCrypto, Secret, SignaturePrivateKey};
-use mls_core::messages::{GroupContext, PROTOCOL_VERSION_MLS10, RatchetTree, UpdatePath};
-use mls_core::tree::{Tree, TreeError, TreeKemPrivate};
-use serde_json::Value;
+use crate::codec::{Decode, Encode, VlBytes};
+use crate::crypto::{CipherSuite, HpkePrivateKey, RustCrypto, Secret, SignaturePrivateKey};
+use crate::messages::{GroupContext, PROTOCOL_VERSION_MLS10, RatchetTree, UpdatePath};
+use crate::tree::{Tree, TreeError, TreeKemPrivate};
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
-
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
+use crate::conformance::check::expect_eq;
+use crate::conformance::json::Field;
 
 struct Member {
     private: TreeKemPrivate,
     signature_key: SignaturePrivateKey,
 }
 
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let group_id = case.get("group_id")?.hex()?;
     let epoch = case.get("epoch")?.u64()?;
@@ -92,10 +87,7 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
 
         let expected_secrets = entry.get("path_secrets")?;
         let commit_secret = entry.get("commit_secret")?.hex()?;
-        for (leaf, member) in &members {
-            if *leaf == sender {
-                continue;
-            }
+        for (leaf, member) in members.iter().filter(|(leaf, _)| **leaf != sender) {
             let mut private = member.private.clone();
             let (path_secret, commit) = merged
                 .decrypt_update_path(&p, &mut private, sender, &path, &[], &context)
@@ -147,10 +139,7 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
             &new_hash,
         )?;
         let context = context_for(&new_hash).map_err(|e| at(e.to_string()))?;
-        for (leaf, member) in &members {
-            if *leaf == sender {
-                continue;
-            }
+        for (leaf, member) in members.iter().filter(|(leaf, _)| **leaf != sender) {
             let mut private = member.private.clone();
             let (_, commit) = theirs
                 .decrypt_update_path(&p, &mut private, sender, &reparsed, &[], &context)

@@ -3,27 +3,22 @@
 
 use std::collections::BTreeMap;
 
-use mls_core::codec::Decode;
-use mls_core::crypto::{
+use crate::codec::Decode;
+use crate::crypto::{
     CipherSuite, CryptoProvider, HpkePrivateKey, RustCrypto, Secret, SignaturePrivateKey,
 };
-use mls_core::framing::{MlsMessage, MlsMessageBody};
-use mls_core::group::{Group, GroupConfig, KeyPackageBundle, Received};
-use mls_core::messages::RatchetTree;
-use serde_json::Value;
+use crate::framing::{MlsMessage, MlsMessageBody};
+use crate::group::{Group, GroupConfig, KeyPackageBundle, Received};
+use crate::messages::RatchetTree;
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
-
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
+use crate::conformance::check::{expect_eq, expect_field};
+use crate::conformance::json::Field;
 
 fn message(field: &Field<'_>, what: &str) -> Result<MlsMessage, String> {
     MlsMessage::decode_exact(&field.hex()?).map_err(|e| format!("{what} does not decode: {e}"))
 }
 
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let MlsMessageBody::KeyPackage(key_package) =
         message(&case.get("key_package")?, "key_package")?.body
@@ -92,9 +87,10 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         GroupConfig::default(),
     )
     .map_err(|e| format!("joining: {e}"))?;
-    expect_eq(
+    expect_field(
+        case,
         "initial_epoch_authenticator",
-        &case.get("initial_epoch_authenticator")?.hex()?,
+        "initial_epoch_authenticator",
         group.epoch_authenticator(),
     )?;
 

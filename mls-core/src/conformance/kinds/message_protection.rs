@@ -1,23 +1,18 @@
 //! `message-protection.json`: PublicMessage and PrivateMessage protection of
 //! a proposal, a commit and application data (RFC 9420 §6).
 
-use mls_core::codec::{Decode, Encode, VlBytes};
-use mls_core::crypto::{CipherSuite, RustCrypto, Secret, SignaturePrivateKey, SignaturePublicKey};
-use mls_core::framing::{
+use crate::codec::{Decode, Encode, VlBytes};
+use crate::crypto::{CipherSuite, RustCrypto, Secret, SignaturePrivateKey, SignaturePublicKey};
+use crate::framing::{
     AuthenticatedContent, Content, FramedContent, MlsMessage, MlsMessageBody, PrivateMessage,
     PublicMessage, Sender, WIRE_FORMAT_PRIVATE_MESSAGE, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content,
     verify_content,
 };
-use mls_core::messages::{Commit, GroupContext, PROTOCOL_VERSION_MLS10, Proposal};
-use mls_core::schedule::SecretTree;
-use serde_json::Value;
+use crate::messages::{Commit, GroupContext, PROTOCOL_VERSION_MLS10, Proposal};
+use crate::schedule::SecretTree;
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
-
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
+use crate::conformance::check::expect_eq;
+use crate::conformance::json::Field;
 
 struct Setup {
     cs: CipherSuite,
@@ -38,7 +33,7 @@ impl Setup {
     }
 }
 
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let group_id = case.get("group_id")?.hex()?;
     let epoch = case.get("epoch")?.u64()?;
     let context = GroupContext {
@@ -138,9 +133,7 @@ fn sign(
 
 fn check_public(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Result<(), String> {
     let p = RustCrypto;
-    let message =
-        MlsMessage::decode_exact(bytes).map_err(|e| format!("{name} does not decode: {e}"))?;
-    let MlsMessageBody::PublicMessage(public) = message.body else {
+    let MlsMessageBody::PublicMessage(public) = decode(bytes, name)? else {
         return Err(format!("{name} is not a PublicMessage"));
     };
     let verify = |m: &PublicMessage, what: &str| -> Result<(), String> {
@@ -168,13 +161,8 @@ fn check_public(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Resu
     )?;
     let ours = PublicMessage::protect(&p, s.cs, signed, &s.membership_key, &s.context)
         .map_err(|e| format!("{name}: protecting: {e}"))?;
-    let wire = MlsMessage::new(MlsMessageBody::PublicMessage(ours))
-        .to_bytes()
-        .map_err(|e| e.to_string())?;
-    let MlsMessage {
-        body: MlsMessageBody::PublicMessage(reparsed),
-        ..
-    } = MlsMessage::decode_exact(&wire).map_err(|e| format!("{name}: our message: {e}"))?
+    let MlsMessageBody::PublicMessage(reparsed) =
+        round_trip(MlsMessageBody::PublicMessage(ours), name)?
     else {
         return Err(format!("{name}: our message is not a PublicMessage"));
     };
@@ -183,9 +171,7 @@ fn check_public(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Resu
 
 fn check_private(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Result<(), String> {
     let p = RustCrypto;
-    let message =
-        MlsMessage::decode_exact(bytes).map_err(|e| format!("{name} does not decode: {e}"))?;
-    let MlsMessageBody::PrivateMessage(private) = message.body else {
+    let MlsMessageBody::PrivateMessage(private) = decode(bytes, name)? else {
         return Err(format!("{name} is not a PrivateMessage"));
     };
     let open = |m: &PrivateMessage, what: &str| -> Result<AuthenticatedContent, String> {
@@ -211,13 +197,8 @@ fn check_private(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Res
     )?;
     let ours = PrivateMessage::protect(&p, s.cs, &signed, &mut s.tree()?, &s.sender_data_secret, 7)
         .map_err(|e| format!("{name}: protecting: {e}"))?;
-    let wire = MlsMessage::new(MlsMessageBody::PrivateMessage(ours))
-        .to_bytes()
-        .map_err(|e| e.to_string())?;
-    let MlsMessage {
-        body: MlsMessageBody::PrivateMessage(reparsed),
-        ..
-    } = MlsMessage::decode_exact(&wire).map_err(|e| format!("{name}: our message: {e}"))?
+    let MlsMessageBody::PrivateMessage(reparsed) =
+        round_trip(MlsMessageBody::PrivateMessage(ours), name)?
     else {
         return Err(format!("{name}: our message is not a PrivateMessage"));
     };
@@ -227,4 +208,21 @@ fn check_private(s: &Setup, name: &str, bytes: &[u8], expected: &Content) -> Res
         signed.auth.signature.as_slice(),
         reopened.auth.signature.as_slice(),
     )
+}
+
+/// The vector's message `name`, decoded.
+fn decode(bytes: &[u8], name: &str) -> Result<MlsMessageBody, String> {
+    let message =
+        MlsMessage::decode_exact(bytes).map_err(|e| format!("{name} does not decode: {e}"))?;
+    Ok(message.body)
+}
+
+/// Our message encoded as it goes on the wire and decoded again.
+fn round_trip(body: MlsMessageBody, name: &str) -> Result<MlsMessageBody, String> {
+    let wire = MlsMessage::new(body)
+        .to_bytes()
+        .map_err(|e| e.to_string())?;
+    let message =
+        MlsMessage::decode_exact(&wire).map_err(|e| format!("{name}: our message: {e}"))?;
+    Ok(message.body)
 }

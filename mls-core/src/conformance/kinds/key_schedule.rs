@@ -1,19 +1,14 @@
 //! `key-schedule.json`: epoch secrets across a chain of epochs (RFC 9420 §8).
 
-use mls_core::codec::{Encode, VlBytes};
-use mls_core::crypto::{CipherSuite, RustCrypto, Secret};
-use mls_core::messages::{GroupContext, PROTOCOL_VERSION_MLS10};
-use mls_core::schedule::JoinerSecrets;
-use serde_json::Value;
+use crate::codec::{Encode, VlBytes};
+use crate::crypto::{CipherSuite, RustCrypto, Secret};
+use crate::messages::{GroupContext, PROTOCOL_VERSION_MLS10};
+use crate::schedule::JoinerSecrets;
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::check::expect_eq;
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let group_id = case.get("group_id")?.hex()?;
     let mut init_secret = Secret::new(case.get("initial_init_secret")?.hex()?);

@@ -1,22 +1,18 @@
 //! `welcome.json`: opening a Welcome with the joiner's init key, checking the
 //! GroupInfo signature and confirmation tag (RFC 9420 §12.4.3.1).
 
-use mls_core::codec::{Decode, Encode};
-use mls_core::crypto::{CipherSuite, HpkePrivateKey, RustCrypto, Secret, SignaturePublicKey};
-use mls_core::framing::{MlsMessage, MlsMessageBody};
-use mls_core::group::confirmation_tag;
-use mls_core::group::{decrypt_group_info, decrypt_group_secrets, find_secrets, verify_group_info};
-use mls_core::schedule::JoinerSecrets;
-use serde_json::Value;
+use crate::codec::{Decode, Encode};
+use crate::crypto::{CipherSuite, HpkePrivateKey, RustCrypto, Secret, SignaturePublicKey};
+use crate::framing::{MlsMessage, MlsMessageBody};
+use crate::group::{
+    confirmation_tag, decrypt_group_info, decrypt_group_secrets, find_secrets, verify_group_info,
+};
+use crate::schedule::JoinerSecrets;
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::check::expect_eq;
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let kp = MlsMessage::decode_exact(&case.get("key_package")?.hex()?)
         .map_err(|e| format!("key_package does not decode: {e}"))?;

@@ -2,8 +2,10 @@
 //! by what its content holds, and reports per case.
 //!
 //! Used by `mls-inspector vectors check`, the GUI's Conformance panel, and
-//! the workspace tests.
+//! the workspace tests. Compiled with the `conformance` feature (it adds
+//! serde and serde_json).
 
+mod check;
 mod json;
 pub mod kinds;
 mod report;

@@ -1,17 +1,12 @@
 //! `secret-tree.json`: sender data keys and per-leaf ratchets (RFC 9420 §9, §6.3.2).
 
-use mls_core::crypto::{CipherSuite, RustCrypto, Secret};
-use mls_core::schedule::{RatchetKind, SecretTree, sender_data_key_nonce};
-use serde_json::Value;
+use crate::crypto::{CipherSuite, RustCrypto, Secret};
+use crate::schedule::{RatchetKind, SecretTree, sender_data_key_nonce};
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::check::{expect_eq, expect_field};
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let sd = case.get("sender_data")?;
     let (key, nonce) = sender_data_key_nonce(
@@ -21,12 +16,8 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         &sd.get("ciphertext")?.hex()?,
     )
     .map_err(|e| format!("sender_data: {e}"))?;
-    expect_eq("sender_data.key", &sd.get("key")?.hex()?, key.as_bytes())?;
-    expect_eq(
-        "sender_data.nonce",
-        &sd.get("nonce")?.hex()?,
-        nonce.as_bytes(),
-    )?;
+    expect_field(&sd, "key", "sender_data.key", key.as_bytes())?;
+    expect_field(&sd, "nonce", "sender_data.nonce", nonce.as_bytes())?;
 
     let leaves = case.get("leaves")?;
     let n = leaves.array()?.len();

@@ -1,20 +1,10 @@
 //! `deserialization.json`: variable-length vector headers (RFC 9420 §2.1.2).
 
-use mls_core::codec::decode_vector_header;
-use serde_json::Value;
+use crate::codec::decode_vector_header;
 
-use super::CaseOutcome;
-use crate::json::Field;
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    CaseOutcome {
-        cipher_suite: None,
-        result: run(case),
-    }
-}
-
-fn run(case: &Value) -> Result<(), String> {
-    let case = Field::root(case, "");
+pub fn run(case: &Field<'_>) -> Result<(), String> {
     let header = case.get("vlbytes_header")?.hex()?;
     let length = case.get("length")?.u64()?;
     let (decoded, _) = decode_vector_header(&header)

@@ -1,20 +1,10 @@
 //! `tree-math.json`: array-based tree math (RFC 9420 §4, Appendix C).
 
-use mls_core::tree::math::{self, TreeSize};
-use serde_json::Value;
+use crate::tree::math::{self, TreeSize};
 
-use super::CaseOutcome;
-use crate::json::Field;
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    CaseOutcome {
-        cipher_suite: None,
-        result: run(case),
-    }
-}
-
-fn run(case: &Value) -> Result<(), String> {
-    let case = Field::root(case, "");
+pub fn run(case: &Field<'_>) -> Result<(), String> {
     let n_leaves = case.get("n_leaves")?.u32()?;
     let size = TreeSize::new(n_leaves)
         .ok_or_else(|| format!("n_leaves {n_leaves} is not a power of two in 1..=2^31"))?;

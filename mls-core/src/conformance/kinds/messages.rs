@@ -1,26 +1,18 @@
 //! `messages.json`: every structure decodes strictly and re-encodes to the
 //! same bytes (RFC 9420 wire syntax).
 
-use mls_core::codec::{Decode, Encode, VlBytes};
-use mls_core::framing::{
+use crate::codec::{Decode, Encode, VlBytes};
+use crate::framing::{
     CONTENT_TYPE_APPLICATION, CONTENT_TYPE_COMMIT, CONTENT_TYPE_PROPOSAL, MlsMessage,
     MlsMessageBody, WIRE_FORMAT_GROUP_INFO, WIRE_FORMAT_KEY_PACKAGE, WIRE_FORMAT_PRIVATE_MESSAGE,
     WIRE_FORMAT_PUBLIC_MESSAGE, WIRE_FORMAT_WELCOME,
 };
-use mls_core::messages::{
+use crate::messages::{
     Commit, Extension, GroupSecrets, KeyPackage, LeafNode, PreSharedKeyId, RatchetTree, ReInit,
 };
-use serde_json::Value;
 
-use super::{CaseOutcome, expect_eq};
-use crate::json::Field;
-
-pub fn check(case: &Value) -> CaseOutcome {
-    CaseOutcome {
-        cipher_suite: None,
-        result: run(case),
-    }
-}
+use crate::conformance::check::expect_eq;
+use crate::conformance::json::Field;
 
 /// What an `MLSMessage` field must hold.
 enum Expect {
@@ -28,8 +20,7 @@ enum Expect {
     Public(u8),
 }
 
-fn run(case: &Value) -> Result<(), String> {
-    let case = Field::root(case, "");
+pub fn run(case: &Field<'_>) -> Result<(), String> {
     let messages: [(&str, Expect); 7] = [
         ("mls_welcome", Expect::WireFormat(WIRE_FORMAT_WELCOME)),
         ("mls_group_info", Expect::WireFormat(WIRE_FORMAT_GROUP_INFO)),

@@ -1,20 +1,15 @@
 //! `transcript-hashes.json`: confirmed and interim transcript hashes and the
 //! confirmation tag (RFC 9420 §8.2).
 
-use mls_core::codec::Decode;
-use mls_core::crypto::{CipherSuite, RustCrypto};
-use mls_core::framing::{AuthenticatedContent, Content};
-use mls_core::group::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
-use serde_json::Value;
+use crate::codec::Decode;
+use crate::crypto::{CipherSuite, RustCrypto};
+use crate::framing::{AuthenticatedContent, Content};
+use crate::group::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::check::{expect_eq, expect_field};
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let bytes = case.get("authenticated_content")?.hex()?;
     let content = AuthenticatedContent::decode_exact(&bytes)
@@ -34,9 +29,10 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
         &content,
     )
     .map_err(|e| e.to_string())?;
-    expect_eq(
+    expect_field(
+        case,
         "confirmed_transcript_hash_after",
-        &case.get("confirmed_transcript_hash_after")?.hex()?,
+        "confirmed_transcript_hash_after",
         &confirmed,
     )?;
     let expected_tag = confirmation_tag(&p, cs, &case.get("confirmation_key")?.hex()?, &confirmed);

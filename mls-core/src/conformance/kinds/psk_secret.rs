@@ -1,19 +1,14 @@
 //! `psk_secret.json`: the PSK secret from external PSKs (RFC 9420 §8.4).
 
-use mls_core::codec::VlBytes;
-use mls_core::crypto::{CipherSuite, RustCrypto};
-use mls_core::messages::{PreSharedKeyId, Psk};
-use mls_core::schedule::{PskInput, psk_secret};
-use serde_json::Value;
+use crate::codec::VlBytes;
+use crate::crypto::{CipherSuite, RustCrypto};
+use crate::messages::{PreSharedKeyId, Psk};
+use crate::schedule::{PskInput, psk_secret};
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::check::expect_eq;
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let list = case.get("psks")?;
     let mut ids = Vec::new();
     let mut keys = Vec::new();

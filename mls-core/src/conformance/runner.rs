@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::kinds;
-use crate::report::{CaseResult, FileReport};
+use super::kinds;
+use super::report::{CaseResult, FileReport};
 
 /// Checks one vector file's bytes; `file` names it in the report.
 /// Never panics: unreadable input becomes a report with `error` set.
@@ -42,7 +42,7 @@ pub fn check_bytes_with(file: &str, bytes: &[u8], checkers: &[kinds::Checker]) -
         .iter()
         .enumerate()
         .map(|(case, value)| {
-            let outcome = (checker.check)(value);
+            let outcome = checker.check.run(value);
             CaseResult {
                 case,
                 cipher_suite: outcome.cipher_suite,

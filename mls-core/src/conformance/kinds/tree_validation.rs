@@ -1,20 +1,15 @@
 //! `tree-validation.json`: resolutions and tree hashes of every node, parent
 //! hashes and leaf signatures (RFC 9420 §4.1.1, §7.8, §7.9.2, §7.2).
 
-use mls_core::codec::Decode;
-use mls_core::crypto::{CipherSuite, RustCrypto};
-use mls_core::messages::RatchetTree;
-use mls_core::tree::Tree;
-use serde_json::Value;
+use crate::codec::Decode;
+use crate::crypto::{CipherSuite, RustCrypto};
+use crate::messages::RatchetTree;
+use crate::tree::Tree;
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::check::expect_eq;
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let wire = RatchetTree::decode_exact(&case.get("tree")?.hex()?)
         .map_err(|e| format!("tree does not decode: {e}"))?;

@@ -1,30 +1,21 @@
 //! `tree-operations.json`: applying an add, update or remove proposal to a
 //! tree (RFC 9420 §12.1, §7.7) and the tree hashes before and after.
 
-use mls_core::codec::{Decode, Encode};
-use mls_core::crypto::{CipherSuite, RustCrypto};
-use mls_core::messages::{Proposal, RatchetTree};
-use mls_core::tree::Tree;
-use serde_json::Value;
+use crate::codec::{Decode, Encode};
+use crate::crypto::{CipherSuite, RustCrypto};
+use crate::messages::{Proposal, RatchetTree};
+use crate::tree::Tree;
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::check::{expect_eq, expect_field};
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
     let before = RatchetTree::decode_exact(&case.get("tree_before")?.hex()?)
         .map_err(|e| format!("tree_before does not decode: {e}"))?;
     let mut tree = Tree::from_wire(cs, &before).map_err(|e| format!("tree_before: {e}"))?;
     let hash = tree.root_hash(&p).map_err(|e| e.to_string())?;
-    expect_eq(
-        "tree_hash_before",
-        &case.get("tree_hash_before")?.hex()?,
-        &hash,
-    )?;
+    expect_field(case, "tree_hash_before", "tree_hash_before", &hash)?;
 
     let proposal = Proposal::decode_exact(&case.get("proposal")?.hex()?)
         .map_err(|e| format!("proposal does not decode: {e}"))?;
@@ -43,7 +34,7 @@ fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     .map_err(|e| format!("applying the proposal: {e}"))?;
 
     let after = tree.to_wire().to_bytes().map_err(|e| e.to_string())?;
-    expect_eq("tree_after", &case.get("tree_after")?.hex()?, &after)?;
+    expect_field(case, "tree_after", "tree_after", &after)?;
     let hash = tree.root_hash(&p).map_err(|e| e.to_string())?;
     expect_eq(
         "tree_hash_after",

@@ -1,60 +1,40 @@
 //! `crypto-basics.json`: the labelled operations of RFC 9420 §5 per suite.
 
-use mls_core::crypto::{
+use crate::crypto::{
     self, CipherSuite, HpkeCiphertext, HpkePrivateKey, HpkePublicKey, RustCrypto,
     SignaturePrivateKey, SignaturePublicKey,
 };
-use serde_json::Value;
 
-use super::{CaseOutcome, expect_eq, suite_case};
-use crate::json::Field;
+use crate::conformance::check::expect_eq;
+use crate::conformance::json::Field;
 
-pub fn check(case: &Value) -> CaseOutcome {
-    suite_case(case, run)
-}
-
-fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
+pub fn run(case: &Field<'_>, cs: CipherSuite) -> Result<(), String> {
     let p = RustCrypto;
 
     let f = case.get("ref_hash")?;
     let label = f.get("label")?.str()?;
-    let out = crypto::ref_hash(&p, cs, label.as_bytes(), &f.get("value")?.hex()?)
-        .map_err(|e| format!("ref_hash: {e}"))?;
-    expect_eq("ref_hash", &f.get("out")?.hex()?, &out)?;
+    let out = crypto::ref_hash(&p, cs, label.as_bytes(), &f.get("value")?.hex()?);
+    expect_out(&f, "ref_hash", out)?;
 
     let f = case.get("expand_with_label")?;
-    let out = crypto::expand_with_label(
-        &p,
-        cs,
-        &f.get("secret")?.hex()?,
-        f.get("label")?.str()?.as_bytes(),
-        &f.get("context")?.hex()?,
-        f.get("length")?.u16()?,
-    )
-    .map_err(|e| format!("expand_with_label: {e}"))?;
-    expect_eq("expand_with_label", &f.get("out")?.hex()?, out.as_bytes())?;
+    let (secret, label) = (f.get("secret")?.hex()?, f.get("label")?.str()?);
+    let (context, length) = (f.get("context")?.hex()?, f.get("length")?.u16()?);
+    let out = crypto::expand_with_label(&p, cs, &secret, label.as_bytes(), &context, length);
+    expect_out(&f, "expand_with_label", out)?;
 
     let f = case.get("derive_secret")?;
-    let out = crypto::derive_secret(
-        &p,
-        cs,
-        &f.get("secret")?.hex()?,
-        f.get("label")?.str()?.as_bytes(),
-    )
-    .map_err(|e| format!("derive_secret: {e}"))?;
-    expect_eq("derive_secret", &f.get("out")?.hex()?, out.as_bytes())?;
+    let (secret, label) = (f.get("secret")?.hex()?, f.get("label")?.str()?);
+    expect_out(
+        &f,
+        "derive_secret",
+        crypto::derive_secret(&p, cs, &secret, label.as_bytes()),
+    )?;
 
     let f = case.get("derive_tree_secret")?;
-    let out = crypto::derive_tree_secret(
-        &p,
-        cs,
-        &f.get("secret")?.hex()?,
-        f.get("label")?.str()?.as_bytes(),
-        f.get("generation")?.u32()?,
-        f.get("length")?.u16()?,
-    )
-    .map_err(|e| format!("derive_tree_secret: {e}"))?;
-    expect_eq("derive_tree_secret", &f.get("out")?.hex()?, out.as_bytes())?;
+    let (secret, label) = (f.get("secret")?.hex()?, f.get("label")?.str()?);
+    let (generation, length) = (f.get("generation")?.u32()?, f.get("length")?.u16()?);
+    let out = crypto::derive_tree_secret(&p, cs, &secret, label.as_bytes(), generation, length);
+    expect_out(&f, "derive_tree_secret", out)?;
 
     check_sign(&p, cs, &case.get("sign_with_label")?)?;
     check_encrypt(&p, cs, &case.get("encrypt_with_label")?)?;
@@ -103,4 +83,14 @@ fn check_encrypt(p: &RustCrypto, cs: CipherSuite, f: &Field<'_>) -> Result<(), S
         .map_err(|e| format!("encrypt_with_label: our own ciphertext did not decrypt ({e})"))?;
     expect_eq("encrypt_with_label: round trip", &plaintext, &reopened)?;
     Ok(())
+}
+
+/// Compares a computed value with the `out` field of `f`; `check` names it.
+fn expect_out<T: AsRef<[u8]>, E: std::fmt::Display>(
+    f: &Field<'_>,
+    check: &str,
+    out: Result<T, E>,
+) -> Result<(), String> {
+    let out = out.map_err(|e| format!("{check}: {e}"))?;
+    expect_eq(check, &f.get("out")?.hex()?, out.as_ref())
 }

@@ -1,0 +1,319 @@
+//! The clap definitions of `mls-inspector group …`: every subcommand with
+//! its arguments. The handlers are in the sibling modules.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::cli::common::{FormatOpt, WorkspaceOpts};
+
+/// `mls-inspector group [--db PATH] [--json] …`
+#[derive(Debug, Args)]
+pub struct GroupArgs {
+    #[command(flatten)]
+    pub ws: WorkspaceOpts,
+
+    #[command(subcommand)]
+    pub command: GroupCommand,
+}
+
+/// The group commands.
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Create a group with one member (epoch 0).
+    Create(CreateArgs),
+    /// List the groups of the workspace (one row per local member).
+    List,
+    /// Show a group's current epoch: members (leaf, credential), extensions,
+    /// suite, tree hash, epoch authenticator, own leaf, pending commit.
+    Show(GroupArg),
+    /// Commit adding members from their key packages; writes the commit and
+    /// the Welcome (and the new epoch's GroupInfo) and stages the commit.
+    Add(AddArgs),
+    /// Commit removing members by leaf index (or identity); stages it.
+    Remove(RemoveArgs),
+    /// Commit refreshing this member's keys (an UpdatePath); stages it.
+    Update(UpdateArgs),
+    /// Commit the proposals received this epoch, plus any given here
+    /// (--add, --remove, --psk); stages it.
+    Commit(CommitArgs),
+    /// Encrypt an application message for the group.
+    Send(SendArgs),
+    /// Process an incoming message: a commit is staged and its preview
+    /// printed (committer, epochs, added/removed/updated members, PSKs,
+    /// extension changes, changed tree nodes); an application message is
+    /// decrypted and printed; a proposal is kept for the next commit; a
+    /// Welcome is joined.
+    Receive(ReceiveArgs),
+    /// Apply the pending commit: move to the next epoch.
+    Apply(GroupArg),
+    /// Drop the pending commit; the group stays in its epoch.
+    Discard(GroupArg),
+    /// Show the pending commit's preview (and write its messages again
+    /// with --commit-out, --welcome-out, --group-info-out).
+    Pending(PendingArgs),
+    /// Write this epoch's signed GroupInfo (with the ratchet tree and the
+    /// external public key), for `group join-external`.
+    ExportGroupInfo(ExportArgs),
+    /// Join a group from a Welcome made for one of this workspace's key
+    /// packages.
+    Join(JoinArgs),
+    /// Join a group by external commit from its GroupInfo; writes the
+    /// commit for the members.
+    JoinExternal(JoinExternalArgs),
+    /// The group's epochs as this member saw them (cause, committer,
+    /// changes, epoch authenticator, tree hash, members).
+    History(GroupArg),
+    /// The messages recorded for the group (in and out).
+    Messages(GroupArg),
+    /// Delete the group's state, history, pending commit and messages from
+    /// the workspace (the other members are not told).
+    Delete(GroupArg),
+}
+
+/// `… GROUP`
+#[derive(Debug, Args)]
+pub struct GroupArg {
+    /// The group: `#N` (number from `group list`), name, or hex group id
+    /// (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+}
+
+/// `group create --identity ID [--name N] [--group-id HEX] [--suite S] [--encrypt-handshake]`
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The member identity: name or `#N`.
+    #[arg(long, value_name = "ID")]
+    pub identity: String,
+
+    /// A local name for the group (default: the start of its id).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// The group id in hex (default: 16 random bytes).
+    #[arg(long, value_name = "HEX")]
+    pub group_id: Option<String>,
+
+    /// Cipher suite: number or registry name (default: the identity's; it
+    /// must use the same signature scheme).
+    #[arg(long, value_name = "N|NAME")]
+    pub suite: Option<String>,
+
+    /// Send commits and proposals as PrivateMessage (default:
+    /// PublicMessage, which other tools can inspect).
+    #[arg(long)]
+    pub encrypt_handshake: bool,
+}
+
+/// Where a commit's messages go, and whether to apply it at once.
+#[derive(Debug, Args)]
+pub struct CommitOutputs {
+    /// Write the commit to FILE (`-`: stdout) instead of printing it as hex.
+    #[arg(long, value_name = "FILE")]
+    pub commit_out: Option<PathBuf>,
+
+    /// Write the Welcome for added members to FILE (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub welcome_out: Option<PathBuf>,
+
+    /// Write the new epoch's GroupInfo (made when members are added) to
+    /// FILE (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub group_info_out: Option<PathBuf>,
+
+    /// Apply the commit right after writing its messages (default: it stays
+    /// pending until `group apply`, so it can still be discarded).
+    #[arg(long)]
+    pub apply: bool,
+
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
+
+/// `group add GROUP KEYPACKAGE_FILE...`
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// Key packages (MLSMessage or bare; hex, base64 or binary; `-`: stdin).
+    #[arg(value_name = "KEYPACKAGE_FILE", required = true)]
+    pub key_packages: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub out: CommitOutputs,
+}
+
+/// `group remove GROUP LEAF...`
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// Leaf indices (from `group show`), or members' identities.
+    #[arg(value_name = "LEAF", required = true)]
+    pub leaves: Vec<String>,
+
+    #[command(flatten)]
+    pub out: CommitOutputs,
+}
+
+/// `group update GROUP`
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    #[command(flatten)]
+    pub out: CommitOutputs,
+}
+
+/// `group commit GROUP [--add FILE]... [--remove LEAF]... [--psk ID]... [--path]`
+#[derive(Debug, Args)]
+pub struct CommitArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// Also add the member of this key package file.
+    #[arg(long = "add", value_name = "KEYPACKAGE_FILE")]
+    pub add: Vec<PathBuf>,
+
+    /// Also remove this leaf (or member identity).
+    #[arg(long = "remove", value_name = "LEAF")]
+    pub remove: Vec<String>,
+
+    /// Inject this external PSK (hex id; stored with `psk add`).
+    #[arg(long = "psk", value_name = "ID_HEX")]
+    pub psks: Vec<String>,
+
+    /// Include an UpdatePath even when no proposal needs one.
+    #[arg(long)]
+    pub path: bool,
+
+    #[command(flatten)]
+    pub out: CommitOutputs,
+}
+
+/// `group send GROUP TEXT [--out FILE]`
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// The text to encrypt (UTF-8).
+    #[arg(value_name = "TEXT")]
+    pub text: String,
+
+    /// Write the message to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
+
+/// `group receive [GROUP] MESSAGE_FILE|-`
+#[derive(Debug, Args)]
+#[command(override_usage = "mls-inspector group receive [OPTIONS] [GROUP] <MESSAGE_FILE|->")]
+pub struct ReceiveArgs {
+    /// `[GROUP] MESSAGE_FILE`: the group (`#N`, name, hex id; default: the
+    /// one the message's header names, if only one local member fits) and
+    /// the message (hex, base64 or binary; `-`: stdin).
+    #[arg(
+        value_name = "GROUP|MESSAGE_FILE",
+        num_args = 1..=2,
+        required = true
+    )]
+    pub args: Vec<String>,
+
+    /// Apply a received commit right away (default: it stays pending for
+    /// `group apply` / `group discard` after you read the preview).
+    #[arg(long)]
+    pub apply: bool,
+}
+
+/// `group pending GROUP [--commit-out F] [--welcome-out F] [--group-info-out F]`
+#[derive(Debug, Args)]
+pub struct PendingArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// Write the pending commit to FILE (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub commit_out: Option<PathBuf>,
+
+    /// Write the pending commit's Welcome to FILE (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub welcome_out: Option<PathBuf>,
+
+    /// Write the pending commit's GroupInfo to FILE (`-`: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub group_info_out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
+
+/// `group export-group-info GROUP [--out FILE]`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// Write the GroupInfo to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
+
+/// `group join WELCOME_FILE [--ratchet-tree FILE] [--name N]`
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// The Welcome (hex, base64 or binary; `-`: stdin).
+    #[arg(value_name = "WELCOME_FILE")]
+    pub welcome: PathBuf,
+
+    /// The ratchet tree (TLS-encoded `ratchet_tree`), when the Welcome's
+    /// GroupInfo does not carry it.
+    #[arg(long, value_name = "FILE")]
+    pub ratchet_tree: Option<PathBuf>,
+
+    /// A local name for the group.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// `group join-external --identity ID GROUP_INFO_FILE [--commit-out F]`
+#[derive(Debug, Args)]
+pub struct JoinExternalArgs {
+    /// The identity that joins: name or `#N`.
+    #[arg(long, value_name = "ID")]
+    pub identity: String,
+
+    /// The GroupInfo (from `group export-group-info`; hex, base64 or
+    /// binary; `-`: stdin).
+    #[arg(value_name = "GROUP_INFO_FILE")]
+    pub group_info: PathBuf,
+
+    /// Write the external commit to FILE (`-`: stdout) instead of printing
+    /// it as hex.
+    #[arg(long, value_name = "FILE")]
+    pub commit_out: Option<PathBuf>,
+
+    /// A local name for the group.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
