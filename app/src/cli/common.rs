@@ -428,3 +428,16 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
 }
+
+/// The text of a listing: `empty` when there is nothing, else one or more
+/// lines per item written by `line`.
+pub fn list_text<T>(items: &[T], empty: &str, mut line: impl FnMut(&mut String, &T)) -> String {
+    let mut text = String::new();
+    if items.is_empty() {
+        text.push_str(empty);
+    }
+    for item in items {
+        line(&mut text, item);
+    }
+    text
+}

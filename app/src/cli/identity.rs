@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use mls_core::crypto::CipherSuite;
 use serde::Serialize;
 
-use super::common::{Done, Failure, WorkspaceOpts, finish};
+use super::common::{Done, Failure, WorkspaceOpts, finish, list_text};
 use super::view::{IdentityJson, identity_line};
 
 /// `mls-inspector identity [--db PATH] [--json] …`
@@ -94,13 +94,13 @@ struct ListJson {
 
 fn list(ws: &WorkspaceOpts) -> Result<Done, Failure> {
     let all = ws.open()?.identities()?;
-    let mut text = String::new();
-    if all.is_empty() {
-        text.push_str("No identities. `identity new NAME` makes one.\n");
-    }
-    for i in &all {
-        let _ = writeln!(text, "{}", identity_line(i));
-    }
+    let text = list_text(
+        &all,
+        "No identities. `identity new NAME` makes one.\n",
+        |t, i| {
+            let _ = writeln!(t, "{}", identity_line(i));
+        },
+    );
     Done::new(
         text,
         &ListJson {

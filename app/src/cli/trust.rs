@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use mls_core::crypto::Secret;
 use serde::Serialize;
 
-use super::common::{Done, Failure, WorkspaceOpts, finish, hex_arg, read_raw};
+use super::common::{Done, Failure, WorkspaceOpts, finish, hex_arg, list_text, read_raw};
 use super::view::time_text;
 use crate::workspace::{PskRow, TrustRootRow};
 
@@ -134,6 +134,16 @@ struct RootsJson {
     trust_roots: Vec<RootJson>,
 }
 
+/// The text and `{"trust_roots": [...]}` of a list of roots.
+fn roots_done(text: String, roots: &[TrustRootRow]) -> Result<Done, Failure> {
+    Done::new(
+        text,
+        &RootsJson {
+            trust_roots: roots.iter().map(RootJson::new).collect(),
+        },
+    )
+}
+
 fn signed_time(t: i64) -> String {
     u64::try_from(t).map_or_else(|_| format!("{t} (before 1970)"), time_text)
 }
@@ -169,29 +179,17 @@ fn import(ws: &WorkspaceOpts, args: &ImportArgs) -> Result<Done, Failure> {
     for r in &imported {
         root_text(&mut text, r);
     }
-    Done::new(
-        text,
-        &RootsJson {
-            trust_roots: imported.iter().map(RootJson::new).collect(),
-        },
-    )
+    roots_done(text, &imported)
 }
 
 fn list(ws: &WorkspaceOpts) -> Result<Done, Failure> {
     let roots = ws.open()?.trust_roots()?;
-    let mut text = String::new();
-    if roots.is_empty() {
-        text.push_str("No trust roots: only basic credentials are accepted.\n");
-    }
-    for r in &roots {
-        root_text(&mut text, r);
-    }
-    Done::new(
-        text,
-        &RootsJson {
-            trust_roots: roots.iter().map(RootJson::new).collect(),
-        },
-    )
+    let text = list_text(
+        &roots,
+        "No trust roots: only basic credentials are accepted.\n",
+        root_text,
+    );
+    roots_done(text, &roots)
 }
 
 #[derive(Serialize)]
@@ -250,18 +248,18 @@ fn psk_add(ws: &WorkspaceOpts, args: &PskAddArgs) -> Result<Done, Failure> {
 
 fn psk_list(ws: &WorkspaceOpts) -> Result<Done, Failure> {
     let psks = ws.open()?.psks()?;
-    let mut text = String::new();
-    if psks.is_empty() {
-        text.push_str("No external PSKs. `psk add ID_HEX SECRET_HEX` stores one.\n");
-    }
-    for p in &psks {
-        let _ = writeln!(
-            text,
-            "{}  added {}",
-            hex::encode(&p.psk_id),
-            time_text(p.added)
-        );
-    }
+    let text = list_text(
+        &psks,
+        "No external PSKs. `psk add ID_HEX SECRET_HEX` stores one.\n",
+        |t, p| {
+            let _ = writeln!(
+                t,
+                "{}  added {}",
+                hex::encode(&p.psk_id),
+                time_text(p.added)
+            );
+        },
+    );
     Done::new(
         text,
         &PsksJson {

@@ -441,6 +441,12 @@ pub fn info_row(ui: &mut Ui, key: &str, value: &str, full: Option<&str>, mono: b
     ui.end_row();
 }
 
+/// An [`info_row`] for a hex value: the first 32 digits, all of them on
+/// hover.
+pub fn hex_info_row(ui: &mut Ui, key: &str, hex: &str) {
+    info_row(ui, key, &short_hex(hex, 32), Some(hex), true);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

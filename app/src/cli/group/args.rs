@@ -106,10 +106,12 @@ pub struct CreateArgs {
     pub encrypt_handshake: bool,
 }
 
-/// Where a commit's messages go, and whether to apply it at once.
+/// Files for a commit's messages (`group commit`, `add`, … and `group
+/// pending`).
 #[derive(Debug, Args)]
-pub struct CommitOutputs {
-    /// Write the commit to FILE (`-`: stdout) instead of printing it as hex.
+pub struct MessageFiles {
+    /// Write the commit to FILE (`-`: stdout; `group commit` prints it as
+    /// hex otherwise).
     #[arg(long, value_name = "FILE")]
     pub commit_out: Option<PathBuf>,
 
@@ -121,6 +123,13 @@ pub struct CommitOutputs {
     /// FILE (`-`: stdout).
     #[arg(long, value_name = "FILE")]
     pub group_info_out: Option<PathBuf>,
+}
+
+/// Where a commit's messages go, and whether to apply it at once.
+#[derive(Debug, Args)]
+pub struct CommitOutputs {
+    #[command(flatten)]
+    pub files: MessageFiles,
 
     /// Apply the commit right after writing its messages (default: it stays
     /// pending until `group apply`, so it can still be discarded).
@@ -245,17 +254,8 @@ pub struct PendingArgs {
     #[arg(value_name = "GROUP")]
     pub group: String,
 
-    /// Write the pending commit to FILE (`-`: stdout).
-    #[arg(long, value_name = "FILE")]
-    pub commit_out: Option<PathBuf>,
-
-    /// Write the pending commit's Welcome to FILE (`-`: stdout).
-    #[arg(long, value_name = "FILE")]
-    pub welcome_out: Option<PathBuf>,
-
-    /// Write the pending commit's GroupInfo to FILE (`-`: stdout).
-    #[arg(long, value_name = "FILE")]
-    pub group_info_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: MessageFiles,
 
     #[command(flatten)]
     pub format: FormatOpt,

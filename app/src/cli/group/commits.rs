@@ -83,9 +83,9 @@ pub(super) fn run_commit(
     request: impl FnOnce(&Workspace, GroupKey) -> Result<CommitRequest, Failure>,
 ) -> Result<Done, Failure> {
     let targets = [
-        Target::of(out.commit_out.as_ref(), Target::Shown),
-        Target::of(out.welcome_out.as_ref(), Target::Shown),
-        Target::of(out.group_info_out.as_ref(), Target::Shown),
+        Target::of(out.files.commit_out.as_ref(), Target::Shown),
+        Target::of(out.files.welcome_out.as_ref(), Target::Shown),
+        Target::of(out.files.group_info_out.as_ref(), Target::Shown),
     ];
     check_targets(&targets.iter().collect::<Vec<_>>(), opts.json)?;
     let [commit_t, welcome_t, info_t] = targets;
@@ -269,13 +269,16 @@ struct PendingJson {
 
 pub(super) fn pending(opts: &WorkspaceOpts, args: &PendingArgs) -> Result<Done, Failure> {
     let targets = [
-        args.commit_out
+        args.files
+            .commit_out
             .as_ref()
             .map(|p| Target::of(Some(p), Target::Shown)),
-        args.welcome_out
+        args.files
+            .welcome_out
             .as_ref()
             .map(|p| Target::of(Some(p), Target::Shown)),
-        args.group_info_out
+        args.files
+            .group_info_out
             .as_ref()
             .map(|p| Target::of(Some(p), Target::Shown)),
     ];

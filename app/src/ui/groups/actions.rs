@@ -27,6 +27,15 @@ const REFRESH_EVERY: Duration = Duration::from_secs(2);
 job_panel!(GroupsPanel, Outcome);
 
 impl GroupsPanel {
+    /// Asks for files in a dialog (in the background); they come back as
+    /// [`Outcome::Opened`] for `purpose`.
+    fn open_files(&mut self, title: &str, purpose: OpenFor) {
+        open_dialog(&mut self.jobs, title, true, move |opened| Outcome::Opened {
+            purpose,
+            opened,
+        });
+    }
+
     /// Shows the tree of `epoch` in the timeline (loaded in the
     /// background).
     pub fn select_epoch(&mut self, epoch: u64) {
@@ -533,12 +542,7 @@ impl GroupsPanel {
             }
             Action::ClearQueue => self.add_queue.clear(),
             Action::OpenKeyPackages => {
-                open_dialog(&mut self.jobs, "Open key packages", true, |opened| {
-                    Outcome::Opened {
-                        purpose: OpenFor::KeyPackages,
-                        opened,
-                    }
-                });
+                self.open_files("Open key packages", OpenFor::KeyPackages);
             }
             Action::CommitAdd => {
                 let Some(k) = key else { return };
@@ -607,12 +611,7 @@ impl GroupsPanel {
                 Err(e) => self.status = Some(Status::error(e)),
             },
             Action::OpenMessages => {
-                open_dialog(&mut self.jobs, "Open MLS messages", true, |opened| {
-                    Outcome::Opened {
-                        purpose: OpenFor::Messages,
-                        opened,
-                    }
-                });
+                self.open_files("Open MLS messages", OpenFor::Messages);
             }
             Action::ExportGroupInfo => {
                 let Some(k) = key else { return };

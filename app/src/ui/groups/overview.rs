@@ -6,7 +6,9 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, Size, StripBuilder};
 
 use super::state::{Action, GroupsPanel};
-use crate::ui::common::{Output, info_row, labelled_edit_fill, output_buttons, plural, short_hex};
+use crate::ui::common::{
+    Output, hex_info_row, info_row, labelled_edit_fill, output_buttons, plural, short_hex,
+};
 use crate::workspace::GroupStatus;
 
 /// The titles of the table's columns.
@@ -44,13 +46,7 @@ impl GroupsPanel {
             .num_columns(2)
             .spacing([12.0, 3.0])
             .show(ui, |ui| {
-                info_row(
-                    ui,
-                    "Group id",
-                    &short_hex(&row.group_id_hex, 32),
-                    Some(&row.group_id_hex),
-                    true,
-                );
+                hex_info_row(ui, "Group id", &row.group_id_hex);
                 info_row(
                     ui,
                     "Cipher suite",
@@ -74,20 +70,8 @@ impl GroupsPanel {
                             false,
                         );
                         info_row(ui, "Members", &d.members.len().to_string(), None, false);
-                        info_row(
-                            ui,
-                            "Tree hash",
-                            &short_hex(&d.tree_hash_hex, 32),
-                            Some(&d.tree_hash_hex),
-                            true,
-                        );
-                        info_row(
-                            ui,
-                            "Epoch authenticator",
-                            &short_hex(&d.epoch_authenticator_hex, 32),
-                            Some(&d.epoch_authenticator_hex),
-                            true,
-                        );
+                        hex_info_row(ui, "Tree hash", &d.tree_hash_hex);
+                        hex_info_row(ui, "Epoch authenticator", &d.epoch_authenticator_hex);
                         let extensions = if d.extensions.is_empty() {
                             String::from("none")
                         } else {
