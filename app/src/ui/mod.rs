@@ -1,7 +1,8 @@
 //! The GUI: the application shell and its panels.
 //!
-//! Panels only present: they hand inputs to the library crates (e.g. the
-//! `conformance` runner, the [`crate::workspace`]) and show what comes back.
+//! Panels only present: they hand inputs to the library code (e.g. the
+//! `mls_core::conformance` runner, the [`crate::workspace`]) and show what
+//! comes back.
 //!
 //! Every panel's background work (workspace operations, vector checks,
 //! file dialogs) goes through one job type, `jobs::Jobs`: a job comes
