@@ -215,21 +215,13 @@ pub fn credential_text(credential: &Credential) -> String {
             }
         }
         Credential::X509 { certificates } => {
-            use x509_parser::prelude::FromDer as _;
             let Some(leaf) = certificates.first() else {
                 return String::from("(empty X.509 chain)");
             };
-            match x509_parser::certificate::X509Certificate::from_der(leaf.cert_data.as_slice()) {
-                Ok((_, cert)) => {
-                    let subject = cert.subject();
-                    subject
-                        .iter_common_name()
-                        .find_map(|cn| cn.as_str().ok())
-                        .filter(|cn| !cn.is_empty())
-                        .map_or_else(|| subject.to_string(), str::to_owned)
-                }
-                Err(_) => String::from("(unparsable X.509 certificate)"),
-            }
+            mls_core::credential::certificate_identity(leaf.cert_data.as_slice()).map_or_else(
+                || String::from("(unparsable X.509 certificate)"),
+                |identity| identity.name,
+            )
         }
         Credential::Other {
             credential_type, ..

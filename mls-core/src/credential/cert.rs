@@ -341,6 +341,12 @@ macro_rules! ecdsa_verify {
 }
 
 /// Verifies `signature` over `message` by `key` with `alg`.
+///
+/// No `CryptoProvider` reaches here: [`super::IdentityProvider::validate`]
+/// is provider-free (credentials are checked where no group or provider is
+/// at hand, e.g. importing trust roots), and certificate signatures are
+/// not MLS signatures (ECDSA over a hash the OID names, below). EdDSA keys
+/// go through the project's own pure-Rust signature code.
 fn verify_raw(
     alg: CertSigAlg,
     key: &CertKey,
@@ -532,6 +538,14 @@ pub(super) fn name_string(name: &x509_parser::x509::X509Name<'_>) -> String {
     } else {
         s
     }
+}
+
+/// The identity a DER certificate asserts, read leniently (for display:
+/// no structure or signature checks), or `None` if it does not parse.
+pub(super) fn display_identity(der: &[u8]) -> Option<Identity> {
+    X509Certificate::from_der(der)
+        .ok()
+        .map(|(_, cert)| cert_identity(&cert))
 }
 
 /// The identity a certificate asserts: its subject.

@@ -32,6 +32,13 @@ use crate::messages::{CREDENTIAL_BASIC, CREDENTIAL_X509, Credential};
 
 pub use roots::{RootInfo, TrustRoots};
 
+/// The identity an X.509 certificate (DER) asserts, for display: the
+/// subject's common name, else the whole subject. The certificate is only
+/// parsed, not validated; `None` if it does not parse.
+pub fn certificate_identity(der: &[u8]) -> Option<Identity> {
+    cert::display_identity(der)
+}
+
 /// The longest certificate chain (leaf included) that is examined.
 pub const MAX_CHAIN_LEN: usize = 10;
 
