@@ -25,6 +25,7 @@ mod create;
 mod join;
 mod members;
 mod messages;
+mod secrets;
 mod show;
 
 pub use args::{
@@ -59,6 +60,7 @@ pub fn run(args: GroupArgs) -> u8 {
         GroupCommand::History(a) => ("group history", show::history(ws, a)),
         GroupCommand::Messages(a) => ("group messages", messages::messages(ws, a)),
         GroupCommand::Delete(a) => ("group delete", create::delete(ws, a)),
+        GroupCommand::ExportSecret(a) => ("group export-secret", secrets::export_secret(ws, a)),
     };
     finish(name, ws.json, result)
 }
