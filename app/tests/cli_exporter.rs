@@ -296,3 +296,36 @@ fn join_external_with_an_out_of_band_ratchet_tree() {
         assert!(values.iter().all(|v| *v == values[0]), "suite {suite}");
     }
 }
+
+#[test]
+fn a_key_package_with_a_compressed_p256_key_is_reported_as_such() {
+    use mls_core::codec::{Decode as _, Encode as _};
+    use mls_core::framing::{MlsMessage, MlsMessageBody};
+
+    let dir = TempDir::new("kp-key");
+    let (a, b) = (Ws::new(&dir, "a"), Ws::new(&dir, "b"));
+    b.json(&["identity", "new", "bob", "--suite", "2"]);
+    let kp = dir.arg("bob.kp");
+    b.json(&["keypackage", "new", "--identity", "bob", "--out", &kp]);
+    // As made, it validates elsewhere.
+    a.json(&["keypackage", "validate", &kp]);
+    let mut message = MlsMessage::decode_exact(&std::fs::read(&kp).unwrap()).unwrap();
+    let MlsMessageBody::KeyPackage(k) = &mut message.body else {
+        panic!("not a key package");
+    };
+    let key = k.leaf_node.signature_key.0.clone();
+    assert_eq!(key.len(), 65);
+    let mut compressed = vec![0x02 | (key[64] & 1)];
+    compressed.extend_from_slice(&key[1..33]);
+    k.leaf_node.signature_key.0 = compressed;
+    let bad = dir.arg("compressed.kp");
+    std::fs::write(&bad, message.to_bytes().unwrap()).unwrap();
+    let out = a.run(&["keypackage", "validate", &bad]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("a P-256 signature key must be an uncompressed SEC1 point (RFC 9420 §5.1.1); this one is compressed"),
+        "{err}"
+    );
+}
