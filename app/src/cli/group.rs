@@ -17,7 +17,8 @@
 //! [`create`] (create, delete), [`show`] (list, show, history),
 //! [`members`] (add, remove, update), [`commits`] (commit, pending, apply,
 //! discard), [`messages`] (send, export-group-info, receive, messages) and
-//! [`join`] (join, join-external). Each handler's JSON view is next to it.
+//! [`join`] (join, join-external), [`secrets`] (export-secret). Each
+//! handler's JSON view is next to it.
 
 pub mod args;
 mod commits;
