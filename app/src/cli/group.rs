@@ -17,7 +17,8 @@
 //! [`create`] (create, delete), [`show`] (list, show, history),
 //! [`members`] (add, remove, update), [`commits`] (commit, pending, apply,
 //! discard), [`messages`] (send, export-group-info, receive, messages) and
-//! [`join`] (join, join-external). Each handler's JSON view is next to it.
+//! [`join`] (join, join-external), [`secrets`] (export-secret). Each
+//! handler's JSON view is next to it.
 
 pub mod args;
 mod commits;
@@ -25,6 +26,7 @@ mod create;
 mod join;
 mod members;
 mod messages;
+mod secrets;
 mod show;
 
 pub use args::{
@@ -59,6 +61,7 @@ pub fn run(args: GroupArgs) -> u8 {
         GroupCommand::History(a) => ("group history", show::history(ws, a)),
         GroupCommand::Messages(a) => ("group messages", messages::messages(ws, a)),
         GroupCommand::Delete(a) => ("group delete", create::delete(ws, a)),
+        GroupCommand::ExportSecret(a) => ("group export-secret", secrets::export_secret(ws, a)),
     };
     finish(name, ws.json, result)
 }

@@ -34,6 +34,31 @@ impl Workspace {
         Ok(bytes)
     }
 
+    /// This epoch's signed GroupInfo (`MLSMessage`) WITHOUT the
+    /// `ratchet_tree` extension, and the ratchet tree (TLS-encoded
+    /// `ratchet_tree`) to hand over separately, as groups that do not
+    /// publish their tree do (§12.4.3.1).
+    pub fn export_group_info_without_tree(&self, key: GroupKey) -> Result<(Vec<u8>, Vec<u8>)> {
+        let loaded = self.load(key)?;
+        let mut group = loaded.group;
+        let mut config = group.config().clone();
+        config.ratchet_tree_extension = false;
+        group.set_config(config);
+        let bytes = encode(&group.export_group_info(&P)?)?;
+        let tree = encode(&group.tree().to_wire())?;
+        self.store.insert_message(
+            Some(key),
+            &NewMessage::handshake(
+                Direction::Out,
+                MessageKind::GroupInfo,
+                Some(group.epoch()),
+                Some(group.own_leaf()),
+                bytes.clone(),
+            ),
+        )?;
+        Ok((bytes, tree))
+    }
+
     /// Joins a group from a Welcome (`MLSMessage`) made for one of this
     /// workspace's unused key packages. The ratchet tree comes from the
     /// GroupInfo, else from `ratchet_tree` (TLS-encoded `ratchet_tree`).
@@ -104,6 +129,25 @@ impl Workspace {
         identity: IdentityKey,
         group_info: &[u8],
     ) -> Result<(GroupRow, Vec<u8>)> {
+        self.join_external_with_tree(identity, group_info, None)
+    }
+
+    /// [`Workspace::join_external`] for a group whose GroupInfo may lack the
+    /// `ratchet_tree` extension: the tree then comes from `ratchet_tree`
+    /// (TLS-encoded `ratchet_tree`). A tree whose hash differs from the
+    /// GroupInfo's `tree_hash` is refused (§12.4.3.1).
+    pub fn join_external_with_tree(
+        &self,
+        identity: IdentityKey,
+        group_info: &[u8],
+        ratchet_tree: Option<&[u8]>,
+    ) -> Result<(GroupRow, Vec<u8>)> {
+        let tree = ratchet_tree
+            .map(|b| {
+                RatchetTree::decode_exact(b)
+                    .map_err(|error| WorkspaceError::malformed("ratchet_tree", error))
+            })
+            .transpose()?;
         let info = parse_group_info(group_info)?;
         let (record, sk, credential) = self.signer(identity)?;
         let cs = suite(info.group_context.cipher_suite)?;
@@ -114,7 +158,7 @@ impl Workspace {
             ..GroupConfig::default()
         };
         let (mut group, commit) =
-            Group::join_external(&P, &info, None, sk, credential, None, config)?;
+            Group::join_external(&P, &info, tree.as_ref(), sk, credential, None, config)?;
         self.configure(&mut group)?;
         let commit = encode(&commit)?;
         let mut summary = Summary::of(EpochCause::ExternalJoin);

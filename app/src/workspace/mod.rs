@@ -38,6 +38,7 @@
 //! base64) are the callers' business (`mls_core::inspect::parse_input`).
 
 mod commits;
+mod exporter;
 mod groups;
 pub mod gui_support;
 mod identities;
@@ -63,6 +64,7 @@ use mls_core::messages::{Credential, GroupInfo, KeyPackage, LeafNodeSource};
 use snapshot::{epoch_record, snapshot};
 use store::{GroupRecord, IdentityRecord, NewGroup, NewMessage, Store};
 
+pub use exporter::{ExportedSecret, check_export_length, max_export_length};
 pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,

@@ -13,6 +13,19 @@ pub enum CryptoError {
     InvalidPrivateKey(&'static str),
     #[error("signature verification failed")]
     SignatureVerification,
+    /// RFC 9420 §5.1.1: a signature public key is in its scheme's encoding
+    /// (ECDSA: an uncompressed SEC1 point on the curve; Ed25519: 32 bytes,
+    /// Ed448: 57 bytes, RFC 8032), so a signature made with a
+    /// wrongly-encoded key cannot be checked at all.
+    #[error("{} {scheme} signature key must be {expected} (RFC 9420 §5.1.1); {why}", article(.scheme))]
+    MalformedSignatureKey {
+        /// The signature scheme, e.g. `P-256`, `Ed25519`.
+        scheme: &'static str,
+        /// What the scheme's encoding is.
+        expected: &'static str,
+        /// What this key is instead.
+        why: String,
+    },
     #[error("malformed signature encoding")]
     MalformedSignature,
     #[error("signing failed")]
@@ -39,4 +52,13 @@ pub enum CryptoError {
     Randomness,
     #[error("encoding a labelled structure failed: {0}")]
     Encoding(#[from] EncodeError),
+}
+
+/// `a` or `an` before a scheme name (`an Ed25519`, `a P-256`).
+fn article(scheme: &str) -> &'static str {
+    if scheme.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
 }

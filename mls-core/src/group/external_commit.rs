@@ -162,14 +162,7 @@ impl Group {
         let cs = CipherSuite::from_u16(gc.cipher_suite)
             .ok_or(GroupError::UnsupportedCipherSuite(gc.cipher_suite))?;
         let mut tree = verified_tree(p, cs, info, ratchet_tree, config.identity.as_ref())?;
-        let external_pub = info
-            .extensions
-            .iter()
-            .find_map(|e| match e.value() {
-                Ok(ExtensionValue::ExternalPub(x)) => Some(x.external_pub),
-                _ => None,
-            })
-            .ok_or(JoinError::NoExternalPub)?;
+        let external_pub = external_pub(info)?;
         let (kem_output, init_secret) = p.hpke_export_sender(
             cs,
             &crate::crypto::HpkePublicKey(external_pub.0),
@@ -284,5 +277,21 @@ impl Group {
             &[],
         )?));
         Ok((group, message))
+    }
+}
+
+/// The HPKE key of the GroupInfo's `external_pub` extension (§12.4.3.2):
+/// [`JoinError::NoExternalPub`] without one, [`JoinError::MalformedExternalPub`]
+/// when its data does not decode.
+fn external_pub(info: &GroupInfo) -> Result<VlBytes, JoinError> {
+    let extension = info
+        .extensions
+        .iter()
+        .find(|e| e.extension_type == crate::messages::EXT_EXTERNAL_PUB)
+        .ok_or(JoinError::NoExternalPub)?;
+    match extension.value() {
+        Ok(ExtensionValue::ExternalPub(x)) => Ok(x.external_pub),
+        Ok(_) => Err(JoinError::NoExternalPub),
+        Err(error) => Err(JoinError::MalformedExternalPub { error }),
     }
 }

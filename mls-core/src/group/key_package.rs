@@ -5,8 +5,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::codec::{Encode, VlBytes};
 use crate::crypto::{
-    CipherSuite, CryptoProvider, HpkePrivateKey, SignaturePrivateKey, SignaturePublicKey,
-    make_key_package_ref, sign_with_label, verify_with_label,
+    CipherSuite, CryptoError, CryptoProvider, HpkePrivateKey, SignaturePrivateKey,
+    SignaturePublicKey, make_key_package_ref, sign_with_label, verify_with_label,
 };
 use crate::messages::{
     CREDENTIAL_BASIC, CREDENTIAL_X509, Capabilities, Credential, Extension, KeyPackage, LeafNode,
@@ -185,8 +185,12 @@ pub fn validate_key_package<P: CryptoProvider + ?Sized>(
     }
     let pk = SignaturePublicKey(kp.leaf_node.signature_key.0.clone());
     let tbs = kp.tbs_bytes()?;
-    verify_with_label(p, cs, &pk, b"KeyPackageTBS", &tbs, kp.signature.as_slice())
-        .map_err(|_| invalid(KeyPackageError::BadSignature))?;
+    verify_with_label(p, cs, &pk, b"KeyPackageTBS", &tbs, kp.signature.as_slice()).map_err(
+        |e| match e {
+            CryptoError::MalformedSignatureKey { .. } => invalid(KeyPackageError::SignatureKey(e)),
+            _ => invalid(KeyPackageError::BadSignature),
+        },
+    )?;
     verify_leaf_signature(p, cs, &kp.leaf_node, &[], 0)
         .map_err(|_| invalid(KeyPackageError::BadLeafSignature))?;
     validate_leaf_capabilities(&kp.leaf_node)

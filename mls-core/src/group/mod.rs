@@ -48,4 +48,6 @@ pub use welcome::{
 };
 
 #[cfg(test)]
+mod interop_tests;
+#[cfg(test)]
 mod tests;

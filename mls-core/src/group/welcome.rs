@@ -30,6 +30,11 @@ pub enum WelcomeError {
     GroupInfoDecrypt,
     #[error("GroupInfo signature does not verify")]
     GroupInfoSignature,
+    /// §5.1.1, §12.4.3.1: the signer's signature key is in its scheme's
+    /// encoding; a malformed one cannot verify the GroupInfo at all. Holds
+    /// [`CryptoError::MalformedSignatureKey`].
+    #[error("the GroupInfo signature cannot be checked: {0}")]
+    GroupInfoSignatureKey(CryptoError),
     #[error("{what} is malformed: {error}")]
     Malformed {
         what: &'static str,
@@ -200,7 +205,10 @@ pub fn verify_group_info<P: CryptoProvider + ?Sized>(
         &tbs,
         info.signature.as_slice(),
     )
-    .map_err(|_| WelcomeError::GroupInfoSignature)
+    .map_err(|e| match e {
+        CryptoError::MalformedSignatureKey { .. } => WelcomeError::GroupInfoSignatureKey(e),
+        _ => WelcomeError::GroupInfoSignature,
+    })
 }
 
 /// Signs a GroupInfo in place.

@@ -69,6 +69,10 @@ pub enum GroupCommand {
     /// Delete the group's state, history, pending commit and messages from
     /// the workspace (the other members are not told).
     Delete(GroupArg),
+    /// Derive a secret from the current epoch with the MLS exporter
+    /// (RFC 9420 §8.5): `MLS-Exporter(label, context, length)`, printed as
+    /// hex. Every member of the epoch gets the same value.
+    ExportSecret(ExportSecretArgs),
 }
 
 /// `… GROUP`
@@ -261,7 +265,7 @@ pub struct PendingArgs {
     pub format: FormatOpt,
 }
 
-/// `group export-group-info GROUP [--out FILE]`
+/// `group export-group-info GROUP [--out FILE] [--ratchet-tree-out FILE]`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The group: `#N`, name, or hex group id (prefix).
@@ -274,6 +278,11 @@ pub struct ExportArgs {
 
     #[command(flatten)]
     pub format: FormatOpt,
+
+    /// Leave the ratchet tree out of the GroupInfo and write it (TLS-encoded
+    /// `ratchet_tree`) to FILE instead, for `join-external --ratchet-tree`.
+    #[arg(long, value_name = "FILE")]
+    pub ratchet_tree_out: Option<PathBuf>,
 }
 
 /// `group join WELCOME_FILE [--ratchet-tree FILE] [--name N]`
@@ -293,7 +302,7 @@ pub struct JoinArgs {
     pub name: Option<String>,
 }
 
-/// `group join-external --identity ID GROUP_INFO_FILE [--commit-out F]`
+/// `group join-external --identity ID GROUP_INFO_FILE [--commit-out F] [--ratchet-tree FILE]`
 #[derive(Debug, Args)]
 pub struct JoinExternalArgs {
     /// The identity that joins: name or `#N`.
@@ -316,4 +325,30 @@ pub struct JoinExternalArgs {
 
     #[command(flatten)]
     pub format: FormatOpt,
+
+    /// The ratchet tree (TLS-encoded `ratchet_tree`), when the GroupInfo
+    /// does not carry it; it must match the GroupInfo's tree hash.
+    #[arg(long, value_name = "FILE")]
+    pub ratchet_tree: Option<PathBuf>,
+}
+
+/// `group export-secret GROUP --label TEXT [--context HEX] [--length N]`
+#[derive(Debug, Args)]
+pub struct ExportSecretArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// The exporter label (UTF-8 text, used as its bytes).
+    #[arg(long, value_name = "TEXT")]
+    pub label: String,
+
+    /// The exporter context in hex (default: empty).
+    #[arg(long, value_name = "HEX", default_value = "")]
+    pub context: String,
+
+    /// Output length in bytes, 1 to 255 × the suite's hash length
+    /// (default: the hash length).
+    #[arg(long, value_name = "N")]
+    pub length: Option<usize>,
 }

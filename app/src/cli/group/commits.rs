@@ -192,7 +192,15 @@ pub(super) fn apply_staged(
 ) -> Result<(u64, Option<String>), Failure> {
     let applied = ws.apply(key)?;
     let _ = writeln!(text, "{}", applied_text(key, &applied));
-    Ok((applied.epoch, Some(applied.epoch_authenticator_hex)))
+    let authenticator = authenticator(&applied);
+    Ok((applied.epoch, authenticator))
+}
+
+/// The epoch authenticator of an applied epoch, hex; `None` when this
+/// member was removed by the commit (it cannot derive the new epoch).
+fn authenticator(e: &EpochRow) -> Option<String> {
+    (!e.summary.self_removed && !e.epoch_authenticator_hex.is_empty())
+        .then(|| e.epoch_authenticator_hex.clone())
 }
 
 fn applied_text(key: GroupKey, e: &EpochRow) -> String {
@@ -212,7 +220,8 @@ fn applied_text(key: GroupKey, e: &EpochRow) -> String {
 struct ApplyJson {
     group: i64,
     epoch: u64,
-    epoch_authenticator: String,
+    /// `null` when the commit removed this member.
+    epoch_authenticator: Option<String>,
     tree_hash: String,
     text: String,
     /// The commit removed this member.
@@ -227,7 +236,7 @@ pub(super) fn apply(opts: &WorkspaceOpts, args: &GroupArg) -> Result<Done, Failu
         &ApplyJson {
             group: row.key.0,
             epoch: e.epoch,
-            epoch_authenticator: e.epoch_authenticator_hex,
+            epoch_authenticator: authenticator(&e),
             tree_hash: e.tree_hash_hex,
             text: e.text,
             removed: e.summary.self_removed,

@@ -51,9 +51,14 @@ pub(super) fn join_external(
     let target = Target::of(args.commit_out.as_ref(), Target::Shown);
     check_targets(&[&target], opts.json)?;
     let info = read_message(&args.group_info, "GroupInfo")?;
+    let tree = args
+        .ratchet_tree
+        .as_ref()
+        .map(|f| read_message(f, "ratchet tree"))
+        .transpose()?;
     let ws = opts.open()?;
     let identity = ws.identity_find(&args.identity)?;
-    let (row, commit) = ws.join_external(identity.key, &info)?;
+    let (row, commit) = ws.join_external_with_tree(identity.key, &info, tree.as_deref())?;
     let row = joined_row(&ws, row, args.name.as_deref())?;
     let mut text = format!("joined by external commit: {}", row_text(&row));
     let mut raw = None;

@@ -48,9 +48,35 @@ pub(super) fn send(opts: &WorkspaceOpts, args: &SendArgs) -> Result<Done, Failur
 
 pub(super) fn export_group_info(opts: &WorkspaceOpts, args: &ExportArgs) -> Result<Done, Failure> {
     let target = pure_output(opts, args.out.as_ref())?;
+    let tree_target = args
+        .ratchet_tree_out
+        .as_ref()
+        .map(|p| Target::of(Some(p), Target::Shown));
+    if let Some(t) = &tree_target {
+        check_targets(&[&target, t], opts.json)?;
+    }
     let (ws, row) = opts.open_group(&args.group)?;
-    let bytes = ws.export_group_info(row.key)?;
-    sent(&row, "group info", &bytes, &target, args.format.format)
+    let Some(tree_target) = tree_target else {
+        let bytes = ws.export_group_info(row.key)?;
+        return sent(&row, "group info", &bytes, &target, args.format.format);
+    };
+    let (bytes, tree) = ws.export_group_info_without_tree(row.key)?;
+    let mut text = String::new();
+    let mut raw = None;
+    emit(
+        &mut text,
+        &mut raw,
+        "ratchet tree",
+        &tree,
+        &tree_target,
+        args.format.format,
+    )?;
+    let done = sent(&row, "group info", &bytes, &target, args.format.format)?;
+    Ok(Done {
+        text: format!("{text}{}", done.text),
+        raw: done.raw.or(raw),
+        ..done
+    })
 }
 
 /// A message of `row`'s group written to `target`, reported.

@@ -117,6 +117,7 @@ impl GroupsPanel {
                     self.add_input.clear();
                 }
             }
+            Outcome::Exported { key, result } => self.apply_exported(key, result),
             Outcome::Opened { purpose, opened } => {
                 if let Some(status) = opened.error_status() {
                     self.status = Some(status);
@@ -668,6 +669,10 @@ impl GroupsPanel {
             }
             Action::Output(OutputAction::Decode, output) => {
                 self.decode_request = Some((output.label, output.bytes));
+            }
+            Action::ExportSecret => {
+                let Some(k) = key else { return };
+                self.export_secret(k);
             }
         }
     }

@@ -25,6 +25,7 @@
 //! joined by external commit.
 
 mod actions;
+mod export;
 mod list;
 mod load;
 mod messages;

@@ -309,6 +309,8 @@ impl GroupsPanel {
             }
         });
 
+        self.export_secret_ui(ui, enabled, actions);
+
         if !self.outputs.is_empty() {
             section(ui, "Produced", |ui| {
                 for output in &self.outputs {

@@ -11,9 +11,11 @@ use crate::ui::common::{Output, OutputAction, Status};
 use crate::ui::jobs::{JobPanel, Jobs, job_outcome};
 use crate::ui::tree_view::{TreeView, TreeViewModel};
 use crate::workspace::{
-    EpochRow, GroupDetails, GroupKey, GroupRow, IdentityInfo, IdentityKey, KeyPackageInfo,
-    MessageRow, Preview,
+    EpochRow, ExportedSecret, GroupDetails, GroupKey, GroupRow, IdentityInfo, IdentityKey,
+    KeyPackageInfo, MessageRow, Preview,
 };
+
+use super::export::ExportForm;
 
 /// The views of a selected group.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -203,6 +205,12 @@ pub(crate) enum Outcome {
         from_input: bool,
         result: Result<KeyPackageInfo, String>,
     },
+    /// An exporter value (the secret is redacted in `Debug`; shown only
+    /// after Reveal).
+    Exported {
+        key: GroupKey,
+        result: Result<ExportedSecret, String>,
+    },
 }
 
 /// What a click asked for, performed after drawing.
@@ -231,6 +239,8 @@ pub(super) enum Action {
     Join,
     /// A button of a produced message (save it, or show it in the Decoder).
     Output(OutputAction, Output),
+    /// Derive the exporter value the "Export secret…" form asks for.
+    ExportSecret,
 }
 
 /// The Groups panel's state.
@@ -263,6 +273,7 @@ pub struct GroupsPanel {
     pub(super) confirm_delete: Option<GroupKey>,
     pub(super) status: Option<Status>,
     pub(super) decode_request: Option<(String, Vec<u8>)>,
+    pub(super) export: ExportForm,
 }
 
 impl Default for GroupsPanel {
@@ -305,6 +316,7 @@ impl GroupsPanel {
             confirm_delete: None,
             status: None,
             decode_request: None,
+            export: ExportForm::default(),
         }
     }
 

@@ -64,16 +64,37 @@ macro_rules! ecdsa_curve {
                 Ok(sig.as_bytes().to_vec())
             }
 
+            /// [`CryptoError::MalformedSignatureKey`] with what `pk` is.
+            fn malformed(pk: &[u8]) -> CryptoError {
+                let why = match (pk.len(), pk.first()) {
+                    (0, _) => String::from("this one is empty"),
+                    (1, Some(0x00)) => String::from("this one is the point at infinity"),
+                    (n, Some(0x02 | 0x03)) if n == N_SK + 1 => {
+                        String::from("this one is compressed")
+                    }
+                    (n, Some(first)) if n == N_PK => {
+                        format!("this one starts with 0x{first:02x}, not 0x04")
+                    }
+                    (n, _) if n == N_PK => String::from("this one is not on the curve"),
+                    (n, _) => format!("this one is {n} bytes, not {N_PK}"),
+                };
+                CryptoError::MalformedSignatureKey {
+                    scheme: $label,
+                    expected: "an uncompressed SEC1 point",
+                    why,
+                }
+            }
+
             pub(super) fn verify(pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), CryptoError> {
                 if pk.len() != N_PK || pk.first() != Some(&0x04) {
-                    return Err(CryptoError::InvalidPublicKey(concat!(
-                        "a ",
-                        $label,
-                        " public key must be an uncompressed SEC1 point"
-                    )));
+                    return Err(malformed(pk));
                 }
                 let vk = VerifyingKey::from_sec1_bytes(pk).map_err(|_| {
-                    CryptoError::InvalidPublicKey(concat!("not a point on ", $label))
+                    CryptoError::MalformedSignatureKey {
+                        scheme: $label,
+                        expected: "an uncompressed SEC1 point",
+                        why: String::from("this one is not on the curve"),
+                    }
                 })?;
                 let sig =
                     DerSignature::from_bytes(sig).map_err(|_| CryptoError::MalformedSignature)?;
@@ -110,8 +131,13 @@ fn ed25519_verifying_key(pk: &[u8; 32]) -> Result<ed25519_dalek::VerifyingKey, C
     if let Some(hit) = cache.lock().ok().and_then(|map| map.get(pk).copied()) {
         return Ok(hit);
     }
-    let vk = ed25519_dalek::VerifyingKey::from_bytes(pk)
-        .map_err(|_| CryptoError::InvalidPublicKey("not an Ed25519 point"))?;
+    let vk = ed25519_dalek::VerifyingKey::from_bytes(pk).map_err(|_| {
+        CryptoError::MalformedSignatureKey {
+            scheme: "Ed25519",
+            expected: "a compressed Edwards point (RFC 8032 §5.1.5)",
+            why: String::from("this one does not decompress to a curve point"),
+        }
+    })?;
     if let Ok(mut map) = cache.lock() {
         if map.len() >= CAPACITY {
             map.clear();
@@ -232,12 +258,21 @@ pub(crate) fn public_key_of(alg: SigAlg, sk: &SignaturePrivateKey) -> Result<Vec
     }
 }
 
+/// An EdDSA key of the wrong length.
+fn wrong_length(scheme: &'static str, expected: &'static str, pk: &[u8], n: usize) -> CryptoError {
+    CryptoError::MalformedSignatureKey {
+        scheme,
+        expected,
+        why: format!("this one is {} bytes, not {n}", pk.len()),
+    }
+}
+
 pub(crate) fn verify(alg: SigAlg, pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), CryptoError> {
     match alg {
         SigAlg::Ed25519 => {
             let pk: [u8; 32] = pk
                 .try_into()
-                .map_err(|_| CryptoError::InvalidPublicKey("an Ed25519 public key is 32 bytes"))?;
+                .map_err(|_| wrong_length("Ed25519", "32 bytes (RFC 8032 §5.1.5)", pk, 32))?;
             let vk = ed25519_verifying_key(&pk)?;
             let sig = ed25519_dalek::Signature::from_slice(sig)
                 .map_err(|_| CryptoError::MalformedSignature)?;
@@ -248,9 +283,14 @@ pub(crate) fn verify(alg: SigAlg, pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(
         SigAlg::Ed448 => {
             let pk: [u8; 57] = pk
                 .try_into()
-                .map_err(|_| CryptoError::InvalidPublicKey("an Ed448 public key is 57 bytes"))?;
-            let vk = ed448_goldilocks::VerifyingKey::from_bytes(&pk)
-                .map_err(|_| CryptoError::InvalidPublicKey("not an Ed448 point"))?;
+                .map_err(|_| wrong_length("Ed448", "57 bytes (RFC 8032 §5.2.5)", pk, 57))?;
+            let vk = ed448_goldilocks::VerifyingKey::from_bytes(&pk).map_err(|_| {
+                CryptoError::MalformedSignatureKey {
+                    scheme: "Ed448",
+                    expected: "a compressed Edwards point (RFC 8032 §5.2.5)",
+                    why: String::from("this one does not decompress to a curve point"),
+                }
+            })?;
             let sig = ed448_goldilocks::Signature::from_slice(sig)
                 .map_err(|_| CryptoError::MalformedSignature)?;
             vk.verify_raw(&sig, msg)

@@ -8,6 +8,7 @@
 mod interop;
 mod primitives;
 mod roundtrip;
+mod signature_keys;
 mod vectors;
 
 use super::*;

@@ -293,7 +293,7 @@ fn nist_public_keys_must_be_uncompressed_points_on_the_curve() {
         *off.last_mut().unwrap() ^= 1;
         assert!(matches!(
             P.verify(cs, &SignaturePublicKey(off), b"m", &sig),
-            Err(CryptoError::InvalidPublicKey(_))
+            Err(CryptoError::MalformedSignatureKey { .. })
         ));
         assert_eq!(
             P.verify(cs, &spk, b"m", &sig[..sig.len() - 1]),

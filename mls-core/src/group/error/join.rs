@@ -1,5 +1,6 @@
 //! Why joining a group failed (RFC 9420 §11.2, §11.3, §12.4.3).
 
+use crate::codec::DecodeError;
 use crate::credential::CredentialError;
 
 use super::capability::CapabilityError;
@@ -70,6 +71,11 @@ pub enum JoinError {
     /// §12.4.3.2: an external join needs the external_pub extension.
     #[error("the GroupInfo has no external_pub extension")]
     NoExternalPub,
+    /// §12.4.3.2: the joiner encrypts to the `external_pub` extension's
+    /// HPKE public key; an extension whose data is not an `ExternalPub`
+    /// is malformed, not absent.
+    #[error("the GroupInfo's external_pub extension is malformed: {error}")]
+    MalformedExternalPub { error: DecodeError },
     /// §12.4.3.2: a resync removes the joiner's own (non-blank) old leaf.
     #[error("resync: leaf {leaf} is blank")]
     ResyncBlankLeaf { leaf: u32 },

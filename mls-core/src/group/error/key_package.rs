@@ -1,5 +1,7 @@
 //! Why a key package is refused (RFC 9420 §10.1, §11.2, §11.3).
 
+use crate::crypto::CryptoError;
+
 use super::capability::CapabilityError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,6 +24,12 @@ pub enum KeyPackageError {
     /// §7.3: the leaf node signature verifies.
     #[error("the leaf node signature does not verify")]
     BadLeafSignature,
+    /// §5.1.1, §10.1: the leaf's signature key is in its scheme's encoding;
+    /// a malformed one (e.g. a compressed P-256 point) cannot verify the
+    /// KeyPackage signature at all. Holds
+    /// [`CryptoError::MalformedSignatureKey`].
+    #[error("the KeyPackage signature cannot be checked: {0}")]
+    SignatureKey(CryptoError),
     /// §7.3: the leaf's capabilities list its credential type and extensions.
     #[error("{0}")]
     Capabilities(#[from] CapabilityError),
