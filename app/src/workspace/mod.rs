@@ -38,6 +38,7 @@
 //! base64) are the callers' business (`mls_core::inspect::parse_input`).
 
 mod commits;
+mod group_settings;
 mod groups;
 pub mod gui_support;
 mod identities;
@@ -45,6 +46,7 @@ mod incoming;
 mod joins;
 mod key_packages;
 mod messages;
+mod settings;
 mod snapshot;
 pub mod store;
 mod summary;
@@ -63,6 +65,9 @@ use mls_core::messages::{Credential, GroupInfo, KeyPackage, LeafNodeSource};
 use snapshot::{epoch_record, snapshot};
 use store::{GroupRecord, IdentityRecord, NewGroup, NewMessage, Store};
 
+pub use group_settings::{
+    Conflict, Credentials, GroupSettings, SETTING_KEYS, SettingError, SettingKey,
+};
 pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,
@@ -321,6 +326,7 @@ impl Workspace {
         let (state, revision) = self.store.group_state(key)?;
         let mut group = Group::from_bytes(&P, state.as_bytes())?;
         self.configure(&mut group)?;
+        self.apply_group_settings(key, &mut group)?;
         Ok(Loaded {
             record,
             group,

@@ -18,6 +18,7 @@ mod external_proposal;
 mod group;
 mod join;
 mod key_package;
+mod past_epochs;
 mod process;
 mod proposals;
 mod resumption;
@@ -47,5 +48,7 @@ pub use welcome::{
     sign_group_info, verify_group_info, welcome_key_nonce,
 };
 
+#[cfg(test)]
+mod past_epochs_tests;
 #[cfg(test)]
 mod tests;
