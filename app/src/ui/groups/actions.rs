@@ -117,6 +117,7 @@ impl GroupsPanel {
                     self.add_input.clear();
                 }
             }
+            Outcome::Settings { key, result, saved } => self.apply_settings(key, result, saved),
             Outcome::Opened { purpose, opened } => {
                 if let Some(status) = opened.error_status() {
                     self.status = Some(status);
@@ -541,6 +542,7 @@ impl GroupsPanel {
                 }
             }
             Action::ClearQueue => self.add_queue.clear(),
+            Action::SaveSettings => self.save_settings(),
             Action::OpenKeyPackages => {
                 self.open_files("Open key packages", OpenFor::KeyPackages);
             }

@@ -203,6 +203,12 @@ pub(crate) enum Outcome {
         from_input: bool,
         result: Result<KeyPackageInfo, String>,
     },
+    /// A group's settings, read or saved.
+    Settings {
+        key: GroupKey,
+        result: Result<crate::workspace::GroupSettings, String>,
+        saved: bool,
+    },
 }
 
 /// What a click asked for, performed after drawing.
@@ -231,6 +237,8 @@ pub(super) enum Action {
     Join,
     /// A button of a produced message (save it, or show it in the Decoder).
     Output(OutputAction, Output),
+    /// Store the Settings section's values.
+    SaveSettings,
 }
 
 /// The Groups panel's state.
@@ -263,6 +271,7 @@ pub struct GroupsPanel {
     pub(super) confirm_delete: Option<GroupKey>,
     pub(super) status: Option<Status>,
     pub(super) decode_request: Option<(String, Vec<u8>)>,
+    pub(super) settings: super::settings::SettingsForm,
 }
 
 impl Default for GroupsPanel {
@@ -305,6 +314,7 @@ impl GroupsPanel {
             confirm_delete: None,
             status: None,
             decode_request: None,
+            settings: super::settings::SettingsForm::default(),
         }
     }
 
