@@ -122,6 +122,7 @@ fn a_late_message_decrypts_with_past_epochs_1_and_not_with_0() {
     let got = b.json(&["group", "receive", &bg, &late]);
     assert_eq!(got["kind"], "application", "{got}");
     assert_eq!(text(&got, "text"), "sent before the commit");
+    assert_eq!(got["epoch"], sent_in, "the message's epoch: {got}");
     let before = show(&b, &bg);
     b.fails(&["group", "receive", &bg, &late]);
     assert_eq!(before, show(&b, &bg));
@@ -152,7 +153,7 @@ fn settings_round_trip_and_bad_values_are_refused() {
     let (a, b) = (Ws::new(&dir, "a"), Ws::new(&dir, "b"));
     let bg = two_members(&dir, &a, &b);
     let defaults = a.json(&["group", "settings", "team"]);
-    assert_eq!(defaults["settings"], defaults["recommended"]);
+    assert_eq!(defaults["settings"], defaults["defaults"]);
     let set = a.json(&[
         "group",
         "settings",

@@ -36,7 +36,7 @@ fn default_settings(args: &SettingsArgs) -> Result<Done, Failure> {
     let mut json = Map::new();
     json.insert("settings".into(), settings_json(&settings));
     json.insert(
-        "recommended".into(),
+        "defaults".into(),
         settings_json(&GroupSettings::recommended()),
     );
     Done::new(settings_text(&settings), &Value::Object(json))

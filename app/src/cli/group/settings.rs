@@ -21,7 +21,7 @@ pub(super) fn settings(opts: &WorkspaceOpts, args: &GroupSettingsArgs) -> Result
     json.insert("group_id".into(), Value::from(row.group_id_hex.clone()));
     json.insert("settings".into(), settings_json(&settings));
     json.insert(
-        "recommended".into(),
+        "defaults".into(),
         settings_json(&GroupSettings::recommended()),
     );
     let text = format!(
