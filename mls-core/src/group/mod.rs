@@ -5,7 +5,9 @@
 //! file: `create`, `commit` (§12.4), `process` (§12.4.2), `join`
 //! (§12.4.3.1), `external_commit` (§12.4.3.2), `external_proposal`
 //! (§12.1.8), `resumption` (§11.2, §11.3), `application` (sending),
-//! `serialize`; `epoch` moves a group to its next epoch.
+//! `serialize`; `epoch` moves a group to its next epoch; `past_epochs`
+//! keeps the last epochs' secret trees for late application messages
+//! (§6.3).
 
 mod application;
 mod commit;
