@@ -100,4 +100,13 @@ fn a_setting_changed_in_the_window_is_stored() {
         ws.group_load(group.key).unwrap().config().max_past_epochs,
         3
     );
+
+    // Changed by another writer (as the CLI would): shown once the group
+    // is read again.
+    let other = ws.set_group_settings(group.key, &["padding=7"]).unwrap();
+    h.state_mut().groups().select(Some(group.key));
+    settle(&mut h);
+    settle(&mut h);
+    assert_eq!(h.state_mut().groups().settings_shown(), Some(other));
+    assert_eq!(h.get_by_label("padding:").value().as_deref(), Some("7"));
 }

@@ -90,6 +90,7 @@ impl GroupsPanel {
             }
             Outcome::Stamp(stamp) => self.apply_stamp(stamp),
             Outcome::Loaded { key, loaded, stamp } => {
+                self.reread_settings(key);
                 self.apply_loaded(key, loaded);
                 self.stamp = stamp;
             }

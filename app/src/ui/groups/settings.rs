@@ -69,6 +69,22 @@ impl GroupsPanel {
         });
     }
 
+    /// After the group was read again (another writer, e.g. the CLI, may
+    /// have changed the file): reads its settings again too, unless the
+    /// form holds unsaved edits.
+    pub(super) fn reread_settings(&mut self, key: GroupKey) {
+        let form = &self.settings;
+        let unedited = form.stored.is_some_and(|s| {
+            s.pairs()
+                .into_iter()
+                .map(|(_, v)| v)
+                .eq(form.values.iter().cloned())
+        });
+        if form.key == Some(key) && unedited {
+            self.settings.key = None;
+        }
+    }
+
     /// Stores the edited settings (all or nothing).
     pub(super) fn save_settings(&mut self) {
         let Some(key) = self.settings.key else { return };
