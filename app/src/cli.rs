@@ -24,6 +24,7 @@ pub mod decode;
 pub mod group;
 pub mod identity;
 pub mod keypackage;
+pub mod settings;
 pub mod trust;
 pub mod vectors;
 pub mod view;
@@ -125,6 +126,11 @@ pub enum Command {
     /// Test helpers (hidden).
     #[command(subcommand, hide = true)]
     Debug(debug::DebugCommand),
+
+    /// The workspace default of group settings, applied to groups created
+    /// or joined after it is set: show it, or change it with
+    /// --set KEY=VALUE… (the keys of `group settings`).
+    Settings(settings::SettingsArgs),
 }
 
 /// `mls-inspector gui [--open FILE] [--select PATH] [--db PATH]`
@@ -170,6 +176,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Group(args) => group::run(args),
         Command::TrustRoot(args) => trust::run_trust_root(args),
         Command::Psk(args) => trust::run_psk(args),
+        Command::Settings(args) => settings::run(args),
         Command::Gui(args) => {
             return crate::gui::run_with_workspace(
                 crate::gui::Startup {

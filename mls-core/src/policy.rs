@@ -34,6 +34,9 @@ pub struct Policy {
     pub ratchet: RatchetConfig,
     /// Past epochs whose resumption PSKs are kept.
     pub past_epochs: usize,
+    /// Past epochs whose secret trees are kept so late application
+    /// messages still decrypt (OpenMLS's `max_past_epochs`; 0: none).
+    pub max_past_epochs: usize,
     pub accept_external_commits: bool,
     pub accept_external_proposals: bool,
     /// A credential type every member must present (e.g. 2 for X.509).
@@ -47,7 +50,8 @@ impl Policy {
     /// Settings recommended for a new deployment: encrypted handshakes
     /// (hiding who commits what), handshakes accepted in either framing for
     /// interoperability, 32 bytes of padding granularity, the default
-    /// ratchet tuning, 8 past epochs, and no external joins or proposals
+    /// ratchet tuning, 8 past epochs' resumption PSKs, the previous
+    /// epoch's secret tree for late application messages, and no external joins or proposals
     /// unless the application opts in.
     pub fn recommended() -> Self {
         Policy {
@@ -56,6 +60,7 @@ impl Policy {
             padding: 32,
             ratchet: RatchetConfig::default(),
             past_epochs: 8,
+            max_past_epochs: 1,
             accept_external_commits: false,
             accept_external_proposals: false,
             required_credential_type: None,
@@ -71,6 +76,7 @@ impl Policy {
             padding: self.padding,
             ratchet_tree_extension: true,
             resumption_epochs: self.past_epochs,
+            max_past_epochs: self.max_past_epochs,
             ratchet: self.ratchet,
             accept_external_commits: self.accept_external_commits,
             accept_external_proposals: self.accept_external_proposals,

@@ -27,6 +27,7 @@ mod join;
 mod members;
 mod messages;
 mod secrets;
+mod settings;
 mod show;
 
 pub use args::{
@@ -62,6 +63,7 @@ pub fn run(args: GroupArgs) -> u8 {
         GroupCommand::Messages(a) => ("group messages", messages::messages(ws, a)),
         GroupCommand::Delete(a) => ("group delete", create::delete(ws, a)),
         GroupCommand::ExportSecret(a) => ("group export-secret", secrets::export_secret(ws, a)),
+        GroupCommand::Settings(a) => ("group settings", settings::settings(ws, a)),
     };
     finish(name, ws.json, result)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use mls_core::codec::Decode as _;
 use mls_core::crypto::CryptoProvider as _;
-use mls_core::group::{Group, GroupConfig, KeyPackageBundle};
+use mls_core::group::{Group, KeyPackageBundle};
 use mls_core::messages::RatchetTree;
 use mls_core::tree::Tree;
 
@@ -36,13 +36,11 @@ impl Workspace {
                 .map_err(mls_core::group::GroupError::from)?,
         };
         self.check_not_member(&group_id, &record)?;
-        let config = GroupConfig {
-            encrypt_handshake: options.encrypt_handshake,
-            identity: self.identity_provider()?,
-            ..GroupConfig::default()
-        };
+        let (settings, config) = self.new_group_config(options.encrypt_handshake)?;
         let mut group = Group::create(&P, &bundle, group_id.clone(), Vec::new(), config)?;
         self.configure(&mut group)?;
+        let config = self.settings_config(&settings, group.config().clone())?;
+        group.set_config(config);
         let name = options
             .name
             .clone()
@@ -55,6 +53,7 @@ impl Workspace {
             None,
             &[],
         )?;
+        self.keep_group_settings(key, &settings)?;
         self.group_row(key)
     }
 

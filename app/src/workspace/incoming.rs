@@ -134,7 +134,8 @@ impl Workspace {
                     .map_or_else(String::new, credential_text);
                 Ok(Receipt::Application {
                     group: key,
-                    epoch,
+                    // The message's epoch: a past one for a late message.
+                    epoch: f.epoch,
                     sender,
                     sender_name,
                     data,

@@ -4,7 +4,7 @@
 use mls_core::codec::Decode as _;
 use mls_core::crypto::HpkePrivateKey;
 use mls_core::framing::MlsMessageBody;
-use mls_core::group::{Group, GroupConfig, KeyPackageBundle};
+use mls_core::group::{Group, KeyPackageBundle};
 use mls_core::messages::RatchetTree;
 
 use super::store::NewMessage;
@@ -96,12 +96,11 @@ impl Workspace {
                     .map_err(|error| WorkspaceError::malformed("ratchet_tree", error))
             })
             .transpose()?;
-        let config = GroupConfig {
-            identity: self.identity_provider()?,
-            ..GroupConfig::default()
-        };
+        let (settings, config) = self.new_group_config(false)?;
         let mut group = Group::join(&P, w, &bundle, tree.as_ref(), self.psk_map()?, config)?;
         self.configure(&mut group)?;
+        let config = self.settings_config(&settings, group.config().clone())?;
+        group.set_config(config);
         self.check_not_member(group.group_id(), &identity)?;
         let key = self.insert_new_group(
             &group,
@@ -117,6 +116,7 @@ impl Workspace {
                 welcome.to_vec(),
             )],
         )?;
+        self.keep_group_settings(key, &settings)?;
         self.group_row(key)
     }
 
@@ -153,13 +153,12 @@ impl Workspace {
         let cs = suite(info.group_context.cipher_suite)?;
         check_signature_suite(&record, suite(record.cipher_suite)?, cs)?;
         self.check_not_member(info.group_context.group_id.as_slice(), &record)?;
-        let config = GroupConfig {
-            identity: self.identity_provider()?,
-            ..GroupConfig::default()
-        };
+        let (settings, config) = self.new_group_config(false)?;
         let (mut group, commit) =
             Group::join_external(&P, &info, tree.as_ref(), sk, credential, None, config)?;
         self.configure(&mut group)?;
+        let config = self.settings_config(&settings, group.config().clone())?;
+        group.set_config(config);
         let commit = encode(&commit)?;
         let mut summary = Summary::of(EpochCause::ExternalJoin);
         summary.committer = Some(group.own_leaf());
@@ -187,6 +186,7 @@ impl Workspace {
                 ),
             ],
         )?;
+        self.keep_group_settings(key, &settings)?;
         Ok((self.group_row(key)?, commit))
     }
 }

@@ -39,6 +39,7 @@
 
 mod commits;
 mod exporter;
+mod group_settings;
 mod groups;
 pub mod gui_support;
 mod identities;
@@ -46,6 +47,7 @@ mod incoming;
 mod joins;
 mod key_packages;
 mod messages;
+mod settings;
 mod snapshot;
 pub mod store;
 mod summary;
@@ -65,6 +67,9 @@ use snapshot::{epoch_record, snapshot};
 use store::{GroupRecord, IdentityRecord, NewGroup, NewMessage, Store};
 
 pub use exporter::{ExportedSecret, check_export_length, max_export_length};
+pub use group_settings::{
+    Conflict, Credentials, GroupSettings, SETTING_KEYS, SettingError, SettingKey,
+};
 pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,
@@ -323,6 +328,7 @@ impl Workspace {
         let (state, revision) = self.store.group_state(key)?;
         let mut group = Group::from_bytes(&P, state.as_bytes())?;
         self.configure(&mut group)?;
+        self.apply_group_settings(key, &mut group)?;
         Ok(Loaded {
             record,
             group,

@@ -100,6 +100,9 @@ pub enum WorkspaceError {
     /// An argument is unusable.
     #[error("{0}")]
     Invalid(String),
+    /// A group setting was refused (unknown key, bad value).
+    #[error(transparent)]
+    Setting(#[from] crate::workspace::SettingError),
 }
 
 impl From<GroupError> for WorkspaceError {

@@ -57,6 +57,7 @@ impl Group {
             resumption_psks: BTreeMap::new(),
             foreign_psks: BTreeMap::new(),
             reinit: None,
+            past_epochs: Vec::new(),
             config,
         })
     }

@@ -147,6 +147,7 @@ impl Group {
             external_psks: self.external_psks.clone(),
             resumption_psks,
             foreign_psks: self.foreign_psks.clone(),
+            past_epochs: self.past_epochs_after(),
             config: self.config.clone(),
         };
         next_epoch_state(
@@ -167,7 +168,18 @@ impl Group {
         if staged.summary.self_removed {
             return Err(GroupError::Removed);
         }
+        let old_epoch = self.epoch();
+        let old_tree = self.secret_tree.clone();
         *self = *staged.next;
+        // Keys consumed in the old epoch after the commit was staged stay
+        // consumed in the kept copy of that epoch.
+        if let Some(past) = self
+            .past_epochs
+            .iter_mut()
+            .find(|e| e.context.epoch == old_epoch)
+        {
+            past.secret_tree = old_tree;
+        }
         Ok(())
     }
 
@@ -218,6 +230,7 @@ pub(super) struct Carry {
     pub(super) external_psks: BTreeMap<Vec<u8>, Secret>,
     pub(super) resumption_psks: BTreeMap<u64, Secret>,
     pub(super) foreign_psks: BTreeMap<(Vec<u8>, u64), Secret>,
+    pub(super) past_epochs: Vec<super::past_epochs::PastEpoch>,
     pub(super) config: GroupConfig,
 }
 
@@ -279,6 +292,7 @@ pub(super) fn next_epoch_state<P: CryptoProvider + ?Sized>(
             resumption_psks: carry.resumption_psks,
             foreign_psks: carry.foreign_psks,
             reinit: None,
+            past_epochs: carry.past_epochs,
             config: carry.config,
         },
         joiner,

@@ -249,6 +249,7 @@ impl Group {
             external_psks: BTreeMap::new(),
             resumption_psks: BTreeMap::new(),
             foreign_psks: BTreeMap::new(),
+            past_epochs: Vec::new(),
             config,
         };
         let zero = Secret::new(vec![0; cs.hash_len()]);

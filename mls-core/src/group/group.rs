@@ -54,6 +54,10 @@ pub struct GroupConfig {
     pub ratchet_tree_extension: bool,
     /// How many past epochs' resumption PSKs to keep.
     pub resumption_epochs: usize,
+    /// How many past epochs' secret trees to keep so late application
+    /// messages of those epochs still decrypt (§6.3, OpenMLS's
+    /// `max_past_epochs`); 0 refuses every message of a past epoch.
+    pub max_past_epochs: usize,
     /// Out-of-order window, generation gap and AEAD limit of the secret tree.
     pub ratchet: RatchetConfig,
     /// Accept commits from new members joining externally (§12.4.3.2), and
@@ -76,6 +80,7 @@ impl Default for GroupConfig {
             padding: 0,
             ratchet_tree_extension: true,
             resumption_epochs: 8,
+            max_past_epochs: 1,
             ratchet: RatchetConfig::default(),
             accept_external_commits: true,
             accept_external_proposals: true,
@@ -114,6 +119,8 @@ pub struct Group {
     /// Set once a commit with a ReInit was merged: the group accepts no
     /// more messages (§11.2).
     pub(super) reinit: Option<crate::messages::ReInit>,
+    /// Kept past epochs for late application messages, oldest first.
+    pub(super) past_epochs: Vec<super::past_epochs::PastEpoch>,
     pub(super) config: GroupConfig,
 }
 

@@ -5,7 +5,9 @@
 //! file: `create`, `commit` (§12.4), `process` (§12.4.2), `join`
 //! (§12.4.3.1), `external_commit` (§12.4.3.2), `external_proposal`
 //! (§12.1.8), `resumption` (§11.2, §11.3), `application` (sending),
-//! `serialize`; `epoch` moves a group to its next epoch.
+//! `serialize`; `epoch` moves a group to its next epoch; `past_epochs`
+//! keeps the last epochs' secret trees for late application messages
+//! (§6.3).
 
 mod application;
 mod commit;
@@ -18,6 +20,7 @@ mod external_proposal;
 mod group;
 mod join;
 mod key_package;
+mod past_epochs;
 mod process;
 mod proposals;
 mod resumption;
@@ -49,5 +52,7 @@ pub use welcome::{
 
 #[cfg(test)]
 mod interop_tests;
+#[cfg(test)]
+mod past_epochs_tests;
 #[cfg(test)]
 mod tests;

@@ -58,6 +58,9 @@ impl Group {
                 m.authenticated_content()
             }
             MlsMessageBody::PrivateMessage(m) => {
+                if m.group_id.as_slice() == self.group_id() && m.epoch < self.epoch() {
+                    return self.process_past_application(p, m);
+                }
                 self.check_group_epoch(m.group_id.as_slice(), m.epoch)?;
                 m.unprotect(
                     p,

@@ -9,13 +9,16 @@ use crate::tree::{Tree, TreeKemPrivate};
 
 use super::error::GroupError;
 use super::group::{Group, GroupConfig, IncomingHandshake, PendingProposal};
+use super::past_epochs::PastEpoch;
 use super::proposals::SentProposal;
 
 // ---- persistence ----
 
 /// Leading bytes of a serialised group state, and its format version.
 const STATE_MAGIC: &[u8; 4] = b"MLSG";
-const STATE_VERSION: u16 = 1;
+/// Version 2 appends `max_past_epochs` and the kept past epochs to the
+/// fields of version 1; version 1 states still load (no past epochs kept).
+const STATE_VERSION: u16 = 2;
 
 fn write_secret(w: &mut crate::codec::Writer, s: &Secret) -> Result<(), crate::codec::EncodeError> {
     w.vl_bytes(s.as_bytes())
@@ -106,6 +109,13 @@ impl Group {
         c.ratchet.encode(&mut w)?;
         w.u8(u8::from(c.accept_external_commits));
         w.u8(u8::from(c.accept_external_proposals));
+        w.u32(u32::try_from(c.max_past_epochs).unwrap_or(u32::MAX));
+        w.vl_nested(|w| {
+            for past in &self.past_epochs {
+                past.encode(w)?;
+            }
+            Ok(())
+        })?;
         Ok(Secret::new(w.into_bytes()))
     }
 
@@ -134,7 +144,7 @@ impl Group {
             }
             let at = r.position();
             let version = r.u16()?;
-            if version != STATE_VERSION {
+            if version != 1 && version != STATE_VERSION {
                 return Err(r.invalid_at(at, format!("state format version {version}")));
             }
             let at = r.position();
@@ -196,7 +206,7 @@ impl Group {
             let foreign_psks =
                 r.vl_vec(|r| Ok(((r.vl_bytes()?.to_vec(), r.u64()?), read_secret(r)?)))?;
             let reinit = r.optional(crate::messages::ReInit::decode)?;
-            let config = GroupConfig {
+            let mut config = GroupConfig {
                 encrypt_handshake: bool8(&mut r)?,
                 incoming_handshake: {
                     let at = r.position();
@@ -215,6 +225,11 @@ impl Group {
                 accept_external_proposals: bool8(&mut r)?,
                 ..GroupConfig::default()
             };
+            let mut past_epochs = Vec::new();
+            if version >= 2 {
+                config.max_past_epochs = r.u32()? as usize;
+                past_epochs = r.field("past_epochs", |r| r.vl_vec(PastEpoch::decode))?;
+            }
             r.finish()?;
             Ok(Group {
                 cs,
@@ -231,6 +246,7 @@ impl Group {
                 resumption_psks: resumption_psks.into_iter().collect(),
                 foreign_psks: foreign_psks.into_iter().collect(),
                 reinit,
+                past_epochs,
                 config,
             })
         })()

@@ -73,6 +73,15 @@ pub enum GroupCommand {
     /// (RFC 9420 §8.5): `MLS-Exporter(label, context, length)`, printed as
     /// hex. Every member of the epoch gets the same value.
     ExportSecret(ExportSecretArgs),
+    /// Show this member's settings for the group (the policy), or change
+    /// them with --set KEY=VALUE…; they apply from the next message on.
+    ///
+    /// Keys: handshake=public|private, accept_handshake=any|public|private,
+    /// padding=N, external_commits=allow|refuse,
+    /// external_proposals=allow|refuse, credentials=any|basic|x509,
+    /// window_size=N, max_generation_gap=N, aead_limit_bytes=N,
+    /// past_epochs=N, conflict=first-seen|lowest-leaf|lowest-hash.
+    Settings(GroupSettingsArgs),
 }
 
 /// `… GROUP`
@@ -351,4 +360,17 @@ pub struct ExportSecretArgs {
     /// (default: the hash length).
     #[arg(long, value_name = "N")]
     pub length: Option<usize>,
+}
+
+/// `group settings GROUP [--set KEY=VALUE…]`
+#[derive(Debug, Args)]
+pub struct GroupSettingsArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// Change settings: KEY=VALUE, repeatable and several per --set; all or
+    /// nothing.
+    #[arg(long = "set", value_name = "KEY=VALUE", num_args = 1..)]
+    pub set: Vec<String>,
 }

@@ -90,6 +90,7 @@ impl GroupsPanel {
             }
             Outcome::Stamp(stamp) => self.apply_stamp(stamp),
             Outcome::Loaded { key, loaded, stamp } => {
+                self.reread_settings(key);
                 self.apply_loaded(key, loaded);
                 self.stamp = stamp;
             }
@@ -118,6 +119,7 @@ impl GroupsPanel {
                 }
             }
             Outcome::Exported { key, result } => self.apply_exported(key, result),
+            Outcome::Settings { key, result, saved } => self.apply_settings(key, result, saved),
             Outcome::Opened { purpose, opened } => {
                 if let Some(status) = opened.error_status() {
                     self.status = Some(status);
@@ -542,6 +544,7 @@ impl GroupsPanel {
                 }
             }
             Action::ClearQueue => self.add_queue.clear(),
+            Action::SaveSettings => self.save_settings(),
             Action::OpenKeyPackages => {
                 self.open_files("Open key packages", OpenFor::KeyPackages);
             }

@@ -30,6 +30,7 @@ mod list;
 mod load;
 mod messages;
 mod overview;
+mod settings;
 mod staged;
 mod state;
 mod timeline;

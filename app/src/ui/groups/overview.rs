@@ -318,6 +318,7 @@ impl GroupsPanel {
                 }
             });
         }
+        self.settings_ui(ui, actions);
     }
 
     pub(super) fn tree_ui(&mut self, ui: &mut Ui) {

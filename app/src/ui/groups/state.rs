@@ -211,6 +211,12 @@ pub(crate) enum Outcome {
         key: GroupKey,
         result: Result<ExportedSecret, String>,
     },
+    /// A group's settings, read or saved.
+    Settings {
+        key: GroupKey,
+        result: Result<crate::workspace::GroupSettings, String>,
+        saved: bool,
+    },
 }
 
 /// What a click asked for, performed after drawing.
@@ -241,6 +247,8 @@ pub(super) enum Action {
     Output(OutputAction, Output),
     /// Derive the exporter value the "Export secret…" form asks for.
     ExportSecret,
+    /// Store the Settings section's values.
+    SaveSettings,
 }
 
 /// The Groups panel's state.
@@ -274,6 +282,7 @@ pub struct GroupsPanel {
     pub(super) status: Option<Status>,
     pub(super) decode_request: Option<(String, Vec<u8>)>,
     pub(super) export: ExportForm,
+    pub(super) settings: super::settings::SettingsForm,
 }
 
 impl Default for GroupsPanel {
@@ -317,6 +326,7 @@ impl GroupsPanel {
             status: None,
             decode_request: None,
             export: ExportForm::default(),
+            settings: super::settings::SettingsForm::default(),
         }
     }
 

@@ -17,7 +17,7 @@ pub struct Migration {
 pub(super) const APPLICATION_ID: i64 = 0x4D4C_5349;
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 2;
+pub const LATEST: i64 = 3;
 
 /// Every step, in order.
 pub const MIGRATIONS: &[Migration] = &[
@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 2,
         description: "workspace settings",
         sql: V2,
+    },
+    Migration {
+        version: 3,
+        description: "per-group settings (the policy)",
+        sql: V3,
     },
 ];
 
@@ -147,5 +152,12 @@ const V2: &str = r#"
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
+);
+"#;
+
+const V3: &str = r#"
+CREATE TABLE group_settings (
+    group_ref INTEGER PRIMARY KEY REFERENCES groups(id) ON DELETE CASCADE,
+    settings  TEXT    NOT NULL                  -- key=value lines
 );
 "#;

@@ -40,6 +40,7 @@
 
 mod encoding;
 mod epochs;
+mod group_settings;
 mod groups;
 mod identities;
 mod key_packages;

@@ -1,0 +1,152 @@
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Driving the binary with workspace files playing members of a group:
+//! `Ws` (one workspace file), `two_members` (Alice creates "team" and adds
+//! Bob), `exchange` (an application message one way). A copy of the
+//! helpers of `cli_group.rs`, for the CLI test files that came after it.
+
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+use crate::temp::TempDir;
+
+/// One workspace file, driven through the binary.
+pub struct Ws {
+    pub db: String,
+}
+
+impl Ws {
+    pub fn new(dir: &TempDir, name: &str) -> Self {
+        Ws {
+            db: dir.arg(&format!("{name}.sqlite")),
+        }
+    }
+
+    /// Runs `mls-inspector <args> --db <file>`, optionally with stdin.
+    pub fn run_with(&self, args: &[&str], stdin: Option<&[u8]>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mls-inspector"));
+        cmd.args(args)
+            .args(["--db", &self.db])
+            .env_remove("MLS_INSPECTOR_DB")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        match stdin {
+            None => cmd
+                .stdin(Stdio::null())
+                .output()
+                .expect("run mls-inspector"),
+            Some(input) => {
+                use std::io::Write as _;
+                let mut child = cmd.stdin(Stdio::piped()).spawn().unwrap();
+                child.stdin.take().unwrap().write_all(input).unwrap();
+                child.wait_with_output().unwrap()
+            }
+        }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, None)
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed ({:?}): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a command with `--json` that must succeed; returns the object.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let stdout = self.ok(&all);
+        let value: Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not one JSON object ({e}): {stdout}"));
+        assert!(value.is_object(), "{args:?}: {value}");
+        value
+    }
+
+    /// Runs a command that must fail; returns the exit status and stderr.
+    pub fn fails(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run(args);
+        assert!(
+            !out.status.success(),
+            "{args:?} should have failed: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            stderr.trim_end().lines().count(),
+            1,
+            "one line of error: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        (out.status.code().unwrap(), stderr)
+    }
+
+    /// `group show --json`: (epoch, epoch authenticator, pending).
+    pub fn state(&self, group: &str) -> (u64, String, bool) {
+        let v = self.json(&["group", "show", group]);
+        (
+            v["epoch"].as_u64().unwrap(),
+            v["epoch_authenticator"].as_str().unwrap().to_owned(),
+            v["pending"].is_object(),
+        )
+    }
+}
+
+pub fn text(v: &Value, key: &str) -> String {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} in {v}"))
+        .to_owned()
+}
+
+/// Alice (workspace A) creates "team" and adds Bob (workspace B), who
+/// joins. Returns Bob's group reference (`#N`).
+pub fn two_members(dir: &TempDir, a: &Ws, b: &Ws) -> String {
+    a.json(&["identity", "new", "alice"]);
+    b.json(&["identity", "new", "bob"]);
+    let g = a.json(&["group", "create", "--identity", "alice", "--name", "team"]);
+    assert_eq!(g["epoch"], 0);
+    assert_eq!(g["member_count"], 1);
+    let kp = dir.arg("bob.kp");
+    let k = b.json(&["keypackage", "new", "--identity", "bob", "--out", &kp]);
+    assert_eq!(k["out"].as_str(), Some(kp.as_str()));
+    let welcome = dir.arg("welcome.msg");
+    let c = a.json(&[
+        "group",
+        "add",
+        "team",
+        &kp,
+        "--welcome-out",
+        &welcome,
+        "--apply",
+    ]);
+    assert_eq!(c["applied"], true);
+    assert_eq!(c["epoch"], 1);
+    assert_eq!(c["preview"]["summary"]["added"][0]["identity"], "bob");
+    let joined = b.json(&["group", "join", &welcome]);
+    assert_eq!(joined["epoch"], 1);
+    assert_eq!(joined["own_leaf"], 1);
+    let bg = format!("#{}", joined["key"]);
+    assert_eq!(a.state("team"), b.state(&bg));
+    bg
+}
+
+/// Sends `message` from `from` and checks that `to` decrypts it.
+pub fn exchange(dir: &TempDir, from: (&Ws, &str), to: (&Ws, &str), message: &str) {
+    let file = dir.arg("app.msg");
+    let sent = from
+        .0
+        .json(&["group", "send", from.1, message, "--out", &file]);
+    assert_eq!(sent["out"].as_str(), Some(file.as_str()));
+    let got = to.0.json(&["group", "receive", to.1, &file]);
+    assert_eq!(got["kind"], "application", "{got}");
+    assert_eq!(got["text"].as_str(), Some(message), "{got}");
+}
