@@ -25,6 +25,7 @@ mod create;
 mod join;
 mod members;
 mod messages;
+mod proposals;
 mod show;
 
 pub use args::{
@@ -59,6 +60,8 @@ pub fn run(args: GroupArgs) -> u8 {
         GroupCommand::History(a) => ("group history", show::history(ws, a)),
         GroupCommand::Messages(a) => ("group messages", messages::messages(ws, a)),
         GroupCommand::Delete(a) => ("group delete", create::delete(ws, a)),
+        GroupCommand::Propose(a) => ("group propose", proposals::propose(ws, a)),
+        GroupCommand::Proposals(a) => ("group proposals", proposals::proposals(ws, a)),
     };
     finish(name, ws.json, result)
 }

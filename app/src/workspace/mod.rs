@@ -45,6 +45,7 @@ mod incoming;
 mod joins;
 mod key_packages;
 mod messages;
+mod proposals;
 mod snapshot;
 pub mod store;
 mod summary;
@@ -63,6 +64,7 @@ use mls_core::messages::{Credential, GroupInfo, KeyPackage, LeafNodeSource};
 use snapshot::{epoch_record, snapshot};
 use store::{GroupRecord, IdentityRecord, NewGroup, NewMessage, Store};
 
+pub use proposals::{ProposalRequest, ProposalRow, ProposalSent};
 pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,

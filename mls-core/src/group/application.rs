@@ -133,3 +133,35 @@ impl Group {
         Ok(Proposal::PreSharedKey { psk: id })
     }
 }
+
+/// A proposal kept for this epoch (sent or received), as listed by
+/// [`Group::pending_proposals`].
+#[derive(Debug, Clone, Copy)]
+pub struct PendingProposalView<'a> {
+    /// The `ProposalRef` (§5.2) a commit names it by.
+    pub reference: &'a [u8],
+    /// Who proposed it, and what.
+    pub proposal: &'a SentProposal,
+}
+
+impl Group {
+    /// The proposals kept this epoch (sent by this member or received), in
+    /// the order they came: what [`Group::commit`] commits by reference
+    /// (except this member's own Updates, which its path replaces).
+    pub fn pending_proposals(&self) -> impl Iterator<Item = PendingProposalView<'_>> {
+        self.pending.iter().map(|q| PendingProposalView {
+            reference: q.reference.as_slice(),
+            proposal: &q.proposal,
+        })
+    }
+
+    /// Fails with [`MissingPsk`] (naming the PSK) unless this member holds
+    /// the secret of every PSK in `ids` (§8.4).
+    pub fn check_psks<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        ids: &[PreSharedKeyId],
+    ) -> Result<(), GroupError> {
+        self.resolve_psks(p, ids).map(|_| ())
+    }
+}
