@@ -117,6 +117,12 @@ impl GroupsPanel {
                     self.add_input.clear();
                 }
             }
+            Outcome::Proposed {
+                key,
+                result,
+                loaded,
+                stamp,
+            } => self.apply_proposed(key, result, *loaded, stamp),
             Outcome::Opened { purpose, opened } => {
                 if let Some(status) = opened.error_status() {
                     self.status = Some(status);

@@ -29,6 +29,7 @@ mod list;
 mod load;
 mod messages;
 mod overview;
+mod propose;
 mod staged;
 mod state;
 mod timeline;

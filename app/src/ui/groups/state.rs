@@ -12,7 +12,7 @@ use crate::ui::jobs::{JobPanel, Jobs, job_outcome};
 use crate::ui::tree_view::{TreeView, TreeViewModel};
 use crate::workspace::{
     EpochRow, GroupDetails, GroupKey, GroupRow, IdentityInfo, IdentityKey, KeyPackageInfo,
-    MessageRow, Preview,
+    MessageRow, Preview, ProposalRow, ProposalSent,
 };
 
 /// The views of a selected group.
@@ -59,6 +59,8 @@ pub struct GroupSnapshot {
     pub history: Vec<EpochRow>,
     /// The group's messages, in recorded order.
     pub messages: Vec<MessageRow>,
+    /// The current epoch's pending proposals (none once removed).
+    pub proposals: Vec<ProposalRow>,
 }
 
 impl GroupSnapshot {
@@ -203,6 +205,13 @@ pub(crate) enum Outcome {
         from_input: bool,
         result: Result<KeyPackageInfo, String>,
     },
+    /// A proposal made ("Propose…"), and the group read after it.
+    Proposed {
+        key: GroupKey,
+        result: Result<ProposalSent, String>,
+        loaded: Box<Result<Loaded, String>>,
+        stamp: Option<u64>,
+    },
 }
 
 /// What a click asked for, performed after drawing.
@@ -263,6 +272,7 @@ pub struct GroupsPanel {
     pub(super) confirm_delete: Option<GroupKey>,
     pub(super) status: Option<Status>,
     pub(super) decode_request: Option<(String, Vec<u8>)>,
+    pub(super) propose: super::propose::ProposeForm,
 }
 
 impl Default for GroupsPanel {
@@ -305,6 +315,7 @@ impl GroupsPanel {
             confirm_delete: None,
             status: None,
             decode_request: None,
+            propose: super::propose::ProposeForm::default(),
         }
     }
 
