@@ -44,9 +44,14 @@ impl ProposalJson {
 
 /// One proposal as a line of text.
 fn row_text(row: &ProposalRow) -> String {
+    let what = if row.what == row.kind {
+        ""
+    } else {
+        row.what.as_str()
+    };
     let mut line = format!(
-        "{}  {:<6} {}  from {}",
-        row.reference_hex, row.kind, row.what, row.sender
+        "{}  {:<6} {what}  from {}",
+        row.reference_hex, row.kind, row.sender
     );
     if row.left_out_by_own_commit {
         line.push_str("  (own update: a commit by this member leaves it out)");
