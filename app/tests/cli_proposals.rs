@@ -23,8 +23,20 @@ use cli_ws::Ws;
 
 const SUITES: [&str; 3] = ["1", "3", "7"];
 
+/// Whether the test group of `suite` encrypts its handshake messages.
+fn encrypted(suite: &str) -> bool {
+    suite == "3"
+}
+
+/// The wire format of an `MLSMessage` given as hex: `0001` PublicMessage,
+/// `0002` PrivateMessage.
+fn wire_format(message_hex: &str) -> &str {
+    &message_hex[4..8]
+}
+
 /// Three members of group "team" (alice created it), in `suite`, at
-/// epoch 1: (alice, bob, carol) with the group's reference in each.
+/// epoch 1: (alice, bob, carol) with the group's reference in each. In
+/// suite 3 the group sends handshake messages as PrivateMessage.
 struct Three {
     members: Vec<(Ws, String)>,
 }
@@ -33,7 +45,7 @@ impl Three {
     fn new(dir: &TempDir, suite: &str) -> Self {
         let a = Ws::new(dir, "alice");
         a.json(&["identity", "new", "alice", "--suite", suite]);
-        let g = a.json(&[
+        let mut create = vec![
             "group",
             "create",
             "--identity",
@@ -42,7 +54,11 @@ impl Three {
             "team",
             "--suite",
             suite,
-        ]);
+        ];
+        if encrypted(suite) {
+            create.push("--encrypt-handshake");
+        }
+        let g = a.json(&create);
         assert_eq!(g["epoch"], 0);
         let mut kps = Vec::new();
         let mut others = Vec::new();
@@ -278,7 +294,7 @@ fn psk_proposals_external_and_resumption() {
         // A PSK only Alice holds: Carol refuses the received proposal.
         alice.json(&["psk", "add", "0e0f", "abcdef"]);
         let only_alice = dir.arg("psk-only-alice.msg");
-        alice.json(&[
+        let p3 = alice.json(&[
             "group",
             "propose",
             ag,
@@ -288,6 +304,18 @@ fn psk_proposals_external_and_resumption() {
             "--out",
             &only_alice,
         ]);
+        // Framed as Alice's commits are (PrivateMessage in suite 3).
+        let expected_format = if encrypted(suite) { "0002" } else { "0001" };
+        assert_eq!(
+            wire_format(p3["message"].as_str().unwrap()),
+            expected_format
+        );
+        let update = alice.json(&["group", "update", ag]);
+        assert_eq!(
+            wire_format(update["commit"].as_str().unwrap()),
+            expected_format
+        );
+        alice.json(&["group", "discard", ag]);
         let (_, err) = carol.fails(&["group", "receive", cg, &only_alice]);
         assert!(err.contains("0e0f"), "{err}");
         assert_eq!(carol.show_raw(cg), before);
