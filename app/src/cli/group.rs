@@ -16,8 +16,8 @@
 //! The clap definitions are in [`args`]; the handlers are split by area:
 //! [`create`] (create, delete), [`show`] (list, show, history),
 //! [`members`] (add, remove, update), [`commits`] (commit, pending, apply,
-//! discard), [`messages`] (send, export-group-info, receive, messages) and
-//! [`join`] (join, join-external). Each handler's JSON view is next to it.
+//! discard), [`messages`] (send, export-group-info, receive, messages),
+//! [`join`] (join, join-external) and [`proposals`] (propose, proposals). Each handler's JSON view is next to it.
 
 pub mod args;
 mod commits;

@@ -11,7 +11,8 @@
 //! `identities.rs`, `key_packages.rs`, `groups.rs` (rows, history),
 //! `commits.rs` (stage, apply, discard), `messages.rs` (send, the log),
 //! `incoming.rs` (receive, peek), `joins.rs` (Welcome, external join,
-//! GroupInfo), `trust_psk.rs` (trust roots, PSKs). This file holds the
+//! GroupInfo), `trust_psk.rs` (trust roots, PSKs), `proposals.rs`
+//! (propose, the epoch's pending proposals). This file holds the
 //! type, opening, and the helpers they share; `types.rs` the values they
 //! return, `summary.rs` the display text, `snapshot.rs` the rows a group
 //! state becomes, and `store/` the SQLite file.
