@@ -55,7 +55,7 @@ impl GroupsPanel {
                 ui.menu_button("Propose…", |ui| {
                     ui.label("Add (from the add list below):");
                     if queue.is_empty() {
-                        ui.weak("  no key package queued: add one to the list first");
+                        ui.weak("  no key package on the list yet");
                     }
                     for kp in queue {
                         let label = format!("Propose adding {}", kp.credential);
@@ -67,6 +67,17 @@ impl GroupsPanel {
                             ));
                             ui.close();
                         }
+                    }
+                    if ui
+                        .button("Open key package files…")
+                        .on_hover_text(
+                            "Put key packages on the add list (as dropping them does), \
+                             then propose adding them here",
+                        )
+                        .clicked()
+                    {
+                        actions.push(Action::OpenKeyPackages);
+                        ui.close();
                     }
                     ui.separator();
                     for (leaf, name) in &members {
