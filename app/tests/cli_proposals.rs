@@ -331,3 +331,51 @@ fn psk_proposals_external_and_resumption() {
         three.assert_agree(3);
     }
 }
+
+/// A GroupContextExtensions proposal: one the members cannot support is
+/// refused before it is made; a supported one (an empty
+/// required_capabilities, type 3) is committed by reference and applied by
+/// all, and every member shows the new extension.
+#[test]
+fn extensions_proposal_committed_by_reference() {
+    let suite = "1";
+    let dir = TempDir::new("extensions-proposal");
+    let three = Three::new(&dir, suite);
+    let (bob, bg) = three.ws(1);
+    let before = bob.show_raw(bg);
+    let (_, err) = bob.fails(&["group", "propose", bg, "extensions", "--set", "65280=00"]);
+    assert!(err.contains("65280"), "{err}");
+    let (_, err) = bob.fails(&["group", "propose", bg, "extensions", "--unset", "5"]);
+    assert!(err.contains("type 5"), "{err}");
+    assert_eq!(bob.show_raw(bg), before);
+
+    let file = dir.arg("extensions.msg");
+    let p = bob.json(&[
+        "group",
+        "propose",
+        bg,
+        "extensions",
+        "--set",
+        "3=000000",
+        "--out",
+        &file,
+    ]);
+    assert_eq!(p["proposal"]["type"], "group_context_extensions", "{p}");
+    three.deliver(1, &file, "proposal", false);
+    let (alice, ag) = three.ws(0);
+    let commit = dir.arg("extensions-commit.msg");
+    alice.json(&["group", "commit", ag, "--commit-out", &commit, "--apply"]);
+    three.deliver(0, &commit, "commit", true);
+    three.assert_agree(2);
+    for i in 0..3 {
+        let (ws, g) = three.ws(i);
+        let show = ws.json(&["group", "show", g]);
+        let types: Vec<u64> = show["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["extension_type"].as_u64().unwrap())
+            .collect();
+        assert_eq!(types, vec![3], "{show}");
+    }
+}

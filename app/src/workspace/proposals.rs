@@ -6,13 +6,14 @@
 //! (`mls_core::group::Group::pending_proposals`), so they live and die
 //! with the epoch.
 
+use mls_core::codec::VlBytes;
 use mls_core::framing::Sender;
 use mls_core::group::{Group, now, validate_key_package};
-use mls_core::messages::{PreSharedKeyId, Proposal, Psk};
+use mls_core::messages::{Extension, PreSharedKeyId, Proposal, Psk};
 
 use super::snapshot::snapshot;
 use super::store::NewMessage;
-use super::summary::{credential_text, describe_sender};
+use super::summary::{credential_text, describe_sender, extension_name};
 use super::{
     Direction, GroupKey, Loaded, MessageKind, P, Result, Workspace, WorkspaceError, encode,
     parse_key_package, suite_name,
@@ -32,6 +33,15 @@ pub enum ProposalRequest {
     /// Inject this group's resumption PSK of an epoch (the current one or
     /// a kept earlier one).
     ResumptionPsk(u64),
+    /// Change the group context extensions (GroupContextExtensions, §12.1.7):
+    /// the current list with `set` added or replaced (type, data) and
+    /// `unset` removed.
+    Extensions {
+        /// Extensions to add or replace, by type.
+        set: Vec<(u16, Vec<u8>)>,
+        /// Extension types to remove.
+        unset: Vec<u16>,
+    },
 }
 
 /// A pending proposal of the current epoch, for display.
@@ -114,6 +124,18 @@ fn what_text(group: &Group, proposal: &Proposal) -> String {
                 hex::encode(psk_group_id.as_slice())
             ),
         },
+        Proposal::GroupContextExtensions { extensions } => format!(
+            "extensions [{}]",
+            extensions
+                .iter()
+                .map(|e| format!(
+                    "{} ({} bytes)",
+                    extension_name(e.extension_type),
+                    e.extension_data.as_slice().len()
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         other => super::describe_proposal(other),
     }
 }
@@ -197,7 +219,56 @@ fn build(
         }
         ProposalRequest::ExternalPsk(id) => group.external_psk_proposal(&P, id)?,
         ProposalRequest::ResumptionPsk(epoch) => group.resumption_psk_proposal(&P, *epoch)?,
+        ProposalRequest::Extensions { set, unset } => {
+            let proposal = extensions_proposal(key, group, set, unset)?;
+            // The members must support the new list (§12.1.7, checked when a
+            // commit covers it): refuse now, on a copy, rather than leave a
+            // proposal no commit can cover.
+            group.clone().commit(&P, vec![proposal.clone()], false)?;
+            proposal
+        }
     }))
+}
+
+/// A GroupContextExtensions proposal: the group's extensions with `set`
+/// added or replaced and `unset` removed.
+fn extensions_proposal(
+    key: GroupKey,
+    group: &Group,
+    set: &[(u16, Vec<u8>)],
+    unset: &[u16],
+) -> Result<Proposal> {
+    if set.is_empty() && unset.is_empty() {
+        return Err(WorkspaceError::Invalid(String::from(
+            "give the extensions to set or to unset",
+        )));
+    }
+    let mut extensions = group.context().extensions.clone();
+    for t in unset {
+        let before = extensions.len();
+        extensions.retain(|e| e.extension_type != *t);
+        if extensions.len() == before {
+            return Err(WorkspaceError::Invalid(format!(
+                "group {key} has no group context extension of type {t}"
+            )));
+        }
+    }
+    for (t, data) in set {
+        if set.iter().filter(|(other, _)| other == t).count() > 1 {
+            return Err(WorkspaceError::Invalid(format!(
+                "extension type {t} is set more than once"
+            )));
+        }
+        let new = Extension {
+            extension_type: *t,
+            extension_data: VlBytes(data.clone()),
+        };
+        match extensions.iter_mut().find(|e| e.extension_type == *t) {
+            Some(existing) => *existing = new,
+            None => extensions.push(new),
+        }
+    }
+    Ok(Proposal::GroupContextExtensions { extensions })
 }
 
 impl Workspace {

@@ -369,6 +369,17 @@ pub enum ProposeWhat {
     /// Inject a pre-shared key into the next epoch's key schedule.
     #[command(subcommand)]
     Psk(ProposePsk),
+    /// Change the group context extensions (GroupContextExtensions): the
+    /// current ones with --set added or replaced and --unset removed.
+    Extensions {
+        /// Add or replace an extension: its type (number) and data (hex,
+        /// the `extension_data` bytes).
+        #[arg(long = "set", value_name = "TYPE=HEX")]
+        set: Vec<String>,
+        /// Remove the extension of this type.
+        #[arg(long = "unset", value_name = "TYPE")]
+        unset: Vec<u16>,
+    },
 }
 
 /// `group propose GROUP psk …`

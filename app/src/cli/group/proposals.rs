@@ -59,6 +59,18 @@ fn row_text(row: &ProposalRow) -> String {
     line
 }
 
+/// `--set TYPE=HEX`.
+fn extension_arg(text: &str) -> Result<(u16, Vec<u8>), Failure> {
+    let (t, data) = text
+        .split_once('=')
+        .ok_or_else(|| Failure::usage(format!("--set {text:?}: expected TYPE=HEX")))?;
+    let t = t
+        .trim()
+        .parse::<u16>()
+        .map_err(|_| Failure::usage(format!("--set {text:?}: the type is not a number")))?;
+    Ok((t, hex_arg(data, "extension data")?))
+}
+
 #[derive(Serialize)]
 struct ProposedJson {
     group: i64,
@@ -93,6 +105,13 @@ pub(super) fn propose(opts: &WorkspaceOpts, args: &ProposeArgs) -> Result<Done, 
         ProposeWhat::Psk(ProposePsk::Resumption { epoch }) => {
             ProposalRequest::ResumptionPsk(*epoch)
         }
+        ProposeWhat::Extensions { set, unset } => ProposalRequest::Extensions {
+            set: set
+                .iter()
+                .map(|s| extension_arg(s))
+                .collect::<Result<_, _>>()?,
+            unset: unset.clone(),
+        },
     };
     let sent = ws.propose(row.key, &request)?;
     let mut text = format!(
