@@ -16,8 +16,9 @@
 //! The clap definitions are in [`args`]; the handlers are split by area:
 //! [`create`] (create, delete), [`show`] (list, show, history),
 //! [`members`] (add, remove, update), [`commits`] (commit, pending, apply,
-//! discard), [`messages`] (send, export-group-info, receive, messages) and
-//! [`join`] (join, join-external), [`secrets`] (export-secret). Each
+//! discard), [`messages`] (send, export-group-info, receive, messages),
+//! [`join`] (join, join-external), [`secrets`] (export-secret),
+//! [`settings`] (settings) and [`proposals`] (propose, proposals). Each
 //! handler's JSON view is next to it.
 
 pub mod args;
@@ -26,6 +27,7 @@ mod create;
 mod join;
 mod members;
 mod messages;
+mod proposals;
 mod secrets;
 mod settings;
 mod show;
@@ -64,6 +66,8 @@ pub fn run(args: GroupArgs) -> u8 {
         GroupCommand::Delete(a) => ("group delete", create::delete(ws, a)),
         GroupCommand::ExportSecret(a) => ("group export-secret", secrets::export_secret(ws, a)),
         GroupCommand::Settings(a) => ("group settings", settings::settings(ws, a)),
+        GroupCommand::Propose(a) => ("group propose", proposals::propose(ws, a)),
+        GroupCommand::Proposals(a) => ("group proposals", proposals::proposals(ws, a)),
     };
     finish(name, ws.json, result)
 }

@@ -73,16 +73,55 @@ pub enum PskCommand {
     List,
 }
 
-/// `psk add ID_HEX SECRET_HEX`
+/// `psk add ID_HEX (SECRET_HEX | --secret-file FILE|-)`: exactly one of
+/// the two (checked by [`psk_secret`], for a one-line error).
 #[derive(Debug, Args)]
 pub struct PskAddArgs {
     /// The PSK id, hex.
     #[arg(value_name = "ID_HEX")]
     pub id: String,
 
-    /// The secret, hex.
+    /// The secret, hex (visible to other local users in the process list:
+    /// prefer --secret-file).
     #[arg(value_name = "SECRET_HEX")]
-    pub secret: String,
+    pub secret: Option<String>,
+
+    /// Read the secret from FILE (`-`: stdin): hex text (surrounding
+    /// whitespace ignored), else the file's raw bytes.
+    #[arg(long, value_name = "FILE|-")]
+    pub secret_file: Option<PathBuf>,
+}
+
+/// The secret of `psk add`: the argument (hex) or the file (hex text, else
+/// raw bytes).
+fn psk_secret(args: &PskAddArgs) -> Result<Secret, Failure> {
+    match (&args.secret, &args.secret_file) {
+        (Some(hex), None) => Ok(Secret::new(hex_arg(hex, "PSK secret")?)),
+        (None, Some(file)) => {
+            let raw = read_raw(file)?;
+            let trimmed = raw.trim_ascii();
+            let text = std::str::from_utf8(trimmed).ok().filter(|t| {
+                !t.is_empty() && t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+            if trimmed.is_empty() {
+                return Err(Failure::usage(format!(
+                    "the PSK secret file {} is empty",
+                    file.display()
+                )));
+            }
+            let bytes = match text.map(hex::decode) {
+                Some(Ok(decoded)) => decoded,
+                _ => raw,
+            };
+            Ok(Secret::new(bytes))
+        }
+        (Some(_), Some(_)) => Err(Failure::usage(
+            "give the PSK secret either as SECRET_HEX or with --secret-file, not both",
+        )),
+        (None, None) => Err(Failure::usage(
+            "give the PSK secret as SECRET_HEX or with --secret-file FILE|- (`-`: stdin)",
+        )),
+    }
 }
 
 /// Runs a trust-root command; returns the exit status.
@@ -232,7 +271,7 @@ struct PsksJson {
 
 fn psk_add(ws: &WorkspaceOpts, args: &PskAddArgs) -> Result<Done, Failure> {
     let id = hex_arg(&args.id, "PSK id")?;
-    let secret = Secret::new(hex_arg(&args.secret, "PSK secret")?);
+    let secret = psk_secret(args)?;
     let ws = ws.open()?;
     ws.psk_add(&id, secret)?;
     let stored = ws

@@ -151,6 +151,9 @@ impl Workspace {
                     Sender::Member(l) => Some(l),
                     _ => None,
                 };
+                // A PSK this workspace lacks would make the commit that
+                // covers it fail: refuse the proposal now, naming the PSK.
+                Self::check_proposal_psk(&group, &proposal)?;
                 if save {
                     self.store.update_group_state(
                         key,

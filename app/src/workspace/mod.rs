@@ -11,7 +11,8 @@
 //! `identities.rs`, `key_packages.rs`, `groups.rs` (rows, history),
 //! `commits.rs` (stage, apply, discard), `messages.rs` (send, the log),
 //! `incoming.rs` (receive, peek), `joins.rs` (Welcome, external join,
-//! GroupInfo), `trust_psk.rs` (trust roots, PSKs). This file holds the
+//! GroupInfo), `trust_psk.rs` (trust roots, PSKs), `proposals.rs`
+//! (propose, the epoch's pending proposals). This file holds the
 //! type, opening, and the helpers they share; `types.rs` the values they
 //! return, `summary.rs` the display text, `snapshot.rs` the rows a group
 //! state becomes, and `store/` the SQLite file.
@@ -47,6 +48,7 @@ mod incoming;
 mod joins;
 mod key_packages;
 mod messages;
+mod proposals;
 mod settings;
 mod snapshot;
 pub mod store;
@@ -70,6 +72,7 @@ pub use exporter::{ExportedSecret, check_export_length, max_export_length};
 pub use group_settings::{
     Conflict, Credentials, GroupSettings, SETTING_KEYS, SettingError, SettingKey,
 };
+pub use proposals::{ProposalRequest, ProposalRow, ProposalSent};
 pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,

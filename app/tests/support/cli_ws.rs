@@ -1,4 +1,10 @@
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! Driving the binary with workspace files playing members of a group:
 //! `Ws` (one workspace file), `two_members` (Alice creates "team" and adds
 //! Bob), `exchange` (an application message one way). A copy of the
@@ -87,6 +93,11 @@ impl Ws {
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
         (out.status.code().unwrap(), stderr)
+    }
+
+    /// `group show GROUP --json`, as printed (for byte comparisons).
+    pub fn show_raw(&self, group: &str) -> String {
+        self.ok(&["group", "show", group, "--json"])
     }
 
     /// `group show --json`: (epoch, epoch authenticator, pending).

@@ -133,3 +133,91 @@ impl Group {
         Ok(Proposal::PreSharedKey { psk: id })
     }
 }
+
+/// A proposal kept for this epoch (sent or received), as listed by
+/// [`Group::pending_proposals`].
+#[derive(Debug, Clone, Copy)]
+pub struct PendingProposalView<'a> {
+    /// The `ProposalRef` (§5.2) a commit names it by.
+    pub reference: &'a [u8],
+    /// Who proposed it, and what.
+    pub proposal: &'a SentProposal,
+}
+
+impl Group {
+    /// The proposals kept this epoch (sent by this member or received), in
+    /// the order they came: what [`Group::commit`] commits by reference
+    /// (except this member's own Updates, which its path replaces).
+    pub fn pending_proposals(&self) -> impl Iterator<Item = PendingProposalView<'_>> {
+        self.pending.iter().map(|q| PendingProposalView {
+            reference: q.reference.as_slice(),
+            proposal: &q.proposal,
+        })
+    }
+
+    /// Fails with [`MissingPsk`] (naming the PSK) unless this member holds
+    /// the secret of every PSK in `ids` (§8.4).
+    pub fn check_psks<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        ids: &[PreSharedKeyId],
+    ) -> Result<(), GroupError> {
+        self.resolve_psks(p, ids).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+    use super::*;
+    use crate::crypto::{CipherSuite, RustCrypto};
+    use crate::test_utils::groups::{pair, wire};
+
+    /// The sender's and the receiver's lists agree (computed separately),
+    /// survive serialisation, and a missing PSK is named.
+    #[test]
+    fn pending_proposals_on_both_sides_and_missing_psks() {
+        let p = RustCrypto;
+        let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+        let (mut alice, mut bob) = pair(cs, b"pending");
+        let m = bob.propose_update(&p).unwrap();
+        let received = match alice.process(&p, &wire(&m)).unwrap() {
+            super::super::Received::Proposal { reference, .. } => reference,
+            other => panic!("{other:?}"),
+        };
+        let list = |g: &Group| -> Vec<(Vec<u8>, Sender, u16)> {
+            g.pending_proposals()
+                .map(|v| {
+                    (
+                        v.reference.to_vec(),
+                        v.proposal.sender,
+                        v.proposal.proposal.proposal_type(),
+                    )
+                })
+                .collect()
+        };
+        let on_bob = list(&bob);
+        assert_eq!(on_bob, list(&alice));
+        assert_eq!(on_bob.len(), 1);
+        assert_eq!(on_bob[0].0, received);
+        assert_eq!(on_bob[0].1, Sender::Member(bob.own_leaf()));
+        let restored = Group::from_bytes(&p, alice.to_bytes().unwrap().as_bytes()).unwrap();
+        assert_eq!(list(&restored), on_bob);
+
+        let missing = PreSharedKeyId {
+            psk: Psk::External {
+                psk_id: VlBytes(vec![0x0c, 0x0d]),
+            },
+            psk_nonce: VlBytes(vec![0; cs.hash_len()]),
+        };
+        assert_eq!(
+            alice.check_psks(&p, std::slice::from_ref(&missing)),
+            Err(GroupError::MissingPsk(MissingPsk::External {
+                psk_id: vec![0x0c, 0x0d]
+            }))
+        );
+        alice.add_external_psk(vec![0x0c, 0x0d], crate::crypto::Secret::new(vec![7; 32]));
+        assert_eq!(alice.check_psks(&p, &[missing]), Ok(()));
+    }
+}

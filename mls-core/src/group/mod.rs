@@ -29,6 +29,7 @@ mod transcript;
 mod update_path;
 mod welcome;
 
+pub use application::PendingProposalView;
 pub use commit::added_key_packages;
 pub use epoch::{CommitOutput, CommitSummary, StagedCommit};
 pub use error::{

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use crate::cli::common::MessageFormat;
+
 use crate::cli::common::{FormatOpt, WorkspaceOpts};
 
 /// `mls-inspector group [--db PATH] [--json] …`
@@ -82,6 +84,13 @@ pub enum GroupCommand {
     /// window_size=N, max_generation_gap=N, aead_limit_bytes=N,
     /// past_epochs=N, conflict=first-seen|lowest-leaf|lowest-hash.
     Settings(GroupSettingsArgs),
+    /// Make a proposal for this epoch (add, remove, update, PSK): writes the
+    /// proposal message (framed as this group's commits are) and keeps it
+    /// pending; `group commit` covers it by reference.
+    Propose(ProposeArgs),
+    /// List the epoch's pending proposals (made here or received):
+    /// reference, sender, type, what.
+    Proposals(GroupArg),
 }
 
 /// `… GROUP`
@@ -373,4 +382,77 @@ pub struct GroupSettingsArgs {
     /// nothing.
     #[arg(long = "set", value_name = "KEY=VALUE", num_args = 1..)]
     pub set: Vec<String>,
+}
+
+/// `group propose GROUP (add KEYPACKAGE_FILE | remove LEAF_OR_IDENTITY |
+/// update | psk external PSK_ID_HEX | psk resumption EPOCH) [--out FILE]`
+#[derive(Debug, Args)]
+pub struct ProposeArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    #[command(subcommand)]
+    pub what: ProposeWhat,
+
+    /// Write the proposal message to FILE (`-`: stdout; default: printed
+    /// as hex).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub out: Option<PathBuf>,
+
+    /// How the message is written: default binary in files, hex on stdout.
+    #[arg(long, value_enum, value_name = "FORMAT", global = true)]
+    pub format: Option<MessageFormat>,
+}
+
+/// What `group propose` proposes.
+#[derive(Debug, Subcommand)]
+pub enum ProposeWhat {
+    /// Add the member of a key package.
+    Add {
+        /// The key package (MLSMessage or bare; hex, base64 or binary;
+        /// `-`: stdin).
+        #[arg(value_name = "KEYPACKAGE_FILE")]
+        key_package: PathBuf,
+    },
+    /// Remove a member.
+    Remove {
+        /// The member's leaf index (from `group show`) or identity.
+        #[arg(value_name = "LEAF_OR_IDENTITY")]
+        member: String,
+    },
+    /// Update this member's leaf with a fresh encryption key.
+    Update,
+    /// Inject a pre-shared key into the next epoch's key schedule.
+    #[command(subcommand)]
+    Psk(ProposePsk),
+    /// Change the group context extensions (GroupContextExtensions): the
+    /// current ones with --set added or replaced and --unset removed.
+    Extensions {
+        /// Add or replace an extension: its type (number) and data (hex,
+        /// the `extension_data` bytes).
+        #[arg(long = "set", value_name = "TYPE=HEX")]
+        set: Vec<String>,
+        /// Remove the extension of this type.
+        #[arg(long = "unset", value_name = "TYPE")]
+        unset: Vec<u16>,
+    },
+}
+
+/// `group propose GROUP psk …`
+#[derive(Debug, Subcommand)]
+pub enum ProposePsk {
+    /// An external PSK stored with `psk add` (every member needs it).
+    External {
+        /// The PSK id, hex.
+        #[arg(value_name = "PSK_ID_HEX")]
+        id: String,
+    },
+    /// This group's resumption PSK of an epoch (the current one or a kept
+    /// earlier one).
+    Resumption {
+        /// The epoch.
+        #[arg(value_name = "EPOCH")]
+        epoch: u64,
+    },
 }

@@ -120,6 +120,12 @@ impl GroupsPanel {
             }
             Outcome::Exported { key, result } => self.apply_exported(key, result),
             Outcome::Settings { key, result, saved } => self.apply_settings(key, result, saved),
+            Outcome::Proposed {
+                key,
+                result,
+                loaded,
+                stamp,
+            } => self.apply_proposed(key, result, *loaded, stamp),
             Outcome::Opened { purpose, opened } => {
                 if let Some(status) = opened.error_status() {
                     self.status = Some(status);

@@ -22,6 +22,11 @@ pub(super) fn load_group(ws: &Workspace, key: GroupKey) -> Result<Loaded, Worksp
     } else {
         None
     };
+    let proposals = if active {
+        ws.proposals(key)?
+    } else {
+        Vec::new()
+    };
     let history = ws.history(key)?;
     let messages = ws.messages(Some(key))?;
     let own = active.then_some(row.own_leaf);
@@ -41,6 +46,7 @@ pub(super) fn load_group(ws: &Workspace, key: GroupKey) -> Result<Loaded, Worksp
             details,
             history,
             messages,
+            proposals,
         },
         tree,
         pending_tree,

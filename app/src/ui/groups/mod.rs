@@ -7,7 +7,9 @@
 //!   table (with Remove per member) and the actions: Update, Commit, add
 //!   members from key packages (dropped, opened or pasted), send and
 //!   receive messages, export the GroupInfo; produced messages can be
-//!   saved, copied or opened in the Decoder.
+//!   saved, copied or opened in the Decoder. The Proposals block
+//!   (`propose.rs`): the "Propose…" menu and the epoch's pending
+//!   proposals with "Commit proposals".
 //! * **Ratchet tree**: the current tree, own leaf and its path highlighted.
 //! * **Epoch timeline**: every history row; clicking one shows that
 //!   epoch's tree with the nodes its commit changed.
@@ -30,6 +32,7 @@ mod list;
 mod load;
 mod messages;
 mod overview;
+mod propose;
 mod settings;
 mod staged;
 mod state;

@@ -185,6 +185,8 @@ impl GroupsPanel {
             }
         });
 
+        self.proposals_ui(ui, actions);
+
         section(ui, "Add members", |ui| {
             ui.horizontal(|ui| {
                 labelled_edit_fill(

@@ -12,7 +12,7 @@ use crate::ui::jobs::{JobPanel, Jobs, job_outcome};
 use crate::ui::tree_view::{TreeView, TreeViewModel};
 use crate::workspace::{
     EpochRow, ExportedSecret, GroupDetails, GroupKey, GroupRow, IdentityInfo, IdentityKey,
-    KeyPackageInfo, MessageRow, Preview,
+    KeyPackageInfo, MessageRow, Preview, ProposalRow, ProposalSent,
 };
 
 use super::export::ExportForm;
@@ -61,6 +61,8 @@ pub struct GroupSnapshot {
     pub history: Vec<EpochRow>,
     /// The group's messages, in recorded order.
     pub messages: Vec<MessageRow>,
+    /// The current epoch's pending proposals (none once removed).
+    pub proposals: Vec<ProposalRow>,
 }
 
 impl GroupSnapshot {
@@ -217,6 +219,13 @@ pub(crate) enum Outcome {
         result: Result<crate::workspace::GroupSettings, String>,
         saved: bool,
     },
+    /// A proposal made ("Propose…"), and the group read after it.
+    Proposed {
+        key: GroupKey,
+        result: Result<ProposalSent, String>,
+        loaded: Box<Result<Loaded, String>>,
+        stamp: Option<u64>,
+    },
 }
 
 /// What a click asked for, performed after drawing.
@@ -283,6 +292,7 @@ pub struct GroupsPanel {
     pub(super) decode_request: Option<(String, Vec<u8>)>,
     pub(super) export: ExportForm,
     pub(super) settings: super::settings::SettingsForm,
+    pub(super) propose: super::propose::ProposeForm,
 }
 
 impl Default for GroupsPanel {
@@ -327,6 +337,7 @@ impl GroupsPanel {
             decode_request: None,
             export: ExportForm::default(),
             settings: super::settings::SettingsForm::default(),
+            propose: super::propose::ProposeForm::default(),
         }
     }
 
