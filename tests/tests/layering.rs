@@ -53,11 +53,14 @@ fn module_of(src: &Path, file: &Path) -> String {
     name.trim_end_matches(".rs").to_owned()
 }
 
-/// Test code is allowed to reach anywhere: test files and the
-/// `#[cfg(test)] mod tests { … }` at the end of a file are skipped.
+/// Test code is allowed to reach anywhere: test files (`tests/`,
+/// `tests.rs`, `*_tests.rs`) and the `#[cfg(test)] mod tests { … }` at the
+/// end of a file are skipped.
 fn is_test_file(file: &Path) -> bool {
-    file.components()
-        .any(|c| c.as_os_str() == "tests" || c.as_os_str() == "tests.rs")
+    file.components().any(|c| {
+        let name = c.as_os_str().to_string_lossy();
+        name == "tests" || name == "tests.rs" || name.ends_with("_tests.rs")
+    })
 }
 
 fn non_test_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
