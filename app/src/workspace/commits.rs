@@ -56,13 +56,10 @@ impl Workspace {
     /// messages, then [`Workspace::apply`] (or [`Workspace::discard`]).
     pub fn commit_with(&self, key: GroupKey, request: &CommitRequest) -> Result<LocalCommit> {
         let Loaded {
-            record,
             mut group,
             revision,
-        } = self.load(key)?;
-        if record.has_pending {
-            return Err(WorkspaceError::AlreadyPending(key));
-        }
+            ..
+        } = self.load_unstaged(key)?;
         let mut proposals = Vec::new();
         for bytes in &request.add {
             proposals.push(Proposal::Add {

@@ -323,6 +323,16 @@ impl Workspace {
         Ok(())
     }
 
+    /// [`Self::load`] for an operation that makes a new message of this
+    /// epoch (a commit, a proposal): refused while a commit is pending.
+    fn load_unstaged(&self, key: GroupKey) -> Result<Loaded> {
+        let loaded = self.load(key)?;
+        if loaded.record.has_pending {
+            return Err(WorkspaceError::AlreadyPending(key));
+        }
+        Ok(loaded)
+    }
+
     fn load(&self, key: GroupKey) -> Result<Loaded> {
         let record = self.store.group(key)?;
         if record.status == GroupStatus::Removed {

@@ -280,13 +280,10 @@ impl Workspace {
     /// a refusal changes nothing.
     pub fn propose(&self, key: GroupKey, request: &ProposalRequest) -> Result<ProposalSent> {
         let Loaded {
-            record,
             mut group,
             revision,
-        } = self.load(key)?;
-        if record.has_pending {
-            return Err(WorkspaceError::AlreadyPending(key));
-        }
+            ..
+        } = self.load_unstaged(key)?;
         let before = group.pending_proposals().count();
         let message = match build(self, key, &group, request)? {
             None => group.propose_update(&P)?,

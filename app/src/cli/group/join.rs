@@ -2,6 +2,7 @@
 //! from a GroupInfo).
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -21,13 +22,14 @@ fn joined_row(ws: &Workspace, row: GroupRow, name: Option<&str>) -> Result<Group
     }
 }
 
+/// The `--ratchet-tree FILE` of a join, if given.
+fn read_tree(file: Option<&PathBuf>) -> Result<Option<Vec<u8>>, Failure> {
+    file.map(|f| read_message(f, "ratchet tree")).transpose()
+}
+
 pub(super) fn join(opts: &WorkspaceOpts, args: &JoinArgs) -> Result<Done, Failure> {
     let welcome = read_message(&args.welcome, "Welcome")?;
-    let tree = args
-        .ratchet_tree
-        .as_ref()
-        .map(|f| read_message(f, "ratchet tree"))
-        .transpose()?;
+    let tree = read_tree(args.ratchet_tree.as_ref())?;
     let ws = opts.open()?;
     let row = ws.join(&welcome, tree.as_deref())?;
     let row = joined_row(&ws, row, args.name.as_deref())?;
@@ -51,11 +53,7 @@ pub(super) fn join_external(
     let target = Target::of(args.commit_out.as_ref(), Target::Shown);
     check_targets(&[&target], opts.json)?;
     let info = read_message(&args.group_info, "GroupInfo")?;
-    let tree = args
-        .ratchet_tree
-        .as_ref()
-        .map(|f| read_message(f, "ratchet tree"))
-        .transpose()?;
+    let tree = read_tree(args.ratchet_tree.as_ref())?;
     let ws = opts.open()?;
     let identity = ws.identity_find(&args.identity)?;
     let (row, commit) = ws.join_external_with_tree(identity.key, &info, tree.as_deref())?;
