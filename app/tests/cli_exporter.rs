@@ -10,13 +10,9 @@
 
 use serde_json::Value;
 
-#[path = "support/temp.rs"]
-mod temp;
-use temp::TempDir;
-
-#[path = "support/cli.rs"]
-mod cli;
-use cli::{Ws, group_of, key_of};
+#[path = "support/cli_ws.rs"]
+mod cli_ws;
+use cli_ws::{TempDir, Ws, group_of, key_of};
 
 /// `group export-secret` on `ws`: the JSON object.
 fn export(ws: &Ws, group: &str, label: &str, context: &str, length: Option<usize>) -> Value {
@@ -285,10 +281,10 @@ fn join_external_with_an_out_of_band_ratchet_tree() {
         let dave = key_of(&joined["group"]);
         a.json(&["group", "receive", "team", &ext_commit, "--apply"]);
         b.json(&["group", "receive", &refs[1], &ext_commit, "--apply"]);
-        let state = a.state("team");
+        let state = a.epoch_auth("team");
         assert_eq!(state.0, 3);
-        assert_eq!(b.state(&refs[1]), state);
-        assert_eq!(d.state(&dave), state);
+        assert_eq!(b.epoch_auth(&refs[1]), state);
+        assert_eq!(d.epoch_auth(&dave), state);
         let values: Vec<String> = [(&a, "team"), (&b, refs[1].as_str()), (&d, dave.as_str())]
             .iter()
             .map(|(ws, r)| secret(&export(ws, r, "after join", "", Some(32))))

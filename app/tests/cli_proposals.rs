@@ -13,13 +13,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-#[path = "support/temp.rs"]
-mod temp;
-use temp::TempDir;
-
 #[path = "support/cli_ws.rs"]
 mod cli_ws;
-use cli_ws::Ws;
+use cli_ws::{TempDir, Ws};
 
 const SUITES: [&str; 3] = ["1", "3", "7"];
 

@@ -10,18 +10,9 @@
 
 use serde_json::Value;
 
-#[path = "support/temp.rs"]
-mod temp;
-use temp::TempDir;
-
 #[path = "support/cli_ws.rs"]
 mod cli_ws;
-use cli_ws::{Ws, exchange, text, two_members};
-
-/// `group show --json` as printed.
-fn show(ws: &Ws, group: &str) -> String {
-    ws.ok(&["group", "show", group, "--json"])
-}
+use cli_ws::{TempDir, Ws, exchange, text, two_members};
 
 /// The framing of a binary MLSMessage file (RFC 9420 §6: version, then
 /// wire_format 1 = PublicMessage, 2 = PrivateMessage).
@@ -46,11 +37,11 @@ fn a_private_handshake_is_refused_under_accept_handshake_public() {
     let commit = dir.arg("commit.msg");
     let c = a.json(&["group", "update", "team", "--commit-out", &commit]);
     assert_eq!(wire_format(&a, &commit), "private");
-    let before = show(&b, &bg);
+    let before = b.show_raw(&bg);
     let (code, err) = b.fails(&["group", "receive", &bg, &commit]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("PrivateMessage"), "{err}");
-    assert_eq!(before, show(&b, &bg));
+    assert_eq!(before, b.show_raw(&bg));
 
     // Accepting any framing, the same commit goes through and both sides
     // agree on the new epoch.
@@ -108,14 +99,14 @@ fn a_late_message_decrypts_with_past_epochs_1_and_not_with_0() {
 
     // past_epochs=0: refused, nothing changes.
     b.json(&["group", "settings", &bg, "--set", "past_epochs=0"]);
-    let before = show(&b, &bg);
+    let before = b.show_raw(&bg);
     let (code, err) = b.fails(&["group", "receive", &bg, &late]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains(&format!("epoch {sent_in}")),
         "names the message's epoch: {err}"
     );
-    assert_eq!(before, show(&b, &bg));
+    assert_eq!(before, b.show_raw(&bg));
 
     // past_epochs=1: the same message decrypts, once.
     b.json(&["group", "settings", &bg, "--set", "past_epochs=1"]);
@@ -123,9 +114,9 @@ fn a_late_message_decrypts_with_past_epochs_1_and_not_with_0() {
     assert_eq!(got["kind"], "application", "{got}");
     assert_eq!(text(&got, "text"), "sent before the commit");
     assert_eq!(got["epoch"], sent_in, "the message's epoch: {got}");
-    let before = show(&b, &bg);
+    let before = b.show_raw(&bg);
     b.fails(&["group", "receive", &bg, &late]);
-    assert_eq!(before, show(&b, &bg));
+    assert_eq!(before, b.show_raw(&bg));
 
     // Two epochs later it is gone with past_epochs=1.
     let late2 = dir.arg("late2.msg");
@@ -141,9 +132,9 @@ fn a_late_message_decrypts_with_past_epochs_1_and_not_with_0() {
         ]);
         b.json(&["group", "receive", &bg, &commit, "--apply"]);
     }
-    let before = show(&b, &bg);
+    let before = b.show_raw(&bg);
     b.fails(&["group", "receive", &bg, &late2]);
-    assert_eq!(before, show(&b, &bg));
+    assert_eq!(before, b.show_raw(&bg));
     exchange(&dir, (&a, "team"), (&b, &bg), "current epoch");
 }
 

@@ -7,30 +7,15 @@
 //! The Conformance panel, driven headless with egui_kittest: files dropped
 //! onto it are checked by the runner and shown in its tables.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use mls_inspector::ui::{ConformancePanel, InspectorApp, Tab};
 
-/// A file dropped onto the window, with its content in memory.
-#[derive(Debug)]
-struct TestFile {
-    path: PathBuf,
-    bytes: Vec<u8>,
-}
-
-impl egui::DroppedFile for TestFile {
-    fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        Ok(self.bytes.clone())
-    }
-}
+#[path = "support/gui.rs"]
+mod gui;
+use gui::TestFile;
 
 /// A deserialization-kind vector file with two cases (both valid).
 const DESERIALIZATION: &str =
@@ -47,10 +32,10 @@ fn harness() -> Harness<'static, ConformancePanel> {
 
 /// Drops `name` with `bytes` onto the panel and waits for the check.
 fn drop_file(harness: &mut Harness<'static, ConformancePanel>, name: &str, bytes: &[u8]) {
-    harness.input_mut().dropped_files.push(Arc::new(TestFile {
-        path: PathBuf::from("/nonexistent/dropped").join(name),
-        bytes: bytes.to_vec(),
-    }));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(TestFile::dropped(name, bytes));
     // One frame takes the drop and starts the background check.
     harness.step();
     assert!(harness.state().is_busy(), "the drop started no check");
@@ -212,10 +197,10 @@ fn app_shell_shows_the_conformance_tab() {
     harness.get_by_label("Check official vectors");
 
     // A file dropped on the window reaches the panel.
-    harness.input_mut().dropped_files.push(Arc::new(TestFile {
-        path: PathBuf::from("/nonexistent/shell.json"),
-        bytes: b"[]".to_vec(),
-    }));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(TestFile::at("/nonexistent/shell.json", b"[]"));
     harness.step();
     assert!(
         harness

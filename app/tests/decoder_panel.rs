@@ -8,8 +8,7 @@
 //! pasted onto it are dissected into the field tree and the hex dump, and
 //! the two views select together.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -23,22 +22,9 @@ use mls_core::framing::{
 use mls_core::inspect::{self, InputFormat, MessageKind};
 use mls_inspector::ui::{DecoderPanel, InspectorApp, Tab};
 
-/// A file dropped onto the window, with its content in memory.
-#[derive(Debug)]
-struct TestFile {
-    path: PathBuf,
-    bytes: Vec<u8>,
-}
-
-impl egui::DroppedFile for TestFile {
-    fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn bytes(&self) -> Result<Vec<u8>, String> {
-        Ok(self.bytes.clone())
-    }
-}
+#[path = "support/gui.rs"]
+mod gui;
+use gui::TestFile;
 
 fn public_message() -> Vec<u8> {
     public_message_with(b"hello".to_vec())
@@ -86,10 +72,10 @@ fn harness() -> Harness<'static, DecoderPanel> {
 }
 
 fn drop_file(harness: &mut Harness<'static, DecoderPanel>, name: &str, bytes: &[u8]) {
-    harness.input_mut().dropped_files.push(Arc::new(TestFile {
-        path: PathBuf::from("/nonexistent/dropped").join(name),
-        bytes: bytes.to_vec(),
-    }));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(TestFile::dropped(name, bytes));
     harness.run();
 }
 
@@ -655,10 +641,10 @@ fn app_shell_opens_on_the_decoder() {
     harness.get_by_label("Nothing decoded yet");
 
     // A file dropped on the window reaches the decoder.
-    harness.input_mut().dropped_files.push(Arc::new(TestFile {
-        path: PathBuf::from("/nonexistent/shell.bin"),
-        bytes: public_message(),
-    }));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(TestFile::at("/nonexistent/shell.bin", &public_message()));
     harness.run();
     let summary = harness
         .state_mut()

@@ -8,36 +8,13 @@
 //! checked as they are typed, the value derived in a job and shown only
 //! after Reveal, and equal to what another member's workspace exports.
 
-use std::path::Path;
-
-use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use mls_core::crypto::CipherSuite;
-use mls_inspector::ui::{InspectorApp, Tab};
-use mls_inspector::workspace::{GroupKey, GroupOptions, Workspace};
+use mls_inspector::workspace::{GroupOptions, Workspace};
 
 #[path = "support/gui.rs"]
 mod gui;
-use gui::{TempDir, click, settle, type_into};
-
-fn open_groups(db: &Path, key: GroupKey) -> Harness<'static, InspectorApp> {
-    let mut app = InspectorApp::with_workspace(db);
-    app.set_tab(Tab::Groups);
-    app.groups().select(Some(key));
-    let mut h = Harness::builder()
-        .with_size([1200.0, 1400.0])
-        .build_ui_state(|ui, app: &mut InspectorApp| app.ui(ui), app);
-    settle(&mut h);
-    h
-}
-
-fn status_text(h: &mut Harness<'static, InspectorApp>) -> String {
-    h.state_mut()
-        .groups()
-        .status()
-        .map(|s| s.text.clone())
-        .unwrap_or_default()
-}
+use gui::{TempDir, click, open_groups_sized, status_text, type_into};
 
 #[test]
 fn export_secret_form_reveals_the_value_every_member_derives() {
@@ -57,7 +34,7 @@ fn export_secret_form_reveals_the_value_every_member_derives() {
         a.apply(group.key).unwrap();
         let bobs = b.join(&commit.welcome.unwrap(), None).unwrap().key;
 
-        let mut h = open_groups(&a_db, group.key);
+        let mut h = open_groups_sized(&a_db, Some(group.key), [1200.0, 1400.0]);
         type_into(&mut h, "Exporter label:", "call keys");
         // Checked as typed: not hex, then too long.
         type_into(&mut h, "Exporter context:", "zz");

@@ -10,21 +10,19 @@
 //! the CLI are held to the same state.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use mls_core::crypto::CipherSuite;
 use mls_inspector::ui::{GroupView, InspectorApp, Tab};
 use mls_inspector::workspace::MessageKind;
-use mls_inspector::workspace::{GroupKey, GroupOptions, Receipt, Workspace};
+use mls_inspector::workspace::{GroupOptions, Receipt, Workspace};
 
 #[path = "support/gui.rs"]
 mod gui;
-use gui::{TempDir, click, drop_file, harness, settle, type_into};
-
-const CS: CipherSuite = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+use gui::{
+    CS, TempDir, alice_and_bob, alice_team, click, drop_file, harness, open_groups, settle,
+    status_text, type_into,
+};
 
 /// eframe's storage, in memory.
 #[derive(Default)]
@@ -44,49 +42,6 @@ impl eframe::Storage for MemStorage {
     }
 
     fn flush(&mut self) {}
-}
-
-/// The app on `db`, on the Groups tab with `key` selected and loaded.
-fn open_groups(db: &Path, key: Option<GroupKey>) -> Harness<'static, InspectorApp> {
-    let mut app = InspectorApp::with_workspace(db);
-    app.set_tab(Tab::Groups);
-    app.groups().select(key);
-    let mut h = harness(app);
-    settle(&mut h);
-    h
-}
-
-fn status_text(h: &mut Harness<'static, InspectorApp>) -> String {
-    h.state_mut()
-        .groups()
-        .status()
-        .map(|s| s.text.clone())
-        .unwrap_or_default()
-}
-
-/// Alice's group in workspace A with Bob (workspace B) added and joined:
-/// both at epoch 1. Returns A's file, A's group, B and B's group.
-fn alice_and_bob(dir: &TempDir) -> (PathBuf, GroupKey, Workspace, GroupKey) {
-    let a_db = dir.file("alice.sqlite");
-    let a = Workspace::open(&a_db).unwrap();
-    let alice = a.identity_new("alice", CS).unwrap();
-    let group = a
-        .group_create(
-            alice.key,
-            &GroupOptions {
-                name: Some(String::from("team")),
-                ..GroupOptions::default()
-            },
-        )
-        .unwrap();
-    let b = Workspace::open(dir.file("bob.sqlite")).unwrap();
-    let bob = b.identity_new("bob", CS).unwrap();
-    let kp = b.key_package_new(bob.key).unwrap();
-    let commit = a.commit_add(group.key, &[kp.bytes]).unwrap();
-    a.apply(group.key).unwrap();
-    let joined = b.join(&commit.welcome.unwrap(), None).unwrap();
-    assert_eq!(joined.epoch, 1);
-    (a_db, group.key, b, joined.key)
 }
 
 #[test]
@@ -493,24 +448,15 @@ fn join_by_welcome_drop_and_by_typed_group_info() {
     let dir = TempDir::new("join");
     // Alice's group, in a workspace the GUI does not show.
     let a = Workspace::open(dir.file("alice.sqlite")).unwrap();
-    let alice = a.identity_new("alice", CS).unwrap();
-    let group = a
-        .group_create(
-            alice.key,
-            &GroupOptions {
-                name: Some(String::from("team")),
-                ..GroupOptions::default()
-            },
-        )
-        .unwrap();
+    let group = alice_team(&a);
 
     // Bob's workspace, in the GUI, with a key package for Alice.
     let b_db = dir.file("bob.sqlite");
     let b = Workspace::open(&b_db).unwrap();
     let bob = b.identity_new("bob", CS).unwrap();
     let kp = b.key_package_new(bob.key).unwrap();
-    let commit = a.commit_add(group.key, &[kp.bytes]).unwrap();
-    a.apply(group.key).unwrap();
+    let commit = a.commit_add(group, &[kp.bytes]).unwrap();
+    a.apply(group).unwrap();
 
     let mut h = open_groups(&b_db, None);
     drop_file(&mut h, "welcome.mls", &commit.welcome.unwrap());
@@ -524,7 +470,7 @@ fn join_by_welcome_drop_and_by_typed_group_info() {
     // Carol joins by external commit from a GroupInfo file whose path is
     // typed, as the identity chosen under "Join a group".
     let info_file = dir.file("group-info.mls");
-    std::fs::write(&info_file, a.export_group_info(group.key).unwrap()).unwrap();
+    std::fs::write(&info_file, a.export_group_info(group).unwrap()).unwrap();
     b.identity_new("carol", CS).unwrap();
     click(&mut h, "Reload");
     click(&mut h, "Join a group");
@@ -540,7 +486,7 @@ fn join_by_welcome_drop_and_by_typed_group_info() {
     // The external commit to send to the group is offered.
     let outputs = h.state_mut().groups().outputs().to_vec();
     assert_eq!(outputs.len(), 1);
-    match a.receive(Some(group.key), &outputs[0].bytes).unwrap() {
+    match a.receive(Some(group), &outputs[0].bytes).unwrap() {
         Receipt::CommitStaged(p) => assert_eq!(p.new_epoch, 2),
         other => panic!("{other:?}"),
     }

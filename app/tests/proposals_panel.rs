@@ -10,36 +10,14 @@
 //! member (a second workspace) receives the window's messages and must
 //! agree on the epoch authenticator.
 
-use std::path::Path;
-
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use mls_core::crypto::CipherSuite;
-use mls_inspector::ui::{InspectorApp, Tab};
-use mls_inspector::workspace::{GroupKey, GroupOptions, ProposalRequest, Receipt, Workspace};
+use mls_inspector::ui::InspectorApp;
+use mls_inspector::workspace::{ProposalRequest, Receipt, Workspace};
 
 #[path = "support/gui.rs"]
 mod gui;
-use gui::{TempDir, click, drop_file, harness, settle};
-
-const CS: CipherSuite = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
-
-fn open_groups(db: &Path, key: GroupKey) -> Harness<'static, InspectorApp> {
-    let mut app = InspectorApp::with_workspace(db);
-    app.set_tab(Tab::Groups);
-    app.groups().select(Some(key));
-    let mut h = harness(app);
-    settle(&mut h);
-    h
-}
-
-fn status_text(h: &mut Harness<'static, InspectorApp>) -> String {
-    h.state_mut()
-        .groups()
-        .status()
-        .map(|s| s.text.clone())
-        .unwrap_or_default()
-}
+use gui::{CS, TempDir, alice_and_bob, click, drop_file, open_groups, status_text};
 
 /// References listed in the window's snapshot of the group.
 fn window_references(h: &mut Harness<'static, InspectorApp>) -> Vec<String> {
@@ -56,24 +34,8 @@ fn window_references(h: &mut Harness<'static, InspectorApp>) -> Vec<String> {
 #[test]
 fn propose_from_the_window_and_commit_the_pending_proposals() {
     let dir = TempDir::new("proposals-panel");
-    let a_db = dir.file("alice.sqlite");
+    let (a_db, group_key, b, bg) = alice_and_bob(&dir);
     let a = Workspace::open(&a_db).unwrap();
-    let alice = a.identity_new("alice", CS).unwrap();
-    let group = a
-        .group_create(
-            alice.key,
-            &GroupOptions {
-                name: Some(String::from("team")),
-                ..GroupOptions::default()
-            },
-        )
-        .unwrap();
-    let b = Workspace::open(dir.file("bob.sqlite")).unwrap();
-    let bob = b.identity_new("bob", CS).unwrap();
-    let kp = b.key_package_new(bob.key).unwrap();
-    let commit = a.commit_add(group.key, &[kp.bytes]).unwrap();
-    a.apply(group.key).unwrap();
-    let bg = b.join(&commit.welcome.unwrap(), None).unwrap().key;
     let carol_ws = Workspace::open(dir.file("carol.sqlite")).unwrap();
     let carol = carol_ws.identity_new("carol", CS).unwrap();
     let carol_kp = carol_ws.key_package_new(carol.key).unwrap();
@@ -81,7 +43,7 @@ fn propose_from_the_window_and_commit_the_pending_proposals() {
     // Bob proposes an update (outside the window).
     let bob_update = b.propose(bg, &ProposalRequest::Update).unwrap();
 
-    let mut h = open_groups(&a_db, group.key);
+    let mut h = open_groups(&a_db, Some(group_key));
     h.get_by_label("Group team");
     h.get_by_label("Pending proposals (epoch 1):");
     assert!(window_references(&mut h).is_empty());
@@ -109,7 +71,7 @@ fn propose_from_the_window_and_commit_the_pending_proposals() {
     assert_eq!(listed.len(), 2, "{}", status_text(&mut h));
     // The workspace file agrees with the window.
     let stored: Vec<String> = a
-        .proposals(group.key)
+        .proposals(group_key)
         .unwrap()
         .into_iter()
         .map(|p| p.reference_hex)
@@ -124,11 +86,11 @@ fn propose_from_the_window_and_commit_the_pending_proposals() {
     }
 
     click(&mut h, "Commit proposals");
-    let pending = a.pending(group.key).unwrap().expect("a staged commit");
+    let pending = a.pending(group_key).unwrap().expect("a staged commit");
     assert_eq!(pending.summary.added.len(), 1);
     assert_eq!(pending.summary.updated.len(), 1);
     click(&mut h, "Apply");
-    let row = a.group_row(group.key).unwrap();
+    let row = a.group_row(group_key).unwrap();
     assert_eq!(
         (row.epoch, row.member_count),
         (2, 3),
@@ -137,12 +99,12 @@ fn propose_from_the_window_and_commit_the_pending_proposals() {
     );
     assert_eq!(h.state_mut().groups().snapshot().unwrap().row.epoch, 2);
     assert!(window_references(&mut h).is_empty());
-    assert!(a.proposals(group.key).unwrap().is_empty());
+    assert!(a.proposals(group_key).unwrap().is_empty());
     h.get_by_label("Pending proposals (epoch 2):");
 
     // Bob applies the same commit and agrees.
     let commit = a
-        .messages(Some(group.key))
+        .messages(Some(group_key))
         .unwrap()
         .into_iter()
         .rev()
@@ -152,6 +114,6 @@ fn propose_from_the_window_and_commit_the_pending_proposals() {
     b.apply(bg).unwrap();
     assert_eq!(
         b.group_show(bg).unwrap().epoch_authenticator_hex,
-        a.group_show(group.key).unwrap().epoch_authenticator_hex
+        a.group_show(group_key).unwrap().epoch_authenticator_hex
     );
 }

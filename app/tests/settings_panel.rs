@@ -11,15 +11,12 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use mls_core::crypto::CipherSuite;
-use mls_inspector::ui::{InspectorApp, Tab};
-use mls_inspector::workspace::{GroupOptions, GroupSettings, Workspace};
+use mls_inspector::ui::InspectorApp;
+use mls_inspector::workspace::{GroupSettings, Workspace};
 
 #[path = "support/gui.rs"]
 mod gui;
-use gui::{TempDir, click, harness, settle};
-
-const CS: CipherSuite = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+use gui::{TempDir, alice_team, click, open_groups, settle};
 
 /// Focuses the box labelled `label`, deletes its one-character value and
 /// types `text`.
@@ -47,24 +44,11 @@ fn a_setting_changed_in_the_window_is_stored() {
     let dir = TempDir::new("settings-panel");
     let db = dir.file("alice.sqlite");
     let ws = Workspace::open(&db).unwrap();
-    let alice = ws.identity_new("alice", CS).unwrap();
-    let group = ws
-        .group_create(
-            alice.key,
-            &GroupOptions {
-                name: Some(String::from("team")),
-                ..GroupOptions::default()
-            },
-        )
-        .unwrap();
-    let stored = ws.group_settings(group.key).unwrap();
+    let group = alice_team(&ws);
+    let stored = ws.group_settings(group).unwrap();
     assert_eq!(stored, GroupSettings::recommended());
 
-    let mut app = InspectorApp::with_workspace(&db);
-    app.set_tab(Tab::Groups);
-    app.groups().select(Some(group.key));
-    let mut h = harness(app);
-    settle(&mut h);
+    let mut h = open_groups(&db, Some(group));
     settle(&mut h);
     assert_eq!(h.state_mut().groups().settings_shown(), Some(stored));
     h.get_by_label("Settings");
@@ -73,7 +57,7 @@ fn a_setting_changed_in_the_window_is_stored() {
     replace_one_char(&mut h, "past_epochs:", "x");
     h.get_by_label("past_epochs=x: expected past_epochs=0..=64");
     save(&mut h);
-    assert_eq!(ws.group_settings(group.key).unwrap(), stored);
+    assert_eq!(ws.group_settings(group).unwrap(), stored);
 
     replace_one_char(&mut h, "past_epochs:", "3");
     // "any" loses its last letter: "an" is refused until it is back.
@@ -91,20 +75,17 @@ fn a_setting_changed_in_the_window_is_stored() {
         "{:?}",
         h.state_mut().groups().status()
     );
-    let saved = ws.group_settings(group.key).unwrap();
+    let saved = ws.group_settings(group).unwrap();
     assert_eq!(saved.past_epochs, 3);
     assert_eq!(saved, stored.with_assignments(&["past_epochs=3"]).unwrap());
     assert_eq!(h.state_mut().groups().settings_shown(), Some(saved));
     // Used by the group from now on.
-    assert_eq!(
-        ws.group_load(group.key).unwrap().config().max_past_epochs,
-        3
-    );
+    assert_eq!(ws.group_load(group).unwrap().config().max_past_epochs, 3);
 
     // Changed by another writer (as the CLI would): shown once the group
     // is read again.
-    let other = ws.set_group_settings(group.key, &["padding=7"]).unwrap();
-    h.state_mut().groups().select(Some(group.key));
+    let other = ws.set_group_settings(group, &["padding=7"]).unwrap();
+    h.state_mut().groups().select(Some(group));
     settle(&mut h);
     settle(&mut h);
     assert_eq!(h.state_mut().groups().settings_shown(), Some(other));

@@ -7,14 +7,18 @@
 )]
 //! Driving the binary with workspace files playing members of a group:
 //! `Ws` (one workspace file), `two_members` (Alice creates "team" and adds
-//! Bob), `exchange` (an application message one way). A copy of the
-//! helpers of `cli_group.rs`, for the CLI test files that came after it.
+//! Bob), `group_of` (a creator and any members joined by one Welcome),
+//! `exchange` (an application message one way). The one CLI-driving helper
+//! module of the tests (`#[path = "support/cli_ws.rs"] mod cli_ws;`), with
+//! `TempDir` from `support/temp.rs`.
 
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-use crate::temp::TempDir;
+#[path = "temp.rs"]
+mod temp;
+pub use temp::TempDir;
 
 /// One workspace file, driven through the binary.
 pub struct Ws {
@@ -95,6 +99,15 @@ impl Ws {
         (out.status.code().unwrap(), stderr)
     }
 
+    /// Runs a command that must fail with one line of error and leave
+    /// `group show GROUP --json` byte-identical; returns stderr.
+    pub fn refused(&self, group: &str, args: &[&str]) -> String {
+        let before = self.show_raw(group);
+        let (_, stderr) = self.fails(args);
+        assert_eq!(self.show_raw(group), before, "{args:?} changed the group");
+        stderr
+    }
+
     /// `group show GROUP --json`, as printed (for byte comparisons).
     pub fn show_raw(&self, group: &str) -> String {
         self.ok(&["group", "show", group, "--json"])
@@ -109,6 +122,17 @@ impl Ws {
             v["pending"].is_object(),
         )
     }
+
+    /// `group show GROUP --json`: (epoch, epoch authenticator).
+    pub fn epoch_auth(&self, group: &str) -> (u64, String) {
+        let (epoch, auth, _) = self.state(group);
+        (epoch, auth)
+    }
+}
+
+/// `#N` of a group row in a JSON object with a `key`.
+pub fn key_of(row: &Value) -> String {
+    format!("#{}", row["key"])
 }
 
 pub fn text(v: &Value, key: &str) -> String {
@@ -160,4 +184,45 @@ pub fn exchange(dir: &TempDir, from: (&Ws, &str), to: (&Ws, &str), message: &str
     let got = to.0.json(&["group", "receive", to.1, &file]);
     assert_eq!(got["kind"], "application", "{got}");
     assert_eq!(got["text"].as_str(), Some(message), "{got}");
+}
+
+/// `alice` (creator, group "team") and members `others` (one workspace
+/// each, identities of suite `suite`) who join by one Welcome. Returns
+/// each member's group reference, the creator's first.
+pub fn group_of(dir: &TempDir, suite: &str, members: &[(&Ws, &str)]) -> Vec<String> {
+    for (ws, name) in members {
+        ws.json(&["identity", "new", name, "--suite", suite]);
+    }
+    let [(creator, creator_name), others @ ..] = members else {
+        panic!("no members");
+    };
+    creator.json(&[
+        "group",
+        "create",
+        "--identity",
+        creator_name,
+        "--name",
+        "team",
+    ]);
+    let mut kps = Vec::new();
+    for (ws, name) in others {
+        let kp = dir.arg(&format!("{name}.kp"));
+        ws.json(&["keypackage", "new", "--identity", name, "--out", &kp]);
+        kps.push(kp);
+    }
+    let welcome = dir.arg("welcome.msg");
+    let mut add = vec!["group", "add", "team"];
+    add.extend(kps.iter().map(String::as_str));
+    add.extend(["--welcome-out", &welcome, "--apply"]);
+    creator.json(&add);
+    let mut refs = vec![String::from("team")];
+    for (ws, _) in others {
+        let joined = ws.json(&["group", "join", &welcome]);
+        refs.push(key_of(&joined));
+    }
+    let first = creator.epoch_auth("team");
+    for ((ws, _), r) in others.iter().zip(&refs[1..]) {
+        assert_eq!(ws.epoch_auth(r), first);
+    }
+    refs
 }

@@ -1,7 +1,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 //! A fresh directory under the system temp dir, removed on drop: the one
 //! copy the app tests share (`#[path = "support/temp.rs"] mod temp;`, or
-//! through `support/gui.rs`).
+//! through `support/gui.rs` or `support/cli_ws.rs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
