@@ -7,7 +7,6 @@
 )]
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mls_core::codec::{Encode, VlBytes};
 use mls_core::crypto::{CipherSuite, CryptoProvider, RustCrypto, Secret};
@@ -22,35 +21,10 @@ use crate::workspace::summary::{EpochCause, MemberEntry, Summary};
 const P: RustCrypto = RustCrypto;
 const CS: CipherSuite = CipherSuite::ALL[0];
 
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let dir = std::env::temp_dir().join(format!(
-            "mls-storage-{}-{name}-{n}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+// The one TempDir of the app's tests.
+#[path = "../../../tests/support/temp.rs"]
+mod temp;
+use temp::TempDir;
 
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
