@@ -673,3 +673,58 @@ fn app_shell_opens_on_the_decoder() {
     );
     assert_eq!(decoder.selected().unwrap().path, "private_message.epoch");
 }
+
+#[test]
+fn wire_helpers_copy_the_body_and_wrap_it_back() {
+    let copied = |harness: &Harness<'_, DecoderPanel>| {
+        harness
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                egui::OutputCommand::CopyText(text) => Some(text.clone()),
+                _ => None,
+            })
+    };
+    for message in [public_message(), private_message(48)] {
+        // An MLSMessage: the body is everything after version and wire format.
+        let mut harness = harness();
+        drop_file(&mut harness, "message.bin", &message);
+        harness.get_by_label("Copy body (hex)").click();
+        harness.step();
+        let body = copied(&harness).expect("the body was copied");
+        assert_eq!(body, hex::encode(&message[4..]));
+        harness.run();
+        assert!(!harness.state().status().unwrap().error);
+
+        // The bare body, pasted: detected as such, and wrapped back into
+        // exactly the MLSMessage it came from.
+        harness.state_mut().load_text(&body);
+        harness.run();
+        let kind = harness.state().dissection().unwrap().kind;
+        assert!(
+            matches!(
+                kind,
+                MessageKind::PublicMessage | MessageKind::PrivateMessage
+            ),
+            "{kind:?}"
+        );
+        assert!(harness.query_by_label("Copy body (hex)").is_none());
+        harness.get_by_label("Copy as MLSMessage (base64)").click();
+        harness.step();
+        assert_eq!(copied(&harness), Some(STANDARD.encode(&message)));
+        harness.run();
+    }
+
+    // Neither a body nor a framed MLSMessage: no helper is offered.
+    let mut harness = harness();
+    harness.state_mut().load_text("00010005");
+    harness.run();
+    assert!(harness.state().wire_action().is_none());
+    assert!(
+        harness
+            .query_by_label("Copy as MLSMessage (base64)")
+            .is_none()
+    );
+}

@@ -8,21 +8,18 @@
 //! - `wire decode-handshake B64` / `wire decode-application B64`: the
 //!   reverse, printing the body as hex.
 //!
-//! Round trips are byte-exact: the body is never re-encoded differently
-//! from what was given. Every error goes to stderr with [`EXIT_UNUSABLE`].
+//! Round trips are byte-exact (`mls_core::inspect::wire`): the body is
+//! never re-encoded differently from what was given. Every error goes to stderr with [`EXIT_UNUSABLE`].
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use clap::{Args, Subcommand};
-use mls_core::codec::{Decode as _, Encode as _};
-use mls_core::framing::{MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage};
-use mls_core::inspect::{self, InputFormat, MessageKind};
+use mls_core::inspect::wire;
+pub use mls_core::inspect::wire::Framing;
+use mls_core::inspect::{self, InputFormat};
 
 use super::common::{EXIT_OK, EXIT_UNUSABLE, write_stdout};
 use super::decode::{read_arg, render_text, to_json};
-
-/// An MLSMessage header: `version` (uint16) and `wire_format` (uint16).
-const HEADER_LEN: usize = 4;
 
 /// `mls-inspector plaintext …`
 #[derive(Debug, Subcommand)]
@@ -81,24 +78,6 @@ pub struct Base64Arg {
     pub base64: String,
 }
 
-/// The two framed messages the helpers handle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
-    /// A PublicMessage ("plaintext", "handshake").
-    Public,
-    /// A PrivateMessage ("ciphertext", "application").
-    Private,
-}
-
-impl Framing {
-    fn kind(self) -> MessageKind {
-        match self {
-            Framing::Public => MessageKind::PublicMessage,
-            Framing::Private => MessageKind::PrivateMessage,
-        }
-    }
-}
-
 /// Reads an argument (text, `@FILE` or `-`) in `format`.
 fn read_as(arg: &str, format: InputFormat) -> Result<Vec<u8>, String> {
     let (raw, _) = read_arg(arg)?;
@@ -144,73 +123,16 @@ pub fn decode_body(args: &BodyArgs, framing: Framing) -> u8 {
 
 /// `wire encode-*`: prints the MLSMessage (base64) wrapping the body.
 pub fn encode(args: &HexArg, framing: Framing) -> u8 {
-    let result = read_as(&args.hex, InputFormat::Hex).and_then(|body| wrap(&body, framing));
+    let result = read_as(&args.hex, InputFormat::Hex)
+        .and_then(|body| wire::wrap(&body, framing).map_err(|e| e.to_string()));
     print_line(result.map(|message| STANDARD.encode(message)))
 }
 
 /// `wire decode-*`: prints the body (hex) of the MLSMessage.
 pub fn decode(args: &Base64Arg, framing: Framing) -> u8 {
-    let result =
-        read_as(&args.base64, InputFormat::Base64).and_then(|message| unwrap(&message, framing));
+    let result = read_as(&args.base64, InputFormat::Base64)
+        .and_then(|message| wire::unwrap(&message, framing).map_err(|e| e.to_string()));
     print_line(result.map(hex::encode))
-}
-
-/// Decodes `body` strictly as the framing's message and wraps it into an
-/// MLSMessage; the result ends with exactly `body`.
-pub fn wrap(body: &[u8], framing: Framing) -> Result<Vec<u8>, String> {
-    let not_a = |e: &dyn std::fmt::Display| format!("not a {}: {e}", framing.kind().name());
-    let body_value = match framing {
-        Framing::Public => {
-            MlsMessageBody::PublicMessage(PublicMessage::decode_exact(body).map_err(|e| not_a(&e))?)
-        }
-        Framing::Private => MlsMessageBody::PrivateMessage(
-            PrivateMessage::decode_exact(body).map_err(|e| not_a(&e))?,
-        ),
-    };
-    let message = MlsMessage::new(body_value)
-        .to_bytes()
-        .map_err(|e| format!("cannot encode the MLSMessage: {e}"))?;
-    if message.get(HEADER_LEN..) != Some(body) {
-        return Err(format!(
-            "the {} does not re-encode to the same bytes (non-canonical input?)",
-            framing.kind().name()
-        ));
-    }
-    Ok(message)
-}
-
-/// Decodes `message` strictly as an MLSMessage holding the framing's
-/// message and returns the body's bytes, exactly as they were.
-pub fn unwrap(message: &[u8], framing: Framing) -> Result<Vec<u8>, String> {
-    let decoded =
-        MlsMessage::decode_exact(message).map_err(|e| format!("not an MLSMessage: {e}"))?;
-    let matches = matches!(
-        (&decoded.body, framing),
-        (MlsMessageBody::PublicMessage(_), Framing::Public)
-            | (MlsMessageBody::PrivateMessage(_), Framing::Private)
-    );
-    if !matches {
-        return Err(format!(
-            "the MLSMessage holds a {} (wire format {}), not a {}",
-            body_name(&decoded.body),
-            decoded.body.wire_format(),
-            framing.kind().name()
-        ));
-    }
-    message
-        .get(HEADER_LEN..)
-        .map(<[u8]>::to_vec)
-        .ok_or_else(|| "the MLSMessage is shorter than its header".to_owned())
-}
-
-fn body_name(body: &MlsMessageBody) -> &'static str {
-    match body {
-        MlsMessageBody::PublicMessage(_) => "PublicMessage",
-        MlsMessageBody::PrivateMessage(_) => "PrivateMessage",
-        MlsMessageBody::Welcome(_) => "Welcome",
-        MlsMessageBody::GroupInfo(_) => "GroupInfo",
-        MlsMessageBody::KeyPackage(_) => "KeyPackage",
-    }
 }
 
 fn print_line(result: Result<String, String>) -> u8 {

@@ -7,6 +7,7 @@ mod build;
 mod input;
 pub mod names;
 mod signature;
+pub mod wire;
 
 use crate::codec::{Decode, DecodeError, Reader};
 use crate::framing::{MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage};

@@ -192,3 +192,45 @@ fn composite_fields_are_named_vector_or_struct() {
         "vector (0 elements)"
     );
 }
+
+#[test]
+fn wire_helpers_unwrap_and_wrap_back_byte_for_byte() {
+    use super::wire::{Framing, WireError, framing_of, unwrap, wrap};
+    let message = private_message();
+    assert_eq!(framing_of(&message), Some(Framing::Private));
+    let body = unwrap(&message, Framing::Private).unwrap();
+    // The body is what the dissector finds as a bare PrivateMessage.
+    let d = dissect_as(&body, MessageKind::PrivateMessage);
+    assert!(d.ok(), "{:?}", d.error);
+    assert_eq!(wrap(&body, Framing::Private).unwrap(), message);
+
+    // The wrong framing is named, with what the message holds.
+    let e = unwrap(&message, Framing::Public).unwrap_err();
+    assert!(matches!(
+        e,
+        WireError::WrongBody {
+            found: "PrivateMessage",
+            wire_format: 2,
+            ..
+        }
+    ));
+    assert!(matches!(
+        wrap(&body, Framing::Public),
+        Err(WireError::NotABody {
+            framing: Framing::Public,
+            ..
+        })
+    ));
+    // Trailing bytes are not part of a body.
+    let mut longer = body.clone();
+    longer.push(0);
+    assert!(matches!(
+        wrap(&longer, Framing::Private),
+        Err(WireError::NotABody { .. })
+    ));
+    assert!(matches!(
+        unwrap(&body, Framing::Private),
+        Err(WireError::NotAnMlsMessage(_))
+    ));
+    assert_eq!(framing_of(&body), None);
+}

@@ -91,6 +91,7 @@ impl DecoderPanel {
             ui.add_space(4.0);
             info_grid(ui, decoded);
         }
+        self.wire_row(ui);
         if let Some(status) = &self.status {
             let text = RichText::new(&status.text);
             ui.label(if status.error {

@@ -20,6 +20,7 @@ mod hex_view;
 mod input;
 mod rows;
 mod state;
+mod wire;
 
 use egui::Ui;
 
@@ -32,6 +33,7 @@ pub use rows::Decoded;
 pub use state::{
     BYTES_PER_ROW, DecoderPanel, EXAMPLES_DIR, LARGE_TEXT, MAX_RECENT, RecentEntry, Status,
 };
+pub use wire::WireAction;
 
 impl DecoderPanel {
     /// Draws the panel into `ui` (its whole available area).
