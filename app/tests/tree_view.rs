@@ -267,7 +267,7 @@ fn big_tree(members: u32) -> Tree {
                         not_after: u64::MAX,
                     })
                 };
-                Some(Node::Leaf(LeafNode {
+                Some(Node::leaf(LeafNode {
                     encryption_key: bytes(i, 32),
                     signature_key: bytes(i + 1, 32),
                     credential: Credential::Basic {
@@ -288,7 +288,7 @@ fn big_tree(members: u32) -> Tree {
                 } else {
                     Vec::new()
                 };
-                Some(Node::Parent(ParentNode {
+                Some(Node::parent(ParentNode {
                     encryption_key: bytes(i, 32),
                     parent_hash: bytes(i + 3, 32),
                     unmerged_leaves,

@@ -22,7 +22,7 @@ pub use key_package::{
     Capabilities, KeyPackage, LEAF_SOURCE_COMMIT, LEAF_SOURCE_KEY_PACKAGE, LEAF_SOURCE_UPDATE,
     LeafNode, LeafNodeSource, Lifetime,
 };
-pub use node::{Node, ParentNode, RatchetTree};
+pub use node::{MAX_TREE_LEAVES, MAX_TREE_NODES, Node, ParentNode, RatchetTree};
 pub use proposal::{
     Commit, HpkeCiphertextWire, PROPOSAL_ADD, PROPOSAL_EXTERNAL_INIT,
     PROPOSAL_GROUP_CONTEXT_EXTENSIONS, PROPOSAL_PSK, PROPOSAL_REINIT, PROPOSAL_REMOVE,

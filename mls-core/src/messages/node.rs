@@ -14,19 +14,41 @@ crate::wire_struct! {
     }
 }
 
-/// `Node`: a leaf or a parent.
+/// The widest ratchet tree this implementation reads or grows to: 2^18
+/// leaves (262,144 members). The RFC sets no limit; without one a hostile
+/// tree of one-byte blanks makes the receiver materialise millions of
+/// slots before any signature is checked, so the width is checked while
+/// decoding, before nodes pile up.
+pub const MAX_TREE_LEAVES: u32 = 1 << 18;
+
+/// The most nodes a `ratchet_tree` of at most [`MAX_TREE_LEAVES`] leaves
+/// holds: `2 * MAX_TREE_LEAVES - 1`.
+pub const MAX_TREE_NODES: usize = 2 * MAX_TREE_LEAVES as usize - 1;
+
+/// `Node`: a leaf or a parent. Both are boxed so that a tree slot (an
+/// `Option<Node>`) takes 16 bytes, blank or not: trees are mostly blanks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
-    Leaf(LeafNode),
-    Parent(ParentNode),
+    Leaf(Box<LeafNode>),
+    Parent(Box<ParentNode>),
+}
+
+impl Node {
+    pub fn leaf(leaf: LeafNode) -> Self {
+        Node::Leaf(Box::new(leaf))
+    }
+
+    pub fn parent(parent: ParentNode) -> Self {
+        Node::Parent(Box::new(parent))
+    }
 }
 
 impl Decode for Node {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         match r.field("node_type", u8::decode)? {
-            1 => Ok(Node::Leaf(r.field("leaf_node", LeafNode::decode)?)),
-            2 => Ok(Node::Parent(r.field("parent_node", ParentNode::decode)?)),
+            1 => Ok(Node::leaf(r.field("leaf_node", LeafNode::decode)?)),
+            2 => Ok(Node::parent(r.field("parent_node", ParentNode::decode)?)),
             other => Err(r.invalid_at(
                 at,
                 format!("node_type {other} is not 1 (leaf) or 2 (parent)"),
@@ -55,8 +77,24 @@ impl Encode for Node {
 pub struct RatchetTree(pub Vec<Option<Node>>);
 
 impl Decode for RatchetTree {
+    /// Refuses a tree of more than [`MAX_TREE_NODES`] nodes as soon as the
+    /// next one starts, so a hostile tree costs at most that many slots.
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        Vec::decode(r).map(RatchetTree)
+        let mut count = 0usize;
+        r.vl_vec(|r| {
+            count += 1;
+            if count > MAX_TREE_NODES {
+                return Err(r.invalid_at(
+                    r.position(),
+                    format!(
+                        "the ratchet tree has more than {MAX_TREE_NODES} nodes \
+                         ({MAX_TREE_LEAVES} leaves), the widest tree this implementation supports"
+                    ),
+                ));
+            }
+            Option::<Node>::decode(r)
+        })
+        .map(RatchetTree)
     }
 }
 

@@ -11,7 +11,11 @@ pub enum TreeError {
         "the ratchet tree ends in a blank node (trailing blanks must be stripped, RFC 9420 §12.4.3.3)"
     )]
     TrailingBlank,
-    #[error("the ratchet tree has {0} nodes, more than 2^32 - 1")]
+    #[error(
+        "the ratchet tree has {0} nodes, more than the {max} of a tree of {leaves} leaves, the widest supported",
+        max = crate::messages::MAX_TREE_NODES,
+        leaves = crate::messages::MAX_TREE_LEAVES
+    )]
     TooLarge(usize),
     #[error("node {node}: a {found} node at a {expected} position")]
     WrongNodeType {
@@ -37,7 +41,10 @@ pub enum TreeError {
     DuplicateEncryptionKey { node: u32, other: u32 },
     #[error("signature key of leaf {leaf} also appears at leaf {other}")]
     DuplicateSignatureKey { leaf: u32, other: u32 },
-    #[error("the tree is full: no more than 2^31 leaves")]
+    #[error(
+        "the tree is full: no more than {} leaves (members) are supported",
+        crate::messages::MAX_TREE_LEAVES
+    )]
     Full,
     #[error(transparent)]
     Crypto(#[from] CryptoError),

@@ -5,7 +5,7 @@
 
 use crate::codec::{Encode, Writer};
 use crate::crypto::{CipherSuite, CryptoProvider};
-use crate::messages::{LeafNode, Node, ParentNode, RatchetTree};
+use crate::messages::{LeafNode, MAX_TREE_LEAVES, MAX_TREE_NODES, Node, ParentNode, RatchetTree};
 
 use super::TreeError;
 use super::math::{self, TreeSize};
@@ -33,7 +33,7 @@ impl Tree {
         Tree {
             cs,
             size: TreeSize::ONE,
-            nodes: vec![Some(Node::Leaf(leaf))],
+            nodes: vec![Some(Node::leaf(leaf))],
             hashes: vec![None],
         }
     }
@@ -49,6 +49,9 @@ impl Tree {
             Some(Some(_)) => {}
         }
         let too_large = || TreeError::TooLarge(nodes.len());
+        if nodes.len() > MAX_TREE_NODES {
+            return Err(too_large());
+        }
         let len = u32::try_from(nodes.len()).map_err(|_| too_large())?;
         let size = TreeSize::covering(len / 2 + 1).ok_or_else(too_large)?;
         for (i, node) in (0u32..).zip(nodes) {
@@ -102,14 +105,14 @@ impl Tree {
 
     pub fn leaf(&self, leaf: u32) -> Option<&LeafNode> {
         match self.node(math::leaf_to_node(leaf)?) {
-            Some(Node::Leaf(l)) => Some(l),
+            Some(Node::Leaf(l)) => Some(l.as_ref()),
             _ => None,
         }
     }
 
     pub fn parent(&self, node: u32) -> Option<&ParentNode> {
         match self.node(node) {
-            Some(Node::Parent(p)) => Some(p),
+            Some(Node::Parent(p)) => Some(p.as_ref()),
             _ => None,
         }
     }
@@ -332,8 +335,12 @@ impl Tree {
 
     /// Doubles the tree: the old tree becomes the left subtree of a new blank root.
     fn extend(&mut self) -> Result<(), TreeError> {
-        let size = TreeSize::new(self.leaf_count().checked_mul(2).ok_or(TreeError::Full)?)
-            .ok_or(TreeError::Full)?;
+        let leaves = self.leaf_count().checked_mul(2).ok_or(TreeError::Full)?;
+        if leaves > MAX_TREE_LEAVES {
+            // Others could not read the tree back (see MAX_TREE_LEAVES).
+            return Err(TreeError::Full);
+        }
+        let size = TreeSize::new(leaves).ok_or(TreeError::Full)?;
         self.size = size;
         self.nodes.resize(size.nodes() as usize, None);
         self.hashes.resize(size.nodes() as usize, None);
@@ -391,7 +398,7 @@ impl Tree {
                 }
             }
         }
-        self.set(node, Some(Node::Leaf(leaf_node)));
+        self.set(node, Some(Node::leaf(leaf_node)));
         Ok(leaf)
     }
 
@@ -401,7 +408,7 @@ impl Tree {
         if self.leaf(leaf).is_none() {
             return Err(TreeError::BlankLeaf(leaf));
         }
-        self.set(node, Some(Node::Leaf(leaf_node)));
+        self.set(node, Some(Node::leaf(leaf_node)));
         self.blank_direct_path(leaf)
     }
 
@@ -421,14 +428,14 @@ impl Tree {
     /// Sets a parent node (used when merging an UpdatePath).
     pub fn set_parent(&mut self, node: u32, parent: ParentNode) {
         if !math::is_leaf(node) && self.size.contains(node) {
-            self.set(node, Some(Node::Parent(parent)));
+            self.set(node, Some(Node::parent(parent)));
         }
     }
 
     /// Sets a leaf node in place, without touching its path.
     pub fn set_leaf(&mut self, leaf: u32, leaf_node: LeafNode) -> Result<(), TreeError> {
         let node = self.leaf_node_index(leaf)?;
-        self.set(node, Some(Node::Leaf(leaf_node)));
+        self.set(node, Some(Node::leaf(leaf_node)));
         Ok(())
     }
 }
