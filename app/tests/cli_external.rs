@@ -8,9 +8,9 @@
 //! §12.1.8): `identity export`, `group create --external-sender`, `group
 //! extensions`, `external propose`, `external join-proposal`, in suites 1,
 //! 3 and 7. Workspaces: alice (creator), bob (member), ext (the external
-//! sender), dave (a new member proposing himself). The external sender
-//! removes Bob, Dave's own proposal adds him; both are committed by
-//! reference and every side agrees.
+//! sender), dave (a new member proposing himself), carol. The external
+//! sender removes Bob, Dave's own proposal adds him, the external sender
+//! adds Carol; each is committed by reference and every side agrees.
 
 use serde_json::Value;
 
@@ -277,6 +277,58 @@ fn external_sender_removes_a_member_and_a_new_member_proposes_itself() {
         assert_eq!(used[0]["reference"], jp["key_package"], "{kps}");
         assert_eq!(senders(&dave, &dg), expected);
 
+        // The external sender proposes adding Carol from her key package.
+        let carol = Ws::new(&dir, "carol");
+        carol.json(&["identity", "new", "carol", "--suite", suite]);
+        let carol_kp = dir.arg("carol.kp");
+        carol.json(&[
+            "keypackage",
+            "new",
+            "--identity",
+            "carol",
+            "--out",
+            &carol_kp,
+        ]);
+        let info = dir.arg("group-info-3.msg");
+        alice.json(&["group", "export-group-info", "team", "--out", &info]);
+        let add = dir.arg("add-carol.msg");
+        let p = ext.json(&[
+            "external",
+            "propose",
+            "--identity",
+            "ext",
+            "--group-info",
+            &info,
+            "--sender-index",
+            "0",
+            "add",
+            &carol_kp,
+            "--out",
+            &add,
+        ]);
+        assert_eq!(p["what"], "add carol", "{p}");
+        let got_a = alice.json(&["group", "receive", "team", &add]);
+        let got_d = dave.json(&["group", "receive", &dg, &add]);
+        assert_eq!(got_a["sender"], "external sender #0 (ext)", "{got_a}");
+        assert_eq!(got_d["sender"], "external sender #0 (ext)", "{got_d}");
+        assert_eq!(got_a["reference"], got_d["reference"]);
+        let commit = dir.arg("commit-carol.msg");
+        let welcome = dir.arg("welcome-carol.msg");
+        alice.json(&[
+            "group",
+            "commit",
+            "team",
+            "--commit-out",
+            &commit,
+            "--welcome-out",
+            &welcome,
+            "--apply",
+        ]);
+        dave.json(&["group", "receive", &dg, &commit, "--apply"]);
+        let cg = key_of(&carol.json(&["group", "join", &welcome]));
+        assert_eq!(alice.epoch_auth("team"), dave.epoch_auth(&dg));
+        assert_eq!(alice.epoch_auth("team"), carol.epoch_auth(&cg));
+
         // The external sender is removed again; the other extensions stay.
         let before: Vec<u64> = extension_types(&alice, "team")
             .into_iter()
@@ -304,9 +356,12 @@ fn external_sender_removes_a_member_and_a_new_member_proposes_itself() {
             "--apply",
         ]);
         dave.json(&["group", "receive", &dg, &commit, "--apply"]);
+        carol.json(&["group", "receive", &cg, &commit, "--apply"]);
         assert_eq!(extension_types(&alice, "team"), before);
         assert!(senders(&dave, &dg).is_empty());
+        assert!(senders(&carol, &cg).is_empty());
         assert_eq!(alice.epoch_auth("team"), dave.epoch_auth(&dg));
+        assert_eq!(alice.epoch_auth("team"), carol.epoch_auth(&cg));
         // A proposal from the old epoch's GroupInfo is no longer accepted.
         alice.refused("team", &["group", "receive", "team", &remove]);
     }
