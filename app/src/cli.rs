@@ -21,6 +21,7 @@ use clap::{Args, Parser, Subcommand};
 pub mod common;
 pub mod debug;
 pub mod decode;
+pub mod external;
 pub mod group;
 pub mod identity;
 pub mod keypackage;
@@ -131,6 +132,13 @@ pub enum Command {
     /// or joined after it is set: show it, or change it with
     /// --set KEY=VALUE… (the keys of `group settings`).
     Settings(settings::SettingsArgs),
+
+    /// Messages from outside a group (RFC 9420 §12.1.8): proposals signed
+    /// as one of the group's external senders, and a new member's proposal
+    /// to add itself. Both work from the group's GroupInfo (`group
+    /// export-group-info`) and write a PublicMessage for the members, who
+    /// `group receive` it and commit it by reference.
+    External(external::ExternalArgs),
 }
 
 /// `mls-inspector gui [--open FILE] [--select PATH] [--db PATH]`
@@ -177,6 +185,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::TrustRoot(args) => trust::run_trust_root(args),
         Command::Psk(args) => trust::run_psk(args),
         Command::Settings(args) => settings::run(args),
+        Command::External(args) => external::run(args),
         Command::Gui(args) => {
             return crate::gui::run_with_workspace(
                 crate::gui::Startup {

@@ -18,12 +18,14 @@
 //! [`members`] (add, remove, update), [`commits`] (commit, pending, apply,
 //! discard), [`messages`] (send, export-group-info, receive, messages),
 //! [`join`] (join, join-external), [`secrets`] (export-secret),
-//! [`settings`] (settings) and [`proposals`] (propose, proposals). Each
+//! [`settings`] (settings), [`proposals`] (propose, proposals) and
+//! [`extensions`] (extensions: the external senders). Each
 //! handler's JSON view is next to it.
 
 pub mod args;
 mod commits;
 mod create;
+mod extensions;
 mod join;
 mod members;
 mod messages;
@@ -68,6 +70,7 @@ pub fn run(args: GroupArgs) -> u8 {
         GroupCommand::Settings(a) => ("group settings", settings::settings(ws, a)),
         GroupCommand::Propose(a) => ("group propose", proposals::propose(ws, a)),
         GroupCommand::Proposals(a) => ("group proposals", proposals::proposals(ws, a)),
+        GroupCommand::Extensions(a) => ("group extensions", extensions::extensions(ws, a)),
     };
     finish(name, ws.json, result)
 }

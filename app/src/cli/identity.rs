@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use mls_core::crypto::CipherSuite;
 use serde::Serialize;
 
-use super::common::{Done, Failure, WorkspaceOpts, finish, list_text};
+use super::common::{Done, Failure, Target, WorkspaceOpts, check_targets, emit, finish, list_text};
 use super::view::{IdentityJson, identity_line};
 
 /// `mls-inspector identity [--db PATH] [--json] …`
@@ -28,6 +28,26 @@ pub enum IdentityCommand {
     New(NewArgs),
     /// List the identities (number, name, suite, credential).
     List,
+    /// Write an identity's public part (signature key and credential) as
+    /// a file: the TLS-encoded `ExternalSender` struct of RFC 9420
+    /// §12.1.8.1, for `group create --external-sender` and `group
+    /// extensions --add-external-sender`.
+    Export(ExportArgs),
+}
+
+/// `identity export ID [--out FILE] [--format F]`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The identity: name or `#N`.
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Write the file to FILE (`-`: stdout; default: printed as hex).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+
+    #[command(flatten)]
+    pub format: super::common::FormatOpt,
 }
 
 /// `identity new NAME [--suite S]`
@@ -72,6 +92,7 @@ pub fn run(args: IdentityArgs) -> u8 {
     let (name, result) = match &args.command {
         IdentityCommand::New(a) => ("identity new", new(&args.ws, a)),
         IdentityCommand::List => ("identity list", list(&args.ws)),
+        IdentityCommand::Export(a) => ("identity export", export(&args.ws, a)),
     };
     finish(name, args.ws.json, result)
 }
@@ -106,5 +127,46 @@ fn list(ws: &WorkspaceOpts) -> Result<Done, Failure> {
         &ListJson {
             identities: all.iter().map(IdentityJson::new).collect(),
         },
+    )
+}
+
+#[derive(Serialize)]
+struct ExportedJson {
+    identity: IdentityJson,
+    /// The file's bytes (TLS-encoded `ExternalSender`), hex.
+    external_sender: String,
+    out: Option<String>,
+}
+
+fn export(opts: &WorkspaceOpts, args: &ExportArgs) -> Result<Done, Failure> {
+    let target = match Target::of(args.out.as_ref(), Target::Shown) {
+        Target::Stdout if opts.json => Target::Shown,
+        t => t,
+    };
+    check_targets(&[&target], opts.json)?;
+    let ws = opts.open()?;
+    let info = ws.identity_find(&args.id)?;
+    let bytes = ws.identity_export(info.key)?;
+    let mut text = format!(
+        "public part of identity {} (ExternalSender: signature key + credential)\n",
+        identity_line(&info)
+    );
+    let mut raw = None;
+    emit(
+        &mut text,
+        &mut raw,
+        "identity",
+        &bytes,
+        &target,
+        args.format.format,
+    )?;
+    Done::with_raw(
+        text,
+        &ExportedJson {
+            identity: IdentityJson::new(&info),
+            external_sender: hex::encode(&bytes),
+            out: target.file(),
+        },
+        raw,
     )
 }

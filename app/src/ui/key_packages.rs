@@ -81,6 +81,12 @@ pub(crate) enum Outcome {
     },
     /// A foreign key package was checked.
     Checked(ForeignCheck),
+    /// An identity's public part was exported ("Export public
+    /// identity…"): the identity's name and the file's bytes.
+    IdentityExported {
+        name: String,
+        result: Result<Vec<u8>, String>,
+    },
 }
 
 job_outcome!(Outcome::Failed);
@@ -109,6 +115,8 @@ pub struct KeyPackagesPanel {
     foreign: Option<ForeignCheck>,
     status: Option<Status>,
     decode_request: Option<(String, Vec<u8>)>,
+    /// The last exported public identity, to save or decode.
+    exported: Option<Output>,
 }
 
 impl Default for KeyPackagesPanel {
@@ -122,6 +130,8 @@ enum Action {
     NewKeyPackage,
     Check,
     OpenForeign,
+    /// Export the chosen identity's public part (an `ExternalSender`).
+    ExportIdentity,
     /// A button of a produced message (save it, or show it in the Decoder).
     Output(OutputAction, Output),
 }
@@ -141,7 +151,13 @@ impl KeyPackagesPanel {
             foreign: None,
             status: None,
             decode_request: None,
+            exported: None,
         }
+    }
+
+    /// The last exported public identity ("Export public identity…").
+    pub fn exported_identity(&self) -> Option<&Output> {
+        self.exported.as_ref()
     }
 
     pub fn identities(&self) -> &[IdentityInfo] {
@@ -245,6 +261,23 @@ impl KeyPackagesPanel {
                 self.status = None;
                 self.foreign = Some(check);
             }
+            Outcome::IdentityExported { name, result } => match result {
+                Ok(bytes) => {
+                    self.status = Some(Status::ok(format!(
+                        "Exported the public identity of {name} ({} bytes): save it below for a group to list it as an external sender",
+                        bytes.len()
+                    )));
+                    self.exported = Some(Output::new(
+                        format!("Public identity of {name}"),
+                        format!(
+                            "{}.identity",
+                            name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_")
+                        ),
+                        bytes,
+                    ));
+                }
+                Err(e) => self.status = Some(Status::error(e)),
+            },
         }
     }
 
@@ -283,6 +316,23 @@ impl KeyPackagesPanel {
                 Ok((name, bytes)) => self.check_bytes(&name, bytes),
                 Err(e) => self.status = Some(Status::error(e)),
             },
+            Action::ExportIdentity => {
+                let Some(identity) = self.for_identity else {
+                    self.status = Some(Status::error("Create an identity first."));
+                    return;
+                };
+                self.jobs
+                    .spawn("Exporting the public identity…", move |ws| {
+                        let name = ws
+                            .identity(identity)
+                            .map(|i| i.name)
+                            .unwrap_or_else(|_| format!("#{}", identity.0));
+                        Outcome::IdentityExported {
+                            name,
+                            result: ws.identity_export(identity).map_err(|e| e.to_string()),
+                        }
+                    });
+            }
             Action::OpenForeign => {
                 open_dialog(&mut self.jobs, "Open a key package", false, Outcome::Opened);
             }
@@ -405,7 +455,28 @@ impl KeyPackagesPanel {
             {
                 actions.push(Action::NewKeyPackage);
             }
+            if ui
+                .add_enabled(
+                    self.for_identity.is_some(),
+                    egui::Button::new("Export public identity…"),
+                )
+                .on_hover_text(
+                    "The identity's signature key and credential (RFC 9420 ExternalSender), \
+                     for a group to list it as an external sender",
+                )
+                .clicked()
+            {
+                actions.push(Action::ExportIdentity);
+            }
         });
+        if let Some(output) = &self.exported {
+            ui.horizontal(|ui| {
+                ui.label(format!("{} · {} bytes", output.label, output.bytes.len()));
+                if let Some(action) = output_buttons(ui, output) {
+                    actions.push(Action::Output(action, output.clone()));
+                }
+            });
+        }
         let names = |k: Option<IdentityKey>| -> String {
             k.and_then(|k| self.identities.iter().find(|i| i.key == k))
                 .map_or_else(String::new, |i| i.name.clone())

@@ -72,6 +72,11 @@ impl Workspace {
         for id in &request.psks {
             proposals.push(group.external_psk_proposal(&P, id)?);
         }
+        if let Some(extensions) = &request.extensions {
+            proposals.push(Proposal::GroupContextExtensions {
+                extensions: extensions.clone(),
+            });
+        }
         let out = group.commit(&P, proposals, request.force_path)?;
         let next = out.staged.next_state();
         let summary = Summary::from_commit(&out.staged.summary, EpochCause::Commit);

@@ -37,7 +37,10 @@ impl Workspace {
         };
         self.check_not_member(&group_id, &record)?;
         let (settings, config) = self.new_group_config(options.encrypt_handshake)?;
-        let mut group = Group::create(&P, &bundle, group_id.clone(), Vec::new(), config)?;
+        let extensions = Self::external_senders_extension(cs, &options.external_senders)?
+            .into_iter()
+            .collect();
+        let mut group = Group::create(&P, &bundle, group_id.clone(), extensions, config)?;
         self.configure(&mut group)?;
         let config = self.settings_config(&settings, group.config().clone())?;
         group.set_config(config);
@@ -160,6 +163,10 @@ impl Workspace {
             ),
             epoch_authenticator_hex: hex::encode(g.epoch_authenticator()),
             pending: self.pending(key)?,
+            external_senders: super::external::sender_rows(
+                g.cipher_suite(),
+                &g.context().extensions,
+            ),
             row: self.group_row(key)?,
         })
     }

@@ -164,7 +164,7 @@ impl Workspace {
                 }
                 let who = match leaf.and_then(|l| group.member_credential(l)) {
                     Some(c) => format!("{} ({})", credential_text(c), describe_sender(sender)),
-                    None => describe_sender(sender),
+                    None => super::external::sender_text(&group, sender),
                 };
                 Ok(Receipt::Proposal {
                     group: key,

@@ -40,6 +40,7 @@
 
 mod commits;
 mod exporter;
+mod external;
 mod group_settings;
 mod groups;
 pub mod gui_support;
@@ -69,6 +70,9 @@ use snapshot::{epoch_record, snapshot};
 use store::{GroupRecord, IdentityRecord, NewGroup, NewMessage, Store};
 
 pub use exporter::{ExportedSecret, check_export_length, max_export_length};
+pub use external::{
+    ExternalProposal, ExternalProposalSent, ExternalSenderRow, parse_external_sender,
+};
 pub use group_settings::{
     Conflict, Credentials, GroupSettings, SETTING_KEYS, SettingError, SettingKey,
 };

@@ -13,7 +13,7 @@ use mls_core::messages::{Extension, PreSharedKeyId, Proposal, Psk};
 
 use super::snapshot::snapshot;
 use super::store::NewMessage;
-use super::summary::{credential_text, describe_sender, extension_name};
+use super::summary::{credential_text, extension_name};
 use super::{
     Direction, GroupKey, Loaded, MessageKind, P, Result, Workspace, WorkspaceError, encode,
     parse_key_package, suite_name,
@@ -146,7 +146,7 @@ fn sender_text(group: &Group, sender: Sender) -> String {
             Some(c) => format!("{} (leaf {leaf})", credential_text(c)),
             None => format!("leaf {leaf}"),
         },
-        other => describe_sender(other),
+        other => super::external::sender_text(group, other),
     }
 }
 

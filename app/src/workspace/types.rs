@@ -262,6 +262,8 @@ pub struct GroupDetails {
     pub epoch_authenticator_hex: String,
     /// The pending commit, if any.
     pub pending: Option<Preview>,
+    /// The `external_senders` extension's entries, by index.
+    pub external_senders: Vec<super::ExternalSenderRow>,
 }
 
 /// A staged commit, before apply: what it changes.
@@ -379,6 +381,9 @@ pub struct CommitRequest {
     /// Include an UpdatePath even when no proposal needs one (a self
     /// update).
     pub force_path: bool,
+    /// Replace the group context extensions with this list (a
+    /// GroupContextExtensions proposal, §12.1.7).
+    pub extensions: Option<Vec<mls_core::messages::Extension>>,
 }
 
 /// Options of [`super::Workspace::group_create`].
@@ -394,6 +399,10 @@ pub struct GroupOptions {
     /// Send commits and proposals as PrivateMessage (default: PublicMessage,
     /// which other tools can inspect).
     pub encrypt_handshake: bool,
+    /// Identity files ([`super::Workspace::identity_export`]: TLS-encoded
+    /// `ExternalSender`) listed in the `external_senders` extension, in
+    /// this order (§12.1.8.1; default: no extension).
+    pub external_senders: Vec<Vec<u8>>,
 }
 
 /// What receiving a message did.

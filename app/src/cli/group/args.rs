@@ -91,6 +91,35 @@ pub enum GroupCommand {
     /// List the epoch's pending proposals (made here or received):
     /// reference, sender, type, what.
     Proposals(GroupArg),
+    /// Change the group's `external_senders` extension (RFC 9420
+    /// §12.1.8.1) by a GroupContextExtensions commit; stages it. Other
+    /// extensions are kept.
+    Extensions(ExtensionsArgs),
+}
+
+/// `group extensions GROUP [--add-external-sender FILE]... [--remove-external-sender INDEX]...`
+#[derive(Debug, Args)]
+pub struct ExtensionsArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// Append this identity file (from `identity export`) to the external
+    /// senders.
+    #[arg(
+        long = "add-external-sender",
+        value_name = "FILE",
+        required_unless_present = "remove"
+    )]
+    pub add: Vec<PathBuf>,
+
+    /// Remove the external sender at this index (as listed by `group show`
+    /// before the change; later ones move down).
+    #[arg(long = "remove-external-sender", value_name = "INDEX")]
+    pub remove: Vec<u32>,
+
+    #[command(flatten)]
+    pub out: CommitOutputs,
 }
 
 /// `… GROUP`
@@ -126,6 +155,11 @@ pub struct CreateArgs {
     /// PublicMessage, which other tools can inspect).
     #[arg(long)]
     pub encrypt_handshake: bool,
+
+    /// List this identity file (from `identity export`) in the group's
+    /// `external_senders` extension; repeatable, indices in order from 0.
+    #[arg(long = "external-sender", value_name = "FILE")]
+    pub external_senders: Vec<PathBuf>,
 }
 
 /// Files for a commit's messages (`group commit`, `add`, … and `group

@@ -179,6 +179,7 @@ pub(super) fn commit(opts: &WorkspaceOpts, args: &CommitArgs) -> Result<Done, Fa
             remove: resolve_leaves(ws, key, &args.remove)?,
             psks,
             force_path: args.path,
+            ..CommitRequest::default()
         })
     })
 }

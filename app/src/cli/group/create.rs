@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::args::{CreateArgs, GroupArg};
-use crate::cli::common::{Done, Failure, WorkspaceOpts, hex_arg};
+use crate::cli::common::{Done, Failure, WorkspaceOpts, hex_arg, read_message};
 use crate::cli::view::{GroupRowJson, row_text};
 use crate::workspace::GroupOptions;
 
@@ -21,6 +21,11 @@ pub(super) fn create(opts: &WorkspaceOpts, args: &CreateArgs) -> Result<Done, Fa
         .map(crate::cli::identity::parse_suite)
         .transpose()?
         .map(|cs| cs.id());
+    let external_senders = args
+        .external_senders
+        .iter()
+        .map(|f| read_message(f, "identity file"))
+        .collect::<Result<Vec<_>, _>>()?;
     let ws = opts.open()?;
     let identity = ws.identity_find(&args.identity)?;
     let row = ws.group_create(
@@ -30,6 +35,7 @@ pub(super) fn create(opts: &WorkspaceOpts, args: &CreateArgs) -> Result<Done, Fa
             group_id,
             cipher_suite,
             encrypt_handshake: args.encrypt_handshake,
+            external_senders,
         },
     )?;
     let mut text = format!("created {}", row_text(&row));

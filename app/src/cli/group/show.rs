@@ -11,7 +11,9 @@ use crate::cli::view::{
     EpochJson, GroupRowJson, PreviewJson, credential_type_name, epoch_text, group_table,
     preview_text, row_text,
 };
-use crate::workspace::{ExtensionInfo, GroupDetails, MemberInfo, WorkspaceError};
+use crate::workspace::{
+    ExtensionInfo, ExternalSenderRow, GroupDetails, MemberInfo, WorkspaceError,
+};
 
 #[derive(Serialize)]
 struct ListJson {
@@ -141,6 +143,29 @@ pub struct DetailsJson {
     pub members: Vec<MemberJson>,
     pub extensions: Vec<ExtensionJson>,
     pub pending: Option<PreviewJson>,
+    /// The `external_senders` entries (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub external_senders: Vec<ExternalSenderJson>,
+}
+
+/// An entry of the `external_senders` extension.
+#[derive(Debug, Serialize)]
+pub struct ExternalSenderJson {
+    pub index: u32,
+    pub identity: String,
+    pub signature_key: String,
+    pub fingerprint: String,
+}
+
+impl ExternalSenderJson {
+    pub fn new(s: &ExternalSenderRow) -> Self {
+        ExternalSenderJson {
+            index: s.index,
+            identity: s.identity.clone(),
+            signature_key: s.signature_key_hex.clone(),
+            fingerprint: s.fingerprint.clone(),
+        }
+    }
 }
 
 impl DetailsJson {
@@ -153,6 +178,11 @@ impl DetailsJson {
             members: d.members.iter().map(MemberJson::new).collect(),
             extensions: d.extensions.iter().map(ExtensionJson::new).collect(),
             pending: d.pending.as_ref().map(PreviewJson::new),
+            external_senders: d
+                .external_senders
+                .iter()
+                .map(ExternalSenderJson::new)
+                .collect(),
         }
     }
 }
@@ -203,6 +233,16 @@ fn details_text(d: &GroupDetails) -> String {
                 } else {
                     &e.data_hex
                 }
+            );
+        }
+    }
+    if !d.external_senders.is_empty() {
+        let _ = writeln!(out, "  external senders:");
+        for s in &d.external_senders {
+            let _ = writeln!(
+                out,
+                "    #{} {}  key fingerprint {}",
+                s.index, s.identity, s.fingerprint
             );
         }
     }

@@ -57,13 +57,14 @@ impl GroupsPanel {
 
     /// A dropped or opened file: key packages are queued for adding,
     /// framed messages received, a Welcome joined, a GroupInfo joined by
-    /// external commit.
+    /// external commit, an identity file listed as an external sender.
     pub fn load_file(&mut self, name: &str, bytes: Vec<u8>) {
         match Workspace::classify_message(&bytes) {
             Ok(MessageClass::KeyPackage) => self.queue_key_package(name, bytes, false),
             Ok(MessageClass::Welcome) => self.join(name, bytes),
             Ok(MessageClass::GroupInfo { .. }) => self.join_external(name, bytes),
             Ok(MessageClass::Framed { group_id, .. }) => self.receive(name, bytes, &group_id),
+            Err(_) if Self::is_identity_file(&bytes) => self.add_external_sender(name, bytes),
             Err(e) => {
                 self.status = Some(Status::error(format!(
                     "{name}: not a message this panel can use: {e}"
@@ -136,6 +137,9 @@ impl GroupsPanel {
                             self.queue_key_package(&name, file_bytes(&raw), false);
                         }
                         OpenFor::Messages => self.load_file(&name, file_bytes(&raw)),
+                        OpenFor::ExternalSenders => {
+                            self.add_external_sender(&name, file_bytes(&raw));
+                        }
                     }
                 }
             }
@@ -682,6 +686,10 @@ impl GroupsPanel {
             Action::ExportSecret => {
                 let Some(k) = key else { return };
                 self.export_secret(k);
+            }
+            Action::OpenExternalSender => self.open_external_sender(),
+            Action::RemoveExternalSender(index, identity) => {
+                self.remove_external_sender(index, identity);
             }
         }
     }

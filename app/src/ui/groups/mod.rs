@@ -9,7 +9,8 @@
 //!   receive messages, export the GroupInfo; produced messages can be
 //!   saved, copied or opened in the Decoder. The Proposals block
 //!   (`propose.rs`): the "Propose…" menu and the epoch's pending
-//!   proposals with "Commit proposals".
+//!   proposals with "Commit proposals". The External senders block
+//!   (`external.rs`): the group's `external_senders`, add and remove.
 //! * **Ratchet tree**: the current tree, own leaf and its path highlighted.
 //! * **Epoch timeline**: every history row; clicking one shows that
 //!   epoch's tree with the nodes its commit changed.
@@ -28,6 +29,7 @@
 
 mod actions;
 mod export;
+mod external;
 mod list;
 mod load;
 mod messages;

@@ -186,6 +186,7 @@ impl GroupsPanel {
         });
 
         self.proposals_ui(ui, actions);
+        self.external_senders_ui(ui, actions);
 
         section(ui, "Add members", |ui| {
             ui.horizontal(|ui| {

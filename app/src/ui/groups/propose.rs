@@ -1,5 +1,6 @@
 //! Proposals in the Groups panel: the "Propose…" menu (add a queued key
-//! package, remove a member, update, an external or resumption PSK), the
+//! package, remove a member, update, an external or resumption PSK, group
+//! context extensions), the
 //! epoch's pending proposals, and "Commit proposals", which stages a
 //! commit covering them by reference. Proposing runs as a background job
 //! that comes back as [`Outcome::Proposed`].
@@ -25,6 +26,10 @@ pub(crate) struct ProposeForm {
     /// The queued key package (reference, hex) an Add proposal in flight
     /// takes off the add list once it is made.
     pub(super) unqueue: Option<String>,
+    /// GroupContextExtensions: the extension type (number).
+    pub(super) extension_type: String,
+    /// GroupContextExtensions: the extension data, hex.
+    pub(super) extension_data: String,
 }
 
 impl GroupsPanel {
@@ -134,6 +139,11 @@ impl GroupsPanel {
                         ));
                         ui.close();
                     }
+                    ui.separator();
+                    if let Some(r) = extensions_menu(ui, form) {
+                        request = Some(r);
+                        ui.close();
+                    }
                 });
             });
 
@@ -215,4 +225,69 @@ impl GroupsPanel {
         self.apply_loaded(key, loaded);
         self.stamp = stamp;
     }
+}
+
+/// The "Group context extensions" part of the menu: set (add or replace)
+/// or remove one extension of the group context; the proposal to make,
+/// if a button was clicked.
+fn extensions_menu(ui: &mut Ui, form: &mut ProposeForm) -> Option<(ProposalRequest, String)> {
+    ui.label("Group context extensions:");
+    ui.horizontal(|ui| {
+        let label = ui.label("Extension type:");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.extension_type)
+                .desired_width(60.0)
+                .hint_text("e.g. 1"),
+        )
+        .labelled_by(label.id);
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Extension data (hex):");
+        ui.add(
+            egui::TextEdit::singleline(&mut form.extension_data)
+                .desired_width(160.0)
+                .hint_text("extension_data bytes"),
+        )
+        .labelled_by(label.id);
+    });
+    let t = form.extension_type.trim().parse::<u16>().ok();
+    let data = hex::decode(form.extension_data.trim()).ok();
+    let mut out = None;
+    if ui
+        .add_enabled(
+            t.is_some() && data.is_some(),
+            egui::Button::new("Propose setting the extension"),
+        )
+        .on_hover_text(
+            "GroupContextExtensions: the current extensions with this type added or replaced",
+        )
+        .clicked()
+        && let (Some(t), Some(data)) = (t, data)
+    {
+        out = Some((
+            ProposalRequest::Extensions {
+                set: vec![(t, data)],
+                unset: Vec::new(),
+            },
+            format!("setting group context extension {t}"),
+        ));
+    }
+    if ui
+        .add_enabled(
+            t.is_some(),
+            egui::Button::new("Propose removing the extension"),
+        )
+        .on_hover_text("GroupContextExtensions: the current extensions without this type")
+        .clicked()
+        && let Some(t) = t
+    {
+        out = Some((
+            ProposalRequest::Extensions {
+                set: Vec::new(),
+                unset: vec![t],
+            },
+            format!("removing group context extension {t}"),
+        ));
+    }
+    out
 }

@@ -164,6 +164,8 @@ pub(crate) enum OpenFor {
     KeyPackages,
     /// Messages to receive or join with.
     Messages,
+    /// An identity file to list as an external sender.
+    ExternalSenders,
 }
 
 /// What a background job of the panel came back with.
@@ -258,6 +260,10 @@ pub(super) enum Action {
     ExportSecret,
     /// Store the Settings section's values.
     SaveSettings,
+    /// Ask for an identity file to list as an external sender.
+    OpenExternalSender,
+    /// Stage a commit removing the external sender at this index.
+    RemoveExternalSender(u32, String),
 }
 
 /// The Groups panel's state.
