@@ -18,7 +18,8 @@
 //! [`members`] (add, remove, update), [`commits`] (commit, pending, apply,
 //! discard), [`messages`] (send, export-group-info, receive, messages),
 //! [`join`] (join, join-external), [`secrets`] (export-secret),
-//! [`settings`] (settings) and [`proposals`] (propose, proposals). Each
+//! [`settings`] (settings), [`proposals`] (propose, proposals) and
+//! [`resumption`] (reinit, reinit-create, branch). Each
 //! handler's JSON view is next to it.
 
 pub mod args;
@@ -28,6 +29,7 @@ mod join;
 mod members;
 mod messages;
 mod proposals;
+mod resumption;
 mod secrets;
 mod settings;
 mod show;
@@ -68,6 +70,9 @@ pub fn run(args: GroupArgs) -> u8 {
         GroupCommand::Settings(a) => ("group settings", settings::settings(ws, a)),
         GroupCommand::Propose(a) => ("group propose", proposals::propose(ws, a)),
         GroupCommand::Proposals(a) => ("group proposals", proposals::proposals(ws, a)),
+        GroupCommand::Reinit(a) => ("group reinit", resumption::reinit(ws, a)),
+        GroupCommand::ReinitCreate(a) => ("group reinit-create", resumption::reinit_create(ws, a)),
+        GroupCommand::Branch(a) => ("group branch", resumption::branch(ws, a)),
     };
     finish(name, ws.json, result)
 }
