@@ -106,7 +106,7 @@ pub enum WorkspaceError {
     /// A merged ReInit closed the group (§11.2): it stays readable but
     /// takes no new operation.
     #[error(
-        "group {key} is closed: it was re-initialised → {new_group_id}, suite {cipher_suite} ({suite_name}); use the new group"
+        "group {key} is closed: it was re-initialised (new group {new_group_id}, suite {cipher_suite} {suite_name}); use the new group"
     )]
     Closed {
         /// The closed group row.

@@ -683,6 +683,9 @@ impl GroupsPanel {
                 let Some(k) = key else { return };
                 self.export_secret(k);
             }
+            Action::ReInit(request) => self.stage_reinit(request),
+            Action::ReInitCreate(request) => self.create_linked(request, false),
+            Action::Branch(request) => self.create_linked(request, true),
         }
     }
 }

@@ -9,7 +9,9 @@
 //!   receive messages, export the GroupInfo; produced messages can be
 //!   saved, copied or opened in the Decoder. The Proposals block
 //!   (`propose.rs`): the "Propose…" menu and the epoch's pending
-//!   proposals with "Commit proposals".
+//!   proposals with "Commit proposals". The "Re-initialise and branch"
+//!   block (`resumption.rs`): the Re-initialise…, Branch… and (for a group
+//!   a ReInit closed) Create successor… dialogs.
 //! * **Ratchet tree**: the current tree, own leaf and its path highlighted.
 //! * **Epoch timeline**: every history row; clicking one shows that
 //!   epoch's tree with the nodes its commit changed.
@@ -33,6 +35,7 @@ mod load;
 mod messages;
 mod overview;
 mod propose;
+mod resumption;
 mod settings;
 mod staged;
 mod state;
@@ -78,6 +81,7 @@ impl GroupsPanel {
             }))
             .show(ui, |ui| self.group_ui(ui, &mut actions));
         self.delete_modal(ui, &mut actions);
+        self.resumption_modal(ui, &mut actions);
 
         for action in actions {
             self.perform(action);
@@ -115,6 +119,7 @@ impl GroupsPanel {
                     if row.status == GroupStatus::Removed {
                         ui.colored_label(error_color(ui), "removed");
                     }
+                    resumption::closed_badge(ui, row);
                 }
                 None => {
                     ui.heading(format!("Group {key}"));

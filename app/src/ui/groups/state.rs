@@ -258,6 +258,12 @@ pub(super) enum Action {
     ExportSecret,
     /// Store the Settings section's values.
     SaveSettings,
+    /// Stage a commit with a ReInit ("Re-initialise…").
+    ReInit(crate::workspace::ReInitRequest),
+    /// Create the successor of the closed group ("Create successor…").
+    ReInitCreate(super::resumption::LinkedRequest),
+    /// Branch a subgroup ("Branch…").
+    Branch(super::resumption::LinkedRequest),
 }
 
 /// The Groups panel's state.
@@ -293,6 +299,7 @@ pub struct GroupsPanel {
     pub(super) export: ExportForm,
     pub(super) settings: super::settings::SettingsForm,
     pub(super) propose: super::propose::ProposeForm,
+    pub(super) resumption: super::resumption::ResumptionForm,
 }
 
 impl Default for GroupsPanel {
@@ -338,6 +345,7 @@ impl GroupsPanel {
             export: ExportForm::default(),
             settings: super::settings::SettingsForm::default(),
             propose: super::propose::ProposeForm::default(),
+            resumption: super::resumption::ResumptionForm::default(),
         }
     }
 
