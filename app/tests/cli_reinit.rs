@@ -177,6 +177,7 @@ fn reinit_and_branch_across_suites() {
                 vec!["group", "update", g.as_str()],
                 vec!["group", "propose", g.as_str(), "update"],
                 vec!["group", "reinit", g.as_str()],
+                vec!["group", "receive", g.as_str(), commit.as_str()],
             ] {
                 let stderr = ws.refused(g, &refused);
                 assert!(stderr.contains("closed"), "{refused:?}: {stderr}");
