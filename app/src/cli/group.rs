@@ -18,8 +18,9 @@
 //! [`members`] (add, remove, update), [`commits`] (commit, pending, apply,
 //! discard), [`messages`] (send, export-group-info, receive, messages),
 //! [`join`] (join, join-external), [`secrets`] (export-secret),
-//! [`settings`] (settings), [`proposals`] (propose, proposals) and
-//! [`extensions`] (extensions: the external senders). Each
+//! [`settings`] (settings), [`proposals`] (propose, proposals),
+//! [`extensions`] (extensions: the external senders) and
+//! [`resumption`] (reinit, reinit-create, branch). Each
 //! handler's JSON view is next to it.
 
 pub mod args;
@@ -30,6 +31,7 @@ mod join;
 mod members;
 mod messages;
 mod proposals;
+mod resumption;
 mod secrets;
 mod settings;
 mod show;
@@ -71,6 +73,9 @@ pub fn run(args: GroupArgs) -> u8 {
         GroupCommand::Propose(a) => ("group propose", proposals::propose(ws, a)),
         GroupCommand::Proposals(a) => ("group proposals", proposals::proposals(ws, a)),
         GroupCommand::Extensions(a) => ("group extensions", extensions::extensions(ws, a)),
+        GroupCommand::Reinit(a) => ("group reinit", resumption::reinit(ws, a)),
+        GroupCommand::ReinitCreate(a) => ("group reinit-create", resumption::reinit_create(ws, a)),
+        GroupCommand::Branch(a) => ("group branch", resumption::branch(ws, a)),
     };
     finish(name, ws.json, result)
 }

@@ -186,6 +186,28 @@ pub struct GroupRowJson {
     pub status: &'static str,
     pub pending: bool,
     pub updated: u64,
+    /// Set once a ReInit closed the group: its successor.
+    pub reinitialised: Option<ReInitJson>,
+    /// The group this one re-initialises or was branched from.
+    pub resumes: Option<LinkJson>,
+}
+
+/// The successor of a group closed by a ReInit.
+#[derive(Debug, Serialize)]
+pub struct ReInitJson {
+    pub new_group_id: String,
+    pub cipher_suite: u16,
+    pub suite_name: String,
+    pub version: u16,
+}
+
+/// The group a resumed group comes from.
+#[derive(Debug, Serialize)]
+pub struct LinkJson {
+    /// `reinit` or `branch`.
+    pub kind: &'static str,
+    pub parent_group_id: String,
+    pub parent_epoch: u64,
 }
 
 impl GroupRowJson {
@@ -204,6 +226,17 @@ impl GroupRowJson {
             status: status_name(r.status),
             pending: r.pending,
             updated: r.updated,
+            reinitialised: r.reinitialised.as_ref().map(|i| ReInitJson {
+                new_group_id: i.new_group_id_hex.clone(),
+                cipher_suite: i.cipher_suite,
+                suite_name: i.suite_name.clone(),
+                version: i.version,
+            }),
+            resumes: r.resumes.as_ref().map(|l| LinkJson {
+                kind: l.kind,
+                parent_group_id: l.parent_group_id_hex.clone(),
+                parent_epoch: l.parent_epoch,
+            }),
         }
     }
 }
@@ -227,6 +260,7 @@ pub fn group_table(rows: &[GroupRow]) -> String {
                 r.own_leaf.to_string(),
                 match (r.status, r.pending) {
                     (GroupStatus::Removed, _) => String::from("removed"),
+                    _ if r.reinitialised.is_some() => String::from("re-initialised"),
                     (_, true) => String::from("pending"),
                     _ => String::from("active"),
                 },
@@ -276,6 +310,22 @@ pub fn row_text(r: &GroupRow) -> String {
             out,
             "  status:     removed (this member is no longer in the group)"
         );
+    }
+    out.push_str(&links_text(r, 12));
+    out
+}
+
+/// The re-init and link lines of a group row (closed: re-initialised → new
+/// id, suite; successor of / branched from), labels padded to `width`.
+pub fn links_text(r: &GroupRow, width: usize) -> String {
+    let mut out = String::new();
+    if let Some(info) = &r.reinitialised {
+        let label = "status:";
+        let _ = writeln!(out, "  {label:<width$}{info} (closed)");
+    }
+    if let Some(link) = &r.resumes {
+        let label = "resumes:";
+        let _ = writeln!(out, "  {label:<width$}{link}");
     }
     out
 }

@@ -5,7 +5,7 @@ use mls_core::group::{Group, now};
 use mls_core::messages::Proposal;
 
 use super::snapshot::{changed_nodes, epoch_record, snapshot};
-use super::store::{NewMessage, NewPending};
+use super::store::{NewMessage, NewPending, ReInitMark};
 use super::{
     CommitRequest, Direction, EpochCause, EpochRow, GroupKey, Loaded, LocalCommit, MessageKind,
     Origin, P, Preview, Result, Summary, Workspace, WorkspaceError, encode, parse_key_package,
@@ -56,9 +56,7 @@ impl Workspace {
     /// messages, then [`Workspace::apply`] (or [`Workspace::discard`]).
     pub fn commit_with(&self, key: GroupKey, request: &CommitRequest) -> Result<LocalCommit> {
         let Loaded {
-            mut group,
-            revision,
-            ..
+            group, revision, ..
         } = self.load_unstaged(key)?;
         let mut proposals = Vec::new();
         for bytes in &request.add {
@@ -77,7 +75,20 @@ impl Workspace {
                 extensions: extensions.clone(),
             });
         }
-        let out = group.commit(&P, proposals, request.force_path)?;
+        self.stage_commit(key, group, revision, proposals, request.force_path)
+    }
+
+    /// Commits `proposals` by value (plus every proposal kept this epoch,
+    /// by reference) on `group`, loaded at `revision`, and stages it.
+    pub(super) fn stage_commit(
+        &self,
+        key: GroupKey,
+        mut group: Group,
+        revision: i64,
+        proposals: Vec<Proposal>,
+        force_path: bool,
+    ) -> Result<LocalCommit> {
+        let out = group.commit(&P, proposals, force_path)?;
         let next = out.staged.next_state();
         let summary = Summary::from_commit(&out.staged.summary, EpochCause::Commit);
         let next_epoch = epoch_record(next, summary, now())?;
@@ -142,15 +153,25 @@ impl Workspace {
         let Some(pending) = self.store.pending(key)? else {
             return Err(WorkspaceError::NoPending(key));
         };
+        let mut closed = None;
         if !pending.self_removed {
             // Never swap in a state that would not load.
             let next = self
                 .store
                 .pending_state(key)?
                 .ok_or(WorkspaceError::NoPending(key))?;
-            Group::from_bytes(&P, next.as_bytes())?;
+            let next = Group::from_bytes(&P, next.as_bytes())?;
+            // A merged ReInit closes the group (§11.2): marked with the swap.
+            closed = next.reinit().map(|r| ReInitMark {
+                new_group_id: r.group_id.0.clone(),
+                cipher_suite: r.cipher_suite,
+                version: r.version,
+            });
         }
-        Ok(EpochRow::new(key, self.store.apply_pending(key)?))
+        Ok(EpochRow::new(
+            key,
+            self.store.apply_pending_closing(key, closed.as_ref())?,
+        ))
     }
 
     /// Drops the group's pending commit; the group stays in its epoch.

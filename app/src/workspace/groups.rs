@@ -68,7 +68,7 @@ impl Workspace {
             .into_iter()
             .map(|i| (i.key, i.name))
             .collect();
-        Ok(self
+        let rows = self
             .store
             .groups()?
             .into_iter()
@@ -76,14 +76,19 @@ impl Workspace {
                 let name = names.get(&g.identity).cloned().unwrap_or_default();
                 group_row(g, name)
             })
-            .collect())
+            .collect();
+        self.with_links(rows)
     }
 
     /// One group row.
     pub fn group_row(&self, key: GroupKey) -> Result<GroupRow> {
         let record = self.store.group(key)?;
         let name = self.store.identity(record.identity)?.name;
-        Ok(group_row(record, name))
+        let rows = self.with_links(vec![group_row(record, name)])?;
+        rows.into_iter().next().ok_or(WorkspaceError::NotFound {
+            what: "group",
+            text: key.to_string(),
+        })
     }
 
     /// The group row named by `text`: `#N` or `N` (its number), its local
@@ -236,5 +241,7 @@ fn group_row(g: GroupRecord, identity_name: String) -> GroupRow {
         status: g.status,
         pending: g.has_pending,
         updated: g.updated,
+        reinitialised: None,
+        resumes: None,
     }
 }

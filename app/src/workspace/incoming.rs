@@ -98,7 +98,7 @@ impl Workspace {
             record,
             mut group,
             revision,
-        } = self.load(key)?;
+        } = self.load_open(key)?;
         if save && f.is_commit && record.has_pending {
             return Err(WorkspaceError::AlreadyPending(key));
         }

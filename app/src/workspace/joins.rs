@@ -90,6 +90,10 @@ impl Workspace {
             encryption_private: HpkePrivateKey(secrets.encryption_private),
             signature_private: sk,
         };
+        // A re-init or branch Welcome: checked against the old group here.
+        if let Some(row) = self.join_linked(w, welcome, &bundle, &kp_record, &identity)? {
+            return Ok(row);
+        }
         let tree = ratchet_tree
             .map(|b| {
                 RatchetTree::decode_exact(b)

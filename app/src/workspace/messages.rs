@@ -19,7 +19,7 @@ impl Workspace {
             mut group,
             revision,
             ..
-        } = self.load(key)?;
+        } = self.load_open(key)?;
         let message = group.send_application(&P, plaintext, b"")?;
         let bytes = encode(&message)?;
         self.store.update_group_state(

@@ -12,7 +12,8 @@
 //! `commits.rs` (stage, apply, discard), `messages.rs` (send, the log),
 //! `incoming.rs` (receive, peek), `joins.rs` (Welcome, external join,
 //! GroupInfo), `trust_psk.rs` (trust roots, PSKs), `proposals.rs`
-//! (propose, the epoch's pending proposals). This file holds the
+//! (propose, the epoch's pending proposals), `resumption.rs` (re-init,
+//! branch, and joining their Welcomes). This file holds the
 //! type, opening, and the helpers they share; `types.rs` the values they
 //! return, `summary.rs` the display text, `snapshot.rs` the rows a group
 //! state becomes, and `store/` the SQLite file.
@@ -50,6 +51,7 @@ mod joins;
 mod key_packages;
 mod messages;
 mod proposals;
+mod resumption;
 mod settings;
 mod snapshot;
 pub mod store;
@@ -77,6 +79,7 @@ pub use group_settings::{
     Conflict, Credentials, GroupSettings, SETTING_KEYS, SettingError, SettingKey,
 };
 pub use proposals::{ProposalRequest, ProposalRow, ProposalSent};
+pub use resumption::{ReInitRequest, Resumed};
 pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,
@@ -84,7 +87,8 @@ pub use store::{
 pub use summary::{EpochCause, MemberEntry, Summary, describe_proposal};
 pub use types::{
     CommitRequest, EpochRow, ExtensionInfo, GroupDetails, GroupOptions, GroupRow, IdentityInfo,
-    KeyPackageInfo, LocalCommit, MemberInfo, Preview, Receipt, Result, WorkspaceError, suite_name,
+    KeyPackageInfo, LinkInfo, LocalCommit, MemberInfo, Preview, ReInitInfo, Receipt, Result,
+    WorkspaceError, suite_name,
 };
 
 const P: RustCrypto = RustCrypto;
@@ -330,9 +334,24 @@ impl Workspace {
     /// [`Self::load`] for an operation that makes a new message of this
     /// epoch (a commit, a proposal): refused while a commit is pending.
     fn load_unstaged(&self, key: GroupKey) -> Result<Loaded> {
-        let loaded = self.load(key)?;
+        let loaded = self.load_open(key)?;
         if loaded.record.has_pending {
             return Err(WorkspaceError::AlreadyPending(key));
+        }
+        Ok(loaded)
+    }
+
+    /// [`Self::load`] for an operation that changes the group or makes a
+    /// message of it: refused once a ReInit closed it (§11.2).
+    fn load_open(&self, key: GroupKey) -> Result<Loaded> {
+        let loaded = self.load(key)?;
+        if let Some(reinit) = loaded.group.reinit() {
+            return Err(WorkspaceError::Closed {
+                key,
+                new_group_id: hex::encode(reinit.group_id.as_slice()),
+                cipher_suite: reinit.cipher_suite,
+                suite_name: suite_name(reinit.cipher_suite),
+            });
         }
         Ok(loaded)
     }

@@ -11,6 +11,7 @@ use mls_core::framing::Sender;
 use mls_core::group::{Group, now, validate_key_package};
 use mls_core::messages::{Extension, PreSharedKeyId, Proposal, Psk};
 
+use super::resumption::{ReInitRequest, reinit_proposal};
 use super::snapshot::snapshot;
 use super::store::NewMessage;
 use super::summary::{credential_text, extension_name};
@@ -42,6 +43,9 @@ pub enum ProposalRequest {
         /// Extension types to remove.
         unset: Vec<u16>,
     },
+    /// Re-initialise the group (ReInit, §11.2): a commit covering it
+    /// closes the group.
+    ReInit(ReInitRequest),
 }
 
 /// A pending proposal of the current epoch, for display.
@@ -219,6 +223,7 @@ fn build(
         }
         ProposalRequest::ExternalPsk(id) => group.external_psk_proposal(&P, id)?,
         ProposalRequest::ResumptionPsk(epoch) => group.resumption_psk_proposal(&P, *epoch)?,
+        ProposalRequest::ReInit(request) => reinit_proposal(group, request)?,
         ProposalRequest::Extensions { set, unset } => {
             let proposal = extensions_proposal(key, group, set, unset)?;
             // The members must support the new list (§12.1.7, checked when a

@@ -103,6 +103,64 @@ pub enum WorkspaceError {
     /// A group setting was refused (unknown key, bad value).
     #[error(transparent)]
     Setting(#[from] crate::workspace::SettingError),
+    /// A merged ReInit closed the group (§11.2): it stays readable but
+    /// takes no new operation.
+    #[error(
+        "group {key} is closed: it was re-initialised (new group {new_group_id}, suite {cipher_suite} {suite_name}); use the new group"
+    )]
+    Closed {
+        /// The closed group row.
+        key: GroupKey,
+        /// The successor's group id, hex.
+        new_group_id: String,
+        /// The successor's suite.
+        cipher_suite: u16,
+        /// Its name.
+        suite_name: String,
+    },
+    /// `reinit-create` on a group without a merged ReInit.
+    #[error(
+        "group {0} was not re-initialised: commit a ReInit (`group reinit`) and apply it first"
+    )]
+    NotReInitialised(GroupKey),
+    /// A Welcome resumes a group this workspace does not hold.
+    #[error(
+        "the Welcome {usage} group {group_id} (epoch {epoch}), which is not in this workspace: join it from the old group's workspace"
+    )]
+    NoResumedGroup {
+        /// `re-initialises` or `branches from`.
+        usage: &'static str,
+        /// The old group's id, hex.
+        group_id: String,
+        /// The epoch of its resumption PSK.
+        epoch: u64,
+    },
+    /// A Welcome resumes a group held here at another epoch.
+    #[error(
+        "the Welcome {usage} group {group_id} at epoch {epoch}, but group {key} here is at epoch {local_epoch}"
+    )]
+    ResumedEpoch {
+        /// `re-initialises` or `branches from`.
+        usage: &'static str,
+        /// The old group's id, hex.
+        group_id: String,
+        /// The epoch of its resumption PSK.
+        epoch: u64,
+        /// The local row of the old group.
+        key: GroupKey,
+        /// Its epoch.
+        local_epoch: u64,
+    },
+    /// A Welcome's resumption checks against the old group failed.
+    #[error("the Welcome {usage} group {key}, but its checks fail: {error}")]
+    ResumedJoin {
+        /// `re-initialises` or `branches from`.
+        usage: &'static str,
+        /// The local row of the old group.
+        key: GroupKey,
+        /// Why.
+        error: Box<GroupError>,
+    },
 }
 
 impl From<GroupError> for WorkspaceError {
@@ -213,6 +271,59 @@ pub struct GroupRow {
     pub pending: bool,
     /// Time of the last state change (unix seconds).
     pub updated: u64,
+    /// A merged ReInit closed the group: its successor (§11.2).
+    pub reinitialised: Option<ReInitInfo>,
+    /// The group this one re-initialises or was branched from.
+    pub resumes: Option<LinkInfo>,
+}
+
+/// The successor of a group closed by a ReInit (§11.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReInitInfo {
+    /// The new group id, hex.
+    pub new_group_id_hex: String,
+    /// The new cipher suite.
+    pub cipher_suite: u16,
+    /// [`suite_name`] of it.
+    pub suite_name: String,
+    /// The new protocol version.
+    pub version: u16,
+}
+
+impl std::fmt::Display for ReInitInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "re-initialised → {}, {}",
+            self.new_group_id_hex, self.suite_name
+        )
+    }
+}
+
+/// How a group resumes another (§11.2, §11.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkInfo {
+    /// `reinit` (it re-initialises the parent) or `branch`.
+    pub kind: &'static str,
+    /// The parent's group id, hex.
+    pub parent_group_id_hex: String,
+    /// The parent's epoch whose resumption PSK it used.
+    pub parent_epoch: u64,
+}
+
+impl std::fmt::Display for LinkInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = if self.kind == "branch" {
+            "branched from"
+        } else {
+            "successor of"
+        };
+        write!(
+            f,
+            "{what} {} (epoch {})",
+            self.parent_group_id_hex, self.parent_epoch
+        )
+    }
 }
 
 /// A member of the current epoch, for the group view.

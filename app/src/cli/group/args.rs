@@ -95,6 +95,20 @@ pub enum GroupCommand {
     /// §12.1.8.1) by a GroupContextExtensions commit; stages it. Other
     /// extensions are kept.
     Extensions(ExtensionsArgs),
+    /// Re-initialise the group (RFC 9420 §11.2): stage a commit carrying a
+    /// ReInit proposal (new group id, suite, version), or, without options,
+    /// the ReInit proposal received this epoch. Once applied the group is
+    /// closed; `group reinit-create` makes its successor.
+    Reinit(ReinitArgs),
+    /// Create the successor of a group closed by a ReInit: a new group with
+    /// the ReInit's parameters, adding the members of the key packages
+    /// (new ones, in the new suite) with a Welcome carrying the old group's
+    /// last resumption PSK; members `group join` it.
+    ReinitCreate(ReinitCreateArgs),
+    /// Branch a subgroup (RFC 9420 §11.3): a new group in the same suite
+    /// with some of the members (their new key packages), whose Welcome
+    /// carries this epoch's resumption PSK; they `group join` it.
+    Branch(BranchArgs),
 }
 
 /// `group extensions GROUP [--add-external-sender FILE]... [--remove-external-sender INDEX]...`
@@ -471,6 +485,9 @@ pub enum ProposeWhat {
         #[arg(long = "unset", value_name = "TYPE")]
         unset: Vec<u16>,
     },
+    /// Re-initialise the group (ReInit): a commit covering it closes the
+    /// group.
+    Reinit(ReinitParams),
 }
 
 /// `group propose GROUP psk …`
@@ -489,4 +506,102 @@ pub enum ProposePsk {
         #[arg(value_name = "EPOCH")]
         epoch: u64,
     },
+}
+
+/// The parameters of a ReInit proposal.
+#[derive(Debug, Args)]
+pub struct ReinitParams {
+    /// The new group id in hex (default: 16 random bytes).
+    #[arg(long, value_name = "HEX")]
+    pub group_id: Option<String>,
+
+    /// The new cipher suite: number or registry name (default: the
+    /// group's).
+    #[arg(long, value_name = "N|NAME")]
+    pub suite: Option<String>,
+
+    /// The protocol version (only 1, mls10).
+    #[arg(long, value_name = "N")]
+    pub version: Option<u16>,
+}
+
+/// `group reinit GROUP [--group-id HEX] [--suite S] [--version 1]`
+#[derive(Debug, Args)]
+pub struct ReinitArgs {
+    /// The group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    #[command(flatten)]
+    pub params: ReinitParams,
+
+    #[command(flatten)]
+    pub out: CommitOutputs,
+}
+
+/// Where a resumed group's first messages go.
+#[derive(Debug, Args)]
+pub struct ResumedOutputs {
+    /// Write the Welcome for the members to FILE (`-`: stdout; default:
+    /// printed as hex).
+    #[arg(long, value_name = "FILE")]
+    pub welcome_out: Option<PathBuf>,
+
+    /// Write the new group's first commit to FILE (`-`: stdout; default:
+    /// printed as hex). The members need only the Welcome.
+    #[arg(long, value_name = "FILE")]
+    pub commit_out: Option<PathBuf>,
+
+    /// A local name for the new group (default: the old one's with
+    /// `-reinit` or `-branch`).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    #[command(flatten)]
+    pub format: FormatOpt,
+}
+
+/// `group reinit-create OLD_GROUP --identity ID KEYPACKAGE_FILE...`
+#[derive(Debug, Args)]
+pub struct ReinitCreateArgs {
+    /// The closed group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "OLD_GROUP")]
+    pub group: String,
+
+    /// The creator: an identity whose signature key fits the new suite
+    /// (name or `#N`).
+    #[arg(long, value_name = "ID")]
+    pub identity: String,
+
+    /// The other members' new key packages, in the new suite (MLSMessage or
+    /// bare; hex, base64 or binary; `-`: stdin).
+    #[arg(value_name = "KEYPACKAGE_FILE", required = true)]
+    pub key_packages: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub out: ResumedOutputs,
+}
+
+/// `group branch GROUP --identity ID KEYPACKAGE_FILE... [--group-id HEX]`
+#[derive(Debug, Args)]
+pub struct BranchArgs {
+    /// The parent group: `#N`, name, or hex group id (prefix).
+    #[arg(value_name = "GROUP")]
+    pub group: String,
+
+    /// The creator: this member's identity in the group (name or `#N`).
+    #[arg(long, value_name = "ID")]
+    pub identity: String,
+
+    /// New key packages of the other members to take along (MLSMessage or
+    /// bare; hex, base64 or binary; `-`: stdin).
+    #[arg(value_name = "KEYPACKAGE_FILE", required = true)]
+    pub key_packages: Vec<PathBuf>,
+
+    /// The subgroup's id in hex (default: 16 random bytes).
+    #[arg(long, value_name = "HEX")]
+    pub group_id: Option<String>,
+
+    #[command(flatten)]
+    pub out: ResumedOutputs,
 }

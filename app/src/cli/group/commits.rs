@@ -82,6 +82,20 @@ pub(super) fn run_commit(
     out: &CommitOutputs,
     request: impl FnOnce(&Workspace, GroupKey) -> Result<CommitRequest, Failure>,
 ) -> Result<Done, Failure> {
+    run_staged(opts, group, out, |ws, key| {
+        let request = request(ws, key)?;
+        Ok(ws.commit_with(key, &request)?)
+    })
+}
+
+/// Stages a commit with `stage`, writes its messages, applies it with
+/// `--apply`, and reports.
+pub(super) fn run_staged(
+    opts: &WorkspaceOpts,
+    group: &str,
+    out: &CommitOutputs,
+    stage: impl FnOnce(&Workspace, GroupKey) -> Result<LocalCommit, Failure>,
+) -> Result<Done, Failure> {
     let targets = [
         Target::of(out.files.commit_out.as_ref(), Target::Shown),
         Target::of(out.files.welcome_out.as_ref(), Target::Shown),
@@ -90,8 +104,7 @@ pub(super) fn run_commit(
     check_targets(&targets.iter().collect::<Vec<_>>(), opts.json)?;
     let [commit_t, welcome_t, info_t] = targets;
     let (ws, row) = opts.open_group(group)?;
-    let request = request(&ws, row.key)?;
-    let local = ws.commit_with(row.key, &request)?;
+    let local = stage(&ws, row.key)?;
     let LocalCommit {
         commit,
         welcome,

@@ -105,6 +105,9 @@ pub(super) fn propose(opts: &WorkspaceOpts, args: &ProposeArgs) -> Result<Done, 
         ProposeWhat::Psk(ProposePsk::Resumption { epoch }) => {
             ProposalRequest::ResumptionPsk(*epoch)
         }
+        ProposeWhat::Reinit(params) => {
+            ProposalRequest::ReInit(super::resumption::reinit_request(params)?)
+        }
         ProposeWhat::Extensions { set, unset } => ProposalRequest::Extensions {
             set: set
                 .iter()

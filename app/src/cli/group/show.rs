@@ -9,7 +9,7 @@ use super::args::GroupArg;
 use crate::cli::common::{Done, Failure, WorkspaceOpts};
 use crate::cli::view::{
     EpochJson, GroupRowJson, PreviewJson, credential_type_name, epoch_text, group_table,
-    preview_text, row_text,
+    links_text, preview_text, row_text,
 };
 use crate::workspace::{
     ExtensionInfo, ExternalSenderRow, GroupDetails, MemberInfo, WorkspaceError,
@@ -207,6 +207,7 @@ fn details_text(d: &GroupDetails) -> String {
         d.confirmed_transcript_hash_hex
     );
     let _ = writeln!(out, "  own leaf:            {}", r.own_leaf);
+    out.push_str(&links_text(r, 21));
     let _ = writeln!(out, "  members ({}):", d.members.len());
     for m in &d.members {
         let _ = writeln!(

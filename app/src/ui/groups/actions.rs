@@ -691,6 +691,9 @@ impl GroupsPanel {
             Action::RemoveExternalSender(index, identity) => {
                 self.remove_external_sender(index, identity);
             }
+            Action::ReInit(request) => self.stage_reinit(request),
+            Action::ReInitCreate(request) => self.create_linked(request, false),
+            Action::Branch(request) => self.create_linked(request, true),
         }
     }
 }

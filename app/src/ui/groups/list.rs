@@ -260,6 +260,7 @@ pub(super) fn group_row_ui(ui: &mut Ui, row: &GroupRow, selected: bool) -> bool 
                 if row.status == GroupStatus::Removed {
                     ui.colored_label(error_color(ui), "removed");
                 }
+                super::resumption::closed_badge(ui, row);
             });
             ui.weak(format!(
                 "epoch {} · {} · suite {}",

@@ -11,6 +11,9 @@
 //!   (`propose.rs`): the "Propose…" menu and the epoch's pending
 //!   proposals with "Commit proposals". The External senders block
 //!   (`external.rs`): the group's `external_senders`, add and remove.
+//!   proposals with "Commit proposals". The "Re-initialise and branch"
+//!   block (`resumption.rs`): the Re-initialise…, Branch… and (for a group
+//!   a ReInit closed) Create successor… dialogs.
 //! * **Ratchet tree**: the current tree, own leaf and its path highlighted.
 //! * **Epoch timeline**: every history row; clicking one shows that
 //!   epoch's tree with the nodes its commit changed.
@@ -35,6 +38,7 @@ mod load;
 mod messages;
 mod overview;
 mod propose;
+mod resumption;
 mod settings;
 mod staged;
 mod state;
@@ -80,6 +84,7 @@ impl GroupsPanel {
             }))
             .show(ui, |ui| self.group_ui(ui, &mut actions));
         self.delete_modal(ui, &mut actions);
+        self.resumption_modal(ui, &mut actions);
 
         for action in actions {
             self.perform(action);
@@ -117,6 +122,7 @@ impl GroupsPanel {
                     if row.status == GroupStatus::Removed {
                         ui.colored_label(error_color(ui), "removed");
                     }
+                    resumption::closed_badge(ui, row);
                 }
                 None => {
                     ui.heading(format!("Group {key}"));

@@ -8,6 +8,7 @@ use egui_extras::{Column, Size, StripBuilder};
 use super::state::{Action, GroupsPanel};
 use crate::ui::common::{
     Output, hex_info_row, info_row, labelled_edit_fill, output_buttons, plural, short_hex,
+    warn_color,
 };
 use crate::workspace::GroupStatus;
 
@@ -151,14 +152,23 @@ impl GroupsPanel {
     }
 
     pub(super) fn actions_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
-        let active = self
+        // A group a ReInit closed takes no new operation.
+        let closed = self
             .snapshot
             .as_ref()
-            .is_some_and(|s| s.row.status == GroupStatus::Active);
+            .and_then(|s| super::resumption::closed_reason(&s.row));
+        let active = closed.is_none()
+            && self
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| s.row.status == GroupStatus::Active);
         let pending = self.snapshot.as_ref().and_then(|s| s.pending()).is_some();
         let enabled = active && !self.jobs.busy();
         let commit_enabled = enabled && !pending;
         ui.set_width(ui.available_width());
+        if let Some(reason) = &closed {
+            ui.add(egui::Label::new(RichText::new(reason).color(warn_color(ui))).wrap());
+        }
 
         section(ui, "Commit", |ui| {
             ui.horizontal(|ui| {
@@ -187,6 +197,7 @@ impl GroupsPanel {
 
         self.proposals_ui(ui, actions);
         self.external_senders_ui(ui, actions);
+        self.resumption_ui(ui, commit_enabled);
 
         section(ui, "Add members", |ui| {
             ui.horizontal(|ui| {

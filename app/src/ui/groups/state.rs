@@ -264,6 +264,12 @@ pub(super) enum Action {
     OpenExternalSender,
     /// Stage a commit removing the external sender at this index.
     RemoveExternalSender(u32, String),
+    /// Stage a commit with a ReInit ("Re-initialise…").
+    ReInit(crate::workspace::ReInitRequest),
+    /// Create the successor of the closed group ("Create successor…").
+    ReInitCreate(super::resumption::LinkedRequest),
+    /// Branch a subgroup ("Branch…").
+    Branch(super::resumption::LinkedRequest),
 }
 
 /// The Groups panel's state.
@@ -299,6 +305,7 @@ pub struct GroupsPanel {
     pub(super) export: ExportForm,
     pub(super) settings: super::settings::SettingsForm,
     pub(super) propose: super::propose::ProposeForm,
+    pub(super) resumption: super::resumption::ResumptionForm,
 }
 
 impl Default for GroupsPanel {
@@ -344,6 +351,7 @@ impl GroupsPanel {
             export: ExportForm::default(),
             settings: super::settings::SettingsForm::default(),
             propose: super::propose::ProposeForm::default(),
+            resumption: super::resumption::ResumptionForm::default(),
         }
     }
 

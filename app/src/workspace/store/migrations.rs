@@ -17,7 +17,7 @@ pub struct Migration {
 pub(super) const APPLICATION_ID: i64 = 0x4D4C_5349;
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 3;
+pub const LATEST: i64 = 4;
 
 /// Every step, in order.
 pub const MIGRATIONS: &[Migration] = &[
@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 3,
         description: "per-group settings (the policy)",
         sql: V3,
+    },
+    Migration {
+        version: 4,
+        description: "re-initialised groups and the links of resumed groups (re-init, branch)",
+        sql: V4,
     },
 ];
 
@@ -159,5 +164,21 @@ const V3: &str = r#"
 CREATE TABLE group_settings (
     group_ref INTEGER PRIMARY KEY REFERENCES groups(id) ON DELETE CASCADE,
     settings  TEXT    NOT NULL                  -- key=value lines
+);
+"#;
+
+const V4: &str = r#"
+CREATE TABLE group_reinits (
+    group_ref    INTEGER PRIMARY KEY REFERENCES groups(id) ON DELETE CASCADE,
+    new_group_id BLOB    NOT NULL,              -- the ReInit's group id
+    cipher_suite INTEGER NOT NULL,              -- the ReInit's suite
+    version      INTEGER NOT NULL               -- the ReInit's protocol version
+);
+
+CREATE TABLE group_links (
+    group_ref       INTEGER PRIMARY KEY REFERENCES groups(id) ON DELETE CASCADE,
+    kind            TEXT    NOT NULL CHECK (kind IN ('reinit', 'branch')),
+    parent_group_id BLOB    NOT NULL,           -- the resumption PSK's group id
+    parent_epoch    INTEGER NOT NULL            -- and epoch
 );
 "#;

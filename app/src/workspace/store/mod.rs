@@ -11,7 +11,8 @@
 //! One file per table (or group of tables), each an `impl Store` block:
 //! `open.rs` (file mode, pragmas, migrations), `identities.rs`,
 //! `key_packages.rs`, `groups.rs`, `pending.rs` (pending commits),
-//! `epochs.rs` (history), `messages.rs`, `trust.rs`, `psks.rs`,
+//! `epochs.rs` (history), `links.rs` (re-initialised groups, resumed
+//! groups' parents), `messages.rs`, `trust.rs`, `psks.rs`,
 //! `settings.rs`. The row types are in `records.rs`, the schema in
 //! `migrations.rs`, the encoding of stored summaries in `encoding.rs`.
 //!
@@ -44,6 +45,7 @@ mod group_settings;
 mod groups;
 mod identities;
 mod key_packages;
+mod links;
 mod messages;
 mod migrations;
 mod open;
@@ -63,6 +65,8 @@ use mls_core::crypto::Secret;
 use rusqlite::types::Type;
 use rusqlite::{Connection, Params, Row, Transaction, TransactionBehavior};
 
+use links::insert_reinit;
+pub use links::{GroupLink, LinkKind, ReInitMark};
 pub use records::{
     Direction, EpochRecord, GroupKey, GroupRecord, GroupState, GroupStatus, IdentityKey,
     IdentityRecord, KeyPackageRecord, KeyPackageSecrets, MessageKind, MessageRecord, NewGroup,

@@ -10,9 +10,9 @@ use super::encoding::{nodes_from_bytes, nodes_to_bytes};
 use super::epochs::{SHARED_COLUMNS, epoch_columns, epoch_from_row, select_epoch};
 use super::messages::insert_messages;
 use super::{
-    EpochRecord, GroupKey, GroupStatus, NewMessage, NewPending, Origin, PendingRecord, Result,
-    StorageError, Store, encode_failed, get_decoded, get_parsed, get_secret, get_u64, int,
-    not_found, now,
+    EpochRecord, GroupKey, GroupStatus, NewMessage, NewPending, Origin, PendingRecord, ReInitMark,
+    Result, StorageError, Store, encode_failed, get_decoded, get_parsed, get_secret, get_u64,
+    insert_reinit, int, not_found, now,
 };
 
 impl Store {
@@ -144,6 +144,16 @@ impl Store {
     /// state is deleted and the group marked removed), the history row is
     /// appended and the pending row deleted. Returns the new history row.
     pub fn apply_pending(&self, key: GroupKey) -> Result<EpochRecord> {
+        self.apply_pending_closing(key, None)
+    }
+
+    /// [`Store::apply_pending`] for a commit that may close the group
+    /// (a ReInit, §11.2): `closed` is recorded in the same transaction.
+    pub fn apply_pending_closing(
+        &self,
+        key: GroupKey,
+        closed: Option<&ReInitMark>,
+    ) -> Result<EpochRecord> {
         let tx = self.tx()?;
         let row: Option<(i64, i64, i64, String)> = tx
             .query_row(
@@ -180,6 +190,9 @@ impl Store {
             params![key.0, time],
         )?;
         tx.execute("DELETE FROM pending_commits WHERE group_ref = ?1", [key.0])?;
+        if let Some(mark) = closed {
+            insert_reinit(&tx, key, mark)?;
+        }
         let record = tx.query_row(&select_epoch(), params![key.0, next_epoch], |r| {
             epoch_from_row(r, 0)
         })?;
