@@ -55,6 +55,7 @@ pub mod store;
 mod summary;
 mod trust_psk;
 mod types;
+mod x509;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -76,6 +77,10 @@ pub use proposals::{ProposalRequest, ProposalRow, ProposalSent};
 pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,
+};
+pub use x509::{
+    CertificateInfo, CredentialCheck, IssueError, LocalCa, MAX_DAYS, X509Error, local_ca_new,
+    parse_key_algorithm, suites_for,
 };
 pub use summary::{EpochCause, MemberEntry, Summary, describe_proposal};
 pub use types::{

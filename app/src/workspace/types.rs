@@ -103,6 +103,9 @@ pub enum WorkspaceError {
     /// A group setting was refused (unknown key, bad value).
     #[error(transparent)]
     Setting(#[from] crate::workspace::SettingError),
+    /// An X.509 identity could not be imported or issued.
+    #[error(transparent)]
+    X509(Box<crate::workspace::X509Error>),
 }
 
 impl From<GroupError> for WorkspaceError {
@@ -232,6 +235,9 @@ pub struct MemberInfo {
     pub encryption_key_hex: String,
     /// This is the workspace's member.
     pub is_self: bool,
+    /// The credential's certificate and whether it validated against this
+    /// workspace's trust roots (X.509 credentials).
+    pub credential_check: crate::workspace::CredentialCheck,
 }
 
 /// A group context extension, for display.
