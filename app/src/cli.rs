@@ -23,6 +23,7 @@ pub mod debug;
 pub mod decode;
 pub mod group;
 pub mod identity;
+pub mod identity_x509;
 pub mod keypackage;
 pub mod settings;
 pub mod trust;

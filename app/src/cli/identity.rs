@@ -28,6 +28,16 @@ pub enum IdentityCommand {
     New(NewArgs),
     /// List the identities (number, name, suite, credential).
     List,
+    /// Import an X.509 identity: a PEM certificate chain (leaf first, then
+    /// intermediates) and the leaf's PKCS#8 private key (PEM). The suite
+    /// is the first that signs with the key's algorithm (Ed25519 → 1,
+    /// P-256 → 2, Ed448 → 4, P-521 → 5, P-384 → 7) unless --suite says.
+    Import(super::identity_x509::ImportArgs),
+    /// Make a local CA for trying X.509 identities: a self-signed CA
+    /// certificate and its PKCS#8 private key, written as PEM files (no
+    /// workspace change). Import the certificate with `trust import` and
+    /// issue identities with `identity new NAME --x509 --ca … --ca-key …`.
+    CaNew(super::identity_x509::CaNewArgs),
 }
 
 /// `identity new NAME [--suite S]`
@@ -41,6 +51,25 @@ pub struct NewArgs {
     /// name (e.g. MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519).
     #[arg(long, value_name = "N|NAME", default_value = "1")]
     pub suite: String,
+
+    /// Issue an X.509 certificate (`CN=NAME`) from a local CA instead of
+    /// a basic credential; needs --ca and --ca-key. The credential's chain
+    /// is [leaf, CA].
+    #[arg(long, requires_all = ["ca", "ca_key"])]
+    pub x509: bool,
+
+    /// With --x509: the CA certificate (PEM or DER).
+    #[arg(long, value_name = "CA.pem", requires = "x509")]
+    pub ca: Option<std::path::PathBuf>,
+
+    /// With --x509: the CA's PKCS#8 private key (PEM). The CA's algorithm
+    /// may differ from the suite's.
+    #[arg(long = "ca-key", value_name = "CA_KEY.pem", requires = "x509")]
+    pub ca_key: Option<std::path::PathBuf>,
+
+    /// With --x509: days the certificate is valid (default 365).
+    #[arg(long, value_name = "N", requires = "x509")]
+    pub days: Option<u32>,
 }
 
 /// A cipher suite given by number or registry name.
@@ -72,12 +101,17 @@ pub fn run(args: IdentityArgs) -> u8 {
     let (name, result) = match &args.command {
         IdentityCommand::New(a) => ("identity new", new(&args.ws, a)),
         IdentityCommand::List => ("identity list", list(&args.ws)),
+        IdentityCommand::Import(a) => ("identity import", super::identity_x509::import(&args.ws, a)),
+        IdentityCommand::CaNew(a) => ("identity ca-new", super::identity_x509::ca_new(&args.ws, a)),
     };
     finish(name, args.ws.json, result)
 }
 
 fn new(ws: &WorkspaceOpts, args: &NewArgs) -> Result<Done, Failure> {
     let suite = parse_suite(&args.suite)?;
+    if args.x509 {
+        return super::identity_x509::new_x509(ws, args, suite);
+    }
     let info = ws.open()?.identity_new(&args.name, suite)?;
     let text = format!(
         "created identity {}\n  signature key: {}\n",

@@ -156,6 +156,9 @@ pub struct IdentityInfo {
     pub signature_public_hex: String,
     /// The credential as text.
     pub credential: String,
+    /// `CredentialType` (1 basic, 2 X.509; 0 if the stored credential is
+    /// unreadable).
+    pub credential_type: u16,
     /// Creation time (unix seconds).
     pub created: u64,
 }

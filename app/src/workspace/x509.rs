@@ -293,8 +293,23 @@ impl Workspace {
         self.identity(key)
     }
 
+    /// An identity's credential checked against this workspace's trust
+    /// roots (its certificate for display; basic credentials give the
+    /// empty check).
+    pub fn identity_credential_check(
+        &self,
+        key: super::IdentityKey,
+    ) -> Result<CredentialCheck> {
+        let record = self.store.identity(key)?;
+        let credential = <Credential as mls_core::codec::Decode>::decode_exact(&record.credential)
+            .map_err(|error| WorkspaceError::malformed("stored credential", error))?;
+        let cs = CipherSuite::from_u16(record.cipher_suite)
+            .ok_or(WorkspaceError::UnsupportedSuite(record.cipher_suite))?;
+        self.credential_check(cs, &credential, &record.signature_public)
+    }
+
     /// A member's credential checked against this workspace's trust roots.
-    pub(super) fn credential_check(
+    pub fn credential_check(
         &self,
         cs: CipherSuite,
         credential: &Credential,
