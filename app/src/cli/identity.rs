@@ -101,7 +101,9 @@ pub fn run(args: IdentityArgs) -> u8 {
     let (name, result) = match &args.command {
         IdentityCommand::New(a) => ("identity new", new(&args.ws, a)),
         IdentityCommand::List => ("identity list", list(&args.ws)),
-        IdentityCommand::Import(a) => ("identity import", super::identity_x509::import(&args.ws, a)),
+        IdentityCommand::Import(a) => {
+            ("identity import", super::identity_x509::import(&args.ws, a))
+        }
         IdentityCommand::CaNew(a) => ("identity ca-new", super::identity_x509::ca_new(&args.ws, a)),
     };
     finish(name, args.ws.json, result)

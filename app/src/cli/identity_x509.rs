@@ -157,13 +157,9 @@ pub fn new_x509(ws: &WorkspaceOpts, args: &NewArgs, suite: CipherSuite) -> Resul
     };
     let ca = read_raw(ca)?;
     let ca_key = read_raw(ca_key)?;
-    let info = ws.open()?.identity_issue(
-        &args.name,
-        &ca,
-        &ca_key,
-        suite,
-        args.days.unwrap_or(365),
-    )?;
+    let info =
+        ws.open()?
+            .identity_issue(&args.name, &ca, &ca_key, suite, args.days.unwrap_or(365))?;
     identity_done("issued", ws, &info)
 }
 

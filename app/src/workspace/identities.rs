@@ -67,10 +67,9 @@ impl Workspace {
 
 fn identity_info(r: IdentityRecord) -> IdentityInfo {
     let decoded = Credential::decode_exact(&r.credential).ok();
-    let credential = decoded.as_ref().map_or_else(
-        || String::from("(unreadable credential)"),
-        credential_text,
-    );
+    let credential = decoded
+        .as_ref()
+        .map_or_else(|| String::from("(unreadable credential)"), credential_text);
     let credential_type = decoded.as_ref().map_or(0, Credential::credential_type);
     IdentityInfo {
         key: r.key,

@@ -78,14 +78,14 @@ pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,
 };
-pub use x509::{
-    CertificateInfo, CredentialCheck, IssueError, LocalCa, MAX_DAYS, X509Error, local_ca_new,
-    parse_key_algorithm, suites_for,
-};
 pub use summary::{EpochCause, MemberEntry, Summary, describe_proposal};
 pub use types::{
     CommitRequest, EpochRow, ExtensionInfo, GroupDetails, GroupOptions, GroupRow, IdentityInfo,
     KeyPackageInfo, LocalCommit, MemberInfo, Preview, Receipt, Result, WorkspaceError, suite_name,
+};
+pub use x509::{
+    CertificateInfo, CredentialCheck, IssueError, LocalCa, MAX_DAYS, X509Error, local_ca_new,
+    parse_key_algorithm, suites_for,
 };
 
 const P: RustCrypto = RustCrypto;

@@ -160,7 +160,8 @@ fn suite_for_key(key: &SigningKey, wanted: Option<CipherSuite>) -> Result<Cipher
             Some(a) if a == alg => Ok(cs),
             other => Err(X509Error::SuiteMismatch {
                 suite: cs.id(),
-                expected: other.map_or_else(|| String::from("an unknown scheme"), |a| a.to_string()),
+                expected: other
+                    .map_or_else(|| String::from("an unknown scheme"), |a| a.to_string()),
                 found: alg,
             }
             .into()),
@@ -198,7 +199,8 @@ impl Workspace {
         let ders = chain_ders(chain_pem)?;
         let mut summaries = Vec::with_capacity(ders.len());
         for (i, der) in ders.iter().enumerate() {
-            summaries.push(certificate_summary(der, i).map_err(|e| X509Error::Chain(e.to_string()))?);
+            summaries
+                .push(certificate_summary(der, i).map_err(|e| X509Error::Chain(e.to_string()))?);
         }
         let key = SigningKey::from_pkcs8_pem(key_pem).map_err(X509Error::Key)?;
         if let Some(leaf) = summaries.first()
@@ -229,7 +231,10 @@ impl Workspace {
         check_name(name)?;
         let (not_before, not_after) = validity(days)?;
         let ca_der = if ca_cert.windows(10).any(|w| w == b"-----BEGIN".as_slice()) {
-            chain_ders(ca_cert)?.into_iter().next().ok_or(X509Error::NoCertificate)?
+            chain_ders(ca_cert)?
+                .into_iter()
+                .next()
+                .ok_or(X509Error::NoCertificate)?
         } else {
             ca_cert.to_vec()
         };
@@ -247,11 +252,11 @@ impl Workspace {
         let alg = KeyAlgorithm::for_cipher_suite(suite)
             .ok_or(WorkspaceError::UnsupportedSuite(suite.id()))?;
         let key = SigningKey::generate(alg).map_err(X509Error::Issue)?;
-        let ca_name = mls_core::credential::issue::certificate_subject(&ca_der)
-            .map_err(X509Error::Issue)?;
+        let ca_name =
+            mls_core::credential::issue::certificate_subject(&ca_der).map_err(X509Error::Issue)?;
         let spec = Spec::leaf(&common_name(name), not_before, not_after);
-        let (leaf_der, _) = issue_certificate(&spec, &key, Some((&ca_name, &ca_key)))
-            .map_err(X509Error::Issue)?;
+        let (leaf_der, _) =
+            issue_certificate(&spec, &key, Some((&ca_name, &ca_key))).map_err(X509Error::Issue)?;
         // What is stored validates against the CA it came from.
         X509IdentityProvider::new(roots).validate(
             suite,
@@ -296,10 +301,7 @@ impl Workspace {
     /// An identity's credential checked against this workspace's trust
     /// roots (its certificate for display; basic credentials give the
     /// empty check).
-    pub fn identity_credential_check(
-        &self,
-        key: super::IdentityKey,
-    ) -> Result<CredentialCheck> {
+    pub fn identity_credential_check(&self, key: super::IdentityKey) -> Result<CredentialCheck> {
         let record = self.store.identity(key)?;
         let credential = <Credential as mls_core::codec::Decode>::decode_exact(&record.credential)
             .map_err(|error| WorkspaceError::malformed("stored credential", error))?;

@@ -47,7 +47,9 @@ const OID_P521: &str = "1.3.132.0.35";
 pub enum IssueError {
     #[error("the private key is not PKCS#8: {0}")]
     NotPkcs8(String),
-    #[error("the PKCS#8 key's algorithm {0} is not one MLS uses (P-256, P-384, P-521, Ed25519, Ed448)")]
+    #[error(
+        "the PKCS#8 key's algorithm {0} is not one MLS uses (P-256, P-384, P-521, Ed25519, Ed448)"
+    )]
     UnsupportedKeyAlgorithm(String),
     #[error("the {alg} private key is malformed: {why}")]
     BadPrivateKey { alg: KeyAlgorithm, why: String },
@@ -321,7 +323,11 @@ impl SigningKey {
                     other => {
                         return Err(IssueError::UnsupportedKeyAlgorithm(format!(
                             "EC key on curve {}",
-                            if other.is_empty() { "(none named)" } else { other }
+                            if other.is_empty() {
+                                "(none named)"
+                            } else {
+                                other
+                            }
                         )));
                     }
                 }
@@ -334,20 +340,22 @@ impl SigningKey {
             KeyAlgorithm::Ed25519 | KeyAlgorithm::Ed448 => Zeroizing::new(
                 OctetString::from_der(inner)
                     .map_err(|e| bad(format!("CurvePrivateKey: {e}")))?
-                    .into_bytes().into_vec(),
+                    .into_bytes()
+                    .into_vec(),
             ),
             // RFC 5915: ECPrivateKey ::= SEQUENCE { version 1, privateKey
             // OCTET STRING, [0] parameters OPTIONAL, [1] publicKey OPTIONAL }.
             _ => {
-                let fields: Vec<Any> = Vec::<Any>::from_der(inner)
-                    .map_err(|e| bad(format!("ECPrivateKey: {e}")))?;
+                let fields: Vec<Any> =
+                    Vec::<Any>::from_der(inner).map_err(|e| bad(format!("ECPrivateKey: {e}")))?;
                 let key = fields
                     .get(1)
                     .ok_or_else(|| bad(String::from("ECPrivateKey has no privateKey")))?;
                 Zeroizing::new(
                     key.decode_as::<OctetString>()
                         .map_err(|e| bad(format!("ECPrivateKey privateKey: {e}")))?
-                        .into_bytes().into_vec(),
+                        .into_bytes()
+                        .into_vec(),
                 )
             }
         };
@@ -393,7 +401,10 @@ impl SigningKey {
 
     /// This key as a PEM `PRIVATE KEY` block (PKCS#8).
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>, IssueError> {
-        Ok(Zeroizing::new(pem_encode("PRIVATE KEY", &self.to_pkcs8_der()?)))
+        Ok(Zeroizing::new(pem_encode(
+            "PRIVATE KEY",
+            &self.to_pkcs8_der()?,
+        )))
     }
 }
 
@@ -732,12 +743,9 @@ mod tests {
     fn a_leaf_issued_by_a_ca_of_another_algorithm_validates() {
         let now = 1_750_000_000;
         let ca_key = SigningKey::generate(KeyAlgorithm::EcdsaP384).unwrap();
-        let (ca_der, ca_name) = issue_certificate(
-            &Spec::ca("CN=Local CA", now - 10, now + 100),
-            &ca_key,
-            None,
-        )
-        .unwrap();
+        let (ca_der, ca_name) =
+            issue_certificate(&Spec::ca("CN=Local CA", now - 10, now + 100), &ca_key, None)
+                .unwrap();
         let leaf_key = SigningKey::generate(KeyAlgorithm::Ed25519).unwrap();
         let (leaf_der, _) = issue_certificate(
             &Spec::leaf(&common_name("a,b"), now - 10, now + 100),

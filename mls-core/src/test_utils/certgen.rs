@@ -139,8 +139,7 @@ pub struct Issued {
 /// Issues a certificate for `key` as `spec` says, signed by `issuer`, or
 /// self-signed if `issuer` is None.
 pub fn issue(spec: &Spec, key: TestKey, issuer: Option<&Issued>) -> Issued {
-    let (der, name) =
-        issue_certificate(spec, &key.0, issuer.map(|i| (&i.name, &i.key.0))).unwrap();
+    let (der, name) = issue_certificate(spec, &key.0, issuer.map(|i| (&i.name, &i.key.0))).unwrap();
     Issued { der, name, key }
 }
 

@@ -167,11 +167,21 @@ fn hash_follows_the_signature_oid_not_the_curve() {
 #[test]
 fn mixed_algorithms_along_the_chain() {
     assert_valid(
-        &chain_of(Kind::Ed448, Kind::P521, Kind::Ed25519, certgen::leaf(LEAF_DN)),
+        &chain_of(
+            Kind::Ed448,
+            Kind::P521,
+            Kind::Ed25519,
+            certgen::leaf(LEAF_DN),
+        ),
         S1,
     );
     assert_valid(
-        &chain_of(Kind::Ed25519, Kind::P256, Kind::P384, certgen::leaf(LEAF_DN)),
+        &chain_of(
+            Kind::Ed25519,
+            Kind::P256,
+            Kind::P384,
+            certgen::leaf(LEAF_DN),
+        ),
         S7,
     );
 }
@@ -280,7 +290,11 @@ fn not_yet_valid_leaf() {
 
 #[test]
 fn expired_intermediate_and_expired_root() {
-    let root = issue(&certgen::ca(ROOT_DN), TestKey::new(Kind::P256, "root"), None);
+    let root = issue(
+        &certgen::ca(ROOT_DN),
+        TestKey::new(Kind::P256, "root"),
+        None,
+    );
     let mut spec = certgen::ca(INTER_DN);
     spec.not_after = 1_710_000_000;
     let inter = issue(&spec, TestKey::new(Kind::P256, "inter"), Some(&root));
@@ -774,7 +788,11 @@ fn unsupported_algorithms() {
 #[test]
 fn issuer_that_is_not_a_ca() {
     // basicConstraints cA = false.
-    let root = issue(&certgen::ca(ROOT_DN), TestKey::new(Kind::P256, "root"), None);
+    let root = issue(
+        &certgen::ca(ROOT_DN),
+        TestKey::new(Kind::P256, "root"),
+        None,
+    );
     let mut spec = certgen::leaf(INTER_DN);
     spec.key_usage = None;
     let inter = issue(&spec, TestKey::new(Kind::P256, "inter"), Some(&root));
@@ -818,7 +836,11 @@ fn issuer_that_is_not_a_ca() {
 
 #[test]
 fn ca_without_key_cert_sign() {
-    let root = issue(&certgen::ca(ROOT_DN), TestKey::new(Kind::P384, "root"), None);
+    let root = issue(
+        &certgen::ca(ROOT_DN),
+        TestKey::new(Kind::P384, "root"),
+        None,
+    );
     let mut spec = certgen::ca(INTER_DN);
     spec.key_usage = Some(KeyUsage(KeyUsages::CRLSign | KeyUsages::DigitalSignature));
     let inter = issue(&spec, TestKey::new(Kind::P384, "inter"), Some(&root));
@@ -902,7 +924,11 @@ fn path_length_constraints() {
         "trust root 0 has pathLenConstraint 0 but 1 intermediate CA certificate(s) follow it"
     );
     // An intermediate with pathLen 0 may still sign leaves.
-    let root = issue(&certgen::ca(ROOT_DN), TestKey::new(Kind::P256, "root"), None);
+    let root = issue(
+        &certgen::ca(ROOT_DN),
+        TestKey::new(Kind::P256, "root"),
+        None,
+    );
     let mut spec = certgen::ca(INTER_DN);
     spec.basic = Some((true, Some(0)));
     let inter = issue(&spec, TestKey::new(Kind::P256, "inter"), Some(&root));
@@ -1265,7 +1291,11 @@ fn a_group_with_x509_members_checks_every_credential() {
         ),
         (CipherSuite::Mls128Dhkemp256Aes128gcmSha256P256, Kind::P256),
     ] {
-        let root = issue(&certgen::ca(ROOT_DN), TestKey::new(kind, "group root"), None);
+        let root = issue(
+            &certgen::ca(ROOT_DN),
+            TestKey::new(kind, "group root"),
+            None,
+        );
         let inter = issue(
             &certgen::ca(INTER_DN),
             TestKey::new(kind, "group inter"),
