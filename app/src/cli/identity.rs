@@ -101,18 +101,30 @@ pub fn run(args: IdentityArgs) -> u8 {
     let (name, result) = match &args.command {
         IdentityCommand::New(a) => ("identity new", new(&args.ws, a)),
         IdentityCommand::List => ("identity list", list(&args.ws)),
-        IdentityCommand::Import(a) => {
-            ("identity import", super::identity_x509::import(&args.ws, a))
-        }
+        IdentityCommand::Import(a) => ("identity import", import(&args.ws, a)),
         IdentityCommand::CaNew(a) => ("identity ca-new", super::identity_x509::ca_new(&args.ws, a)),
     };
     finish(name, args.ws.json, result)
 }
 
+fn import(ws: &WorkspaceOpts, args: &super::identity_x509::ImportArgs) -> Result<Done, Failure> {
+    let suite = args.suite.as_deref().map(parse_suite).transpose()?;
+    super::identity_x509::import(ws, args, suite)
+}
+
 fn new(ws: &WorkspaceOpts, args: &NewArgs) -> Result<Done, Failure> {
     let suite = parse_suite(&args.suite)?;
     if args.x509 {
-        return super::identity_x509::new_x509(ws, args, suite);
+        return super::identity_x509::new_x509(
+            ws,
+            &super::identity_x509::IssueArgs {
+                name: &args.name,
+                ca: args.ca.as_deref(),
+                ca_key: args.ca_key.as_deref(),
+                days: args.days,
+                suite,
+            },
+        );
     }
     let info = ws.open()?.identity_new(&args.name, suite)?;
     let text = format!(

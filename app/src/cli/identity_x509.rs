@@ -11,7 +11,6 @@ use mls_core::time::format_utc;
 use serde::Serialize;
 
 use super::common::{Done, Failure, WorkspaceOpts, read_raw};
-use super::identity::{NewArgs, parse_suite};
 use super::view::{IdentityJson, identity_line};
 use crate::workspace::{
     CertificateInfo, CredentialCheck, IdentityInfo, local_ca_new, parse_key_algorithm,
@@ -140,8 +139,11 @@ fn identity_done(verb: &str, ws: &WorkspaceOpts, info: &IdentityInfo) -> Result<
 }
 
 /// `identity import`.
-pub fn import(ws: &WorkspaceOpts, args: &ImportArgs) -> Result<Done, Failure> {
-    let suite: Option<CipherSuite> = args.suite.as_deref().map(parse_suite).transpose()?;
+pub fn import(
+    ws: &WorkspaceOpts,
+    args: &ImportArgs,
+    suite: Option<CipherSuite>,
+) -> Result<Done, Failure> {
     let chain = read_raw(&args.cert)?;
     let key = read_raw(&args.key)?;
     let info = ws
@@ -150,16 +152,26 @@ pub fn import(ws: &WorkspaceOpts, args: &ImportArgs) -> Result<Done, Failure> {
     identity_done("imported", ws, &info)
 }
 
+/// What `identity new NAME --x509` was given.
+pub struct IssueArgs<'a> {
+    pub name: &'a str,
+    pub ca: Option<&'a Path>,
+    pub ca_key: Option<&'a Path>,
+    pub days: Option<u32>,
+    pub suite: CipherSuite,
+}
+
 /// `identity new NAME --x509 --ca CA.pem --ca-key CA_KEY.pem`.
-pub fn new_x509(ws: &WorkspaceOpts, args: &NewArgs, suite: CipherSuite) -> Result<Done, Failure> {
-    let (Some(ca), Some(ca_key)) = (&args.ca, &args.ca_key) else {
+pub fn new_x509(ws: &WorkspaceOpts, args: &IssueArgs<'_>) -> Result<Done, Failure> {
+    let (Some(ca), Some(ca_key)) = (args.ca, args.ca_key) else {
         return Err(Failure::usage("--x509 needs --ca and --ca-key"));
     };
     let ca = read_raw(ca)?;
     let ca_key = read_raw(ca_key)?;
-    let info =
-        ws.open()?
-            .identity_issue(&args.name, &ca, &ca_key, suite, args.days.unwrap_or(365))?;
+    let days = args.days.unwrap_or(365);
+    let info = ws
+        .open()?
+        .identity_issue(args.name, &ca, &ca_key, args.suite, days)?;
     identity_done("issued", ws, &info)
 }
 
