@@ -8,7 +8,8 @@
 //! local CA made with `identity ca-new`, its certificate imported as a
 //! trust root in every workspace, identities issued from it in suites 1, 3
 //! and 7, a group under `credentials=x509` (add, join, receive validate
-//! every chain), a member from an unknown root refused; an identity
+//! every chain), a member from an unknown root or with a basic credential
+//! refused when adding, joining and receiving; an identity
 //! imported from PEM files, and a key that does not match refused.
 
 use mls_core::credential::KeyAlgorithm;
@@ -194,6 +195,25 @@ fn an_x509_group_from_a_local_ca_in_suites_1_3_7() {
         let m = member(&show, dave["signature_public"].as_str().unwrap());
         assert_eq!(m["validated"], true, "{m}");
         assert_eq!(m["certificate"], dave["certificate"]);
+
+        // Receiving: Alice relaxes her own setting and adds Mallory (basic
+        // credential); Bob, still under credentials=x509, refuses the
+        // commit and his group is unchanged.
+        a.json(&["group", "settings", "team", "--set", "credentials=any"]);
+        let (w3, commit2) = (sub.arg("welcome3.msg"), sub.arg("commit2.msg"));
+        a.json(&[
+            "group",
+            "add",
+            "team",
+            &mallory_kp,
+            "--welcome-out",
+            &w3,
+            "--commit-out",
+            &commit2,
+        ]);
+        let err = b.refused(&bg, &["group", "receive", &bg, &commit2]);
+        assert!(err.contains("credential type 1 (basic)"), "{err}");
+        a.json(&["group", "discard", "team"]);
     }
 }
 
