@@ -24,6 +24,7 @@ pub mod decode;
 pub mod external;
 pub mod group;
 pub mod identity;
+pub mod identity_x509;
 pub mod keypackage;
 pub mod settings;
 pub mod trust;

@@ -33,6 +33,16 @@ pub enum IdentityCommand {
     /// §12.1.8.1, for `group create --external-sender` and `group
     /// extensions --add-external-sender`.
     Export(ExportArgs),
+    /// Import an X.509 identity: a PEM certificate chain (leaf first, then
+    /// intermediates) and the leaf's PKCS#8 private key (PEM). The suite
+    /// is the first that signs with the key's algorithm (Ed25519 → 1,
+    /// P-256 → 2, Ed448 → 4, P-521 → 5, P-384 → 7) unless --suite says.
+    Import(super::identity_x509::ImportArgs),
+    /// Make a local CA for trying X.509 identities: a self-signed CA
+    /// certificate and its PKCS#8 private key, written as PEM files (no
+    /// workspace change). Import the certificate with `trust-root import` and
+    /// issue identities with `identity new NAME --x509 --ca … --ca-key …`.
+    CaNew(super::identity_x509::CaNewArgs),
 }
 
 /// `identity export ID [--out FILE] [--format F]`
@@ -61,6 +71,25 @@ pub struct NewArgs {
     /// name (e.g. MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519).
     #[arg(long, value_name = "N|NAME", default_value = "1")]
     pub suite: String,
+
+    /// Issue an X.509 certificate (`CN=NAME`) from a local CA instead of
+    /// a basic credential; needs --ca and --ca-key. The credential's chain
+    /// is [leaf, CA].
+    #[arg(long, requires_all = ["ca", "ca_key"])]
+    pub x509: bool,
+
+    /// With --x509: the CA certificate (PEM or DER).
+    #[arg(long, value_name = "CA.pem", requires = "x509")]
+    pub ca: Option<std::path::PathBuf>,
+
+    /// With --x509: the CA's PKCS#8 private key (PEM). The CA's algorithm
+    /// may differ from the suite's.
+    #[arg(long = "ca-key", value_name = "CA_KEY.pem", requires = "x509")]
+    pub ca_key: Option<std::path::PathBuf>,
+
+    /// With --x509: days the certificate is valid (default 365).
+    #[arg(long, value_name = "N", requires = "x509")]
+    pub days: Option<u32>,
 }
 
 /// A cipher suite given by number or registry name.
@@ -93,12 +122,31 @@ pub fn run(args: IdentityArgs) -> u8 {
         IdentityCommand::New(a) => ("identity new", new(&args.ws, a)),
         IdentityCommand::List => ("identity list", list(&args.ws)),
         IdentityCommand::Export(a) => ("identity export", export(&args.ws, a)),
+        IdentityCommand::Import(a) => ("identity import", import(&args.ws, a)),
+        IdentityCommand::CaNew(a) => ("identity ca-new", super::identity_x509::ca_new(&args.ws, a)),
     };
     finish(name, args.ws.json, result)
 }
 
+fn import(ws: &WorkspaceOpts, args: &super::identity_x509::ImportArgs) -> Result<Done, Failure> {
+    let suite = args.suite.as_deref().map(parse_suite).transpose()?;
+    super::identity_x509::import(ws, args, suite)
+}
+
 fn new(ws: &WorkspaceOpts, args: &NewArgs) -> Result<Done, Failure> {
     let suite = parse_suite(&args.suite)?;
+    if args.x509 {
+        return super::identity_x509::new_x509(
+            ws,
+            &super::identity_x509::IssueArgs {
+                name: &args.name,
+                ca: args.ca.as_deref(),
+                ca_key: args.ca_key.as_deref(),
+                days: args.days,
+                suite,
+            },
+        );
+    }
     let info = ws.open()?.identity_new(&args.name, suite)?;
     let text = format!(
         "created identity {}\n  signature key: {}\n",

@@ -78,6 +78,7 @@ pub struct IdentityJson {
     pub cipher_suite: u16,
     pub suite_name: String,
     pub credential: String,
+    pub credential_type: String,
     pub signature_public: String,
     pub created: u64,
 }
@@ -90,6 +91,7 @@ impl IdentityJson {
             cipher_suite: i.cipher_suite,
             suite_name: i.suite_name.clone(),
             credential: i.credential.clone(),
+            credential_type: credential_type_name(i.credential_type),
             signature_public: i.signature_public_hex.clone(),
             created: i.created,
         }
@@ -99,11 +101,15 @@ impl IdentityJson {
 /// `#1 alice  suite 1 (…)  created …`
 pub fn identity_line(i: &IdentityInfo) -> String {
     format!(
-        "{} {}  suite {} ({})  basic credential {:?}  created {}",
+        "{} {}  suite {} ({})  {} credential {:?}  created {}",
         i.key,
         i.name,
         i.cipher_suite,
         i.suite_name,
+        match i.credential_type {
+            2 => "X.509",
+            _ => "basic",
+        },
         i.credential,
         time_text(i.created)
     )

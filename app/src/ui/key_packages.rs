@@ -22,6 +22,7 @@ use super::common::{
 };
 use super::dialogs::{open_dialog, save_dialog};
 use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
+use super::x509_form::{X509Action, X509Form, X509Request, X509Slot};
 use crate::workspace::{IdentityInfo, IdentityKey, KeyPackageInfo, Workspace};
 
 /// The titles of the table's columns.
@@ -87,6 +88,14 @@ pub(crate) enum Outcome {
         name: String,
         result: Result<Vec<u8>, String>,
     },
+    /// A file dialog opened a file for a box of the X.509 form.
+    X509Opened { slot: X509Slot, opened: Opened },
+    /// An X.509 identity was imported or issued (or not), and the lists
+    /// after it.
+    X509Made {
+        result: Result<IdentityInfo, String>,
+        lists: Lists,
+    },
 }
 
 job_outcome!(Outcome::Failed);
@@ -117,6 +126,7 @@ pub struct KeyPackagesPanel {
     decode_request: Option<(String, Vec<u8>)>,
     /// The last exported public identity, to save or decode.
     exported: Option<Output>,
+    x509: X509Form,
 }
 
 impl Default for KeyPackagesPanel {
@@ -134,6 +144,8 @@ enum Action {
     ExportIdentity,
     /// A button of a produced message (save it, or show it in the Decoder).
     Output(OutputAction, Output),
+    /// A button of the X.509 form.
+    X509(X509Action),
 }
 
 impl KeyPackagesPanel {
@@ -152,12 +164,18 @@ impl KeyPackagesPanel {
             status: None,
             decode_request: None,
             exported: None,
+            x509: X509Form::default(),
         }
     }
 
     /// The last exported public identity ("Export public identity…").
     pub fn exported_identity(&self) -> Option<&Output> {
         self.exported.as_ref()
+    }
+
+    /// The X.509 import/issue form.
+    pub fn x509_form(&self) -> &X509Form {
+        &self.x509
     }
 
     pub fn identities(&self) -> &[IdentityInfo] {
@@ -223,7 +241,11 @@ impl KeyPackagesPanel {
                 if let Some(status) = opened.error_status() {
                     self.status = Some(status);
                 }
-                for (name, raw) in opened.files {
+                let (files, taken) = self.x509.take_pem_files(opened.files);
+                if taken.is_some() {
+                    self.status = taken;
+                }
+                for (name, raw) in files {
                     self.check_bytes(&name, file_bytes(&raw));
                 }
             }
@@ -278,6 +300,25 @@ impl KeyPackagesPanel {
                 }
                 Err(e) => self.status = Some(Status::error(e)),
             },
+            Outcome::X509Opened { slot, opened } => {
+                if let Some(status) = self.x509.fill(slot, opened) {
+                    self.status = Some(status);
+                }
+            }
+            Outcome::X509Made { result, lists } => {
+                match result {
+                    Ok(info) => {
+                        self.status = Some(Status::ok(format!(
+                            "Created X.509 identity {} ({}): {}",
+                            info.name, info.suite_name, info.credential
+                        )));
+                        self.new_identity.clear();
+                        self.for_identity = Some(info.key);
+                    }
+                    Err(e) => self.status = Some(Status::error(e)),
+                }
+                self.apply_lists(lists);
+            }
         }
     }
 
@@ -341,6 +382,28 @@ impl KeyPackagesPanel {
             }
             Action::Output(OutputAction::Decode, output) => {
                 self.decode_request = Some((output.label, output.bytes));
+            }
+            Action::X509(X509Action::Open(slot)) => {
+                open_dialog(&mut self.jobs, "Open a PEM file", false, move |opened| {
+                    Outcome::X509Opened { slot, opened }
+                });
+            }
+            Action::X509(action) => {
+                let request = X509Request {
+                    action,
+                    name: self.new_identity.trim().to_owned(),
+                    suite: self.new_suite,
+                    form: self.x509.clone(),
+                };
+                let what = if action == X509Action::Import {
+                    "Importing the X.509 identity…"
+                } else {
+                    "Issuing the X.509 identity…"
+                };
+                self.jobs.spawn(what, move |ws| Outcome::X509Made {
+                    result: request.run(ws),
+                    lists: read_lists(ws),
+                });
             }
         }
     }
@@ -419,7 +482,12 @@ impl KeyPackagesPanel {
                     |mut row, i| {
                         label_cell(&mut row, i.key.0.to_string());
                         row.col(|ui| {
-                            ui.label(&i.name).on_hover_text(&i.credential);
+                            let name = if i.credential_type == 2 {
+                                format!("{} · X.509", i.name)
+                            } else {
+                                i.name.clone()
+                            };
+                            ui.label(name).on_hover_text(&i.credential);
                         });
                         row.col(|ui| {
                             ui.label(suite_short(i.cipher_suite))
@@ -434,6 +502,15 @@ impl KeyPackagesPanel {
                     },
                 );
         });
+        let can_run = !self.jobs.working() && !self.new_identity.trim().is_empty();
+        let suite_name = suite_short(self.new_suite);
+        egui::CollapsingHeader::new("X.509 identity")
+            .id_salt("kp_x509")
+            .show(ui, |ui| {
+                if let Some(action) = self.x509.ui(ui, can_run, &suite_name) {
+                    actions.push(Action::X509(action));
+                }
+            });
         ui.separator();
 
         ui.heading(format!("Our key packages ({})", self.key_packages.len()));

@@ -22,6 +22,7 @@ mod jobs;
 pub mod key_packages;
 pub mod tree_view;
 pub mod trust_roots;
+pub mod x509_form;
 
 pub use app::{InspectorApp, Startup, Tab};
 pub use conformance::ConformancePanel;

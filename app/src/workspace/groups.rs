@@ -139,16 +139,23 @@ impl Workspace {
         let members = g
             .tree()
             .members()
-            .map(|(leaf, node)| MemberInfo {
-                leaf,
-                node: leaf.saturating_mul(2),
-                credential_type: node.credential.credential_type(),
-                identity: credential_text(&node.credential),
-                signature_key_hex: hex::encode(node.signature_key.as_slice()),
-                encryption_key_hex: hex::encode(node.encryption_key.as_slice()),
-                is_self: leaf == own,
+            .map(|(leaf, node)| {
+                Ok(MemberInfo {
+                    leaf,
+                    node: leaf.saturating_mul(2),
+                    credential_type: node.credential.credential_type(),
+                    identity: credential_text(&node.credential),
+                    signature_key_hex: hex::encode(node.signature_key.as_slice()),
+                    encryption_key_hex: hex::encode(node.encryption_key.as_slice()),
+                    is_self: leaf == own,
+                    credential_check: self.credential_check(
+                        g.cipher_suite(),
+                        &node.credential,
+                        node.signature_key.as_slice(),
+                    )?,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         let extensions = g
             .context()
             .extensions

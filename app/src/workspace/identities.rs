@@ -66,10 +66,11 @@ impl Workspace {
 }
 
 fn identity_info(r: IdentityRecord) -> IdentityInfo {
-    let credential = Credential::decode_exact(&r.credential).map_or_else(
-        |_| String::from("(unreadable credential)"),
-        |c| credential_text(&c),
-    );
+    let decoded = Credential::decode_exact(&r.credential).ok();
+    let credential = decoded
+        .as_ref()
+        .map_or_else(|| String::from("(unreadable credential)"), credential_text);
+    let credential_type = decoded.as_ref().map_or(0, Credential::credential_type);
     IdentityInfo {
         key: r.key,
         suite_name: suite_name(r.cipher_suite),
@@ -77,6 +78,7 @@ fn identity_info(r: IdentityRecord) -> IdentityInfo {
         cipher_suite: r.cipher_suite,
         signature_public_hex: hex::encode(&r.signature_public),
         credential,
+        credential_type,
         created: r.created,
     }
 }

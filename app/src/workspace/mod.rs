@@ -58,6 +58,7 @@ pub mod store;
 mod summary;
 mod trust_psk;
 mod types;
+mod x509;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -89,6 +90,10 @@ pub use types::{
     CommitRequest, EpochRow, ExtensionInfo, GroupDetails, GroupOptions, GroupRow, IdentityInfo,
     KeyPackageInfo, LinkInfo, LocalCommit, MemberInfo, Preview, ReInitInfo, Receipt, Result,
     WorkspaceError, suite_name,
+};
+pub use x509::{
+    CertificateInfo, CredentialCheck, IssueError, LocalCa, MAX_DAYS, X509Error, local_ca_new,
+    parse_key_algorithm, suites_for,
 };
 
 const P: RustCrypto = RustCrypto;

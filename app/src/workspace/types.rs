@@ -161,6 +161,9 @@ pub enum WorkspaceError {
         /// Why.
         error: Box<GroupError>,
     },
+    /// An X.509 identity could not be imported or issued.
+    #[error(transparent)]
+    X509(Box<crate::workspace::X509Error>),
 }
 
 impl From<GroupError> for WorkspaceError {
@@ -211,6 +214,9 @@ pub struct IdentityInfo {
     pub signature_public_hex: String,
     /// The credential as text.
     pub credential: String,
+    /// `CredentialType` (1 basic, 2 X.509; 0 if the stored credential is
+    /// unreadable).
+    pub credential_type: u16,
     /// Creation time (unix seconds).
     pub created: u64,
 }
@@ -343,6 +349,9 @@ pub struct MemberInfo {
     pub encryption_key_hex: String,
     /// This is the workspace's member.
     pub is_self: bool,
+    /// The credential's certificate and whether it validated against this
+    /// workspace's trust roots (X.509 credentials).
+    pub credential_check: crate::workspace::CredentialCheck,
 }
 
 /// A group context extension, for display.

@@ -5,7 +5,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use mls_core::test_utils::certgen::{Kind, Spec, TestKey, issue};
+use mls_core::test_utils::certgen::{self, Kind, Spec, TestKey, issue};
 
 pub use mls_core::test_utils::certgen::pem;
 
@@ -19,7 +19,7 @@ pub fn self_signed_ca(subject: &str, seed: u8) -> Vec<u8> {
     let spec = Spec {
         not_before: now - 86_400,
         not_after: now + 10 * 365 * 86_400,
-        ..Spec::ca(subject)
+        ..certgen::ca(subject)
     };
     issue(
         &spec,

@@ -20,6 +20,9 @@
 
 mod cert;
 mod chain;
+mod details;
+#[cfg(any(test, feature = "x509-issue"))]
+pub mod issue;
 mod roots;
 
 #[cfg(test)]
@@ -30,6 +33,7 @@ use std::fmt;
 use crate::crypto::CipherSuite;
 use crate::messages::{CREDENTIAL_BASIC, CREDENTIAL_X509, Credential};
 
+pub use details::{CertificateSummary, certificate_summary};
 pub use roots::{RootInfo, TrustRoots};
 
 /// The identity an X.509 certificate (DER) asserts, for display: the

@@ -98,6 +98,13 @@ pub struct MemberJson {
     pub signature_key: String,
     pub encryption_key: String,
     pub is_self: bool,
+    /// X.509: the leaf certificate's subject, issuer and validity.
+    pub certificate: Option<crate::cli::identity_x509::CertificateJson>,
+    /// X.509: whether the chain validated against this workspace's trust
+    /// roots (null for basic credentials).
+    pub validated: Option<bool>,
+    /// Why it did not validate.
+    pub validation_error: Option<String>,
 }
 
 impl MemberJson {
@@ -110,6 +117,13 @@ impl MemberJson {
             signature_key: m.signature_key_hex.clone(),
             encryption_key: m.encryption_key_hex.clone(),
             is_self: m.is_self,
+            certificate: m
+                .credential_check
+                .certificate
+                .as_ref()
+                .map(crate::cli::identity_x509::CertificateJson::new),
+            validated: m.credential_check.validated,
+            validation_error: m.credential_check.reason.clone(),
         }
     }
 }
@@ -218,6 +232,7 @@ fn details_text(d: &GroupDetails) -> String {
             m.identity,
             if m.is_self { "  (this member)" } else { "" }
         );
+        out.push_str(&crate::cli::identity_x509::check_lines(&m.credential_check));
     }
     if d.extensions.is_empty() {
         let _ = writeln!(out, "  extensions:          none");

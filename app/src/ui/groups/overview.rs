@@ -127,6 +127,7 @@ impl GroupsPanel {
                         } else {
                             ui.label(&m.identity);
                         }
+                        crate::ui::x509_form::credential_mark(ui, m);
                     });
                     table_row.col(|ui| {
                         ui.label(

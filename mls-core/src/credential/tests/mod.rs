@@ -83,9 +83,9 @@ impl Chain {
 
 /// root CA → intermediate CA → leaf, each with its own key kind.
 fn chain_of(root: Kind, inter: Kind, leaf: Kind, leaf_spec: Spec) -> Chain {
-    let root = issue(&Spec::ca(ROOT_DN), TestKey::new(root, "root"), None);
+    let root = issue(&certgen::ca(ROOT_DN), TestKey::new(root, "root"), None);
     let inter = issue(
-        &Spec::ca(INTER_DN),
+        &certgen::ca(INTER_DN),
         TestKey::new(inter, "intermediate"),
         Some(&root),
     );
@@ -94,7 +94,7 @@ fn chain_of(root: Kind, inter: Kind, leaf: Kind, leaf_spec: Spec) -> Chain {
 }
 
 fn chain(kind: Kind) -> Chain {
-    chain_of(kind, kind, kind, Spec::leaf(LEAF_DN))
+    chain_of(kind, kind, kind, certgen::leaf(LEAF_DN))
 }
 
 fn err_text(e: &CredentialError) -> String {
@@ -144,7 +144,7 @@ fn valid_chain_ed448_suites_4_and_6() {
 fn p256_leaf_signed_with_sha384_by_p384_ca() {
     // P-384 root → P-384 intermediate signs the P-256 leaf with
     // ecdsa-with-SHA384 (the default for a P-384 issuer).
-    let c = chain_of(Kind::P384, Kind::P384, Kind::P256, Spec::leaf(LEAF_DN));
+    let c = chain_of(Kind::P384, Kind::P384, Kind::P256, certgen::leaf(LEAF_DN));
     let (_, leaf) = x509_parser::parse_x509_certificate(&c.leaf.der).unwrap();
     assert_eq!(
         leaf.signature_algorithm.algorithm.to_id_string(),
@@ -156,10 +156,10 @@ fn p256_leaf_signed_with_sha384_by_p384_ca() {
 #[test]
 fn hash_follows_the_signature_oid_not_the_curve() {
     // A P-256 CA signing with SHA-512 and a P-521 CA signing with SHA-256.
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.hash = Some(Hash::Sha512);
     assert_valid(&chain_of(Kind::P256, Kind::P256, Kind::P256, spec), S2);
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.hash = Some(Hash::Sha256);
     assert_valid(&chain_of(Kind::P521, Kind::P521, Kind::P384, spec), S7);
 }
@@ -167,11 +167,21 @@ fn hash_follows_the_signature_oid_not_the_curve() {
 #[test]
 fn mixed_algorithms_along_the_chain() {
     assert_valid(
-        &chain_of(Kind::Ed448, Kind::P521, Kind::Ed25519, Spec::leaf(LEAF_DN)),
+        &chain_of(
+            Kind::Ed448,
+            Kind::P521,
+            Kind::Ed25519,
+            certgen::leaf(LEAF_DN),
+        ),
         S1,
     );
     assert_valid(
-        &chain_of(Kind::Ed25519, Kind::P256, Kind::P384, Spec::leaf(LEAF_DN)),
+        &chain_of(
+            Kind::Ed25519,
+            Kind::P256,
+            Kind::P384,
+            certgen::leaf(LEAF_DN),
+        ),
         S7,
     );
 }
@@ -180,7 +190,7 @@ fn mixed_algorithms_along_the_chain() {
 fn leaf_directly_under_root_and_chain_including_root() {
     let c = chain(Kind::P256);
     let leaf = issue(
-        &Spec::leaf(LEAF_DN),
+        &certgen::leaf(LEAF_DN),
         TestKey::new(Kind::P256, "leaf2"),
         Some(&c.root),
     );
@@ -214,7 +224,7 @@ fn leaf_directly_under_root_and_chain_including_root() {
 #[test]
 fn compressed_ec_point_in_certificate_matches_uncompressed_leaf_key() {
     let key = TestKey::new(Kind::P256, "leaf");
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.spki = Some(key.spki_with(&key.public_compressed()));
     let c = chain_of(Kind::P256, Kind::P256, Kind::P256, spec);
     assert_valid(&c, S2);
@@ -226,7 +236,7 @@ fn identity_without_common_name_is_the_dn() {
         Kind::P256,
         Kind::P256,
         Kind::P256,
-        Spec::leaf("O=MLS Inspector Tests,OU=Devices"),
+        certgen::leaf("O=MLS Inspector Tests,OU=Devices"),
     );
     let id = c.validate(S2).unwrap();
     assert_eq!(id.name, "OU=Devices, O=MLS Inspector Tests");
@@ -236,7 +246,7 @@ fn identity_without_common_name_is_the_dn() {
 
 #[test]
 fn expired_leaf() {
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.not_before = 1_600_000_000;
     spec.not_after = 1_700_000_000;
     let e = chain_of(Kind::P256, Kind::P256, Kind::P256, spec)
@@ -259,7 +269,7 @@ fn expired_leaf() {
 
 #[test]
 fn not_yet_valid_leaf() {
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.not_before = 1_800_000_000;
     let e = chain_of(Kind::Ed25519, Kind::Ed25519, Kind::Ed25519, spec)
         .validate(S1)
@@ -280,12 +290,16 @@ fn not_yet_valid_leaf() {
 
 #[test]
 fn expired_intermediate_and_expired_root() {
-    let root = issue(&Spec::ca(ROOT_DN), TestKey::new(Kind::P256, "root"), None);
-    let mut spec = Spec::ca(INTER_DN);
+    let root = issue(
+        &certgen::ca(ROOT_DN),
+        TestKey::new(Kind::P256, "root"),
+        None,
+    );
+    let mut spec = certgen::ca(INTER_DN);
     spec.not_after = 1_710_000_000;
     let inter = issue(&spec, TestKey::new(Kind::P256, "inter"), Some(&root));
     let leaf = issue(
-        &Spec::leaf(LEAF_DN),
+        &certgen::leaf(LEAF_DN),
         TestKey::new(Kind::P256, "leaf"),
         Some(&inter),
     );
@@ -307,16 +321,16 @@ fn expired_intermediate_and_expired_root() {
         "{e}"
     );
 
-    let mut spec = Spec::ca(ROOT_DN);
+    let mut spec = certgen::ca(ROOT_DN);
     spec.not_after = 1_720_000_000;
     let root = issue(&spec, TestKey::new(Kind::P256, "root"), None);
     let inter = issue(
-        &Spec::ca(INTER_DN),
+        &certgen::ca(INTER_DN),
         TestKey::new(Kind::P256, "inter"),
         Some(&root),
     );
     let leaf = issue(
-        &Spec::leaf(LEAF_DN),
+        &certgen::leaf(LEAF_DN),
         TestKey::new(Kind::P256, "leaf"),
         Some(&inter),
     );
@@ -343,7 +357,7 @@ fn chain_to_an_unknown_root() {
     let c = chain(Kind::P256);
     // A different root: other name.
     let other = issue(
-        &Spec::ca("CN=Other Root,O=Elsewhere"),
+        &certgen::ca("CN=Other Root,O=Elsewhere"),
         TestKey::new(Kind::P256, "other"),
         None,
     );
@@ -366,7 +380,7 @@ fn chain_to_an_unknown_root() {
 
     // Same name, different key.
     let impostor = issue(
-        &Spec::ca(ROOT_DN),
+        &certgen::ca(ROOT_DN),
         TestKey::new(Kind::P256, "impostor"),
         None,
     );
@@ -399,7 +413,7 @@ fn pem_bundle_with_two_roots() {
         Kind::Ed25519,
         Kind::Ed25519,
         Kind::Ed25519,
-        Spec::leaf(LEAF_DN),
+        certgen::leaf(LEAF_DN),
     );
     let bundle = format!(
         "# a comment before\n{}\nsome text between blocks\n{}",
@@ -562,7 +576,7 @@ fn root_import_checks() {
         "{e:?}"
     );
     // A CA without keyCertSign.
-    let mut spec = Spec::ca(ROOT_DN);
+    let mut spec = certgen::ca(ROOT_DN);
     spec.key_usage = Some(KeyUsage(KeyUsages::DigitalSignature.into()));
     let root = issue(&spec, TestKey::new(Kind::P256, "root"), None);
     let e = roots.add_der(&root.der).unwrap_err();
@@ -679,7 +693,7 @@ fn broken_leaf_signature() {
 #[test]
 fn signature_algorithm_that_does_not_fit_the_issuer_key() {
     // Claims Ed25519, signed by a P-256 CA.
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.sig_alg = Some(TestKey::new(Kind::Ed25519, "x").sig_alg(Hash::Sha256));
     let e = chain_of(Kind::P256, Kind::P256, Kind::P256, spec)
         .validate(S2)
@@ -691,7 +705,7 @@ fn signature_algorithm_that_does_not_fit_the_issuer_key() {
         "{e}"
     );
     // Claims SHA-512, signed over SHA-256.
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.sig_alg = Some(TestKey::new(Kind::P256, "x").sig_alg(Hash::Sha512));
     let e = chain_of(Kind::P256, Kind::P256, Kind::P256, spec)
         .validate(S2)
@@ -702,7 +716,7 @@ fn signature_algorithm_that_does_not_fit_the_issuer_key() {
 #[test]
 fn unsupported_algorithms() {
     // RSA signature algorithm.
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.sig_alg = Some(x509_cert::spki::AlgorithmIdentifierOwned {
         oid: certgen::oid("1.2.840.113549.1.1.11"),
         parameters: Some(x509_cert::der::Any::null()),
@@ -725,7 +739,7 @@ fn unsupported_algorithms() {
     );
 
     // An RSA subject key.
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.spki = Some(certgen::raw_spki(
         x509_cert::spki::AlgorithmIdentifierOwned {
             oid: certgen::oid("1.2.840.113549.1.1.1"),
@@ -749,7 +763,7 @@ fn unsupported_algorithms() {
     assert!(err_text(&e).ends_with("(rsaEncryption)"), "{e}");
 
     // secp256k1.
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.spki = Some(certgen::raw_spki(
         x509_cert::spki::AlgorithmIdentifierOwned {
             oid: certgen::oid(certgen::OID_EC_PUBLIC_KEY),
@@ -774,12 +788,16 @@ fn unsupported_algorithms() {
 #[test]
 fn issuer_that_is_not_a_ca() {
     // basicConstraints cA = false.
-    let root = issue(&Spec::ca(ROOT_DN), TestKey::new(Kind::P256, "root"), None);
-    let mut spec = Spec::leaf(INTER_DN);
+    let root = issue(
+        &certgen::ca(ROOT_DN),
+        TestKey::new(Kind::P256, "root"),
+        None,
+    );
+    let mut spec = certgen::leaf(INTER_DN);
     spec.key_usage = None;
     let inter = issue(&spec, TestKey::new(Kind::P256, "inter"), Some(&root));
     let leaf = issue(
-        &Spec::leaf(LEAF_DN),
+        &certgen::leaf(LEAF_DN),
         TestKey::new(Kind::P256, "leaf"),
         Some(&inter),
     );
@@ -801,7 +819,7 @@ fn issuer_that_is_not_a_ca() {
     spec.basic = None;
     let inter = issue(&spec, TestKey::new(Kind::P256, "inter"), Some(&root));
     let leaf = issue(
-        &Spec::leaf(LEAF_DN),
+        &certgen::leaf(LEAF_DN),
         TestKey::new(Kind::P256, "leaf"),
         Some(&inter),
     );
@@ -818,12 +836,16 @@ fn issuer_that_is_not_a_ca() {
 
 #[test]
 fn ca_without_key_cert_sign() {
-    let root = issue(&Spec::ca(ROOT_DN), TestKey::new(Kind::P384, "root"), None);
-    let mut spec = Spec::ca(INTER_DN);
+    let root = issue(
+        &certgen::ca(ROOT_DN),
+        TestKey::new(Kind::P384, "root"),
+        None,
+    );
+    let mut spec = certgen::ca(INTER_DN);
     spec.key_usage = Some(KeyUsage(KeyUsages::CRLSign | KeyUsages::DigitalSignature));
     let inter = issue(&spec, TestKey::new(Kind::P384, "inter"), Some(&root));
     let leaf = issue(
-        &Spec::leaf(LEAF_DN),
+        &certgen::leaf(LEAF_DN),
         TestKey::new(Kind::P384, "leaf"),
         Some(&inter),
     );
@@ -845,7 +867,7 @@ fn ca_without_key_cert_sign() {
 
 #[test]
 fn leaf_key_usage_without_digital_signature() {
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.key_usage = Some(KeyUsage(
         KeyUsages::KeyAgreement | KeyUsages::KeyEncipherment,
     ));
@@ -864,7 +886,7 @@ fn leaf_key_usage_without_digital_signature() {
         "the leaf certificate (chain index 0) has a keyUsage extension without digitalSignature"
     );
     // Without a keyUsage extension the leaf is fine.
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.key_usage = None;
     assert_valid(&chain_of(Kind::P256, Kind::P256, Kind::P256, spec), S2);
 }
@@ -872,16 +894,16 @@ fn leaf_key_usage_without_digital_signature() {
 #[test]
 fn path_length_constraints() {
     // Root allows no intermediate CA below it.
-    let mut spec = Spec::ca(ROOT_DN);
+    let mut spec = certgen::ca(ROOT_DN);
     spec.basic = Some((true, Some(0)));
     let root = issue(&spec, TestKey::new(Kind::P256, "root"), None);
     let inter = issue(
-        &Spec::ca(INTER_DN),
+        &certgen::ca(INTER_DN),
         TestKey::new(Kind::P256, "inter"),
         Some(&root),
     );
     let leaf = issue(
-        &Spec::leaf(LEAF_DN),
+        &certgen::leaf(LEAF_DN),
         TestKey::new(Kind::P256, "leaf"),
         Some(&inter),
     );
@@ -902,12 +924,16 @@ fn path_length_constraints() {
         "trust root 0 has pathLenConstraint 0 but 1 intermediate CA certificate(s) follow it"
     );
     // An intermediate with pathLen 0 may still sign leaves.
-    let root = issue(&Spec::ca(ROOT_DN), TestKey::new(Kind::P256, "root"), None);
-    let mut spec = Spec::ca(INTER_DN);
+    let root = issue(
+        &certgen::ca(ROOT_DN),
+        TestKey::new(Kind::P256, "root"),
+        None,
+    );
+    let mut spec = certgen::ca(INTER_DN);
     spec.basic = Some((true, Some(0)));
     let inter = issue(&spec, TestKey::new(Kind::P256, "inter"), Some(&root));
     let leaf = issue(
-        &Spec::leaf(LEAF_DN),
+        &certgen::leaf(LEAF_DN),
         TestKey::new(Kind::P256, "leaf"),
         Some(&inter),
     );
@@ -920,7 +946,7 @@ fn path_length_constraints() {
 fn chain_out_of_order() {
     let c = chain(Kind::P256);
     let other = issue(
-        &Spec::ca("CN=Unrelated CA"),
+        &certgen::ca("CN=Unrelated CA"),
         TestKey::new(Kind::P256, "unrelated"),
         None,
     );
@@ -941,7 +967,7 @@ fn chain_out_of_order() {
 
 #[test]
 fn unknown_critical_extension() {
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.extra.push(certgen::unknown_critical_extension());
     let e = chain_of(Kind::P256, Kind::P256, Kind::P256, spec)
         .validate(S2)
@@ -959,7 +985,7 @@ fn unknown_critical_extension() {
          1.3.6.1.4.1.55555.1"
     );
     // Not critical: ignored.
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     let mut ext = certgen::unknown_critical_extension();
     ext.critical = false;
     spec.extra.push(ext);
@@ -1180,7 +1206,7 @@ fn x509_provider_successor() {
     let c = chain(Kind::P256);
     let p = c.provider();
     // Renewed leaf: same subject, new key and validity.
-    let mut spec = Spec::leaf(LEAF_DN);
+    let mut spec = certgen::leaf(LEAF_DN);
     spec.not_before = 1_740_000_000;
     let renewed = issue(&spec, TestKey::new(Kind::P256, "leaf-2025"), Some(&c.inter));
     let new = x509(&[&renewed, &c.inter]);
@@ -1188,7 +1214,7 @@ fn x509_provider_successor() {
     p.valid_successor(&c.credential(), &new).unwrap();
 
     let bob = issue(
-        &Spec::leaf("CN=bob@example.com,O=MLS Inspector Tests"),
+        &certgen::leaf("CN=bob@example.com,O=MLS Inspector Tests"),
         TestKey::new(Kind::P256, "bob"),
         Some(&c.inter),
     );
@@ -1242,13 +1268,7 @@ fn time_formatting() {
 
 /// The MLS signature key of a test certificate key.
 fn signature_private(key: &TestKey) -> crate::crypto::SignaturePrivateKey {
-    let bytes = match key {
-        TestKey::Ed25519(k) => k.to_bytes().to_vec(),
-        TestKey::P256(k) => k.to_bytes().to_vec(),
-        TestKey::P384(k) => k.to_bytes().to_vec(),
-        TestKey::P521(k) => k.to_bytes().to_vec(),
-        TestKey::Ed448(k) => k.to_bytes().to_vec(),
-    };
+    let bytes = key.0.private_bytes().to_vec();
     crate::crypto::SignaturePrivateKey::new(crate::crypto::Secret::new(bytes))
 }
 
@@ -1271,15 +1291,19 @@ fn a_group_with_x509_members_checks_every_credential() {
         ),
         (CipherSuite::Mls128Dhkemp256Aes128gcmSha256P256, Kind::P256),
     ] {
-        let root = issue(&Spec::ca(ROOT_DN), TestKey::new(kind, "group root"), None);
+        let root = issue(
+            &certgen::ca(ROOT_DN),
+            TestKey::new(kind, "group root"),
+            None,
+        );
         let inter = issue(
-            &Spec::ca(INTER_DN),
+            &certgen::ca(INTER_DN),
             TestKey::new(kind, "group inter"),
             Some(&root),
         );
         let member = |name: &str, issuer: &Issued| {
             let leaf = issue(
-                &Spec::leaf(&format!("CN={name}")),
+                &certgen::leaf(&format!("CN={name}")),
                 TestKey::new(kind, name),
                 Some(issuer),
             );
@@ -1330,7 +1354,7 @@ fn a_group_with_x509_members_checks_every_credential() {
 
         // A certificate from a root the group does not trust.
         let stranger_root = issue(
-            &Spec::ca("CN=Other Root"),
+            &certgen::ca("CN=Other Root"),
             TestKey::new(kind, "other root"),
             None,
         );
