@@ -22,6 +22,7 @@
 //! handler's JSON view is next to it.
 
 pub mod args;
+mod candidates;
 mod commits;
 mod create;
 mod join;

@@ -58,8 +58,15 @@ impl Workspace {
         let Loaded {
             mut group,
             revision,
-            ..
-        } = self.load_unstaged(key)?;
+            record,
+        } = self.load(key)?;
+        // A received commit is staged: ours competes with it (the
+        // orchestrator chooses); a second commit of our own is refused.
+        let competing = if record.has_pending {
+            Some(self.pending_to_compete(key)?)
+        } else {
+            None
+        };
         let mut proposals = Vec::new();
         for bytes in &request.add {
             proposals.push(Proposal::Add {
@@ -113,7 +120,12 @@ impl Workspace {
                 ));
             }
         }
-        self.store.stage(key, revision, &pending, &messages)?;
+        match &competing {
+            Some(staged) => {
+                self.compete_own(key, revision, &group, staged, &pending, messages)?;
+            }
+            None => self.store.stage(key, revision, &pending, &messages)?,
+        }
         let preview = Preview::of_staged(key, &pending);
         Ok(LocalCommit {
             group: key,
@@ -151,6 +163,6 @@ impl Workspace {
     /// Drops the group's pending commit; the group stays in its epoch.
     /// Returns whether there was one.
     pub fn discard(&self, key: GroupKey) -> Result<bool> {
-        Ok(self.store.discard_pending(key)?)
+        Ok(self.store.discard_pending_and_candidates(key)?)
     }
 }

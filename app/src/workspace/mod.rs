@@ -38,6 +38,7 @@
 //! Messages in and out are `MLSMessage` wire bytes; text forms (hex,
 //! base64) are the callers' business (`mls_core::inspect::parse_input`).
 
+mod candidate_types;
 mod commits;
 mod exporter;
 mod group_settings;
@@ -48,6 +49,7 @@ mod incoming;
 mod joins;
 mod key_packages;
 mod messages;
+mod orchestrator;
 mod proposals;
 mod settings;
 mod snapshot;
@@ -68,6 +70,7 @@ use mls_core::messages::{Credential, GroupInfo, KeyPackage, LeafNodeSource};
 use snapshot::{epoch_record, snapshot};
 use store::{GroupRecord, IdentityRecord, NewGroup, NewMessage, Store};
 
+pub use candidate_types::{CandidateInfo, CandidateStatus, Candidates, Superseded};
 pub use exporter::{ExportedSecret, check_export_length, max_export_length};
 pub use group_settings::{
     Conflict, Credentials, GroupSettings, SETTING_KEYS, SettingError, SettingKey,

@@ -27,6 +27,7 @@
 //! joined by external commit.
 
 mod actions;
+mod competing;
 mod export;
 mod list;
 mod load;

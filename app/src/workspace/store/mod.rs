@@ -38,6 +38,7 @@
 //! [`Secret`] (zeroized on drop, redacted in `Debug`); no record type
 //! prints one.
 
+mod candidates;
 mod encoding;
 mod epochs;
 mod group_settings;
@@ -63,6 +64,7 @@ use mls_core::crypto::Secret;
 use rusqlite::types::Type;
 use rusqlite::{Connection, Params, Row, Transaction, TransactionBehavior};
 
+pub use candidates::{CandidateRecord, CandidateVerdict, CandidateWrite};
 pub use records::{
     Direction, EpochRecord, GroupKey, GroupRecord, GroupState, GroupStatus, IdentityKey,
     IdentityRecord, KeyPackageRecord, KeyPackageSecrets, MessageKind, MessageRecord, NewGroup,
