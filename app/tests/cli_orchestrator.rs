@@ -216,25 +216,29 @@ fn settle(suite: &str, strategy: &str) {
     assert_eq!(auths[0], auths[1], "{ctx}: alice and bob disagree");
     assert_eq!(auths[0], auths[2], "{ctx}: alice and carol disagree");
 
-    // Late candidates of epoch 1: superseded (or the applied one again),
-    // nothing changes.
+    // A late candidate of epoch 1: superseded, nothing changes; the
+    // applied commit replayed is refused as before.
     for (who, ws, r) in [("alice", &a, ra), ("bob", &b, rb), ("carol", &c, rc)] {
         let before = ws.show_raw(r);
         let late = ws.json(&["group", "receive", r, loser_file(&ca, &cb, loser == &ha)]);
         assert_eq!(late["kind"], "superseded", "{ctx} {who}: {late}");
-        assert_eq!(late["applied"], false, "{ctx} {who}");
         assert_eq!(late["hash"].as_str(), Some(loser.as_str()));
         assert_eq!(
             (late["message_epoch"].as_u64(), late["epoch"].as_u64()),
             (Some(1), Some(2))
         );
-        let again = ws.json(&["group", "receive", r, winner_file(&ca, &cb, winner == &ha)]);
-        assert_eq!(again["kind"], "superseded", "{ctx} {who}: {again}");
-        assert_eq!(again["applied"], true, "{ctx} {who}: {again}");
         assert_eq!(
             ws.show_raw(r),
             before,
             "{ctx} {who}: a late candidate changed the group"
+        );
+        let err = ws.refused(
+            r,
+            &["group", "receive", r, winner_file(&ca, &cb, winner == &ha)],
+        );
+        assert!(
+            err.contains("epoch 1, the group is at epoch 2"),
+            "{ctx} {who}: {err}"
         );
         // `group pending` now lists the settled epoch.
         let listed = candidates(ws, r);

@@ -142,8 +142,6 @@ pub struct Superseded {
     pub sender: Option<u32>,
     /// The suite's hash of the commit's `MLSMessage`, hex.
     pub hash_hex: String,
-    /// It is the commit that was applied (received again).
-    pub applied: bool,
 }
 
 impl Superseded {
@@ -152,16 +150,9 @@ impl Superseded {
         let who = self
             .sender
             .map_or_else(String::new, |l| format!(" from leaf {l}"));
-        if self.applied {
-            format!(
-                "the commit{who} for epoch {} is the one already applied (group {} is at epoch {}); nothing changed",
-                self.message_epoch, self.group, self.group_epoch
-            )
-        } else {
-            format!(
-                "superseded: the commit{who} for epoch {} arrived after group {} applied another commit of that epoch (it is at epoch {}); nothing changed",
-                self.message_epoch, self.group, self.group_epoch
-            )
-        }
+        format!(
+            "superseded: the commit{who} for epoch {} arrived after group {} applied another commit of that epoch (it is at epoch {}); nothing changed",
+            self.message_epoch, self.group, self.group_epoch
+        )
     }
 }

@@ -100,8 +100,11 @@ impl Workspace {
             revision,
         } = self.load(key)?;
         if f.is_commit && f.epoch.checked_add(1) == Some(group.epoch()) {
-            // The epoch was settled and applied: a late candidate.
-            return self.superseded(key, &group, &message, bytes, &f);
+            // The epoch was settled and applied: a late candidate (the
+            // applied commit itself, replayed, is refused below).
+            if let Some(late) = self.superseded(key, &group, &message, bytes, &f)? {
+                return Ok(late);
+            }
         }
         if save && f.is_commit && record.has_pending {
             if f.epoch == group.epoch() {

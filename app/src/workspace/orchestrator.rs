@@ -186,14 +186,12 @@ impl Workspace {
             own_discarded: false,
             replaced: false,
         };
-        if let (Some(p), Some(g)) = (&pending, group) {
-            if current.is_empty() {
-                let seed = Self::seed(g, p);
-                let mut only = info(group, &seed, CandidateStatus::Chosen);
-                only.reason = String::from("the only commit of the epoch so far");
-                list.candidates.push(only);
-                return Ok(list);
-            }
+        if let (Some(p), Some(g), true) = (&pending, group, current.is_empty()) {
+            let seed = Self::seed(g, p);
+            let mut only = info(group, &seed, CandidateStatus::Chosen);
+            only.reason = String::from("the only commit of the epoch so far");
+            list.candidates.push(only);
+            return Ok(list);
         }
         if !current.is_empty() {
             list.candidates = current
@@ -454,8 +452,9 @@ impl Workspace {
         )
     }
 
-    /// A commit for the epoch before the group's: reported as superseded
-    /// (or as the commit that was applied), nothing changed.
+    /// A commit for the epoch before the group's: reported as superseded,
+    /// nothing changed. `None` for the commit that was applied (a replay,
+    /// refused as a message of a past epoch).
     pub(super) fn superseded(
         &self,
         key: GroupKey,
@@ -463,7 +462,7 @@ impl Workspace {
         message: &MlsMessage,
         bytes: &[u8],
         f: &Framed,
-    ) -> Result<Receipt> {
+    ) -> Result<Option<Receipt>> {
         let hash = commit_hash(&P, group.cipher_suite(), bytes);
         let of_epoch: Vec<CandidateRecord> = self
             .store
@@ -482,13 +481,15 @@ impl Workspace {
                 .iter()
                 .any(|c| c.verdict == CandidateVerdict::Chosen && c.hash == hash)
         };
-        Ok(Receipt::Superseded(Box::new(Superseded {
+        if applied {
+            return Ok(None);
+        }
+        Ok(Some(Receipt::Superseded(Box::new(Superseded {
             group: key,
             message_epoch: f.epoch,
             group_epoch: group.epoch(),
             sender: framed_sender(message),
             hash_hex: hex::encode(hash),
-            applied,
-        })))
+        }))))
     }
 }

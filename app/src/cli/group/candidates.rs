@@ -192,8 +192,6 @@ struct SupersededJson {
     epoch: u64,
     sender: Option<u32>,
     hash: String,
-    /// It is the commit that was applied (received again).
-    applied: bool,
     text: String,
 }
 
@@ -209,7 +207,6 @@ pub(super) fn superseded_done(s: &Superseded) -> Result<Done, Failure> {
             epoch: s.group_epoch,
             sender: s.sender,
             hash: s.hash_hex.clone(),
-            applied: s.applied,
             text,
         },
     )
