@@ -423,6 +423,25 @@ mod tests {
     }
 
     #[test]
+    fn strategies_choose_among_valid_contenders_only() {
+        let c = |valid, sender, hash: &'static [u8]| Contender {
+            valid,
+            sender,
+            hash,
+        };
+        let list = [
+            c(false, 0, &[0]),
+            c(true, 3, &[5]),
+            c(true, 1, &[9]),
+            c(true, 2, &[1]),
+        ];
+        assert_eq!(Strategy::FirstSeen.choose(&list), Some(1));
+        assert_eq!(Strategy::LowestSenderLeaf.choose(&list), Some(2));
+        assert_eq!(Strategy::LowestHash.choose(&list), Some(3));
+        assert_eq!(Strategy::LowestHash.choose(&list[..1]), None);
+    }
+
+    #[test]
     fn recommended_policy_maps_to_a_config() {
         let c = Policy::recommended().group_config();
         assert!(c.encrypt_handshake);

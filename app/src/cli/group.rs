@@ -18,7 +18,8 @@
 //! [`members`] (add, remove, update), [`commits`] (commit, pending, apply,
 //! discard), [`messages`] (send, export-group-info, receive, messages),
 //! [`join`] (join, join-external), [`secrets`] (export-secret),
-//! [`settings`] (settings) and [`proposals`] (propose, proposals). Each
+//! [`settings`] (settings) and [`proposals`] (propose, proposals);
+//! [`candidates`] renders the orchestrator's reports (competing commits). Each
 //! handler's JSON view is next to it.
 
 pub mod args;

@@ -10,7 +10,7 @@
 //! The methods are spread by area, one `impl Workspace` per file:
 //! `identities.rs`, `key_packages.rs`, `groups.rs` (rows, history),
 //! `commits.rs` (stage, apply, discard), `messages.rs` (send, the log),
-//! `incoming.rs` (receive, peek), `joins.rs` (Welcome, external join,
+//! `incoming.rs` (receive, peek), `orchestrator.rs` (competing commits), `joins.rs` (Welcome, external join,
 //! GroupInfo), `trust_psk.rs` (trust roots, PSKs), `proposals.rs`
 //! (propose, the epoch's pending proposals). This file holds the
 //! type, opening, and the helpers they share; `types.rs` the values they
