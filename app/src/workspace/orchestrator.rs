@@ -400,19 +400,24 @@ impl Workspace {
             }
             Err(e) => Err(format!("invalid: {e}")),
         };
-        let sender = staged.as_ref().map(|(s, _)| *s).ok().or(hint);
+        // A valid candidate is recorded in the message log like any
+        // received commit; an invalid one only as a candidate.
+        let messages = match &staged {
+            Ok((sender, _)) => vec![NewMessage::handshake(
+                Direction::In,
+                MessageKind::Commit,
+                Some(f.epoch),
+                Some(*sender),
+                bytes.to_vec(),
+            )],
+            Err(_) => Vec::new(),
+        };
         let entry = Entry {
             origin: Origin::Incoming,
             message: bytes.to_vec(),
             staged,
             sender_hint: hint,
-            messages: vec![NewMessage::handshake(
-                Direction::In,
-                MessageKind::Commit,
-                Some(f.epoch),
-                sender,
-                bytes.to_vec(),
-            )],
+            messages,
         };
         let candidates = self.settle(key, revision, &base, &pending, entry, None)?;
         let staged = self.pending(key)?.ok_or(WorkspaceError::NoPending(key))?;

@@ -354,7 +354,9 @@ pub(super) fn pending(opts: &WorkspaceOpts, args: &PendingArgs) -> Result<Done, 
             );
         }
     }
-    if !candidates.candidates.is_empty() {
+    // The table when commits competed (or after an epoch they competed
+    // in); a lone pending commit is the preview above.
+    if candidates.candidates.len() > 1 || candidates.epoch != row.epoch {
         let _ = writeln!(
             text,
             "candidates for epoch {} (conflict={}):",
