@@ -196,6 +196,16 @@ fn settle(suite: &str, strategy: &str) {
         "{ctx}: an invalid candidate changed the group"
     );
 
+    // Refusals change nothing: a malformed message, and a second commit
+    // of a member's own while its own is staged (the winning committer).
+    let garbage = dir.arg("garbage.msg");
+    std::fs::write(&garbage, [0u8, 1, 2]).unwrap();
+    let err = c.refused(rc, &["group", "receive", rc, &garbage]);
+    assert!(err.contains("malformed"), "{ctx}: {err}");
+    let (wws, wr) = if loser_is_alice { (&b, rb) } else { (&a, ra) };
+    let err = wws.refused(wr, &["group", "update", wr]);
+    assert!(err.contains("already has a pending commit"), "{ctx}: {err}");
+
     // Apply everywhere: one epoch, one authenticator, computed by each.
     let auths: Vec<(u64, String)> = [(&a, ra), (&b, rb), (&c, rc)]
         .iter()
