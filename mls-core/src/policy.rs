@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use crate::codec::Encode;
 use crate::credential::{BasicIdentityProvider, TrustRoots, X509IdentityProvider};
-use crate::crypto::CryptoProvider;
+use crate::crypto::{CipherSuite, CryptoProvider};
 use crate::framing::MlsMessage;
 use crate::group::{Group, GroupConfig, GroupError, IncomingHandshake, Received, StagedCommit};
 use crate::messages::CREDENTIAL_X509;
@@ -134,6 +134,38 @@ impl Strategy {
     }
 }
 
+/// One competing commit as a [`Strategy`] compares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Contender<'a> {
+    /// It passed every check (an invalid commit never wins).
+    pub valid: bool,
+    /// The committer's leaf index.
+    pub sender: u32,
+    /// [`commit_hash`] of its `MLSMessage` wire bytes.
+    pub hash: &'a [u8],
+}
+
+impl Strategy {
+    /// The winner among `contenders`, given in arrival order (the index
+    /// into it); `None` when none is valid. Every member that sees the
+    /// same contenders (in the same order, for [`Strategy::FirstSeen`])
+    /// picks the same one.
+    pub fn choose(self, contenders: &[Contender<'_>]) -> Option<usize> {
+        let valid = contenders.iter().enumerate().filter(|(_, c)| c.valid);
+        match self {
+            Strategy::FirstSeen => valid.map(|(i, _)| i).next(),
+            Strategy::LowestSenderLeaf => valid.min_by_key(|(i, c)| (c.sender, *i)).map(|(i, _)| i),
+            Strategy::LowestHash => valid.min_by(|a, b| a.1.hash.cmp(b.1.hash)).map(|(i, _)| i),
+        }
+    }
+}
+
+/// The hash [`Strategy::LowestHash`] compares: the suite's hash of a
+/// commit's `MLSMessage` wire bytes.
+pub fn commit_hash<P: CryptoProvider + ?Sized>(p: &P, suite: CipherSuite, wire: &[u8]) -> Vec<u8> {
+    p.hash(suite, wire)
+}
+
 /// The outcome of one offered commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitReport {
@@ -178,7 +210,7 @@ impl Orchestrator {
         message: &MlsMessage,
     ) -> Result<usize, GroupError> {
         let bytes = message.to_bytes()?;
-        let hash = p.hash(group.cipher_suite(), &bytes);
+        let hash = commit_hash(p, group.cipher_suite(), &bytes);
         // Processing a commit never changes the group; a copy keeps even
         // the secret tree untouched.
         let mut scratch = group.clone();
@@ -206,16 +238,16 @@ impl Orchestrator {
     /// Applies the winning commit to `group` and reports on every offered
     /// commit. The candidates are cleared.
     pub fn resolve(&mut self, group: &mut Group) -> Vec<CommitReport> {
-        let valid = self
+        let contenders: Vec<Contender<'_>> = self
             .candidates
             .iter()
-            .enumerate()
-            .filter(|(_, c)| c.staged.is_ok());
-        let winner = match self.strategy {
-            Strategy::FirstSeen => valid.map(|(i, _)| i).next(),
-            Strategy::LowestSenderLeaf => valid.min_by_key(|(i, c)| (c.sender, *i)).map(|(i, _)| i),
-            Strategy::LowestHash => valid.min_by(|a, b| a.1.hash.cmp(&b.1.hash)).map(|(i, _)| i),
-        };
+            .map(|c| Contender {
+                valid: c.staged.is_ok(),
+                sender: c.sender,
+                hash: &c.hash,
+            })
+            .collect();
+        let winner = self.strategy.choose(&contenders);
         let candidates = std::mem::take(&mut self.candidates);
         let mut merge_error = None;
         let mut reports = Vec::with_capacity(candidates.len());
@@ -388,6 +420,25 @@ mod tests {
                 Strategy::LowestHash => {}
             }
         }
+    }
+
+    #[test]
+    fn strategies_choose_among_valid_contenders_only() {
+        let c = |valid, sender, hash: &'static [u8]| Contender {
+            valid,
+            sender,
+            hash,
+        };
+        let list = [
+            c(false, 0, &[0]),
+            c(true, 3, &[5]),
+            c(true, 1, &[9]),
+            c(true, 2, &[1]),
+        ];
+        assert_eq!(Strategy::FirstSeen.choose(&list), Some(1));
+        assert_eq!(Strategy::LowestSenderLeaf.choose(&list), Some(2));
+        assert_eq!(Strategy::LowestHash.choose(&list), Some(3));
+        assert_eq!(Strategy::LowestHash.choose(&list[..1]), None);
     }
 
     #[test]

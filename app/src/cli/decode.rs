@@ -166,6 +166,16 @@ fn decrypt_with_group(args: &DecodeArgs, group: &str, bytes: &[u8]) -> Decrypted
         Ok(Receipt::Joined(_)) => {
             DecryptedJson::failed(label, String::from("a Welcome is joined, not decrypted"))
         }
+        Ok(Receipt::Competing { staged, .. }) => DecryptedJson {
+            group: label,
+            kind: Some("commit"),
+            error: None,
+            sender: staged.committer.map(|leaf| format!("leaf {leaf}")),
+            epoch: Some(staged.new_epoch),
+            text: Some(staged.text.clone()),
+            data_hex: None,
+        },
+        Ok(Receipt::Superseded(late)) => DecryptedJson::failed(label, late.text()),
         Err(e) => DecryptedJson::failed(label, e.to_string()),
     }
 }

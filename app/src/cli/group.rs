@@ -20,10 +20,12 @@
 //! [`join`] (join, join-external), [`secrets`] (export-secret),
 //! [`settings`] (settings), [`proposals`] (propose, proposals),
 //! [`extensions`] (extensions: the external senders) and
-//! [`resumption`] (reinit, reinit-create, branch). Each
+//! [`resumption`] (reinit, reinit-create, branch); [`candidates`] renders
+//! the orchestrator's reports (competing commits). Each
 //! handler's JSON view is next to it.
 
 pub mod args;
+mod candidates;
 mod commits;
 mod create;
 mod extensions;

@@ -5,7 +5,7 @@ use mls_core::group::{Group, now};
 use mls_core::messages::Proposal;
 
 use super::snapshot::{changed_nodes, epoch_record, snapshot};
-use super::store::{NewMessage, NewPending, ReInitMark};
+use super::store::{NewMessage, NewPending, PendingRecord, ReInitMark};
 use super::{
     CommitRequest, Direction, EpochCause, EpochRow, GroupKey, Loaded, LocalCommit, MessageKind,
     Origin, P, Preview, Result, Summary, Workspace, WorkspaceError, encode, parse_key_package,
@@ -56,8 +56,17 @@ impl Workspace {
     /// messages, then [`Workspace::apply`] (or [`Workspace::discard`]).
     pub fn commit_with(&self, key: GroupKey, request: &CommitRequest) -> Result<LocalCommit> {
         let Loaded {
-            group, revision, ..
-        } = self.load_unstaged(key)?;
+            group,
+            revision,
+            record,
+        } = self.load_open(key)?;
+        // A received commit is staged: ours competes with it (the
+        // orchestrator chooses); a second commit of our own is refused.
+        let competing = if record.has_pending {
+            Some(self.pending_to_compete(key)?)
+        } else {
+            None
+        };
         let mut proposals = Vec::new();
         for bytes in &request.add {
             proposals.push(Proposal::Add {
@@ -75,11 +84,20 @@ impl Workspace {
                 extensions: extensions.clone(),
             });
         }
-        self.stage_commit(key, group, revision, proposals, request.force_path)
+        self.stage_commit(
+            key,
+            group,
+            revision,
+            proposals,
+            request.force_path,
+            competing,
+        )
     }
 
     /// Commits `proposals` by value (plus every proposal kept this epoch,
-    /// by reference) on `group`, loaded at `revision`, and stages it.
+    /// by reference) on `group`, loaded at `revision`, and stages it; with
+    /// `competing` (the received commit staged now), the two compete and
+    /// the group's `conflict` strategy chooses.
     pub(super) fn stage_commit(
         &self,
         key: GroupKey,
@@ -87,6 +105,7 @@ impl Workspace {
         revision: i64,
         proposals: Vec<Proposal>,
         force_path: bool,
+        competing: Option<PendingRecord>,
     ) -> Result<LocalCommit> {
         let out = group.commit(&P, proposals, force_path)?;
         let next = out.staged.next_state();
@@ -129,7 +148,12 @@ impl Workspace {
                 ));
             }
         }
-        self.store.stage(key, revision, &pending, &messages)?;
+        match &competing {
+            Some(staged) => {
+                self.compete_own(key, revision, &group, staged, &pending, messages)?;
+            }
+            None => self.store.stage(key, revision, &pending, &messages)?,
+        }
         let preview = Preview::of_staged(key, &pending);
         Ok(LocalCommit {
             group: key,
@@ -177,6 +201,6 @@ impl Workspace {
     /// Drops the group's pending commit; the group stays in its epoch.
     /// Returns whether there was one.
     pub fn discard(&self, key: GroupKey) -> Result<bool> {
-        Ok(self.store.discard_pending(key)?)
+        Ok(self.store.discard_pending_and_candidates(key)?)
     }
 }

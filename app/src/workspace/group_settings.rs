@@ -6,7 +6,7 @@
 use std::fmt;
 
 use mls_core::group::{GroupConfig, IncomingHandshake};
-use mls_core::policy::Policy;
+use mls_core::policy::{Policy, Strategy};
 use mls_core::schedule::RatchetConfig;
 
 /// How competing commits of one epoch are settled (used by the
@@ -16,6 +16,26 @@ pub enum Conflict {
     FirstSeen,
     LowestLeaf,
     LowestHash,
+}
+
+impl Conflict {
+    /// The setting's value (`first-seen`, `lowest-leaf`, `lowest-hash`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conflict::FirstSeen => "first-seen",
+            Conflict::LowestLeaf => "lowest-leaf",
+            Conflict::LowestHash => "lowest-hash",
+        }
+    }
+
+    /// The orchestrator's strategy for it.
+    pub fn strategy(self) -> Strategy {
+        match self {
+            Conflict::FirstSeen => Strategy::FirstSeen,
+            Conflict::LowestLeaf => Strategy::LowestSenderLeaf,
+            Conflict::LowestHash => Strategy::LowestHash,
+        }
+    }
 }
 
 /// Which credentials members must present.

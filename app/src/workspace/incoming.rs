@@ -99,7 +99,18 @@ impl Workspace {
             mut group,
             revision,
         } = self.load_open(key)?;
+        if f.is_commit && f.epoch.checked_add(1) == Some(group.epoch()) {
+            // The epoch was settled and applied: a late candidate (the
+            // applied commit itself, replayed, is refused below).
+            if let Some(late) = self.superseded(key, &group, &message, bytes, &f)? {
+                return Ok(late);
+            }
+        }
         if save && f.is_commit && record.has_pending {
+            if f.epoch == group.epoch() {
+                // Competing commits: the orchestrator chooses.
+                return self.compete_incoming(key, revision, group, &message, bytes, &f);
+            }
             return Err(WorkspaceError::AlreadyPending(key));
         }
         let epoch = group.epoch();

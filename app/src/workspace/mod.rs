@@ -10,7 +10,7 @@
 //! The methods are spread by area, one `impl Workspace` per file:
 //! `identities.rs`, `key_packages.rs`, `groups.rs` (rows, history),
 //! `commits.rs` (stage, apply, discard), `messages.rs` (send, the log),
-//! `incoming.rs` (receive, peek), `joins.rs` (Welcome, external join,
+//! `incoming.rs` (receive, peek), `orchestrator.rs` (competing commits), `joins.rs` (Welcome, external join,
 //! GroupInfo), `trust_psk.rs` (trust roots, PSKs), `proposals.rs`
 //! (propose, the epoch's pending proposals), `resumption.rs` (re-init,
 //! branch, and joining their Welcomes). This file holds the
@@ -39,6 +39,7 @@
 //! Messages in and out are `MLSMessage` wire bytes; text forms (hex,
 //! base64) are the callers' business (`mls_core::inspect::parse_input`).
 
+mod candidate_types;
 mod commits;
 mod exporter;
 mod external;
@@ -50,6 +51,7 @@ mod incoming;
 mod joins;
 mod key_packages;
 mod messages;
+mod orchestrator;
 mod proposals;
 mod resumption;
 mod settings;
@@ -72,6 +74,7 @@ use mls_core::messages::{Credential, GroupInfo, KeyPackage, LeafNodeSource};
 use snapshot::{epoch_record, snapshot};
 use store::{GroupRecord, IdentityRecord, NewGroup, NewMessage, Store};
 
+pub use candidate_types::{CandidateInfo, CandidateStatus, Candidates, Superseded};
 pub use exporter::{ExportedSecret, check_export_length, max_export_length};
 pub use external::{
     ExternalProposal, ExternalProposalSent, ExternalSenderRow, parse_external_sender,

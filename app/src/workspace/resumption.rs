@@ -145,7 +145,7 @@ impl Workspace {
             }
             (false, _) => vec![reinit_proposal(&group, request)?],
         };
-        self.stage_commit(key, group, revision, proposals, false)
+        self.stage_commit(key, group, revision, proposals, false, None)
     }
 
     /// Creates the successor of `old`, a group closed by a ReInit (§11.2):

@@ -4,6 +4,7 @@ use mls_core::codec::DecodeError;
 use mls_core::credential::CredentialError;
 use mls_core::group::GroupError;
 
+use super::candidate_types::{Candidates, Superseded};
 use super::store::{
     EpochRecord, GroupKey, GroupStatus, IdentityKey, NewPending, Origin, PendingRecord,
     StorageError,
@@ -558,6 +559,15 @@ pub enum Receipt {
     CommitStaged(Box<Preview>),
     /// A Welcome: the group was joined.
     Joined(GroupRow),
+    /// A commit for the epoch while another was staged: every candidate
+    /// with the orchestrator's verdict, and the staged winner's preview.
+    Competing {
+        candidates: Box<Candidates>,
+        staged: Box<Preview>,
+    },
+    /// A commit for the epoch before the group's (settled and applied):
+    /// reported, nothing changed.
+    Superseded(Box<Superseded>),
 }
 
 /// One epoch of a group's history.

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::args::{CommitArgs, CommitOutputs, GroupArg, PendingArgs};
+use super::candidates::{CandidatesJson, candidates_table, candidates_text};
 use crate::cli::common::{
     Done, Failure, Target, WorkspaceOpts, check_targets, emit, hex_arg, read_message,
 };
@@ -30,6 +31,9 @@ struct CommitJson {
     epoch: u64,
     /// The epoch authenticator of the new epoch, if applied.
     epoch_authenticator: Option<String>,
+    /// The epoch's candidates, when the commit competed with a received
+    /// one (the orchestrator's choice).
+    competition: Option<CandidatesJson>,
 }
 
 /// The members' leaves named by `names`: numbers, or identities of current
@@ -105,6 +109,10 @@ pub(super) fn run_staged(
     let [commit_t, welcome_t, info_t] = targets;
     let (ws, row) = opts.open_group(group)?;
     let local = stage(&ws, row.key)?;
+    let mut competition = ws.commit_candidates(row.key)?;
+    competition.mark_latest(&local.commit);
+    let competition =
+        (competition.candidates.len() > 1 && competition.epoch == row.epoch).then_some(competition);
     let LocalCommit {
         commit,
         welcome,
@@ -151,8 +159,17 @@ pub(super) fn run_staged(
             "the commit is staged but not applied (`group pending {key} --commit-out FILE` writes it again, `group discard {key}` drops it)"
         ))
     })?;
+    if let Some(c) = &competition {
+        text.push_str(&format!("group {key}: {}", candidates_text(c)));
+    }
     let (epoch, authenticator) = if out.apply {
         apply_staged(&ws, key, &mut text)?
+    } else if competition.as_ref().is_some_and(|c| c.own_discarded) {
+        let _ = writeln!(
+            text,
+            "this commit lost and was discarded; `group apply {key}` applies the chosen one"
+        );
+        (row.epoch, None)
     } else {
         let _ = writeln!(
             text,
@@ -174,6 +191,7 @@ pub(super) fn run_staged(
             applied: out.apply,
             epoch,
             epoch_authenticator: authenticator,
+            competition: competition.as_ref().map(CandidatesJson::new),
         },
         raw,
     )
@@ -288,6 +306,9 @@ struct PendingJson {
     group: i64,
     epoch: u64,
     pending: Option<PreviewJson>,
+    /// Every candidate commit of the epoch (the orchestrator's verdicts;
+    /// after an apply, the last settled epoch's).
+    candidates: CandidatesJson,
 }
 
 pub(super) fn pending(opts: &WorkspaceOpts, args: &PendingArgs) -> Result<Done, Failure> {
@@ -308,6 +329,7 @@ pub(super) fn pending(opts: &WorkspaceOpts, args: &PendingArgs) -> Result<Done, 
     check_targets(&targets.iter().flatten().collect::<Vec<_>>(), opts.json)?;
     let (ws, row) = opts.open_group(&args.group)?;
     let preview = ws.pending(row.key)?;
+    let candidates = ws.commit_candidates(row.key)?;
     let mut text = String::new();
     let mut raw = None;
     match &preview {
@@ -346,12 +368,24 @@ pub(super) fn pending(opts: &WorkspaceOpts, args: &PendingArgs) -> Result<Done, 
             );
         }
     }
+    // The table when commits competed (or after an epoch they competed
+    // in); a lone pending commit is the preview above.
+    if candidates.candidates.len() > 1 || candidates.epoch != row.epoch {
+        let _ = writeln!(
+            text,
+            "candidates for epoch {} (conflict={}):",
+            candidates.epoch,
+            candidates.strategy.as_str()
+        );
+        text.push_str(&candidates_table(&candidates));
+    }
     Done::with_raw(
         text,
         &PendingJson {
             group: row.key.0,
             epoch: row.epoch,
             pending: preview.as_ref().map(PreviewJson::new),
+            candidates: CandidatesJson::new(&candidates),
         },
         raw,
     )

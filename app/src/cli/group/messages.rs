@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::args::{ExportArgs, GroupArg, ReceiveArgs, SendArgs};
+use super::candidates;
 use super::commits::apply_staged;
 use crate::cli::common::{
     Done, Failure, MessageFormat, Target, WorkspaceOpts, check_targets, emit, read_message,
@@ -190,6 +191,17 @@ pub(super) fn receive(opts: &WorkspaceOpts, args: &ReceiveArgs) -> Result<Done, 
         ),
         Receipt::CommitStaged(preview) => received_commit(&ws, &preview, args.apply),
         Receipt::Joined(row) => joined(&row),
+        Receipt::Competing { candidates, staged } => {
+            let applied = if args.apply {
+                let mut text = String::new();
+                let (epoch, authenticator) = apply_staged(&ws, staged.group, &mut text)?;
+                Some((epoch, authenticator, text))
+            } else {
+                None
+            };
+            candidates::competing_done(&candidates, &staged, applied)
+        }
+        Receipt::Superseded(late) => candidates::superseded_done(&late),
     }
 }
 

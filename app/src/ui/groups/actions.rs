@@ -502,6 +502,12 @@ impl GroupsPanel {
                 ))
                 .select(row.key)
                 .view(GroupView::Overview),
+                Receipt::Competing { candidates, staged } => {
+                    Done::new(format!("{}: see Staged commit", candidates.headline()))
+                        .select(staged.group)
+                        .view(GroupView::Staged)
+                }
+                Receipt::Superseded(late) => Done::new(late.text()).select(late.group),
             };
             done.clear_receive = true;
             Ok(done)

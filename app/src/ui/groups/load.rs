@@ -27,6 +27,11 @@ pub(super) fn load_group(ws: &Workspace, key: GroupKey) -> Result<Loaded, Worksp
     } else {
         Vec::new()
     };
+    let candidates = if active {
+        Some(ws.commit_candidates(key)?)
+    } else {
+        None
+    };
     let history = ws.history(key)?;
     let messages = ws.messages(Some(key))?;
     let own = active.then_some(row.own_leaf);
@@ -47,6 +52,7 @@ pub(super) fn load_group(ws: &Workspace, key: GroupKey) -> Result<Loaded, Worksp
             history,
             messages,
             proposals,
+            candidates,
         },
         tree,
         pending_tree,

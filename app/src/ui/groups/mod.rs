@@ -31,6 +31,7 @@
 //! joined by external commit.
 
 mod actions;
+mod competing;
 mod export;
 mod external;
 mod list;

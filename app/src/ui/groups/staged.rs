@@ -19,6 +19,9 @@ impl GroupsPanel {
                 "Commits you make (Update, Commit, Commit add, Remove) and commits you receive \
                  are staged here for review: nothing changes until you click Apply.",
             );
+            if let Some(c) = self.competing() {
+                super::competing::competing_ui(ui, &c);
+            }
             return;
         };
         let busy = self.jobs.busy();
@@ -27,13 +30,28 @@ impl GroupsPanel {
             .id_salt("staged_summary_scroll")
             .max_height(max_summary)
             .auto_shrink([false, true])
-            .show(ui, |ui| staged_summary(ui, &p, busy, actions));
+            .show(ui, |ui| {
+                staged_summary(ui, &p, busy, actions);
+                if let Some(c) = self.competing() {
+                    super::competing::competing_ui(ui, &c);
+                }
+            });
         ui.separator();
         ui.label(
             "The next epoch's tree: nodes this commit changes are ringed in magenta \
              (hover or click a node for its keys and hashes)",
         );
         self.preview_tree.ui(ui);
+    }
+}
+
+impl GroupsPanel {
+    /// The candidate commits to show: only when commits competed.
+    pub(super) fn competing(&self) -> Option<crate::workspace::Candidates> {
+        self.snapshot
+            .as_ref()
+            .and_then(|s| s.candidates.clone())
+            .filter(|c| c.candidates.len() > 1)
     }
 }
 

@@ -63,6 +63,9 @@ pub struct GroupSnapshot {
     pub messages: Vec<MessageRow>,
     /// The current epoch's pending proposals (none once removed).
     pub proposals: Vec<ProposalRow>,
+    /// The epoch's candidate commits with the orchestrator's verdicts (or
+    /// the last settled epoch's; none once removed).
+    pub candidates: Option<crate::workspace::Candidates>,
 }
 
 impl GroupSnapshot {

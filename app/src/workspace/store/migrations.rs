@@ -17,7 +17,7 @@ pub struct Migration {
 pub(super) const APPLICATION_ID: i64 = 0x4D4C_5349;
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 4;
+pub const LATEST: i64 = 5;
 
 /// Every step, in order.
 pub const MIGRATIONS: &[Migration] = &[
@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 4,
         description: "re-initialised groups and the links of resumed groups (re-init, branch)",
         sql: V4,
+    },
+    Migration {
+        version: 5,
+        description: "competing commits of an epoch (the orchestrator's candidates)",
+        sql: V5,
     },
 ];
 
@@ -180,5 +185,21 @@ CREATE TABLE group_links (
     kind            TEXT    NOT NULL CHECK (kind IN ('reinit', 'branch')),
     parent_group_id BLOB    NOT NULL,           -- the resumption PSK's group id
     parent_epoch    INTEGER NOT NULL            -- and epoch
+);
+"#;
+
+const V5: &str = r#"
+CREATE TABLE commit_candidates (
+    group_ref  INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+    base_epoch INTEGER NOT NULL,
+    arrival    INTEGER NOT NULL,                -- 1, 2, … as this member saw them
+    origin     TEXT    NOT NULL CHECK (origin IN ('local', 'incoming')),
+    message    BLOB    NOT NULL,                -- the commit MLSMessage
+    sender     INTEGER,                         -- committer leaf (NULL: unknown)
+    hash       BLOB    NOT NULL,                -- the suite's hash of message
+    status     TEXT    NOT NULL CHECK (status IN ('chosen', 'lost', 'invalid')),
+    reason     TEXT    NOT NULL,
+    created    INTEGER NOT NULL,
+    PRIMARY KEY (group_ref, base_epoch, arrival)
 );
 "#;

@@ -39,6 +39,7 @@
 //! [`Secret`] (zeroized on drop, redacted in `Debug`); no record type
 //! prints one.
 
+mod candidates;
 mod encoding;
 mod epochs;
 mod group_settings;
@@ -65,6 +66,7 @@ use mls_core::crypto::Secret;
 use rusqlite::types::Type;
 use rusqlite::{Connection, Params, Row, Transaction, TransactionBehavior};
 
+pub use candidates::{CandidateRecord, CandidateVerdict, CandidateWrite};
 use links::insert_reinit;
 pub use links::{GroupLink, LinkKind, ReInitMark};
 pub use records::{

@@ -4,7 +4,7 @@
 
 use mls_core::crypto::Secret;
 use rusqlite::types::ToSql;
-use rusqlite::{OptionalExtension as _, params, params_from_iter};
+use rusqlite::{OptionalExtension as _, Transaction, params, params_from_iter};
 
 use super::encoding::{nodes_from_bytes, nodes_to_bytes};
 use super::epochs::{SHARED_COLUMNS, epoch_columns, epoch_from_row, select_epoch};
@@ -26,6 +26,21 @@ impl Store {
         pending: &NewPending,
         messages: &[NewMessage],
     ) -> Result<()> {
+        let tx = self.tx()?;
+        Self::stage_in(&tx, key, expected_revision, pending, messages)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// [`Store::stage`] inside a caller's transaction (the orchestrator
+    /// replaces a staged commit in one transaction).
+    pub(super) fn stage_in(
+        tx: &Transaction<'_>,
+        key: GroupKey,
+        expected_revision: i64,
+        pending: &NewPending,
+        messages: &[NewMessage],
+    ) -> Result<()> {
         let next_epoch = pending
             .base_epoch
             .checked_add(1)
@@ -36,7 +51,6 @@ impl Store {
                 pending.base_epoch
             )));
         }
-        let tx = self.tx()?;
         let current: Option<(i64, i64, String, bool)> = tx
             .query_row(
                 "SELECT revision, epoch, status, \
@@ -58,7 +72,7 @@ impl Store {
             || revision != expected_revision
             || epoch != int(pending.base_epoch)?
         {
-            return Err(Self::conflict(&tx, key)?);
+            return Err(Self::conflict(tx, key)?);
         }
         if let Some(state) = &pending.current_state {
             if state.epoch != pending.base_epoch {
@@ -101,8 +115,7 @@ impl Store {
             ),
             params_from_iter(head.into_iter().chain(c.shared(e)).chain(tail)),
         )?;
-        insert_messages(&tx, Some(key), messages)?;
-        tx.commit()?;
+        insert_messages(tx, Some(key), messages)?;
         Ok(())
     }
 
