@@ -158,6 +158,56 @@ fn external_sender_removes_a_member_and_a_new_member_proposes_itself() {
         ]);
         assert!(why.contains("not external sender #0"), "{why}");
 
+        // A GroupInfo exported without its tree: the tree comes with
+        // --ratchet-tree, and must be the GroupInfo's (tree hash).
+        let bare_info = dir.arg("group-info-1-bare.msg");
+        let tree = dir.arg("tree-1.bin");
+        alice.json(&[
+            "group",
+            "export-group-info",
+            "team",
+            "--out",
+            &bare_info,
+            "--ratchet-tree-out",
+            &tree,
+        ]);
+        let propose_with = |tree: Option<&str>| {
+            let mut args = vec![
+                "external",
+                "propose",
+                "--identity",
+                "ext",
+                "--group-info",
+                &bare_info,
+                "--sender-index",
+                "0",
+            ];
+            if let Some(tree) = tree {
+                args.extend(["--ratchet-tree", tree]);
+            }
+            args.extend(["remove", "1"]);
+            args.iter()
+                .map(|a| (*a).to_owned())
+                .collect::<Vec<String>>()
+        };
+        let (_, why) = ext.fails(&refs(&propose_with(None)));
+        assert!(why.contains("--ratchet-tree"), "{why}");
+        let other = alice.json(&["group", "create", "--identity", "alice", "--name", "other"]);
+        let other_tree = dir.arg("tree-other.bin");
+        alice.json(&[
+            "group",
+            "export-group-info",
+            &key_of(&other),
+            "--out",
+            &dir.arg("info-other.msg"),
+            "--ratchet-tree-out",
+            &other_tree,
+        ]);
+        let (_, why) = ext.fails(&refs(&propose_with(Some(&other_tree))));
+        assert!(why.contains("tree hash"), "{why}");
+        let p = ext.json(&refs(&propose_with(Some(&tree))));
+        assert_eq!(p["what"], "remove leaf 1 (bob)", "{p}");
+
         let remove = dir.arg("remove-bob.msg");
         let p = ext.json(&[
             "external",
@@ -365,4 +415,8 @@ fn external_sender_removes_a_member_and_a_new_member_proposes_itself() {
         // A proposal from the old epoch's GroupInfo is no longer accepted.
         alice.refused("team", &["group", "receive", "team", &remove]);
     }
+}
+
+fn refs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
 }

@@ -104,7 +104,7 @@ fn external_senders_section_adds_lists_and_removes_a_sender() {
     // is on the pending list with its sender, and committed.
     let info = a.export_group_info(group_key).unwrap();
     let sent = ext_ws
-        .external_propose(ext.key, &info, 0, &ExternalProposal::Remove(1))
+        .external_propose(ext.key, &info, None, 0, &ExternalProposal::Remove(1))
         .unwrap();
     drop_file(&mut h, "remove-bob.mls", &sent.message);
     let proposals = h.state_mut().groups().snapshot().unwrap().proposals.clone();

@@ -61,10 +61,16 @@ pub struct ProposeArgs {
     #[arg(long, value_name = "ID")]
     pub identity: String,
 
-    /// The group's GroupInfo (from `group export-group-info`, with its
-    /// ratchet tree; hex, base64 or binary; `-`: stdin).
+    /// The group's GroupInfo (from `group export-group-info`; hex, base64
+    /// or binary; `-`: stdin).
     #[arg(long, value_name = "GROUP_INFO_FILE")]
     pub group_info: PathBuf,
+
+    /// The ratchet tree (TLS-encoded `ratchet_tree`), when the GroupInfo
+    /// has none (`group export-group-info --ratchet-tree-out`); it must
+    /// hash to the GroupInfo's tree hash.
+    #[arg(long, value_name = "FILE")]
+    pub ratchet_tree: Option<PathBuf>,
 
     /// This identity's index in the group's `external_senders`.
     #[arg(long, value_name = "N")]
@@ -103,10 +109,15 @@ pub struct JoinProposalArgs {
     #[arg(long, value_name = "ID")]
     pub identity: String,
 
-    /// The group's GroupInfo (from `group export-group-info`, with its
-    /// ratchet tree).
+    /// The group's GroupInfo (from `group export-group-info`).
     #[arg(long, value_name = "GROUP_INFO_FILE")]
     pub group_info: PathBuf,
+
+    /// The ratchet tree (TLS-encoded `ratchet_tree`), when the GroupInfo
+    /// has none (`group export-group-info --ratchet-tree-out`); it must
+    /// hash to the GroupInfo's tree hash.
+    #[arg(long, value_name = "FILE")]
+    pub ratchet_tree: Option<PathBuf>,
 
     #[command(flatten)]
     pub out: MessageOut,
@@ -184,6 +195,11 @@ fn report(sent: &ExternalProposalSent, target: &Target, out: &MessageOut) -> Res
 fn propose(opts: &WorkspaceOpts, args: &ProposeArgs) -> Result<Done, Failure> {
     let target = target(opts, &args.out)?;
     let group_info = read_message(&args.group_info, "GroupInfo")?;
+    let tree = args
+        .ratchet_tree
+        .as_ref()
+        .map(|f| read_message(f, "ratchet tree"))
+        .transpose()?;
     let proposal = match &args.what {
         ProposeWhat::Remove { leaf } => ExternalProposal::Remove(*leaf),
         ProposeWhat::Add { key_package } => {
@@ -192,15 +208,26 @@ fn propose(opts: &WorkspaceOpts, args: &ProposeArgs) -> Result<Done, Failure> {
     };
     let ws = opts.open()?;
     let identity = ws.identity_find(&args.identity)?;
-    let sent = ws.external_propose(identity.key, &group_info, args.sender_index, &proposal)?;
+    let sent = ws.external_propose(
+        identity.key,
+        &group_info,
+        tree.as_deref(),
+        args.sender_index,
+        &proposal,
+    )?;
     report(&sent, &target, &args.out)
 }
 
 fn join_proposal(opts: &WorkspaceOpts, args: &JoinProposalArgs) -> Result<Done, Failure> {
     let target = target(opts, &args.out)?;
     let group_info = read_message(&args.group_info, "GroupInfo")?;
+    let tree = args
+        .ratchet_tree
+        .as_ref()
+        .map(|f| read_message(f, "ratchet tree"))
+        .transpose()?;
     let ws = opts.open()?;
     let identity = ws.identity_find(&args.identity)?;
-    let sent = ws.external_join_proposal(identity.key, &group_info)?;
+    let sent = ws.external_join_proposal(identity.key, &group_info, tree.as_deref())?;
     report(&sent, &target, &args.out)
 }

@@ -35,6 +35,7 @@ use mls_core::messages::{
     EXT_EXTERNAL_SENDERS, EXT_RATCHET_TREE, Extension, ExtensionValue, ExternalSender, GroupInfo,
     Node, Proposal, RatchetTree,
 };
+use mls_core::tree::Tree;
 
 use super::store::{KeyPackageSecrets, NewKeyPackage};
 use super::summary::{credential_text, describe_sender};
@@ -202,20 +203,42 @@ fn check_unique(senders: &[ExternalSender]) -> Result<()> {
     Ok(())
 }
 
-/// The signer's signature key from the GroupInfo's ratchet tree; refuses a
-/// GroupInfo without the tree (its signature could not be checked).
-fn check_group_info(cs: CipherSuite, info: &GroupInfo) -> Result<Option<RatchetTree>> {
-    let Some(ext) = info
+/// Checks the GroupInfo's signature with its signer's key from the ratchet
+/// tree: the GroupInfo's own `ratchet_tree` extension, or else `supplied`
+/// (a tree sent out of band, which must hash to the GroupInfo's
+/// `tree_hash`). Refuses a GroupInfo without either: its signature could
+/// not be checked.
+fn check_group_info(
+    cs: CipherSuite,
+    info: &GroupInfo,
+    supplied: Option<&[u8]>,
+) -> Result<Option<RatchetTree>> {
+    let embedded = info
         .extensions
         .iter()
-        .find(|e| e.extension_type == EXT_RATCHET_TREE)
-    else {
-        return Err(WorkspaceError::Invalid(String::from(
-            "the GroupInfo carries no ratchet_tree extension, so its signer's key and signature cannot be checked (export it without --ratchet-tree-out)",
-        )));
+        .find(|e| e.extension_type == EXT_RATCHET_TREE);
+    let tree = match (embedded, supplied) {
+        (Some(ext), _) => RatchetTree::decode_exact(ext.extension_data.as_slice())
+            .map_err(|error| WorkspaceError::malformed("GroupInfo ratchet_tree", error))?,
+        (None, Some(bytes)) => {
+            let tree = RatchetTree::decode_exact(bytes)
+                .map_err(|error| WorkspaceError::malformed("ratchet tree", error))?;
+            let hash = Tree::from_wire(cs, &tree)
+                .and_then(|mut t| t.root_hash(&P))
+                .map_err(mls_core::group::GroupError::from)?;
+            if hash != info.group_context.tree_hash.as_slice() {
+                return Err(WorkspaceError::Invalid(String::from(
+                    "the ratchet tree given is not the GroupInfo's: its tree hash differs from the GroupInfo's tree_hash",
+                )));
+            }
+            tree
+        }
+        (None, None) => {
+            return Err(WorkspaceError::Invalid(String::from(
+                "the GroupInfo carries no ratchet_tree extension, so its signer's key and signature cannot be checked: give the tree with --ratchet-tree (or export the GroupInfo without --ratchet-tree-out)",
+            )));
+        }
     };
-    let tree = RatchetTree::decode_exact(ext.extension_data.as_slice())
-        .map_err(|error| WorkspaceError::malformed("GroupInfo ratchet_tree", error))?;
     let signer = info.signer;
     let key = match tree.0.get((signer as usize).saturating_mul(2)) {
         Some(Some(Node::Leaf(leaf))) => SignaturePublicKey(leaf.signature_key.0.clone()),
@@ -333,11 +356,13 @@ impl Workspace {
     /// Signs `proposal` as external sender `sender_index` of the group the
     /// GroupInfo (`MLSMessage` or bare) describes, for its epoch. The
     /// GroupInfo's signature is checked with its signer's key from its
-    /// ratchet tree; `identity` must be the sender listed at that index.
+    /// ratchet tree (its extension, or `ratchet_tree` given out of band);
+    /// `identity` must be the sender listed at that index.
     pub fn external_propose(
         &self,
         identity: IdentityKey,
         group_info: &[u8],
+        ratchet_tree: Option<&[u8]>,
         sender_index: u32,
         proposal: &ExternalProposal,
     ) -> Result<ExternalProposalSent> {
@@ -345,7 +370,7 @@ impl Workspace {
         let (record, sk, credential) = self.signer(identity)?;
         let cs = suite(info.group_context.cipher_suite)?;
         check_signature_suite(&record, suite(record.cipher_suite)?, cs)?;
-        let tree = check_group_info(cs, &info)?;
+        let tree = check_group_info(cs, &info, ratchet_tree)?;
         let senders = senders_of(&info.group_context.extensions)?;
         let group_id_hex = hex::encode(info.group_context.group_id.as_slice());
         let listed = senders.get(sender_index as usize).ok_or_else(|| {
@@ -408,12 +433,13 @@ impl Workspace {
         &self,
         identity: IdentityKey,
         group_info: &[u8],
+        ratchet_tree: Option<&[u8]>,
     ) -> Result<ExternalProposalSent> {
         let info = parse_group_info(group_info)?;
         let (record, sk, credential) = self.signer(identity)?;
         let cs = suite(info.group_context.cipher_suite)?;
         check_signature_suite(&record, suite(record.cipher_suite)?, cs)?;
-        check_group_info(cs, &info)?;
+        check_group_info(cs, &info, ratchet_tree)?;
         self.check_not_member(info.group_context.group_id.as_slice(), &record)?;
         let bundle = KeyPackageBundle::generate(
             &P,

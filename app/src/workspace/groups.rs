@@ -9,7 +9,7 @@ use mls_core::group::{Group, KeyPackageBundle};
 use mls_core::messages::RatchetTree;
 use mls_core::tree::Tree;
 
-use super::store::GroupRecord;
+use super::store::{GroupRecord, NewGroupExtras};
 use super::summary::{credential_text, extension_name};
 use super::{
     EpochCause, EpochRow, ExtensionInfo, GroupDetails, GroupKey, GroupOptions, GroupRow,
@@ -48,6 +48,7 @@ impl Workspace {
             .name
             .clone()
             .unwrap_or_else(|| default_name(&group_id));
+        let settings_text = settings.to_string();
         let key = self.insert_new_group(
             &group,
             identity,
@@ -55,8 +56,11 @@ impl Workspace {
             Summary::of(EpochCause::Created),
             None,
             &[],
+            NewGroupExtras {
+                settings: Some(&settings_text),
+                link: None,
+            },
         )?;
-        self.keep_group_settings(key, &settings)?;
         self.group_row(key)
     }
 

@@ -7,7 +7,7 @@ use mls_core::framing::MlsMessageBody;
 use mls_core::group::{Group, KeyPackageBundle};
 use mls_core::messages::RatchetTree;
 
-use super::store::NewMessage;
+use super::store::{NewGroupExtras, NewMessage};
 use super::{
     Direction, EpochCause, GroupKey, GroupRow, IdentityKey, MessageKind, P, Result, Summary,
     Workspace, WorkspaceError, body_name, check_signature_suite, decode_message, default_name,
@@ -106,6 +106,7 @@ impl Workspace {
         let config = self.settings_config(&settings, group.config().clone())?;
         group.set_config(config);
         self.check_not_member(group.group_id(), &identity)?;
+        let settings_text = settings.to_string();
         let key = self.insert_new_group(
             &group,
             identity.key,
@@ -119,8 +120,11 @@ impl Workspace {
                 None,
                 welcome.to_vec(),
             )],
+            NewGroupExtras {
+                settings: Some(&settings_text),
+                link: None,
+            },
         )?;
-        self.keep_group_settings(key, &settings)?;
         self.group_row(key)
     }
 
@@ -167,6 +171,7 @@ impl Workspace {
         let mut summary = Summary::of(EpochCause::ExternalJoin);
         summary.committer = Some(group.own_leaf());
         let epoch = Some(info.group_context.epoch);
+        let settings_text = settings.to_string();
         let key = self.insert_new_group(
             &group,
             identity,
@@ -189,8 +194,11 @@ impl Workspace {
                     commit.clone(),
                 ),
             ],
+            NewGroupExtras {
+                settings: Some(&settings_text),
+                link: None,
+            },
         )?;
-        self.keep_group_settings(key, &settings)?;
         Ok((self.group_row(key)?, commit))
     }
 }

@@ -72,7 +72,7 @@ use mls_core::group::{Group, now};
 use mls_core::messages::{Credential, GroupInfo, KeyPackage, LeafNodeSource};
 
 use snapshot::{epoch_record, snapshot};
-use store::{GroupRecord, IdentityRecord, NewGroup, NewMessage, Store};
+use store::{GroupRecord, IdentityRecord, NewGroup, NewGroupExtras, NewMessage, Store};
 
 pub use candidate_types::{CandidateInfo, CandidateStatus, Candidates, Superseded};
 pub use exporter::{ExportedSecret, check_export_length, max_export_length};
@@ -398,7 +398,9 @@ impl Workspace {
 
     /// Stores a group this workspace just created or joined, with the
     /// history row of its first epoch (`summary`), the key package the
-    /// join consumed and the messages that go with it.
+    /// join consumed and the messages that go with it, its settings and
+    /// link (`extras`), in one transaction.
+    #[allow(clippy::too_many_arguments)]
     fn insert_new_group(
         &self,
         group: &Group,
@@ -407,6 +409,7 @@ impl Workspace {
         summary: Summary,
         consumed_key_package: Option<&[u8]>,
         messages: &[NewMessage],
+        extras: NewGroupExtras<'_>,
     ) -> Result<GroupKey> {
         let first = epoch_record(group, summary, now())?;
         Ok(self.store.insert_group(
@@ -420,6 +423,7 @@ impl Workspace {
             &first,
             consumed_key_package,
             messages,
+            &extras,
         )?)
     }
 }

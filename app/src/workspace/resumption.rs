@@ -20,7 +20,7 @@ use mls_core::messages::{
 };
 
 use super::store::{
-    GroupLink, GroupRecord, IdentityRecord, KeyPackageRecord, LinkKind, NewMessage,
+    GroupLink, GroupRecord, IdentityRecord, KeyPackageRecord, LinkKind, NewGroupExtras, NewMessage,
 };
 use super::{
     Direction, EpochCause, GroupKey, GroupRow, GroupStatus, IdentityKey, KEY_PACKAGE_LIFETIME,
@@ -283,6 +283,7 @@ impl Workspace {
                 ));
             }
         }
+        let (settings, link) = self.linked_extras(old, old_group, kind)?;
         let key = self.insert_new_group(
             &group,
             identity.key,
@@ -290,8 +291,11 @@ impl Workspace {
             Summary::from_commit(&out.staged.summary, EpochCause::Created),
             None,
             &messages,
+            NewGroupExtras {
+                settings: Some(&settings),
+                link: Some(&link),
+            },
         )?;
-        self.finish_linked(old, key, old_group, kind)?;
         Ok(Resumed {
             row: self.group_row(key)?,
             commit,
@@ -300,25 +304,23 @@ impl Workspace {
         })
     }
 
-    /// Keeps `old`'s settings for the new group `key` and records the link.
-    fn finish_linked(
+    /// What a group linked to `old` is stored with: `old`'s settings (as
+    /// text) and the link to it.
+    fn linked_extras(
         &self,
         old: GroupKey,
-        key: GroupKey,
         old_group: &Group,
         kind: LinkKind,
-    ) -> Result<()> {
+    ) -> Result<(String, GroupLink)> {
         let settings = self.group_settings(old)?;
-        self.keep_group_settings(key, &settings)?;
-        self.store.insert_link(
-            key,
-            &GroupLink {
+        Ok((
+            settings.to_string(),
+            GroupLink {
                 kind,
                 parent_group_id: old_group.group_id().to_vec(),
                 parent_epoch: old_group.epoch(),
             },
-        )?;
-        Ok(())
+        ))
     }
 
     /// Joins a Welcome that carries a re-init or branch resumption PSK, if
@@ -383,6 +385,7 @@ impl Workspace {
             } else {
                 LinkKind::ReInit
             };
+            let (settings, link) = self.linked_extras(candidate.key, &old.group, kind)?;
             let key = self.insert_new_group(
                 &group,
                 identity.key,
@@ -396,8 +399,11 @@ impl Workspace {
                     None,
                     welcome_bytes.to_vec(),
                 )],
+                NewGroupExtras {
+                    settings: Some(&settings),
+                    link: Some(&link),
+                },
             )?;
-            self.finish_linked(candidate.key, key, &old.group, kind)?;
             return Ok(Some(self.group_row(key)?));
         }
         Err(first_error.unwrap_or(WorkspaceError::NoResumedGroup {

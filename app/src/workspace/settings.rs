@@ -91,15 +91,6 @@ impl Workspace {
         Ok((settings, config))
     }
 
-    /// Stores a new group's settings.
-    pub(super) fn keep_group_settings(
-        &self,
-        key: GroupKey,
-        settings: &GroupSettings,
-    ) -> Result<()> {
-        Ok(self.store.set_group_settings(key, &settings.to_string())?)
-    }
-
     /// Runs a loaded group with its settings.
     pub(super) fn apply_group_settings(&self, key: GroupKey, group: &mut Group) -> Result<()> {
         let settings = match self.store.group_settings(key)? {

@@ -15,11 +15,20 @@ impl Store {
 
     /// Stores a group's settings text.
     pub fn set_group_settings(&self, group: GroupKey, settings: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO group_settings (group_ref, settings) VALUES (?1, ?2) \
-             ON CONFLICT (group_ref) DO UPDATE SET settings = excluded.settings",
-            rusqlite::params![group.0, settings],
-        )?;
-        Ok(())
+        put_group_settings(&self.conn, group, settings)
     }
+}
+
+/// Stores a group's settings text on `conn` (a transaction, or the file).
+pub(super) fn put_group_settings(
+    conn: &rusqlite::Connection,
+    group: GroupKey,
+    settings: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO group_settings (group_ref, settings) VALUES (?1, ?2) \
+         ON CONFLICT (group_ref) DO UPDATE SET settings = excluded.settings",
+        rusqlite::params![group.0, settings],
+    )?;
+    Ok(())
 }

@@ -5,6 +5,8 @@ use mls_core::crypto::Secret;
 use rusqlite::{Row, Transaction, params};
 
 use super::epochs::insert_epoch;
+use super::group_settings::put_group_settings;
+use super::links::{GroupLink, put_link};
 use super::messages::insert_messages;
 use super::{
     EpochRecord, GroupKey, GroupRecord, GroupState, GroupStatus, IdentityKey, NewGroup, NewMessage,
@@ -33,17 +35,28 @@ fn group_from_row(row: &Row<'_>) -> rusqlite::Result<GroupRecord> {
     })
 }
 
+/// What is stored with a new group, in the same transaction.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NewGroupExtras<'a> {
+    /// The group's settings text (`workspace::GroupSettings`).
+    pub settings: Option<&'a str>,
+    /// The group it re-initialises or was branched from.
+    pub link: Option<&'a GroupLink>,
+}
+
 impl Store {
-    /// Stores a new group (created or joined) with its first history row
-    /// and messages, in one transaction. `consumed_key_package` (a join by
-    /// Welcome) loses its private keys and is marked used in the same
-    /// transaction; it must still be unused.
+    /// Stores a new group (created or joined) with its first history row,
+    /// messages, settings and (for a re-initialised or branched group) the
+    /// link to its parent, in one transaction. `consumed_key_package` (a
+    /// join by Welcome) loses its private keys and is marked used in the
+    /// same transaction; it must still be unused.
     pub fn insert_group(
         &self,
         group: &NewGroup,
         first_epoch: &EpochRecord,
         consumed_key_package: Option<&[u8]>,
         messages: &[NewMessage],
+        extras: &NewGroupExtras<'_>,
     ) -> Result<GroupKey> {
         if first_epoch.epoch != group.state.epoch {
             return Err(StorageError::Conflict(format!(
@@ -86,6 +99,12 @@ impl Store {
         let key = GroupKey(tx.last_insert_rowid());
         insert_epoch(&tx, key, first_epoch)?;
         insert_messages(&tx, Some(key), messages)?;
+        if let Some(settings) = extras.settings {
+            put_group_settings(&tx, key, settings)?;
+        }
+        if let Some(link) = extras.link {
+            put_link(&tx, key, link)?;
+        }
         tx.commit()?;
         Ok(key)
     }

@@ -90,21 +90,6 @@ impl Store {
             .collect())
     }
 
-    /// Records how `key` resumes another group.
-    pub fn insert_link(&self, key: GroupKey, link: &GroupLink) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR REPLACE INTO group_links (group_ref, kind, parent_group_id, parent_epoch) \
-             VALUES (?1, ?2, ?3, ?4)",
-            params![
-                key.0,
-                link.kind.as_str(),
-                link.parent_group_id,
-                int(link.parent_epoch)?
-            ],
-        )?;
-        Ok(())
-    }
-
     /// Every resumed group's link, by group.
     pub fn links(&self) -> Result<BTreeMap<GroupKey, GroupLink>> {
         Ok(self
@@ -125,4 +110,20 @@ impl Store {
             .into_iter()
             .collect())
     }
+}
+
+/// Records how `key` resumes another group, on `conn` (a transaction, or
+/// the file).
+pub(super) fn put_link(conn: &rusqlite::Connection, key: GroupKey, link: &GroupLink) -> Result<()> {
+    conn.execute(
+        "INSERT OR REPLACE INTO group_links (group_ref, kind, parent_group_id, parent_epoch) \
+         VALUES (?1, ?2, ?3, ?4)",
+        params![
+            key.0,
+            link.kind.as_str(),
+            link.parent_group_id,
+            int(link.parent_epoch)?
+        ],
+    )?;
+    Ok(())
 }

@@ -67,6 +67,7 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, Params, Row, Transaction, TransactionBehavior};
 
 pub use candidates::{CandidateRecord, CandidateVerdict, CandidateWrite};
+pub use groups::NewGroupExtras;
 use links::insert_reinit;
 pub use links::{GroupLink, LinkKind, ReInitMark};
 pub use records::{

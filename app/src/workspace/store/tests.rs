@@ -81,6 +81,7 @@ fn new_group(store: &Store, name: &str) -> (GroupKey, Group) {
             &record,
             None,
             &[],
+            &Default::default(),
         )
         .unwrap();
     (key, group)
@@ -374,13 +375,25 @@ fn join_consumes_the_key_package_once() {
     };
     let record = epoch_record(&group, Summary::of(EpochCause::Welcome), 0).unwrap();
     store
-        .insert_group(&new_group, &record, Some(&reference), &[])
+        .insert_group(
+            &new_group,
+            &record,
+            Some(&reference),
+            &[],
+            &Default::default(),
+        )
         .unwrap();
     assert!(store.key_package_secrets(&reference).unwrap().is_none());
     assert!(store.key_package(&reference).unwrap().unwrap().used);
     // A second join with the same key package fails and stores nothing.
     let err = store
-        .insert_group(&new_group, &record, Some(&reference), &[])
+        .insert_group(
+            &new_group,
+            &record,
+            Some(&reference),
+            &[],
+            &Default::default(),
+        )
         .unwrap_err();
     assert!(matches!(err, StorageError::Conflict(_)), "{err}");
     assert_eq!(store.groups().unwrap().len(), 1);

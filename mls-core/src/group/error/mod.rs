@@ -59,7 +59,9 @@ pub enum GroupError {
     InvalidPath(#[from] PathError),
     #[error("PSK {0} is not available")]
     MissingPsk(#[from] MissingPsk),
-    #[error("wire format policy: {0}")]
+    /// Refused by the group's configuration (framing, external commits
+    /// or proposals); the message says which rule.
+    #[error("refused by the group's policy: {0}")]
     WireFormatPolicy(#[from] PolicyError),
     #[error("confirmation tag does not verify")]
     BadConfirmationTag,

@@ -4,10 +4,10 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
     /// `IncomingHandshake::PlaintextOnly`.
-    #[error("a handshake message as PrivateMessage, which this group's policy refuses")]
+    #[error("a handshake message sent as PrivateMessage (only PublicMessage accepted)")]
     HandshakeAsPrivate,
     /// `IncomingHandshake::CiphertextOnly`.
-    #[error("a handshake message as PublicMessage, which this group's policy refuses")]
+    #[error("a handshake message sent as PublicMessage (only PrivateMessage accepted)")]
     HandshakeAsPublic,
     /// `GroupConfig::accept_external_proposals` is off.
     #[error("this group does not accept external proposals")]
