@@ -564,3 +564,32 @@ fn help_lists_the_new_commands() {
         assert!(help.contains(command), "{command} missing in {help}");
     }
 }
+
+#[test]
+fn empty_input_exits_2_as_an_argument_a_file_or_stdin() {
+    let dir = std::env::temp_dir().join(format!("mls-empty-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("empty.bin");
+    std::fs::write(&empty, b"").unwrap();
+    let blank = dir.join("blank.txt");
+    std::fs::write(&blank, b" \n\t\n").unwrap();
+    let file = format!("@{}", empty.display());
+    let blank_file = format!("@{}", blank.display());
+    let outs = [
+        ("argument", mls_inspector(&["decode", ""])),
+        ("file", mls_inspector(&["decode", &file])),
+        ("blank file", mls_inspector(&["decode", &blank_file])),
+        ("stdin", with_stdin(&["decode", "-"], b"")),
+        ("blank stdin", with_stdin(&["decode", "-"], b"  \n")),
+        ("json stdin", with_stdin(&["decode", "--json", "-"], b"")),
+    ];
+    for (what, out) in outs {
+        assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+        assert!(stderr(&out).contains("empty"), "{what}: {}", stderr(&out));
+        assert!(
+            stdout(&out).trim().is_empty() || what == "json stdin",
+            "{what}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -25,7 +25,7 @@ const CORE_LAYERS: &[&[&str]] = &[
 ];
 
 /// The app's layers, bottom first.
-const APP_LAYERS: &[&[&str]] = &[&["text", "workspace"], &["ui"], &["gui"], &["cli"]];
+const APP_LAYERS: &[&[&str]] = &[&["text"], &["workspace"], &["ui"], &["gui"], &["cli"]];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -49,6 +49,19 @@ pub struct WorkspaceOpts {
     /// hex fields). Errors are `{"error": "…", "exit": N}`.
     #[arg(long, global = true)]
     pub json: bool,
+
+    /// Make a workspace of the file given with --db (or
+    /// $MLS_INSPECTOR_DB) even if it exists and is empty (an existing
+    /// empty file is otherwise refused: it may be something else that was
+    /// truncated).
+    #[arg(long, global = true)]
+    pub create: bool,
+
+    /// Open the workspace for reading only: showing and listing work,
+    /// anything that would change the file is refused. (A file this
+    /// process may not write is always opened so.)
+    #[arg(long, global = true, conflicts_with = "create")]
+    pub read_only: bool,
 }
 
 impl WorkspaceOpts {
@@ -65,7 +78,15 @@ impl WorkspaceOpts {
 
     /// Opens (creating if needed) the workspace file.
     pub fn open(&self) -> Result<Workspace, Failure> {
-        Ok(Workspace::open(self.path()?)?)
+        let named = self.db.is_some() || std::env::var_os(DB_ENV).is_some_and(|p| !p.is_empty());
+        let path = self.path()?;
+        Ok(if self.read_only {
+            Workspace::open_read_only(path)?
+        } else if self.create || !named {
+            Workspace::open_creating(path)?
+        } else {
+            Workspace::open(path)?
+        })
     }
 
     /// Opens the workspace file and finds `group` in it (`#N`, name or id).
@@ -234,7 +255,9 @@ pub fn finish(command: &str, json: bool, result: Result<Done, Failure>) -> u8 {
     let done = match result {
         Ok(done) => done,
         Err(failure) => {
-            let message = failure.message.replace('\n', " ");
+            // One line, and nothing from a message or certificate can
+            // drive the terminal.
+            let message = crate::text::escape_controls(&failure.message.replace('\n', " "));
             eprintln!("mls-inspector: {command}: {message}");
             if json
                 && let Ok(text) = serde_json::to_string(&ErrorJson {

@@ -305,15 +305,20 @@ pub fn parse_raw(
     origin: &Origin,
     format: Option<InputFormat>,
 ) -> Result<ParsedInput, String> {
+    // Nothing to decode, however it was given (argument, file, stdin).
+    if raw.is_empty() || (raw.trim_ascii().is_empty() && format != Some(InputFormat::Binary)) {
+        return Err(match origin {
+            Origin::Argument => "INPUT is empty".to_owned(),
+            Origin::Stdin => "stdin is empty".to_owned(),
+            Origin::File(path) => format!("{} is empty", path.display()),
+        });
+    }
     match format {
         Some(format) => inspect::parse_input_as(raw, format),
         None => {
             let parsed = inspect::parse_input(raw);
             if parsed.format != InputFormat::Binary || *origin != Origin::Argument {
                 return Ok(parsed);
-            }
-            if raw.trim_ascii().is_empty() {
-                return Err("INPUT is empty".to_owned());
             }
             let why = |format| {
                 inspect::parse_input_as(raw, format)

@@ -260,16 +260,40 @@ impl std::fmt::Debug for Workspace {
 
 impl Workspace {
     /// Opens (creating if needed, mode 0600) the workspace file at `path`
-    /// and migrates it to the current schema.
+    /// and migrates it to the current schema. An existing empty file is
+    /// refused (see [`Workspace::open_creating`]); a file this process may
+    /// not write is opened read-only (every change is refused).
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         Ok(Workspace {
             store: Store::open(path)?,
         })
     }
 
-    /// Opens the workspace at [`Workspace::default_path`].
+    /// [`Workspace::open`], also making a workspace of an existing empty
+    /// file (the CLI's `--create`).
+    pub fn open_creating(path: impl AsRef<Path>) -> Result<Self> {
+        Ok(Workspace {
+            store: Store::open_adopting_empty(path)?,
+        })
+    }
+
+    /// Opens an existing workspace for reading only: showing and listing
+    /// work, every change is refused (the CLI's `--read-only`).
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
+        Ok(Workspace {
+            store: Store::open_read_only(path)?,
+        })
+    }
+
+    /// Opens the workspace at [`Workspace::default_path`] (an empty file
+    /// there is this program's own: it is made a workspace).
     pub fn open_default() -> Result<Self> {
-        Self::open(Self::default_path()?)
+        Self::open_creating(Self::default_path()?)
+    }
+
+    /// Whether the file was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.store.is_read_only()
     }
 
     /// `$XDG_DATA_HOME/mls-inspector/workspace.sqlite`, else

@@ -220,7 +220,7 @@ pub fn credential_text(credential: &Credential) -> String {
             };
             mls_core::credential::certificate_identity(leaf.cert_data.as_slice()).map_or_else(
                 || String::from("(unparsable X.509 certificate)"),
-                |identity| identity.name,
+                |identity| crate::text::escape_controls(&identity.name),
             )
         }
         Credential::Other {

@@ -60,7 +60,6 @@ impl Workspace {
             .collect();
         let ids = self.store.insert_trust_roots(&new)?;
         Ok(self
-            .store
             .trust_roots()?
             .into_iter()
             .filter(|r| ids.contains(&r.id))
@@ -68,8 +67,15 @@ impl Workspace {
     }
 
     /// Every trust root, in import order.
+    /// Subjects and issuers come escaped (`text::escape_controls`): a
+    /// certificate's names can hold terminal escapes.
     pub fn trust_roots(&self) -> Result<Vec<TrustRootRow>> {
-        Ok(self.store.trust_roots()?)
+        let mut rows = self.store.trust_roots()?;
+        for row in &mut rows {
+            row.subject = crate::text::escape_controls(&row.subject);
+            row.issuer = crate::text::escape_controls(&row.issuer);
+        }
+        Ok(rows)
     }
 
     /// Removes a trust root by number.

@@ -16,6 +16,7 @@ pub use mls_core::credential::issue::IssueError;
 
 use super::store::NewIdentity;
 use super::{IdentityInfo, P, Result, Workspace, WorkspaceError, encode};
+use crate::text::escape_controls;
 
 /// The longest validity `--days` accepts (100 years).
 pub const MAX_DAYS: u32 = 36_500;
@@ -86,6 +87,19 @@ pub struct LocalCa {
     pub summary: CertificateSummary,
 }
 
+/// A certificate's fields for display: subject and issuer with control
+/// characters escaped (`text::escape_controls`), as everything shown from
+/// a certificate.
+fn shown_summary(
+    der: &[u8],
+    index: usize,
+) -> std::result::Result<CertificateSummary, mls_core::credential::CredentialError> {
+    let mut summary = certificate_summary(der, index)?;
+    summary.subject = escape_controls(&summary.subject);
+    summary.issuer = escape_controls(&summary.issuer);
+    Ok(summary)
+}
+
 /// Makes a local CA named `name` (`CN=name`) with a fresh `algorithm` key,
 /// valid from an hour ago for `days` days. Touches no workspace.
 pub fn local_ca_new(name: &str, algorithm: KeyAlgorithm, days: u32) -> Result<LocalCa> {
@@ -94,7 +108,7 @@ pub fn local_ca_new(name: &str, algorithm: KeyAlgorithm, days: u32) -> Result<Lo
     let key = SigningKey::generate(algorithm).map_err(X509Error::Issue)?;
     let spec = Spec::ca(&common_name(name), not_before, not_after);
     let (der, _) = issue_certificate(&spec, &key, None).map_err(X509Error::Issue)?;
-    let summary = certificate_summary(&der, 0)?;
+    let summary = shown_summary(&der, 0)?;
     let key_pem = key.to_pkcs8_pem().map_err(X509Error::Key)?.to_string();
     Ok(LocalCa {
         cert_pem: mls_core::credential::issue::pem_encode("CERTIFICATE", &der),
@@ -199,8 +213,7 @@ impl Workspace {
         let ders = chain_ders(chain_pem)?;
         let mut summaries = Vec::with_capacity(ders.len());
         for (i, der) in ders.iter().enumerate() {
-            summaries
-                .push(certificate_summary(der, i).map_err(|e| X509Error::Chain(e.to_string()))?);
+            summaries.push(shown_summary(der, i).map_err(|e| X509Error::Chain(e.to_string()))?);
         }
         let key = SigningKey::from_pkcs8_pem(key_pem).map_err(X509Error::Key)?;
         if let Some(leaf) = summaries.first()
@@ -245,7 +258,7 @@ impl Workspace {
         let ca_key = SigningKey::from_pkcs8_pem(ca_key_pem).map_err(X509Error::Key)?;
         if ca_key.algorithm() != ca_summary.algorithm || ca_key.public() != ca_summary.public_key {
             return Err(X509Error::CaKeyMismatch {
-                subject: root.subject,
+                subject: escape_controls(&root.subject),
             }
             .into());
         }
@@ -322,7 +335,7 @@ impl Workspace {
         };
         let certificate = certificates
             .first()
-            .and_then(|c| certificate_summary(c.cert_data.as_slice(), 0).ok())
+            .and_then(|c| shown_summary(c.cert_data.as_slice(), 0).ok())
             .map(|s| CertificateInfo {
                 subject: s.subject,
                 issuer: s.issuer,

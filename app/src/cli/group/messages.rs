@@ -14,6 +14,7 @@ use crate::cli::common::{
     Done, Failure, MessageFormat, Target, WorkspaceOpts, check_targets, emit, read_message,
 };
 use crate::cli::view::{GroupRowJson, PreviewJson, preview_text, row_text, time_text};
+use crate::text::escape_controls;
 use crate::workspace::{Direction, GroupRow, Preview, Receipt, Workspace};
 
 #[derive(Serialize)]
@@ -158,7 +159,8 @@ pub(super) fn receive(opts: &WorkspaceOpts, args: &ReceiveArgs) -> Result<Done, 
         } => {
             let plain = String::from_utf8_lossy(&data).into_owned();
             let text = format!(
-                "application message in group {group}, epoch {epoch}, from {sender_name} (leaf {sender}):\n{plain}\n"
+                "application message in group {group}, epoch {epoch}, from {sender_name} (leaf {sender}):\n{}\n",
+                escape_controls(&plain)
             );
             Done::new(
                 text,

@@ -10,6 +10,7 @@ use super::state::{
     Action, Done, GroupView, GroupsPanel, IdentityChoice, Loaded, OpenFor, Outcome, Select,
     committer_text,
 };
+use crate::text::escape_controls;
 use crate::ui::common::{
     Output, OutputAction, Status, file_bytes, known_identity, plural, read_input, read_or_report,
 };
@@ -475,7 +476,7 @@ impl GroupsPanel {
                     ..
                 } => Done::new(format!(
                     "Message from {sender_name} (leaf {sender}): {}",
-                    String::from_utf8_lossy(&data)
+                    escape_controls(&String::from_utf8_lossy(&data))
                 ))
                 .select(group)
                 .view(GroupView::Messages),

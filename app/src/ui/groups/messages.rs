@@ -5,6 +5,7 @@ use egui::{RichText, Ui, vec2};
 use egui_extras::Column;
 
 use super::state::{Action, GroupsPanel};
+use crate::text::escape_controls;
 use crate::ui::common::{Output, format_time_u, output_buttons, plural};
 use crate::workspace::{Direction, MessageKind};
 
@@ -80,9 +81,8 @@ impl GroupsPanel {
                         label_cell(&mut table_row, plural(m.bytes.len(), "byte"));
                         table_row.col(|ui| match (&m.kind, &m.content) {
                             (MessageKind::Application, Some(text)) => {
-                                let text = String::from_utf8_lossy(text);
-                                ui.label(RichText::new(text.as_ref()).strong())
-                                    .on_hover_text(text.as_ref());
+                                let text = escape_controls(&String::from_utf8_lossy(text));
+                                ui.label(RichText::new(&text).strong()).on_hover_text(&text);
                             }
                             _ => {
                                 ui.weak("—");

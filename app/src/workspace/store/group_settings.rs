@@ -15,6 +15,7 @@ impl Store {
 
     /// Stores a group's settings text.
     pub fn set_group_settings(&self, group: GroupKey, settings: &str) -> Result<()> {
+        self.writable()?;
         put_group_settings(&self.conn, group, settings)
     }
 }

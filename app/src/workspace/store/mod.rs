@@ -111,6 +111,25 @@ pub enum StorageError {
         /// [`schema::LATEST`].
         supported: i64,
     },
+    /// An existing empty file given as the workspace: it may be something
+    /// else that was truncated, so it is not taken without asking.
+    #[error(
+        "{}: the file is empty; give --create to make it a workspace",
+        path.display()
+    )]
+    EmptyFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file is not writable by this process: it was opened for
+    /// reading only.
+    #[error("{}: the workspace file is read-only: {why}", path.display())]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+        /// What was refused.
+        why: String,
+    },
     /// The file is an SQLite database, but not a workspace.
     #[error("{}: not an MLS Inspector workspace ({why})", path.display())]
     NotAWorkspace {
@@ -166,6 +185,8 @@ type Result<T> = std::result::Result<T, StorageError>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Opened read-only (the file is not writable by this process).
+    read_only: bool,
 }
 
 impl fmt::Debug for Store {
@@ -181,10 +202,27 @@ impl Store {
     }
 
     fn tx(&self) -> Result<Transaction<'_>> {
+        self.writable()?;
         Ok(Transaction::new_unchecked(
             &self.conn,
             TransactionBehavior::Immediate,
         )?)
+    }
+
+    /// Refuses every write to a file opened read-only.
+    fn writable(&self) -> Result<()> {
+        if self.read_only {
+            return Err(StorageError::ReadOnly {
+                path: self.path.clone(),
+                why: String::from("this command would change it"),
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether the file was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// Every row `sql` selects, mapped by `map`.
@@ -219,6 +257,7 @@ impl Store {
         what: &'static str,
         id: impl FnOnce() -> String,
     ) -> Result<()> {
+        self.writable()?;
         if self.conn.execute(sql, params)? == 0 {
             return Err(not_found(what, id()));
         }
@@ -227,6 +266,7 @@ impl Store {
 
     /// Runs a `DELETE`; returns whether it removed a row.
     fn delete(&self, sql: &str, params: impl Params) -> Result<bool> {
+        self.writable()?;
         Ok(self.conn.execute(sql, params)? > 0)
     }
 }

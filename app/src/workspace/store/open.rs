@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
 use super::migrations::{APPLICATION_ID, LATEST, MIGRATIONS};
 use super::{Result, StorageError, Store};
@@ -19,13 +19,43 @@ fn is_not_a_database(e: &rusqlite::Error) -> bool {
     )
 }
 
-/// Creates the directory (0700) and the file (0600) if missing, and takes
-/// group and other permissions away from an existing file.
-fn prepare_file(path: &Path) -> Result<()> {
+/// What was found at the workspace path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// Nothing: a new file (0600) was created, in a directory made 0700.
+    New,
+    /// An existing file: whether this process may write it, and whether it
+    /// is empty.
+    Existing { writable: bool, empty: bool },
+}
+
+/// Creates the directory (0700) and the file (0600) if missing; for an
+/// existing file only looks (its mode is fixed once it proved to be a
+/// workspace: a refused file is left exactly as it was).
+fn prepare_file(path: &Path) -> Result<Found> {
     let io = |p: &Path| {
         let p = p.to_path_buf();
         move |source| StorageError::Io { path: p, source }
     };
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            let writable = match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(path)
+            {
+                Ok(_) => true,
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => false,
+                Err(e) => return Err(io(path)(e)),
+            };
+            return Ok(Found::Existing {
+                writable,
+                empty: meta.len() == 0,
+            });
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(path)(e)),
+    }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         && !dir.exists()
     {
@@ -39,17 +69,26 @@ fn prepare_file(path: &Path) -> Result<()> {
     options.read(true).write(true).create(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path).map_err(io(path))?;
+    options.open(path).map_err(io(path))?;
+    Ok(Found::New)
+}
+
+/// Takes group and other permissions away from the workspace file.
+fn restrict_mode(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let meta = file.metadata().map_err(io(path))?;
+        let io = |source| StorageError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(io)?;
         if meta.permissions().mode() & 0o077 != 0 {
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))
-                .map_err(io(path))?;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
         }
     }
-    drop(file);
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
 }
 
@@ -59,17 +98,69 @@ impl Store {
     ///
     /// Fails with [`StorageError::TooNew`] for a file of a newer schema and
     /// [`StorageError::NotAWorkspace`] for any other file.
+    ///
+    /// An existing empty file is refused ([`StorageError::EmptyFile`]; it
+    /// may be something else truncated) unless `adopt_empty`. A file this
+    /// process may not write is opened read-only: reading works, every
+    /// write is refused with [`StorageError::ReadOnly`].
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        Self::open_at(path.as_ref(), LATEST)
+        Self::open_at(path.as_ref(), LATEST, false)
     }
 
-    fn open_at(path: &Path, target: i64) -> Result<Self> {
-        prepare_file(path)?;
-        let conn = Connection::open(path)?;
+    /// [`Store::open`], making a workspace of an existing empty file too.
+    pub fn open_adopting_empty(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_at(path.as_ref(), LATEST, true)
+    }
+
+    /// Opens an existing workspace for reading only, even if the file is
+    /// writable: nothing is created, migrated or written.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let meta = std::fs::metadata(path).map_err(|source| StorageError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let found = Found::Existing {
+            writable: false,
+            empty: meta.len() == 0,
+        };
+        Self::open_found(path, LATEST, false, found)
+    }
+
+    fn open_at(path: &Path, target: i64, adopt_empty: bool) -> Result<Self> {
+        let found = prepare_file(path)?;
+        Self::open_found(path, target, adopt_empty, found)
+    }
+
+    fn open_found(path: &Path, target: i64, adopt_empty: bool, found: Found) -> Result<Self> {
+        if found
+            == (Found::Existing {
+                writable: true,
+                empty: true,
+            })
+            && !adopt_empty
+        {
+            return Err(StorageError::EmptyFile {
+                path: path.to_path_buf(),
+            });
+        }
+        let read_only = matches!(
+            found,
+            Found::Existing {
+                writable: false,
+                ..
+            }
+        );
+        let conn = if read_only {
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?
+        } else {
+            Connection::open(path)?
+        };
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            read_only,
         };
         store.check_identity().map_err(|e| match e {
             StorageError::Sqlite(ref s) if is_not_a_database(s) => StorageError::NotAWorkspace {
@@ -78,6 +169,21 @@ impl Store {
             },
             other => other,
         })?;
+        if read_only {
+            let version = Self::version(&store.conn)?;
+            if version != LATEST {
+                return Err(StorageError::ReadOnly {
+                    path: path.to_path_buf(),
+                    why: format!(
+                        "it is at schema version {version}, this program needs {LATEST}: open it writable once to migrate it"
+                    ),
+                });
+            }
+            store.conn.pragma_update(None, "foreign_keys", "ON")?;
+            return Ok(store);
+        }
+        // A workspace (or a new file): now its mode may be fixed.
+        restrict_mode(path)?;
         let mode: String =
             store
                 .conn
@@ -100,7 +206,7 @@ impl Store {
     /// program's with the current schema. For migration tests.
     #[doc(hidden)]
     pub fn create_at_version(path: impl AsRef<Path>, version: i64) -> Result<()> {
-        let store = Self::open_at(path.as_ref(), version.min(LATEST))?;
+        let store = Self::open_at(path.as_ref(), version.min(LATEST), false)?;
         if version > LATEST {
             store.conn.pragma_update(None, "user_version", version)?;
         }

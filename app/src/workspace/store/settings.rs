@@ -12,6 +12,7 @@ impl Store {
 
     /// Sets (or, with `None`, deletes) a workspace setting.
     pub fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
+        self.writable()?;
         match value {
             Some(v) => self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2) \
