@@ -17,6 +17,7 @@
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use mls_inspector::ui::external_form::TreeSource;
 use mls_inspector::ui::{InspectorApp, Tab};
 use mls_inspector::workspace::{ExternalProposal, GroupOptions, ProposalRow, Workspace};
 
@@ -100,9 +101,36 @@ fn external_sender_and_new_member_propose_from_the_key_packages_tab() {
         .unwrap()
         .leaf;
 
+    // A GroupInfo exported without its ratchet tree: the section says the
+    // tree is missing, and asking to join with it is the workspace's
+    // refusal (the signature cannot be checked); nothing is produced or
+    // stored.
+    let mut h = propose_window(&x_db);
+    let (bare, _tree) = a.export_group_info_without_tree(group).unwrap();
+    drop_file(&mut h, "bare.groupinfo", &bare);
+    let bare_view = h
+        .state_mut()
+        .key_packages()
+        .external_form()
+        .loaded()
+        .expect("a loaded GroupInfo")
+        .view
+        .clone()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(bare_view.tree, TreeSource::Missing);
+    assert_eq!(bare_view.group_id_hex, details.row.group_id_hex);
+    assert!(bare_view.members.is_empty());
+    click(&mut h, "Make the proposal");
+    let refusal = x
+        .external_join_proposal(ext.key, &bare, None)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(status(&mut h), (refusal, true));
+    assert_eq!(produced(&mut h), None);
+    assert!(x.key_packages().unwrap().is_empty());
+
     // The external sender's window reads the dropped GroupInfo as Alice's
     // workspace describes the group.
-    let mut h = propose_window(&x_db);
     drop_file(&mut h, "team.groupinfo", &info);
     let view = h
         .state_mut()
@@ -118,6 +146,7 @@ fn external_sender_and_new_member_propose_from_the_key_packages_tab() {
     assert_eq!(view.cipher_suite, details.row.cipher_suite);
     assert_eq!(view.senders, details.external_senders);
     assert_eq!(view.senders.len(), 1);
+    assert_eq!(view.tree, TreeSource::Embedded);
     assert_eq!(
         view.members,
         details

@@ -81,6 +81,8 @@ pub enum ExternalAction {
     Open(ExternalSlot),
     /// Read the GroupInfo box (a path, hex or base64).
     LoadPasted,
+    /// Forget the ratchet tree given (the GroupInfo is read again).
+    ClearTree,
     /// Make the proposal.
     Propose,
     /// A button of the produced proposal.
@@ -371,6 +373,15 @@ impl ExternalForm {
         })
     }
 
+    /// Forgets the ratchet tree given; the loaded GroupInfo, to read
+    /// again without it.
+    pub fn clear_tree(&mut self) -> Option<GroupInfoLoad> {
+        self.ratchet_tree = None;
+        self.group_info
+            .as_ref()
+            .map(|g| self.load_bytes(g.name.clone(), g.bytes.clone()))
+    }
+
     /// Forgets the last product (a new proposal is being made).
     pub fn start_proposal(&mut self) {
         self.produced = None;
@@ -509,7 +520,7 @@ impl ExternalForm {
                 action = Some(ExternalAction::Open(ExternalSlot::RatchetTree));
             }
             if self.ratchet_tree.is_some() && ui.small_button("Clear tree").clicked() {
-                self.ratchet_tree = None;
+                action = Some(ExternalAction::ClearTree);
             }
         });
         if let Some(loaded) = &self.group_info {

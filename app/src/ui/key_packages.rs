@@ -461,6 +461,11 @@ impl KeyPackagesPanel {
                 });
             }
             ExternalAction::LoadPasted => self.load_group_info(self.external.load_pasted()),
+            ExternalAction::ClearTree => {
+                if let Some(load) = self.external.clear_tree() {
+                    self.load_group_info(load);
+                }
+            }
             ExternalAction::Propose => match self.external.request(self.for_identity) {
                 Ok(request) => {
                     self.external.start_proposal();
