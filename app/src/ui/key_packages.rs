@@ -21,6 +21,9 @@ use super::common::{
     read_input, read_or_report, short_hex, status_line, suite_short,
 };
 use super::dialogs::{open_dialog, save_dialog};
+use super::external_form::{
+    ExternalAction, ExternalForm, ExternalOutcome, GroupInfoLoad, is_group_info_message,
+};
 use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
 use super::x509_form::{X509Action, X509Form, X509Request, X509Slot};
 use crate::workspace::{IdentityInfo, IdentityKey, KeyPackageInfo, Workspace};
@@ -96,6 +99,9 @@ pub(crate) enum Outcome {
         result: Result<IdentityInfo, String>,
         lists: Lists,
     },
+    /// A job of the "Propose from outside the group" form: a file opened
+    /// for it, a GroupInfo read, or the external proposal made (or not).
+    External(ExternalOutcome),
 }
 
 job_outcome!(Outcome::Failed);
@@ -127,6 +133,8 @@ pub struct KeyPackagesPanel {
     /// The last exported public identity, to save or decode.
     exported: Option<Output>,
     x509: X509Form,
+    /// The "Propose from outside the group" form.
+    external: ExternalForm,
 }
 
 impl Default for KeyPackagesPanel {
@@ -146,6 +154,8 @@ enum Action {
     Output(OutputAction, Output),
     /// A button of the X.509 form.
     X509(X509Action),
+    /// A button of the "Propose from outside the group" form.
+    External(ExternalAction),
 }
 
 impl KeyPackagesPanel {
@@ -165,12 +175,19 @@ impl KeyPackagesPanel {
             decode_request: None,
             exported: None,
             x509: X509Form::default(),
+            external: ExternalForm::default(),
         }
     }
 
     /// The last exported public identity ("Export public identity…").
     pub fn exported_identity(&self) -> Option<&Output> {
         self.exported.as_ref()
+    }
+
+    /// The "Propose from outside the group" form (its GroupInfo and the
+    /// last proposal made).
+    pub fn external_form(&self) -> &ExternalForm {
+        &self.external
     }
 
     /// The X.509 import/issue form.
@@ -246,7 +263,12 @@ impl KeyPackagesPanel {
                     self.status = taken;
                 }
                 for (name, raw) in files {
-                    self.check_bytes(&name, file_bytes(&raw));
+                    let bytes = file_bytes(&raw);
+                    if is_group_info_message(&bytes) {
+                        self.load_group_info(self.external.load_bytes(name, bytes));
+                    } else {
+                        self.check_bytes(&name, bytes);
+                    }
                 }
             }
             Outcome::Listed(lists) => self.apply_lists(lists),
@@ -319,7 +341,29 @@ impl KeyPackagesPanel {
                 }
                 self.apply_lists(lists);
             }
+            Outcome::External(outcome) => {
+                // A new member's proposal stores a key package.
+                let made = matches!(outcome, ExternalOutcome::Proposed(Ok(_)));
+                let (status, load) = self.external.apply(outcome);
+                if status.is_some() {
+                    self.status = status;
+                }
+                if let Some(load) = load {
+                    self.load_group_info(load);
+                }
+                if made {
+                    self.read_again();
+                }
+            }
         }
+    }
+
+    /// Reads and decodes a GroupInfo for the external proposal form (in
+    /// the background).
+    fn load_group_info(&mut self, load: GroupInfoLoad) {
+        self.jobs.run("Reading the GroupInfo…", move |progress| {
+            progress.send(Outcome::External(load.run()));
+        });
     }
 
     fn perform(&mut self, action: Action) {
@@ -405,6 +449,37 @@ impl KeyPackagesPanel {
                     lists: read_lists(ws),
                 });
             }
+            Action::External(action) => self.perform_external(action),
+        }
+    }
+
+    fn perform_external(&mut self, action: ExternalAction) {
+        match action {
+            ExternalAction::Open(slot) => {
+                open_dialog(&mut self.jobs, slot.title(), false, move |opened| {
+                    Outcome::External(ExternalOutcome::Opened { slot, opened })
+                });
+            }
+            ExternalAction::LoadPasted => self.load_group_info(self.external.load_pasted()),
+            ExternalAction::ClearTree => {
+                if let Some(load) = self.external.clear_tree() {
+                    self.load_group_info(load);
+                }
+            }
+            ExternalAction::Propose => match self.external.request(self.for_identity) {
+                Ok(request) => {
+                    self.external.start_proposal();
+                    self.jobs.spawn("Making the external proposal…", move |ws| {
+                        Outcome::External(ExternalOutcome::Proposed(request.run(ws)))
+                    });
+                }
+                Err(e) => self.status = Some(Status::error(e)),
+            },
+            ExternalAction::Output(action) => {
+                if let Some(output) = self.external.produced().cloned() {
+                    self.perform(Action::Output(action, output));
+                }
+            }
         }
     }
 
@@ -434,14 +509,21 @@ impl KeyPackagesPanel {
                             egui::ScrollArea::vertical()
                                 .id_salt("foreign_kp_scroll")
                                 .auto_shrink([false, false])
-                                .show(ui, |ui| self.foreign_ui(ui, &mut actions));
+                                .show(ui, |ui| {
+                                    self.foreign_ui(ui, &mut actions);
+                                    self.external_ui(ui, &mut actions);
+                                });
                         });
                 });
             });
         for action in actions {
             self.perform(action);
         }
-        drop_overlay(ui, rect, "Drop a key package to check it");
+        drop_overlay(
+            ui,
+            rect,
+            "Drop a key package to check it, or a GroupInfo to propose",
+        );
     }
 
     fn ours_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
@@ -632,6 +714,23 @@ impl KeyPackagesPanel {
                 ui.weak("Click a key package to export it (file, hex or base64).");
             }
         }
+    }
+
+    /// The collapsible "Propose from outside the group" section.
+    fn external_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        ui.separator();
+        let identity = self
+            .for_identity
+            .and_then(|k| self.identities.iter().find(|i| i.key == k))
+            .map(|i| i.name.clone());
+        let can_run = !self.jobs.working();
+        egui::CollapsingHeader::new("Propose from outside the group")
+            .id_salt("kp_external")
+            .show(ui, |ui| {
+                if let Some(action) = self.external.ui(ui, identity.as_deref(), can_run) {
+                    actions.push(Action::External(action));
+                }
+            });
     }
 
     fn foreign_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {

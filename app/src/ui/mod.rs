@@ -17,6 +17,7 @@ pub mod common;
 pub mod conformance;
 pub mod decoder;
 mod dialogs;
+pub mod external_form;
 pub mod groups;
 mod jobs;
 pub mod key_packages;

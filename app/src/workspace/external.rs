@@ -136,6 +136,12 @@ pub(super) fn sender_rows(cs: CipherSuite, extensions: &[Extension]) -> Vec<Exte
         .collect()
 }
 
+/// The rows of the `external_senders` extension in `extensions`, for a
+/// group this workspace may not be in (the window's view of a GroupInfo).
+pub fn external_sender_rows(cs: CipherSuite, extensions: &[Extension]) -> Vec<ExternalSenderRow> {
+    sender_rows(cs, extensions)
+}
+
 /// A non-member sender as text, with the names the group knows:
 /// `external sender #N (<identity>)`, `new member`.
 pub(super) fn sender_text(group: &Group, sender: Sender) -> String {

@@ -76,6 +76,7 @@ use store::{GroupRecord, IdentityRecord, NewGroup, NewGroupExtras, NewMessage, S
 
 pub use candidate_types::{CandidateInfo, CandidateStatus, Candidates, Superseded};
 pub use exporter::{ExportedSecret, check_export_length, max_export_length};
+pub use external::external_sender_rows;
 pub use external::{
     ExternalProposal, ExternalProposalSent, ExternalSenderRow, parse_external_sender,
 };
@@ -88,6 +89,7 @@ pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,
 };
+pub use summary::credential_text;
 pub use summary::{EpochCause, MemberEntry, Summary, describe_proposal};
 pub use types::{
     CommitRequest, EpochRow, ExtensionInfo, GroupDetails, GroupOptions, GroupRow, IdentityInfo,
