@@ -7,10 +7,21 @@
 //!   application messages both ways, and Bob's next commit (add olivia,
 //!   remove judy) received and staged, waiting for Apply or Discard;
 //! * "design-review" (3 members) and "notes" (Alice alone);
+//! * "secure-ops": a group under `credentials=x509` whose members hold
+//!   certificates from a local CA the workspace trusts (member rows show
+//!   "X.509 ✔"), with an external sender ("auditor") listed in
+//!   `external_senders` and its proposal to remove a member received and
+//!   pending;
+//! * "standup": Bob and Dave both committed for the same epoch; Alice
+//!   received both, the orchestrator chose one and staged it (the
+//!   "Competing commits" table of the Staged view);
+//! * "legacy-chat": closed by a ReInit to suite 3, and its successor
+//!   (created with the `reinit` resumption PSK, Bob joined);
 //! * two unused key packages of Alice.
 //!
 //! The other members live in scratch workspaces next to the file
-//! (`*.bob.sqlite`, `*.others.sqlite`). With `DEMO_LARGE_GROUP=N` a group
+//! (`*.bob.sqlite`, `*.others.sqlite`); the local CA of "secure-ops" is
+//! written next to it too (`*.ca.pem`, `*.ca-key.pem`). With `DEMO_LARGE_GROUP=N` a group
 //! "large" of N members (added in one commit) is made too, to try the
 //! views on a big tree.
 //!
@@ -21,12 +32,16 @@
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
+use mls_core::credential::KeyAlgorithm;
 use mls_core::crypto::CipherSuite;
 use mls_inspector::workspace::{
-    CommitRequest, GroupKey, GroupOptions, IdentityKey, Receipt, Workspace,
+    CommitRequest, ExternalProposal, GroupKey, GroupOptions, IdentityKey, ReInitRequest, Receipt,
+    Workspace, local_ca_new,
 };
 
 const CS: CipherSuite = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+/// The suite "legacy-chat" is re-initialised to.
+const CS3: CipherSuite = CipherSuite::Mls128Dhkemx25519Chacha20poly1305Sha256Ed25519;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -51,6 +66,15 @@ fn sibling(path: &Path, tag: &str) -> PathBuf {
         |s| s.to_string_lossy().into_owned(),
     );
     path.with_file_name(format!("{stem}.{tag}.sqlite"))
+}
+
+/// A file next to the workspace: `demo.sqlite` → `demo.{name}`.
+fn sibling_file(path: &Path, name: &str) -> PathBuf {
+    let stem = path.file_stem().map_or_else(
+        || String::from("demo"),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    path.with_file_name(format!("{stem}.{name}"))
 }
 
 /// Members outside Alice's workspace: identities with key packages.
@@ -110,6 +134,137 @@ fn small_group(
         alice.commit_add(group.key, &others.key_packages(members)?)?;
         alice.apply(group.key)?;
     }
+    Ok(())
+}
+
+/// "secure-ops": X.509 members from a local CA, an external sender and
+/// its pending proposal to remove a member. The CA's certificate and key
+/// are written to `ca_files` (to issue more identities in the window).
+fn x509_group(alice_ws: &Workspace, others: &Others, ca_files: [PathBuf; 2]) -> Result<()> {
+    let ca = local_ca_new("Falcon Demo CA", KeyAlgorithm::Ed25519, 365)?;
+    let [ca_cert_file, ca_key_file] = ca_files;
+    std::fs::write(ca_cert_file, &ca.cert_pem)?;
+    std::fs::write(ca_key_file, &ca.key_pem)?;
+    let (cert, key) = (ca.cert_pem.as_bytes(), ca.key_pem.as_bytes());
+    for ws in [alice_ws, &others.ws] {
+        ws.trust_root_import(cert)?;
+    }
+    let alice = alice_ws.identity_issue("alice-ops", cert, key, CS, 365)?;
+    let mut key_packages = Vec::new();
+    for name in ["olga", "pavel", "quentin"] {
+        let id = others.ws.identity_issue(name, cert, key, CS, 365)?;
+        key_packages.push(others.ws.key_package_new(id.key)?.bytes);
+    }
+    let auditor = others.ws.identity_issue("auditor", cert, key, CS, 365)?;
+    let group = alice_ws.group_create(
+        alice.key,
+        &GroupOptions {
+            name: Some(String::from("secure-ops")),
+            external_senders: vec![others.ws.identity_export(auditor.key)?],
+            ..GroupOptions::default()
+        },
+    )?;
+    alice_ws.set_group_settings(group.key, &["credentials=x509"])?;
+    alice_ws.commit_add(group.key, &key_packages)?;
+    alice_ws.apply(group.key)?;
+
+    // The auditor proposes to remove Quentin, from the GroupInfo.
+    let info = alice_ws.export_group_info(group.key)?;
+    let quentin = leaf_of(alice_ws, group.key, "quentin")?;
+    let sent = others.ws.external_propose(
+        auditor.key,
+        &info,
+        None,
+        0,
+        &ExternalProposal::Remove(quentin),
+    )?;
+    match alice_ws.receive(Some(group.key), &sent.message)? {
+        Receipt::Proposal { description, .. } => println!("secure-ops: pending {description}"),
+        other => return Err(format!("expected a proposal, got {other:?}").into()),
+    }
+    Ok(())
+}
+
+/// "standup": Bob and Dave commit for the same epoch; Alice receives
+/// both and the orchestrator picks one.
+fn competing_group(
+    alice_ws: &Workspace,
+    alice: IdentityKey,
+    bob_ws: &Workspace,
+    bob: IdentityKey,
+    others: &Others,
+) -> Result<()> {
+    let group = alice_ws.group_create(
+        alice,
+        &GroupOptions {
+            name: Some(String::from("standup")),
+            ..GroupOptions::default()
+        },
+    )?;
+    let adds = vec![
+        bob_ws.key_package_new(bob)?.bytes,
+        others.key_package("dave")?,
+        others.key_package("erin")?,
+    ];
+    let commit = alice_ws.commit_add(group.key, &adds)?;
+    alice_ws.apply(group.key)?;
+    let welcome = commit.welcome.ok_or("the add produced no Welcome")?;
+    let b = bob_ws.join(&welcome, None)?.key;
+    let d = others.ws.join(&welcome, None)?.key;
+
+    let bobs = bob_ws.commit_update(b)?;
+    let erin = leaf_of(&others.ws, d, "erin")?;
+    let daves = others.ws.commit_with(
+        d,
+        &CommitRequest {
+            remove: vec![erin],
+            ..CommitRequest::default()
+        },
+    )?;
+    alice_ws.receive(Some(group.key), &bobs.commit)?;
+    match alice_ws.receive(Some(group.key), &daves.commit)? {
+        Receipt::Competing { staged, .. } => println!("standup: competing, staged {}", staged.text),
+        other => return Err(format!("expected competing commits, got {other:?}").into()),
+    }
+    Ok(())
+}
+
+/// "legacy-chat": re-initialised to suite 3; the successor is created and
+/// Bob joins it.
+fn reinit_group(
+    alice_ws: &Workspace,
+    alice: IdentityKey,
+    bob_ws: &Workspace,
+    bob: IdentityKey,
+) -> Result<()> {
+    let group = alice_ws.group_create(
+        alice,
+        &GroupOptions {
+            name: Some(String::from("legacy-chat")),
+            ..GroupOptions::default()
+        },
+    )?;
+    let commit = alice_ws.commit_add(group.key, &[bob_ws.key_package_new(bob)?.bytes])?;
+    alice_ws.apply(group.key)?;
+    let welcome = commit.welcome.ok_or("the add produced no Welcome")?;
+    let b = bob_ws.join(&welcome, None)?.key;
+
+    let reinit = alice_ws.group_reinit(
+        group.key,
+        &ReInitRequest {
+            cipher_suite: Some(CS3.id()),
+            ..ReInitRequest::default()
+        },
+    )?;
+    alice_ws.apply(group.key)?;
+    bob_follows(bob_ws, b, &reinit.commit)?;
+
+    let alice3 = alice_ws.identity_new("alice-s3", CS3)?;
+    let bob3 = bob_ws.identity_new("bob-s3", CS3)?;
+    let kp = bob_ws.key_package_new(bob3.key)?.bytes;
+    let resumed = alice_ws.reinit_create(group.key, alice3.key, &[kp])?;
+    let welcome = resumed.welcome.ok_or("the successor has no Welcome")?;
+    bob_ws.join(&welcome, None)?;
     Ok(())
 }
 
@@ -207,6 +362,10 @@ fn main() -> Result<()> {
     // Two more groups and some key packages.
     small_group(&a, alice.key, &others, "design-review", &["carol", "grace"])?;
     small_group(&a, alice.key, &others, "notes", &[])?;
+    let ca_files = ["ca.pem", "ca-key.pem"].map(|name| sibling_file(&path, name));
+    x509_group(&a, &others, ca_files)?;
+    competing_group(&a, alice.key, &bob_ws, bob.key, &others)?;
+    reinit_group(&a, alice.key, &bob_ws, bob.key)?;
     a.key_package_new(alice.key)?;
     a.key_package_new(alice.key)?;
 

@@ -66,6 +66,12 @@ fn reinit_dialog_closes_the_group_and_makes_its_successor() {
             .is_some()
     );
     assert!(h.get_by_label("Update").accesskit_node().is_disabled());
+    assert!(h.get_by_label("Propose…").accesskit_node().is_disabled());
+    assert!(
+        h.get_by_label("Add from file…")
+            .accesskit_node()
+            .is_disabled()
+    );
     assert!(h.query_by_label("Re-initialise…").is_none());
 
     // The successor, from the dialog, with Bob's new key package.

@@ -547,15 +547,21 @@ impl KeyPackagesPanel {
                 actions.push(Action::NewIdentity);
             }
         });
-        let table_height = (row_height * (self.identities.len() as f32 + 1.0)).min(150.0);
-        ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
+        // A table row takes its height plus the item spacing: counting
+        // without it cut the last identity in half.
+        let row_step = row_height + ui.spacing().item_spacing.y;
+        let table_height = (row_step * (self.identities.len() as f32 + 1.0)).min(150.0);
+        // Room for the header's spacing too (the space used is what the
+        // table takes).
+        let room = table_height + row_step;
+        ui.allocate_ui(egui::vec2(ui.available_width(), room), |ui| {
             striped_table(ui, "kp_identities")
                 .column(Column::exact(36.0))
                 .column(Column::initial(140.0).clip(true))
                 .column(Column::initial(230.0).clip(true))
                 .column(Column::remainder().clip(true))
                 .min_scrolled_height(0.0)
-                .max_scroll_height(table_height - row_height)
+                .max_scroll_height(table_height - row_step)
                 .auto_shrink([false, true])
                 .item_table(
                     row_height,

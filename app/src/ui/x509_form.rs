@@ -252,7 +252,17 @@ impl X509Form {
 /// A label and a two-row text box it names.
 fn pem_box(ui: &mut Ui, label: &str, text: &mut String, hint: &str) {
     ui.horizontal(|ui| {
-        let label = ui.add_sized([150.0, 18.0], egui::Label::new(label));
+        // Left-aligned in a fixed-width column (add_sized would centre it).
+        let label = ui
+            .allocate_ui_with_layout(
+                egui::vec2(160.0, 18.0),
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    ui.set_min_width(160.0);
+                    ui.label(label)
+                },
+            )
+            .inner;
         ui.add(
             egui::TextEdit::multiline(text)
                 .hint_text(hint)

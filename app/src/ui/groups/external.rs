@@ -29,7 +29,8 @@ impl GroupsPanel {
         };
         let enabled = !self.jobs.busy()
             && details.pending.is_none()
-            && snapshot.row.status == GroupStatus::Active;
+            && snapshot.row.status == GroupStatus::Active
+            && snapshot.row.reinitialised.is_none();
         let senders = &details.external_senders;
         section(ui, "External senders", |ui| {
             if senders.is_empty() {

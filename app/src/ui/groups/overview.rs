@@ -106,8 +106,9 @@ impl GroupsPanel {
             return;
         };
         ui.strong(format!("Members ({})", d.members.len()));
-        // Removing stages a commit: not while one is staged or running.
-        let busy = self.jobs.busy() || d.pending.is_some();
+        // Removing stages a commit: not while one is staged or running, nor
+        // in a group a ReInit closed.
+        let busy = self.jobs.busy() || d.pending.is_some() || row.reinitialised.is_some();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 8.0;
         striped_table(ui, "group_members")
             .column(Column::exact(40.0))

@@ -42,7 +42,9 @@ impl GroupsPanel {
         let Some(details) = snapshot.details.as_ref() else {
             return;
         };
-        let enabled = !self.jobs.busy() && details.pending.is_none();
+        // Not in a group a ReInit closed (it takes no new operation).
+        let enabled =
+            !self.jobs.busy() && details.pending.is_none() && snapshot.row.reinitialised.is_none();
         let epoch = snapshot.row.epoch;
         let members: Vec<(u32, String)> = details
             .members

@@ -47,10 +47,30 @@ pub(super) fn legend(ui: &mut Ui) {
             p.circle_stroke(c, 5.5, Stroke::new(2.0, Color32::from_rgb(90, 170, 255)));
         }),
     ];
+    let gap = ui.spacing().item_spacing.x;
     for (text, draw) in items {
-        let (rect, _) = ui.allocate_exact_size(vec2(14.0, 14.0), Sense::hover());
-        draw(ui.painter(), rect.center(), bg);
-        ui.label(RichText::new(text).small());
+        // Symbol and text allocated as one item, so a wrapping row moves
+        // them to the next line together.
+        let galley = egui::WidgetText::from(RichText::new(text).small()).into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Small,
+        );
+        let size = vec2(14.0 + gap + galley.size().x, galley.size().y.max(14.0));
+        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
+        draw(
+            ui.painter(),
+            Pos2::new(rect.left() + 7.0, rect.center().y),
+            bg,
+        );
+        let text_pos = Pos2::new(
+            rect.left() + 14.0 + gap,
+            rect.center().y - galley.size().y / 2.0,
+        );
+        ui.painter()
+            .galley(text_pos, galley, ui.visuals().text_color());
     }
 }
 

@@ -206,8 +206,17 @@ impl TreeView {
             // Room between two leaves, at about 6 points per character.
             let chars = ((geo.zoom * 2.0) / 6.5) as usize;
             if chars >= 3 {
+                // Below the node's outermost ring (selected: r + 7 with a
+                // 2.5 stroke; changed: r + 4.5 with 2), not across it.
+                let gap = if self.selected == Some(node) {
+                    9.0
+                } else if self.model.flags_of(node) & CHANGED != 0 {
+                    6.0
+                } else {
+                    3.0
+                };
                 out.push((
-                    pos + vec2(0.0, r + 3.0),
+                    pos + vec2(0.0, r + gap),
                     Align2::CENTER_TOP,
                     truncate_chars(&view.label, chars.saturating_sub(1)),
                     visuals.text_color(),
