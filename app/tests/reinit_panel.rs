@@ -97,4 +97,18 @@ fn reinit_dialog_closes_the_group_and_makes_its_successor() {
         a.group_show(created.key).unwrap().epoch_authenticator_hex,
         b.group_show(joined.key).unwrap().epoch_authenticator_hex
     );
+
+    // Back on the closed group: its successor is linked, not offered again.
+    h.state_mut().groups().select(Some(group));
+    for _ in 0..50 {
+        h.run();
+        if h.query_by_label("Successor:").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(h.query_by_label("Create successor…").is_none());
+    h.get_by_label_contains(&format!("{} ", created.key)).click();
+    h.run();
+    assert_eq!(h.state_mut().groups().selected(), Some(created.key));
 }

@@ -331,8 +331,8 @@ impl KeyPackagesPanel {
                 match result {
                     Ok(info) => {
                         self.status = Some(Status::ok(format!(
-                            "Created X.509 identity {} ({}): {}",
-                            info.name, info.suite_name, info.credential
+                            "Created X.509 identity {} ({})",
+                            info.name, info.suite_name
                         )));
                         self.new_identity.clear();
                         self.for_identity = Some(info.key);

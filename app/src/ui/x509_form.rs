@@ -181,7 +181,7 @@ impl X509Form {
             "Uses the Name above. Import: a PEM certificate chain (leaf first) and the leaf's \
              PKCS#8 private key — paste, open or drop the files. Issue: a new key of the \
              selected suite and a certificate CN=<name> signed by a local CA \
-             (`mls-inspector identity ca-new` makes one).",
+             (the command mls-inspector identity ca-new makes one).",
         );
         pem_box(
             ui,
@@ -202,12 +202,15 @@ impl X509Form {
             if ui.button("Open key…").clicked() {
                 action = Some(X509Action::Open(X509Slot::Key));
             }
-            ui.checkbox(&mut self.use_selected_suite, format!("Suite {suite_name}"))
-                .on_hover_text(
-                    "Import for the suite selected above (it must sign with the key's algorithm); \
+            ui.checkbox(
+                &mut self.use_selected_suite,
+                format!("Import for suite {suite_name}"),
+            )
+            .on_hover_text(
+                "Import for the suite selected above (it must sign with the key's algorithm); \
                  unticked: the first suite that does (Ed25519 → 1, P-256 → 2, Ed448 → 4, \
                  P-521 → 5, P-384 → 7).",
-                );
+            );
             if ui
                 .add_enabled(can_run, egui::Button::new("Import X.509 identity"))
                 .clicked()

@@ -11,7 +11,7 @@
 //!   (`propose.rs`): the "Propose…" menu and the epoch's pending
 //!   proposals with "Commit proposals". The External senders block
 //!   (`external.rs`): the group's `external_senders`, add and remove.
-//!   proposals with "Commit proposals". The "Re-initialise and branch"
+//!   The "Re-initialise and branch"
 //!   block (`resumption.rs`): the Re-initialise…, Branch… and (for a group
 //!   a ReInit closed) Create successor… dialogs.
 //! * **Ratchet tree**: the current tree, own leaf and its path highlighted.

@@ -157,7 +157,7 @@ impl GroupsPanel {
                 ui.horizontal_wrapped(|ui| {
                     ui.monospace(short_hex(&p.reference_hex, REF_DIGITS))
                         .on_hover_text(&p.reference_hex);
-                    ui.label(format!("{}: {} — from {}", p.kind, p.what, p.sender));
+                    ui.label(format!("{} — from {}", p.what, p.sender));
                     if p.left_out_by_own_commit {
                         ui.weak("(own update: left out of this member's commit)");
                     }

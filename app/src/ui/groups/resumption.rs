@@ -88,6 +88,25 @@ impl GroupsPanel {
         section(ui, "Re-initialise and branch", |ui| {
             if let Some(info) = &row.reinitialised {
                 ui.colored_label(warn_color(ui), marker(info));
+                // This member's copy of the successor, once created or joined.
+                let successor = self
+                    .groups
+                    .iter()
+                    .find(|g| g.group_id_hex == info.new_group_id_hex && g.identity == row.identity)
+                    .map(|g| (g.key, g.name.clone()));
+                if let Some((key, name)) = successor {
+                    ui.horizontal(|ui| {
+                        ui.label("Successor:");
+                        if ui
+                            .link(format!("{key} {name}"))
+                            .on_hover_text("Open the group that re-initialises this one")
+                            .clicked()
+                        {
+                            self.select(Some(key));
+                        }
+                    });
+                    return;
+                }
                 if ui
                     .add_enabled(!busy, egui::Button::new("Create successor…"))
                     .on_hover_text(
