@@ -108,7 +108,8 @@ fn reinit_dialog_closes_the_group_and_makes_its_successor() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(h.query_by_label("Create successor…").is_none());
-    h.get_by_label_contains(&format!("{} ", created.key)).click();
+    h.get_by_label_contains(&format!("{} ", created.key))
+        .click();
     h.run();
     assert_eq!(h.state_mut().groups().selected(), Some(created.key));
 }

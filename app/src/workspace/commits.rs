@@ -55,6 +55,10 @@ impl Workspace {
     /// this epoch), staged as the group's pending commit. Send the returned
     /// messages, then [`Workspace::apply`] (or [`Workspace::discard`]).
     pub fn commit_with(&self, key: GroupKey, request: &CommitRequest) -> Result<LocalCommit> {
+        self.retrying(|| self.commit_once(key, request))
+    }
+
+    fn commit_once(&self, key: GroupKey, request: &CommitRequest) -> Result<LocalCommit> {
         let Loaded {
             group,
             revision,

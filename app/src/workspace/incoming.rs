@@ -58,7 +58,7 @@ impl Workspace {
     ///
     /// A rejected message changes nothing.
     pub fn receive(&self, group: Option<GroupKey>, bytes: &[u8]) -> Result<Receipt> {
-        self.process_incoming(group, bytes, true)
+        self.retrying(|| self.process_incoming(group, bytes, true))
     }
 
     /// Processes an incoming message like [`Workspace::receive`] but saves

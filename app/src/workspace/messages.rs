@@ -14,7 +14,12 @@ impl Workspace {
     /// Encrypts application data for the group. The advanced secret-tree
     /// state and the outgoing message are saved in one transaction before
     /// the message is returned.
+    /// Another writer in between makes it encrypt again from the new state.
     pub fn send(&self, key: GroupKey, plaintext: &[u8]) -> Result<Vec<u8>> {
+        self.retrying(|| self.send_once(key, plaintext))
+    }
+
+    fn send_once(&self, key: GroupKey, plaintext: &[u8]) -> Result<Vec<u8>> {
         let Loaded {
             mut group,
             revision,

@@ -106,6 +106,10 @@ const P: RustCrypto = RustCrypto;
 /// How long new key packages are valid (90 days).
 pub const KEY_PACKAGE_LIFETIME: u64 = 90 * 86_400;
 
+/// How many times an operation that lost a race for a group is computed
+/// again from the new state before the conflict is reported.
+const RETRIES: u32 = 40;
+
 /// The workspace file name inside the data directory.
 const FILE_NAME: &str = "workspace.sqlite";
 
@@ -373,6 +377,33 @@ impl Workspace {
             return Err(WorkspaceError::AlreadyPending(key));
         }
         Ok(loaded)
+    }
+
+    /// Runs `op` again while it fails because the group changed since it
+    /// was loaded ([`StorageError::Stale`]: another program or window wrote
+    /// it in between), with a growing, jittered pause: for operations that
+    /// load, compute and save in one go, so a retry recomputes from the
+    /// new state (send, commit, propose, receive). Bounded: after
+    /// [`RETRIES`] attempts the conflict is reported.
+    fn retrying<T>(&self, mut op: impl FnMut() -> Result<T>) -> Result<T> {
+        let mut pause = std::time::Duration::from_millis(1);
+        let mut attempt = 1;
+        loop {
+            match op() {
+                Err(WorkspaceError::Storage(store::StorageError::Stale(_)))
+                    if attempt < RETRIES =>
+                {
+                    let jitter = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.subsec_nanos())
+                        % 1_000_000;
+                    std::thread::sleep(pause + std::time::Duration::from_nanos(u64::from(jitter)));
+                    pause = (pause * 2).min(std::time::Duration::from_millis(64));
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
     }
 
     /// [`Self::load`] for an operation that changes the group or makes a

@@ -284,6 +284,10 @@ impl Workspace {
     /// pending, and for a PSK whose secret the workspace lacks (naming it);
     /// a refusal changes nothing.
     pub fn propose(&self, key: GroupKey, request: &ProposalRequest) -> Result<ProposalSent> {
+        self.retrying(|| self.propose_once(key, request))
+    }
+
+    fn propose_once(&self, key: GroupKey, request: &ProposalRequest) -> Result<ProposalSent> {
         let Loaded {
             mut group,
             revision,

@@ -192,9 +192,7 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(if exists {
-            StorageError::Conflict(format!(
-                "group {key} changed since it was loaded (another window or program wrote it); reload and try again"
-            ))
+            StorageError::Stale(key)
         } else {
             not_found("group", key.to_string())
         })

@@ -159,6 +159,13 @@ pub enum StorageError {
     /// window, wrote the same group): reload and try again.
     #[error("{0}")]
     Conflict(String),
+    /// The group changed since it was loaded (another program or window
+    /// wrote it in between): an operation computed from the old state is
+    /// not saved. Operations that can be recomputed retry on it.
+    #[error(
+        "group {0} changed since it was loaded (another window or program wrote it); reload and try again"
+    )]
+    Stale(GroupKey),
     /// A uniqueness rule was broken (a name or certificate already there).
     #[error("{0}")]
     Duplicate(String),

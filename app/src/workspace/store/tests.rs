@@ -326,7 +326,7 @@ fn stale_writes_are_refused() {
     let err = store
         .update_group_state(key, revision, &state, std::slice::from_ref(&message))
         .unwrap_err();
-    assert!(matches!(err, StorageError::Conflict(_)), "{err}");
+    assert!(matches!(err, StorageError::Stale(_)), "{err}");
     assert_eq!(store.messages(Some(key)).unwrap().len(), 1);
     let m = &store.messages(None).unwrap()[0];
     assert_eq!(
