@@ -7,9 +7,24 @@ use super::error::EncodeError;
 pub const MAX_VECTOR_LENGTH: usize = (1 << 30) - 1;
 
 /// An append-only output buffer.
+///
+/// A writer made with [`Writer::for_secrets`] never leaves a copy of what
+/// it holds in freed memory: it grows by copying into a larger buffer and
+/// zeroizing the old one (a plain `Vec` reallocation would free the old
+/// buffer as it is), zeroizes itself when dropped unread, and its nested
+/// writers do the same.
 #[derive(Debug, Default, Clone)]
 pub struct Writer {
     buf: Vec<u8>,
+    sensitive: bool,
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if self.sensitive {
+            zeroize::Zeroize::zeroize(&mut self.buf);
+        }
+    }
 }
 
 impl Writer {
@@ -20,11 +35,36 @@ impl Writer {
     pub fn with_capacity(capacity: usize) -> Self {
         Writer {
             buf: Vec::with_capacity(capacity),
+            sensitive: false,
         }
     }
 
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.buf
+    /// A writer for secret-bearing output (a serialised group state).
+    pub fn for_secrets(capacity: usize) -> Self {
+        Writer {
+            buf: Vec::with_capacity(capacity),
+            sensitive: true,
+        }
+    }
+
+    pub fn into_bytes(mut self) -> Vec<u8> {
+        std::mem::take(&mut self.buf)
+    }
+
+    /// Makes room for `extra` more bytes; a sensitive writer moves to a
+    /// buffer at least twice as large and zeroizes the old one.
+    fn reserve(&mut self, extra: usize) {
+        if !self.sensitive {
+            return;
+        }
+        let needed = self.buf.len().saturating_add(extra);
+        if needed <= self.buf.capacity() {
+            return;
+        }
+        let mut bigger = Vec::with_capacity(needed.max(self.buf.capacity().saturating_mul(2)));
+        bigger.extend_from_slice(&self.buf);
+        zeroize::Zeroize::zeroize(&mut self.buf);
+        self.buf = bigger;
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -40,23 +80,25 @@ impl Writer {
     }
 
     pub fn u8(&mut self, v: u8) {
+        self.reserve(1);
         self.buf.push(v);
     }
 
     pub fn u16(&mut self, v: u16) {
-        self.buf.extend_from_slice(&v.to_be_bytes());
+        self.raw(&v.to_be_bytes());
     }
 
     pub fn u32(&mut self, v: u32) {
-        self.buf.extend_from_slice(&v.to_be_bytes());
+        self.raw(&v.to_be_bytes());
     }
 
     pub fn u64(&mut self, v: u64) {
-        self.buf.extend_from_slice(&v.to_be_bytes());
+        self.raw(&v.to_be_bytes());
     }
 
     /// Raw bytes, no length header (fixed-size fields).
     pub fn raw(&mut self, bytes: &[u8]) {
+        self.reserve(bytes.len());
         self.buf.extend_from_slice(bytes);
     }
 
@@ -65,6 +107,8 @@ impl Writer {
         if length > MAX_VECTOR_LENGTH {
             return Err(EncodeError { length });
         }
+        // A header is at most 4 bytes.
+        self.reserve(4);
         tls_codec::vlen::write_length(&mut self.buf, length).map_err(|_| EncodeError { length })?;
         Ok(())
     }
@@ -72,7 +116,7 @@ impl Writer {
     /// `opaque data<V>`.
     pub fn vl_bytes(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
         self.varint_length(bytes.len())?;
-        self.buf.extend_from_slice(bytes);
+        self.raw(bytes);
         Ok(())
     }
 
@@ -81,7 +125,10 @@ impl Writer {
         &mut self,
         f: impl FnOnce(&mut Writer) -> Result<(), EncodeError>,
     ) -> Result<(), EncodeError> {
-        let mut inner = Writer::new();
+        let mut inner = Writer {
+            buf: Vec::new(),
+            sensitive: self.sensitive,
+        };
         f(&mut inner)?;
         self.vl_bytes(&inner.buf)
     }

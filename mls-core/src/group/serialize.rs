@@ -33,7 +33,7 @@ impl Group {
     /// material). Equal states give equal bytes.
     pub fn to_bytes(&self) -> Result<Secret, GroupError> {
         use crate::codec::Writer;
-        let mut w = Writer::with_capacity(4096);
+        let mut w = Writer::for_secrets(4096);
         w.raw(STATE_MAGIC);
         w.u16(STATE_VERSION);
         w.u16(self.cs.id());

@@ -136,13 +136,17 @@ pub(crate) fn public_key(kem: KemAlg, sk: &[u8]) -> Result<Vec<u8>, CryptoError>
 /// u-coordinate of k·P does not depend on which of ±P the map picks. A `u`
 /// on the twist (or -1) has no Edwards image and takes the ladder. Both are
 /// constant time in `k`.
-fn x25519(k: &[u8; 32], u: [u8; 32]) -> [u8; 32] {
-    match edwards_image(&u) {
-        Some(edwards) => edwards.mul_clamped(*k).to_montgomery().to_bytes(),
+///
+/// The scalar copy it multiplies by and the shared secret it returns are
+/// zeroized when dropped (the multiplication takes its scalar by value).
+fn x25519(k: &[u8; 32], u: [u8; 32]) -> Zeroizing<[u8; 32]> {
+    let scalar = Zeroizing::new(*k);
+    Zeroizing::new(match edwards_image(&u) {
+        Some(edwards) => edwards.mul_clamped(*scalar).to_montgomery().to_bytes(),
         None => curve25519_dalek::MontgomeryPoint(u)
-            .mul_clamped(*k)
+            .mul_clamped(*scalar)
             .to_bytes(),
-    }
+    })
 }
 
 /// The Edwards image of an X25519 public key (sign 0), remembered for the
@@ -187,12 +191,12 @@ fn dh(kem: KemAlg, sk: &[u8], pk: &[u8]) -> Result<Secret, CryptoError> {
             let u: [u8; 56] = pk
                 .try_into()
                 .map_err(|_| CryptoError::InvalidPublicKey("an X448 public key is 56 bytes"))?;
-            // `x448` returns None for low-order points, whose output is all zero.
-            Secret::new(
-                x448::x448(*k, u)
-                    .ok_or(CryptoError::ZeroSharedSecret)?
-                    .to_vec(),
-            )
+            // `x448` returns None for low-order points, whose output is all
+            // zero. The scalar copy and the output array are zeroized.
+            let scalar = Zeroizing::new(*k);
+            let shared =
+                Zeroizing::new(x448::x448(*scalar, u).ok_or(CryptoError::ZeroSharedSecret)?);
+            Secret::new(shared.to_vec())
         }
         KemAlg::P256 => p256_ops::dh(sk, pk, kem.n_pk())?,
         KemAlg::P384 => p384_ops::dh(sk, pk, kem.n_pk())?,
@@ -358,7 +362,7 @@ mod tests {
         for u in inputs {
             let k = next();
             let ladder = x25519_dalek::x25519(k, u);
-            assert_eq!(x25519(&k, u), ladder, "u = {}", hex::encode(u));
+            assert_eq!(*x25519(&k, u), ladder, "u = {}", hex::encode(u));
             on_curve += usize::from(curve25519_dalek::MontgomeryPoint(u).to_edwards(0).is_some());
         }
         // Both branches were exercised.
