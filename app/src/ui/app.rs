@@ -351,6 +351,13 @@ impl InspectorApp {
                             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                         ui.weak(format!("workspace {name} ·"))
                             .on_hover_text(ws.path().display().to_string());
+                        if ws.is_read_only() {
+                            ui.colored_label(ui.visuals().warn_fg_color, "read-only ·")
+                                .on_hover_text(
+                                    "This process may not write the workspace file: everything \
+                                     can be looked at, nothing can be changed",
+                                );
+                        }
                     }
                 });
             });
