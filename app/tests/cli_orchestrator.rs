@@ -122,7 +122,7 @@ fn settle(suite: &str, strategy: &str) {
         "first-seen" | "lowest-leaf" => (&ha, &hb),
         "lowest-hash" if ha < hb => (&ha, &hb),
         "lowest-hash" => (&hb, &ha),
-        _ => unreachable!(),
+        other => panic!("unknown strategy {other}"),
     };
     for (who, report) in [("alice", &at_alice), ("bob", &at_bob), ("carol", &at_carol)] {
         assert_eq!(report["strategy"], strategy, "{ctx} {who}: {report}");

@@ -32,6 +32,11 @@
 //! rule and carrying what identifies the failing item; a rejected message
 //! leaves the group exactly as it was.
 
+// Truncating `as` casts are refused here (issue 13): lengths and indices
+// go through `try_from` with a typed error, or carry a local `allow`
+// saying why the value fits.
+#![deny(clippy::cast_possible_truncation)]
+
 pub mod codec;
 #[cfg(feature = "conformance")]
 pub mod conformance;

@@ -257,7 +257,7 @@ impl Member {
             group,
         } = self
         else {
-            unreachable!()
+            panic!("{}: not an OpenMLS member", self.name())
         };
         let message = om::MlsMessageIn::tls_deserialize_exact(bytes)
             .unwrap()
@@ -288,7 +288,7 @@ impl Member {
                     panic!("{}: expected a commit", self.name())
                 };
                 let Member::Theirs { client, group, .. } = self else {
-                    unreachable!()
+                    panic!("not an OpenMLS member")
                 };
                 group
                     .merge_staged_commit(&client.provider, *staged)
@@ -353,7 +353,7 @@ impl Member {
                     other => panic!("unexpected proposal {other:?}"),
                 };
                 let Member::Theirs { client, group, .. } = self else {
-                    unreachable!()
+                    panic!("not an OpenMLS member")
                 };
                 group
                     .store_pending_proposal(client.provider.storage(), *queued)

@@ -232,6 +232,8 @@ impl<'a> Reader<'a> {
         let b = self.bytes(N)?;
         let mut out = [0u8; N];
         out.copy_from_slice(b);
+        // N is an integer's width in bytes (1, 2, 4 or 8).
+        #[allow(clippy::cast_possible_truncation)]
         self.note_read(LeafKind::Uint(N as u8), start);
         Ok(out)
     }
@@ -320,6 +322,8 @@ impl<'a> Reader<'a> {
     pub fn vl_bytes(&mut self) -> Result<&'a [u8], DecodeError> {
         let start = self.pos;
         let length = self.vector_length()?;
+        // A variable-size length header is 1, 2 or 4 bytes (§2.1.2).
+        #[allow(clippy::cast_possible_truncation)]
         let header = (self.pos - start) as u8;
         let out = self.bytes(length)?;
         self.note_read(LeafKind::VlBytes { header }, start);

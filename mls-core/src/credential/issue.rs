@@ -412,14 +412,16 @@ impl SigningKey {
 fn der_sequence(body: &[u8]) -> Vec<u8> {
     let mut out = vec![0x30];
     let len = body.len();
-    if len < 0x80 {
-        out.push(len as u8);
+    if let Ok(short @ 0..0x80) = u8::try_from(len) {
+        out.push(short);
     } else {
         let bytes: Vec<u8> = len
             .to_be_bytes()
             .into_iter()
             .skip_while(|b| *b == 0)
             .collect();
+        // At most size_of::<usize>() (8) length bytes.
+        #[allow(clippy::cast_possible_truncation)]
         out.push(0x80 | bytes.len() as u8);
         out.extend_from_slice(&bytes);
     }

@@ -279,7 +279,10 @@ fn out_of_order_within_the_window_and_replays_rejected() {
         .map(|i| wire(&alice.send_application(&p, &[i], b"").unwrap()))
         .collect();
     for i in [3usize, 1, 0, 4, 2] {
-        assert_eq!(app_text(bob.process(&p, &sent[i]).unwrap()), vec![i as u8]);
+        assert_eq!(
+            app_text(bob.process(&p, &sent[i]).unwrap()),
+            vec![u8::try_from(i).unwrap()]
+        );
     }
     let err = schedule_error(bob.process(&p, &sent[1]).unwrap_err());
     assert!(

@@ -36,6 +36,7 @@ impl TreeSize {
     }
 
     /// `node_width(n) = 2(n - 1) + 1`.
+    #[allow(clippy::cast_possible_truncation)] // in range: see below
     pub fn nodes(self) -> u32 {
         // n <= 2^31, so 2n - 1 <= 2^32 - 1.
         (u64::from(self.0) * 2 - 1) as u32
@@ -85,6 +86,7 @@ pub fn node_width(n_leaves: u32) -> u64 {
 }
 
 /// The root of a tree with `size` leaves.
+#[allow(clippy::cast_possible_truncation)] // in range: see below
 pub fn root(size: TreeSize) -> u32 {
     // (1 << log2(w)) - 1 <= 2^31 - 1 for w < 2^32.
     ((1u64 << log2(node_width(size.0))) - 1) as u32
@@ -163,6 +165,7 @@ pub fn copath(x: u32, size: TreeSize) -> Option<Vec<u32>> {
 
 /// The lowest node that has both `x` and `y` in its subtree (a node is in
 /// its own subtree). Independent of the tree size.
+#[allow(clippy::cast_possible_truncation)] // in range: see the end
 pub fn common_ancestor(x: u32, y: u32) -> u32 {
     let (lx, ly) = (level(x) + 1, level(y) + 1);
     let (x64, y64) = (u64::from(x), u64::from(y));
@@ -178,7 +181,8 @@ pub fn common_ancestor(x: u32, y: u32) -> u32 {
         yn >>= 1;
         k += 1;
     }
-    // k >= 1 here since x != y.
+    // k >= 1 here since x != y. The result keeps x's bits above k and
+    // sets only bits below k, so it is <= x | (2^k - 1) <= u32::MAX.
     ((xn << k) + (1u64 << (k - 1)) - 1) as u32
 }
 

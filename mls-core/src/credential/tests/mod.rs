@@ -1089,7 +1089,7 @@ fn garbage_der_does_not_panic() {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
-                state as u8
+                state.to_le_bytes()[0]
             })
             .collect();
         assert!(check(vec![der.clone()]).is_err());

@@ -11,7 +11,9 @@ use super::*;
 
 fn check<A: hpke::aead::Aead, K: hpke::kdf::Kdf, M: Kem>(cs: CipherSuite) {
     for i in 0u8..64 {
-        let ikm: Vec<u8> = (0..(usize::from(i) % 70)).map(|j| (j as u8) ^ i).collect();
+        let ikm: Vec<u8> = (0..(usize::from(i) % 70))
+            .map(|j| u8::try_from(j).unwrap() ^ i)
+            .collect();
         let (their_sk, their_pk) = M::derive_keypair(&ikm);
         let (sk, pk) = P.hpke_derive_key_pair(cs, &ikm).unwrap();
         assert_eq!(pk.0, their_pk.to_bytes().to_vec(), "{cs} ikm #{i}");

@@ -325,8 +325,8 @@ fn junk_inputs_never_panic() {
     let patterns: [fn(usize) -> u8; 4] = [
         |_| 0x00,
         |_| 0xff,
-        |i| i as u8,
-        |i| (i as u8).wrapping_mul(37) ^ 0x5a,
+        |i| u8::try_from(i % 256).unwrap(),
+        |i| u8::try_from(i % 256).unwrap().wrapping_mul(37) ^ 0x5a,
     ];
     for cs in CipherSuite::ALL {
         let (hsk, hpk) = P.hpke_generate_key_pair(cs).unwrap();
@@ -382,7 +382,15 @@ fn labelled_derivations() {
         assert_eq!(d.len(), cs.hash_len());
         assert_eq!(
             d,
-            expand_with_label(&P, cs, &secret, b"epoch", b"", cs.hash_len() as u16).unwrap()
+            expand_with_label(
+                &P,
+                cs,
+                &secret,
+                b"epoch",
+                b"",
+                u16::try_from(cs.hash_len()).unwrap()
+            )
+            .unwrap()
         );
         let t = derive_tree_secret(&P, cs, &secret, b"key", 7, 16).unwrap();
         assert_eq!(

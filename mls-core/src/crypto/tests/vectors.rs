@@ -37,7 +37,7 @@ fn st(v: &Value) -> &[u8] {
 }
 
 fn suite(tc: &Value) -> CipherSuite {
-    CipherSuite::from_u16(tc["cipher_suite"].as_u64().unwrap() as u16).unwrap()
+    CipherSuite::from_u16(u16::try_from(tc["cipher_suite"].as_u64().unwrap()).unwrap()).unwrap()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -68,7 +68,7 @@ fn crypto_basics() {
             &hx(&v["secret"]),
             st(&v["label"]),
             &hx(&v["context"]),
-            v["length"].as_u64().unwrap() as u16,
+            u16::try_from(v["length"].as_u64().unwrap()).unwrap(),
         )
         .unwrap();
         assert_eq!(out.as_bytes(), hx(&v["out"]), "{cs} expand_with_label");
@@ -83,8 +83,8 @@ fn crypto_basics() {
             cs,
             &hx(&v["secret"]),
             st(&v["label"]),
-            v["generation"].as_u64().unwrap() as u32,
-            v["length"].as_u64().unwrap() as u16,
+            u32::try_from(v["generation"].as_u64().unwrap()).unwrap(),
+            u16::try_from(v["length"].as_u64().unwrap()).unwrap(),
         )
         .unwrap();
         assert_eq!(out.as_bytes(), hx(&v["out"]), "{cs} derive_tree_secret");
