@@ -7,7 +7,14 @@
 //! 16 bytes and the decoder refuses a tree wider than
 //! `MAX_TREE_LEAVES` as soon as the node past the limit starts.
 //!
-//! Run with `--nocapture` to see the figures.
+//! The dissector (`inspect::dissect`, behind `decode` and the Decoder
+//! panel) used ~560 bytes per input byte: a `FieldSpan` with a cloned path
+//! per element, a heavy `Field` per element, and every message kind decoded
+//! with spans on. Now kinds are detected by strict decoding, spans are
+//! compact and the field tree is capped at `DissectLimits::max_fields`.
+//!
+//! Run with `--nocapture` to see the figures:
+//! `cargo test -p workspace-tests --release --test hostile_memory -- --nocapture`.
 
 #![allow(
     clippy::unwrap_used,
@@ -23,7 +30,12 @@ use std::time::{Duration, Instant};
 
 use mls_core::codec::{Decode as _, Encode as _, VlBytes};
 use mls_core::crypto::CipherSuite;
-use mls_core::messages::{MAX_TREE_NODES, Node, ParentNode, RatchetTree};
+use mls_core::framing::{MlsMessage, MlsMessageBody};
+use mls_core::inspect::{self, MessageKind};
+use mls_core::messages::{
+    Capabilities, Certificate, Credential, KeyPackage, LeafNode, LeafNodeSource, Lifetime,
+    MAX_TREE_NODES, Node, ParentNode, RatchetTree,
+};
 use mls_core::tree::Tree;
 
 struct Counting;
@@ -73,6 +85,14 @@ static ALLOCATOR: Counting = Counting;
 /// Measurements in this binary run one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
+/// Takes the measurement lock (a failed measurement does not stop the
+/// others).
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Runs `f`, returning its result, the peak memory it added (bytes) and
 /// its time.
 fn measure<T>(f: impl FnOnce() -> T) -> (T, usize, Duration) {
@@ -108,7 +128,7 @@ const MIB: usize = 1 << 20;
 
 #[test]
 fn hostile_blank_trees_are_refused_in_bounded_memory_and_time() {
-    let _serial = SERIAL.lock().unwrap();
+    let _serial = serial();
     for mib in [1, 4, 16] {
         let bytes = hostile_tree(mib * MIB);
         let (result, peak, time) = measure(|| RatchetTree::decode_exact(&bytes));
@@ -132,7 +152,7 @@ fn hostile_blank_trees_are_refused_in_bounded_memory_and_time() {
 
 #[test]
 fn the_widest_supported_tree_decodes_and_is_built_within_4x_plus_a_constant() {
-    let _serial = SERIAL.lock().unwrap();
+    let _serial = serial();
     // Just within the limit: all blank but the last slot, a parent (at the
     // last parent position), so the whole width is decoded and built.
     let bytes = hostile_tree(MAX_TREE_NODES + 39);
@@ -164,4 +184,131 @@ fn the_widest_supported_tree_decodes_and_is_built_within_4x_plus_a_constant() {
     let bound = 4 * bytes.len() + 32 * MIB;
     assert!(peak <= bound, "decode peak {peak} > {bound}");
     assert!(build_peak <= bound, "build peak {build_peak} > {bound}");
+}
+
+/// An MLSMessage holding a KeyPackage of about `len` bytes, most of them in
+/// one long vector: either an X.509 chain of empty certificates (one byte
+/// each) or a capabilities `versions` list (two bytes each).
+fn hostile_key_package(len: usize, empty_certificates: bool) -> Vec<u8> {
+    let build = |n: usize| {
+        let (credential, versions) = if empty_certificates {
+            let certificates = vec![
+                Certificate {
+                    cert_data: VlBytes::default()
+                };
+                n
+            ];
+            (Credential::X509 { certificates }, vec![1])
+        } else {
+            let identity = VlBytes(b"alice".to_vec());
+            (Credential::Basic { identity }, vec![1; n])
+        };
+        MlsMessage::new(MlsMessageBody::KeyPackage(KeyPackage {
+            version: 1,
+            cipher_suite: 1,
+            init_key: VlBytes(vec![1; 32]),
+            leaf_node: LeafNode {
+                encryption_key: VlBytes(vec![2; 32]),
+                signature_key: VlBytes(vec![3; 32]),
+                credential,
+                capabilities: Capabilities {
+                    versions,
+                    ..Capabilities::default()
+                },
+                leaf_node_source: LeafNodeSource::KeyPackage(Lifetime {
+                    not_before: 0,
+                    not_after: u64::MAX,
+                }),
+                extensions: Vec::new(),
+                signature: VlBytes(vec![4; 64]),
+            },
+            extensions: Vec::new(),
+            signature: VlBytes(vec![5; 64]),
+        }))
+        .to_bytes()
+        .unwrap()
+    };
+    let per_element = if empty_certificates { 1 } else { 2 };
+    let overhead = build(0).len() + 8;
+    build(len.saturating_sub(overhead) / per_element)
+}
+
+/// The dissector's bound: 16 times the input plus this constant.
+const DISSECT_CONSTANT: usize = 48 * MIB;
+
+/// Generous time, linear in the input (debug builds are ~10x slower;
+/// the cores may be shared).
+fn dissect_time_bound(len: usize) -> Duration {
+    let (base, per_mib) = if cfg!(debug_assertions) {
+        (10_000, 6_000)
+    } else {
+        (2_000, 500)
+    };
+    Duration::from_millis(base + per_mib * (len / MIB) as u64)
+}
+
+#[test]
+fn the_dissector_stays_within_16x_the_input_plus_a_constant() {
+    let _serial = serial();
+    type Input = (&'static str, fn(usize) -> Vec<u8>, Option<MessageKind>);
+    let inputs: [Input; 4] = [
+        (
+            "ratchet tree of blanks (as a ratchet tree)",
+            hostile_tree,
+            Some(MessageKind::RatchetTree),
+        ),
+        ("ratchet tree of blanks (detected)", hostile_tree, None),
+        (
+            "KeyPackage with an X.509 chain of empty certificates",
+            |len| hostile_key_package(len, true),
+            None,
+        ),
+        (
+            "KeyPackage with a long versions list",
+            |len| hostile_key_package(len, false),
+            None,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, make, kind) in inputs {
+        for mib in [1, 4, 16] {
+            let bytes = make(mib * MIB);
+            // Strict decoding alone, for comparison.
+            let (_, strict, _) = measure(|| match kind {
+                Some(_) => RatchetTree::decode_exact(&bytes[..]).map(drop),
+                None => MlsMessage::decode_exact(&bytes).map(drop),
+            });
+            let (d, peak, time) = measure(|| match kind {
+                Some(kind) => inspect::dissect_as(&bytes, kind),
+                None => inspect::dissect(&bytes),
+            });
+            let fields = d.all_fields().len();
+            println!(
+                "dissect {name}, {mib} MiB: {} ({}), {fields} fields shown: \
+                 peak {:.1} MB ({:.1} per input byte) in {:.0} ms; \
+                 strict decoding alone: peak {:.1} MB",
+                d.kind.name(),
+                if d.ok() { "decoded" } else { "malformed" },
+                peak as f64 / 1e6,
+                peak as f64 / bytes.len() as f64,
+                time.as_secs_f64() * 1e3,
+                strict as f64 / 1e6,
+            );
+            // The dissector's peak is bounded by 16x the input plus a
+            // constant, over what strict decoding alone spends beyond its
+            // own 4x target: strict decoding keeps 24 bytes per empty
+            // certificate (a one-byte `opaque<V>`), which the dissector
+            // cannot shrink (0 for the other inputs).
+            let strict_excess = strict.saturating_sub(4 * bytes.len());
+            let bound = 16 * bytes.len() + DISSECT_CONSTANT + strict_excess;
+            if peak > bound {
+                failures.push(format!("{name}, {mib} MiB: peak {peak} > {bound}"));
+            }
+            let limit = dissect_time_bound(bytes.len());
+            if time > limit {
+                failures.push(format!("{name}, {mib} MiB: {time:?} > {limit:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -7,7 +7,8 @@
 //! Exit status: [`EXIT_OK`] when the input decoded completely,
 //! [`EXIT_FAILED`] when it is malformed (the tree up to the failure is still
 //! printed), [`EXIT_UNUSABLE`] when there is nothing to decode (unreadable
-//! file, text that is not the chosen format).
+//! file, text that is not the chosen format) or the input is larger than
+//! `--max-size` (64 MiB unless set), which is refused without decoding.
 
 use std::fmt::Write as _;
 use std::io::Read as _;
@@ -15,7 +16,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use mls_core::inspect::{
-    self, Dissection, Field, InputFormat, MessageKind, ParsedInput, SignatureCheck,
+    self, DissectLimits, Dissection, Field, InputFormat, MessageKind, ParsedInput, SignatureCheck,
+    TooLarge,
 };
 use serde::Serialize;
 
@@ -60,10 +62,20 @@ pub struct DecodeArgs {
     #[arg(long, value_name = "PATH", requires = "group")]
     pub db: Option<PathBuf>,
 
+    /// Refuse (exit 2) a message of more than this many bytes, without
+    /// decoding it: `BYTES`, or with a `KiB`, `MiB` or `GiB` suffix.
+    #[arg(long, value_name = "SIZE", default_value = "64MiB", value_parser = inspect::parse_size)]
+    pub max_size: usize,
+
     /// The message: hex or base64 text, `@FILE` (binary, or text holding hex
     /// or base64), or `-` for stdin.
     #[arg(value_name = "INPUT", allow_hyphen_values = true)]
     pub input: String,
+}
+
+/// The line a refused input is reported with.
+pub fn too_large_line(e: &TooLarge) -> String {
+    format!("{e} (--max-size raises the limit)")
 }
 
 /// What `--group` found: the message as the group's member reads it.
@@ -335,12 +347,18 @@ pub fn parse_raw(
     }
 }
 
-/// Dissects `bytes` as `kind`, or detects what they are.
-pub fn dissect(bytes: &[u8], kind: Option<MessageKind>) -> Dissection {
-    match kind {
-        Some(kind) => inspect::dissect_as(bytes, kind),
-        None => inspect::dissect(bytes),
-    }
+/// Dissects `bytes` as `kind`, or detects what they are, refusing more
+/// than `max_size` bytes.
+pub fn dissect(
+    bytes: &[u8],
+    kind: Option<MessageKind>,
+    max_size: usize,
+) -> Result<Dissection, TooLarge> {
+    let limits = DissectLimits {
+        max_input: max_size,
+        ..DissectLimits::default()
+    };
+    inspect::dissect_limited(bytes, kind, &limits)
 }
 
 /// `decode`: prints the dissection; exit status as described in the module docs.
@@ -354,7 +372,13 @@ pub fn decode(args: &DecodeArgs) -> u8 {
             return EXIT_UNUSABLE;
         }
     };
-    let dissection = dissect(&parsed.bytes, args.kind.kind());
+    let dissection = match dissect(&parsed.bytes, args.kind.kind(), args.max_size) {
+        Ok(dissection) => dissection,
+        Err(e) => {
+            eprintln!("mls-inspector: {}", too_large_line(&e));
+            return EXIT_UNUSABLE;
+        }
+    };
     let decrypted = args
         .group
         .as_deref()
@@ -401,8 +425,10 @@ pub fn decode(args: &DecodeArgs) -> u8 {
 
 /// The whole result as one JSON object, keys in this order:
 /// `{"format","format_reason","kind","detection","summary","length","error",
-/// "signatures","fields"}` (`format` and `format_reason` are null without an
-/// input; `error` is null when the input decoded completely).
+/// "signatures","fields","truncated"}` (`format` and `format_reason` are null
+/// without an input; `error` is null when the input decoded completely;
+/// `truncated` is null unless the field tree was cut at its limit, then it
+/// says how many fields are shown and how many are not).
 #[derive(Debug, Serialize)]
 pub struct DissectionJson<'a> {
     pub format: Option<&'static str>,
@@ -414,6 +440,7 @@ pub struct DissectionJson<'a> {
     pub error: Option<ErrorJson<'a>>,
     pub signatures: Vec<SignatureJson<'a>>,
     pub fields: Vec<FieldJson<'a>>,
+    pub truncated: Option<String>,
 }
 
 /// `{"path","offset","message"}`: where decoding failed.
@@ -463,6 +490,7 @@ impl<'a> DissectionJson<'a> {
             }),
             signatures: d.signatures.iter().map(SignatureJson::new).collect(),
             fields: d.fields.iter().map(FieldJson::new).collect(),
+            truncated: d.truncated.map(|t| t.to_string()),
         }
     }
 }
@@ -538,6 +566,9 @@ pub fn render_text(input: Option<&ParsedInput>, d: &Dissection, full: bool) -> S
             "error:      ✗ {path} at byte {}: {}",
             e.offset, e.message
         );
+    }
+    if let Some(t) = &d.truncated {
+        let _ = writeln!(out, "truncated:  {t}");
     }
     out.push('\n');
     for field in &d.fields {

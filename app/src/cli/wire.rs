@@ -91,7 +91,11 @@ pub fn decode_body(args: &BodyArgs, framing: Framing) -> u8 {
         Ok(bytes) => bytes,
         Err(e) => return fail(&e),
     };
-    let d = inspect::dissect_as(&bytes, framing.kind());
+    let limits = inspect::DissectLimits::default();
+    let d = match inspect::dissect_limited(&bytes, Some(framing.kind()), &limits) {
+        Ok(d) => d,
+        Err(e) => return fail(&e.to_string()),
+    };
     let out = if args.json {
         match to_json(None, &d) {
             Ok(text) => text,

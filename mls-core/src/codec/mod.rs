@@ -11,7 +11,7 @@ mod writer;
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use generic::VlBytes;
-pub use reader::{Decode, FieldSpan, LeafKind, PathSegment, Reader, render_path};
+pub use reader::{Decode, FieldSpan, LeafKind, PathSegment, Reader, render_path, span_paths};
 pub use writer::{Encode, MAX_VECTOR_LENGTH, Writer, varint_header_len};
 
 /// Decodes a variable-length vector header on its own (the check of the

@@ -24,16 +24,67 @@ pub enum LeafKind {
     Raw,
 }
 
-/// The byte range a decoded field occupied, with its path.
+/// The byte range a decoded field occupied: its own path segment and its
+/// depth, not its whole path (spans arrive children first, so the tree and
+/// every path can be rebuilt from these; see [`span_paths`]). Compact, as a
+/// dissection records one per element.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSpan {
-    pub path: Vec<PathSegment>,
+    /// The field's name or element index. On a marker (`omitted > 0`), the
+    /// segment of the first field it stands for.
+    pub segment: PathSegment,
     /// Depth in the field tree (number of path segments).
     pub depth: usize,
     pub start: usize,
     pub end: usize,
     /// Set when the field is exactly one primitive read (a leaf of the tree).
     pub leaf: Option<LeafKind>,
+    /// 0 on a recorded field. Past the span limit, a marker stands in, as
+    /// the last child of the field they were in, for this many fields that
+    /// were decoded (and checked) but not recorded; `start..end` covers them.
+    pub omitted: usize,
+    /// On a marker: how many of those are direct children of the field it
+    /// is in (its `segment` is then the first of them).
+    pub omitted_direct: usize,
+}
+
+/// Fields left out since the last recorded one.
+#[derive(Debug, Clone)]
+struct Pending {
+    /// The first one at `keep_depth + 1` (else the first one).
+    segment: PathSegment,
+    start: usize,
+    end: usize,
+    count: usize,
+    /// How many were at `keep_depth + 1`.
+    direct: usize,
+}
+
+impl Pending {
+    fn marker(self, depth: usize) -> FieldSpan {
+        FieldSpan {
+            segment: self.segment,
+            depth,
+            start: self.start,
+            end: self.end,
+            leaf: None,
+            omitted: self.count,
+            omitted_direct: self.direct,
+        }
+    }
+}
+
+/// Where span recording reached the limit: from then on only the fields
+/// that were open at that moment (the ancestors of the last one recorded)
+/// are recorded, each after a marker for what it held and was left out.
+#[derive(Debug, Clone, Default)]
+struct Cut {
+    /// Fields at this depth or shallower are still recorded.
+    keep_depth: usize,
+    /// Fields left out since the last recorded one.
+    pending: Option<Pending>,
+    /// Fields left out in all.
+    omitted: usize,
 }
 
 /// Span bookkeeping of the field being decoded.
@@ -45,6 +96,38 @@ struct SegmentState {
     reads: u32,
     /// Whether a sub-field or element was recorded inside this segment.
     has_children: bool,
+}
+
+/// The rendered path (`a.b[3].c`) of every span, in the same order.
+/// Spans arrive children first, so walking them backwards meets every
+/// field before what it holds.
+pub fn span_paths(spans: &[FieldSpan]) -> Vec<String> {
+    let mut out = vec![String::new(); spans.len()];
+    let mut open: Vec<(usize, String)> = Vec::new();
+    for (i, span) in spans.iter().enumerate().rev() {
+        while open.last().is_some_and(|(d, _)| *d >= span.depth) {
+            open.pop();
+        }
+        let mut path = open.last().map(|(_, p)| p.clone()).unwrap_or_default();
+        match &span.segment {
+            PathSegment::Field(name) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(name);
+            }
+            PathSegment::Index(i) => {
+                path.push('[');
+                path.push_str(&i.to_string());
+                path.push(']');
+            }
+        }
+        if let Some(slot) = out.get_mut(i) {
+            slot.clone_from(&path);
+        }
+        open.push((span.depth, path));
+    }
+    out
 }
 
 /// Renders a path as `a.b[3].c`.
@@ -79,6 +162,9 @@ pub struct Reader<'a> {
     /// Where each open segment of `path` began.
     starts: Vec<usize>,
     spans: Option<Vec<FieldSpan>>,
+    /// Spans recorded before [`Cut`] starts.
+    span_limit: usize,
+    cut: Option<Cut>,
     segment: SegmentState,
 }
 
@@ -91,6 +177,8 @@ impl<'a> Reader<'a> {
             path: Vec::new(),
             starts: Vec::new(),
             spans: None,
+            span_limit: usize::MAX,
+            cut: None,
             segment: SegmentState::default(),
         }
     }
@@ -103,9 +191,84 @@ impl<'a> Reader<'a> {
         r
     }
 
-    /// The spans recorded so far, in the order the fields finished.
+    /// Like [`Reader::with_spans`], but records at most `limit` fields
+    /// (plus the ancestors of the first one left out, and markers standing
+    /// for what was left out): memory for spans stays bounded while the
+    /// whole input is still decoded and checked.
+    pub fn with_span_limit(input: &'a [u8], limit: usize) -> Self {
+        let mut r = Self::with_spans(input);
+        r.span_limit = limit;
+        if limit == 0 {
+            r.cut = Some(Cut::default());
+        }
+        r
+    }
+
+    /// The spans recorded so far, in the order the fields finished (a
+    /// marker for fields left out since the last recorded one comes last).
     pub fn take_spans(&mut self) -> Vec<FieldSpan> {
-        self.spans.take().unwrap_or_default()
+        let mut spans = self.spans.take().unwrap_or_default();
+        if let Some(cut) = self.cut.as_mut()
+            && let Some(pending) = cut.pending.take()
+        {
+            spans.push(pending.marker(cut.keep_depth + 1));
+        }
+        spans
+    }
+
+    /// How many fields were decoded but not recorded (span limit reached).
+    pub fn spans_omitted(&self) -> usize {
+        self.cut.as_ref().map_or(0, |c| c.omitted)
+    }
+
+    /// Records a finished field, or past the limit counts it out.
+    fn record(&mut self, span: FieldSpan) {
+        let Some(spans) = self.spans.as_mut() else {
+            return;
+        };
+        let Some(cut) = self.cut.as_mut() else {
+            let depth = span.depth;
+            spans.push(span);
+            if spans.len() >= self.span_limit {
+                // The fields open now hold recorded ones: they are kept.
+                self.cut = Some(Cut {
+                    keep_depth: depth.saturating_sub(1),
+                    ..Cut::default()
+                });
+            }
+            return;
+        };
+        if span.depth <= cut.keep_depth {
+            // An ancestor of what was left out: kept, after a marker.
+            if let Some(pending) = cut.pending.take() {
+                spans.push(pending.marker(span.depth + 1));
+            }
+            cut.keep_depth = span.depth.saturating_sub(1);
+            spans.push(span);
+            return;
+        }
+        cut.omitted += 1;
+        let direct = usize::from(span.depth == cut.keep_depth + 1);
+        cut.pending = Some(match cut.pending.take() {
+            None => Pending {
+                segment: span.segment,
+                start: span.start,
+                end: span.end,
+                count: 1,
+                direct,
+            },
+            Some(p) => Pending {
+                segment: if p.direct == 0 && direct == 1 {
+                    span.segment
+                } else {
+                    p.segment
+                },
+                start: p.start.min(span.start),
+                end: p.end.max(span.end),
+                count: p.count.saturating_add(1),
+                direct: p.direct + direct,
+            },
+        });
     }
 
     pub fn position(&self) -> usize {
@@ -176,13 +339,15 @@ impl<'a> Reader<'a> {
                 }
                 _ => None,
             };
-            if let Some(spans) = self.spans.as_mut() {
-                spans.push(FieldSpan {
-                    path: self.path.clone(),
+            if let Some(segment) = self.path.last().cloned() {
+                self.record(FieldSpan {
+                    segment,
                     depth,
                     start,
                     end,
                     leaf,
+                    omitted: 0,
+                    omitted_direct: 0,
                 });
             }
         }

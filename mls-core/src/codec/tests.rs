@@ -116,11 +116,13 @@ fn spans_cover_fields_and_elements() {
     assert_eq!(a, 7);
     assert_eq!(items, vec![&[0xaa][..], &[0xbb][..]]);
     let spans = r.take_spans();
+    let paths = span_paths(&spans);
     let find = |p: &str| {
         spans
             .iter()
-            .find(|s| render_path(&s.path) == p)
-            .map(|s| (s.start, s.end))
+            .zip(&paths)
+            .find(|(_, path)| *path == p)
+            .map(|(s, _)| (s.start, s.end))
     };
     assert_eq!(find("a"), Some((0, 2)));
     assert_eq!(find("items"), Some((2, 7)));
@@ -186,11 +188,13 @@ fn spans_mark_leaves_with_how_they_were_read() {
     r.field("maybe", |r| r.optional(|r| r.u8())).unwrap();
     r.finish().unwrap();
     let spans = r.take_spans();
+    let paths = span_paths(&spans);
     let leaf = |p: &str| {
         spans
             .iter()
-            .find(|s| render_path(&s.path) == p)
-            .map(|s| s.leaf)
+            .zip(&paths)
+            .find(|(_, path)| *path == p)
+            .map(|(s, _)| s.leaf)
     };
     assert_eq!(leaf("a"), Some(Some(LeafKind::Uint(2))));
     assert_eq!(leaf("b"), Some(Some(LeafKind::VlBytes { header: 1 })));
@@ -204,5 +208,53 @@ fn spans_mark_leaves_with_how_they_were_read() {
         leaf("maybe"),
         Some(Some(LeafKind::Uint(1))),
         "an absent optional is its presence byte"
+    );
+}
+
+#[test]
+fn span_limit_keeps_the_first_fields_their_ancestors_and_a_marker() {
+    // `list` holds ten one-byte elements, then `b` follows.
+    let mut input = vec![0x0a];
+    input.extend(1..=10u8);
+    input.extend([0x00, 0x05]);
+    let decode = |r: &mut Reader<'_>| {
+        let list = r.field("outer", |r| r.field("list", |r| r.vl_vec(|r| r.u8())))?;
+        let b = r.field("b", |r| r.u16())?;
+        r.finish()?;
+        Ok::<_, DecodeError>((list, b))
+    };
+    let mut all = Reader::with_spans(&input);
+    let full = decode(&mut all).unwrap();
+    let all_spans = all.take_spans();
+    assert_eq!(all.spans_omitted(), 0);
+    assert_eq!(all_spans.len(), 13);
+
+    let mut r = Reader::with_span_limit(&input, 3);
+    // Decoding is unchanged: every element is still read and checked.
+    assert_eq!(decode(&mut r).unwrap(), full);
+    assert_eq!(r.spans_omitted(), 8, "7 elements and `b`");
+    let spans = r.take_spans();
+    let paths = span_paths(&spans);
+    let shown: Vec<(&str, usize, usize, usize, usize)> = spans
+        .iter()
+        .zip(&paths)
+        .map(|(s, p)| (p.as_str(), s.start, s.end, s.omitted, s.omitted_direct))
+        .collect();
+    // The first three elements as recorded without a limit.
+    for (i, (path, start, end, omitted, _)) in shown.iter().take(3).enumerate() {
+        let s = &all_spans[i];
+        assert_eq!((*start, *end, *omitted), (s.start, s.end, 0));
+        assert_eq!(*path, span_paths(&all_spans)[i]);
+    }
+    assert_eq!(
+        &shown[3..],
+        &[
+            // A marker for elements [3]..[9] inside `list`, then the
+            // ancestors that were open, then one for `b` at the top.
+            ("outer.list[3]", 4, 11, 7, 7),
+            ("outer.list", 0, 11, 0, 0),
+            ("outer", 0, 11, 0, 0),
+            ("b", 11, 13, 1, 1),
+        ]
     );
 }

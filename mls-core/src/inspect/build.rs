@@ -4,44 +4,165 @@ use crate::codec::{DecodeError, FieldSpan, LeafKind, PathSegment};
 
 use super::{Field, names};
 
+/// One node of the tree, in post-order (children before their parent): a
+/// recorded span, or (after them, on error) the error node and the fields
+/// that were being decoded when it happened.
+#[derive(Clone, Copy)]
+enum Item<'a> {
+    Span(&'a FieldSpan),
+    Error(&'a DecodeError),
+    Incomplete(usize, &'a PathSegment),
+}
+
 /// Builds the tree: every recorded span becomes a field; on error, the
 /// fields that were being decoded when it happened are added (marked
 /// incomplete) with an error node at the failing offset.
 ///
-/// Spans arrive in the order fields finished (children before parents), so
-/// one pass with a stack nests them: a finished field adopts every deeper
-/// field on the stack. Paths and values are filled in top-down afterwards.
-pub fn field_tree(bytes: &[u8], spans: Vec<FieldSpan>, error: Option<&DecodeError>) -> Vec<Field> {
-    let mut stack: Vec<(usize, Field)> = Vec::with_capacity(64);
-    let adopt = |stack: &mut Vec<(usize, Field)>, depth: usize| {
-        let from = stack
-            .iter()
-            .rposition(|(d, _)| *d <= depth)
-            .map_or(0, |i| i + 1);
-        stack
-            .split_off(from)
-            .into_iter()
-            .map(|(_, f)| f)
-            .collect::<Vec<Field>>()
-    };
-    for span in spans {
-        let mut field = leaf_field(bytes, &span);
-        field.children = adopt(&mut stack, span.depth);
-        if span.leaf.is_none() && field.type_name == "struct / vector" {
-            field.type_name = vector_or_struct(&field.children, field.end - field.start);
-        }
-        stack.push((span.depth, field));
-    }
+/// Spans arrive in the order fields finished (children before parents):
+/// a field's children are the run of deeper nodes just before it. Fields
+/// are built top-down, each straight into its parent's list of exactly
+/// the right size (a dissection may hold hundreds of thousands of fields:
+/// nothing is moved or copied on the way). Paths and values are filled in
+/// afterwards.
+pub fn field_tree(bytes: &[u8], spans: &[FieldSpan], error: Option<&DecodeError>) -> Vec<Field> {
+    let mut items: Vec<(usize, Item<'_>)> = Vec::new();
     if let Some(e) = error {
-        let depth = e.segments.len();
-        stack.push((
-            depth + 1,
-            Field {
+        items.push((e.segments.len() + 1, Item::Error(e)));
+        for (k, seg) in e.segments.iter().enumerate().rev() {
+            items.push((k + 1, Item::Incomplete(k, seg)));
+        }
+    }
+    let nodes = Nodes {
+        bytes,
+        spans,
+        extra: &items,
+        first: first_of_subtrees(spans, &items),
+    };
+    let (mut top, _) = nodes.forest(0, nodes.len());
+    fill_paths(&mut top, "", None);
+    top
+}
+
+/// The tree in post-order: the spans, then the error's nodes.
+struct Nodes<'a> {
+    bytes: &'a [u8],
+    spans: &'a [FieldSpan],
+    extra: &'a [(usize, Item<'a>)],
+    /// Per node, where its subtree starts.
+    first: Vec<usize>,
+}
+
+fn depth_of(spans: &[FieldSpan], extra: &[(usize, Item<'_>)], i: usize) -> usize {
+    match spans.get(i) {
+        Some(s) => s.depth,
+        None => i
+            .checked_sub(spans.len())
+            .and_then(|j| extra.get(j))
+            .map_or(0, |(d, _)| *d),
+    }
+}
+
+/// Where each node's subtree starts: the run of deeper nodes before it.
+fn first_of_subtrees(spans: &[FieldSpan], extra: &[(usize, Item<'_>)]) -> Vec<usize> {
+    let len = spans.len() + extra.len();
+    let mut first = Vec::with_capacity(len);
+    // Roots of the nodes seen so far (their indices), innermost last.
+    let mut roots: Vec<usize> = Vec::new();
+    for i in 0..len {
+        let depth = depth_of(spans, extra, i);
+        let mut start = i;
+        while let Some(&r) = roots.last() {
+            if depth_of(spans, extra, r) <= depth {
+                break;
+            }
+            start = first.get(r).copied().unwrap_or(r);
+            roots.pop();
+        }
+        first.push(start);
+        roots.push(i);
+    }
+    first
+}
+
+impl Nodes<'_> {
+    fn len(&self) -> usize {
+        self.spans.len() + self.extra.len()
+    }
+
+    fn item(&self, i: usize) -> Option<Item<'_>> {
+        match self.spans.get(i) {
+            Some(s) => Some(Item::Span(s)),
+            None => Some(self.extra.get(i.checked_sub(self.spans.len())?)?.1),
+        }
+    }
+
+    /// The fields of the nodes `lo..hi` (whole subtrees), in order, and
+    /// what markers among them say about fields left out there: how many
+    /// were at this level, and whether they were vector elements.
+    fn forest(&self, lo: usize, hi: usize) -> (Vec<Field>, Hidden) {
+        let mut roots = Vec::new();
+        let mut i = hi;
+        while i > lo {
+            let root = i - 1;
+            roots.push(root);
+            i = self
+                .first
+                .get(root)
+                .copied()
+                .unwrap_or(root)
+                .clamp(lo, root);
+        }
+        let mut out = Vec::with_capacity(roots.len());
+        let mut hidden = Hidden::default();
+        for &root in roots.iter().rev() {
+            if let Some(Item::Span(s)) = self.item(root)
+                && s.omitted_direct > 0
+            {
+                hidden.count += s.omitted_direct;
+                hidden.elements = matches!(s.segment, PathSegment::Index(_));
+            }
+            let from = self
+                .first
+                .get(root)
+                .copied()
+                .unwrap_or(root)
+                .clamp(lo, root);
+            let (children, below) = self.forest(from, root);
+            if let Some(field) = self.field(root, children, below) {
+                out.push(field);
+            }
+        }
+        (out, hidden)
+    }
+
+    fn field(&self, i: usize, children: Vec<Field>, hidden: Hidden) -> Option<Field> {
+        Some(match self.item(i)? {
+            Item::Span(span) if span.omitted > 0 => Field {
+                label: OMITTED_LABEL.into(),
+                type_name: OMITTED_TYPE.into(),
+                value: Some(format!(
+                    "{} more field{} decoded and checked, not shown",
+                    span.omitted,
+                    if span.omitted == 1 { "" } else { "s" }
+                )),
+                start: span.start,
+                end: span.end,
+                ..Field::default()
+            },
+            Item::Span(span) => {
+                let mut field = leaf_field(self.bytes, span);
+                if span.leaf.is_none() && field.type_name == "struct / vector" {
+                    field.type_name = vector_or_struct(&children, hidden, field.end - field.start);
+                }
+                field.children = children;
+                field
+            }
+            Item::Error(e) => Field {
                 label: "error".into(),
                 type_name: "error".into(),
                 value: Some(e.kind.to_string()),
                 start: e.offset,
-                end: bytes.len().max(e.offset),
+                end: self.bytes.len().max(e.offset),
                 error: Some(format!(
                     "{} at byte {}: {}",
                     display_path(&e.path),
@@ -50,24 +171,21 @@ pub fn field_tree(bytes: &[u8], spans: Vec<FieldSpan>, error: Option<&DecodeErro
                 )),
                 ..Field::default()
             },
-        ));
-        for (k, seg) in e.segments.iter().enumerate().rev() {
-            let children = adopt(&mut stack, k + 1);
-            let start = e
-                .segment_starts
-                .get(k)
-                .copied()
-                .unwrap_or(e.offset)
-                .min(children.iter().map(|c| c.start).min().unwrap_or(e.offset))
-                .min(e.offset);
-            let end = children
-                .iter()
-                .map(|c| c.end)
-                .max()
-                .unwrap_or(e.offset)
-                .max(e.offset);
-            stack.push((
-                k + 1,
+            Item::Incomplete(k, seg) => {
+                let e = error_of(self.extra)?;
+                let start = e
+                    .segment_starts
+                    .get(k)
+                    .copied()
+                    .unwrap_or(e.offset)
+                    .min(children.iter().map(|c| c.start).min().unwrap_or(e.offset))
+                    .min(e.offset);
+                let end = children
+                    .iter()
+                    .map(|c| c.end)
+                    .max()
+                    .unwrap_or(e.offset)
+                    .max(e.offset);
                 Field {
                     label: label_of(seg),
                     type_name: type_for(e.segments.get(..=k).unwrap_or(&[]), None),
@@ -76,20 +194,36 @@ pub fn field_tree(bytes: &[u8], spans: Vec<FieldSpan>, error: Option<&DecodeErro
                     children,
                     error: Some("incomplete: decoding stopped inside this field".into()),
                     ..Field::default()
-                },
-            ));
-        }
+                }
+            }
+        })
     }
-    let mut top: Vec<Field> = stack.into_iter().map(|(_, f)| f).collect();
-    fill_paths(&mut top, "", None);
-    top
 }
+
+fn error_of<'a>(extra: &[(usize, Item<'a>)]) -> Option<&'a DecodeError> {
+    extra.iter().find_map(|(_, item)| match item {
+        Item::Error(e) => Some(*e),
+        _ => None,
+    })
+}
+
+/// Fields of one level left out of the tree (see [`FieldSpan::omitted_direct`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Hidden {
+    count: usize,
+    elements: bool,
+}
+
+/// The label of the node standing for fields left out of a dissection.
+pub const OMITTED_LABEL: &str = "…";
+/// Its type.
+pub const OMITTED_TYPE: &str = "not shown";
 
 /// Sets every field's path and names enum values by their field (or, for
 /// list elements, the list's) name.
 fn fill_paths(fields: &mut [Field], parent_path: &str, parent_label: Option<&str>) {
     for f in fields.iter_mut() {
-        f.path = if f.label == "error" {
+        f.path = if f.label == "error" || f.label == OMITTED_LABEL {
             parent_path.to_string()
         } else if parent_path.is_empty() {
             f.label.clone()
@@ -142,28 +276,24 @@ fn label_of(seg: &PathSegment) -> String {
     }
 }
 
-/// The name of the field a path ends in, and of the one above it.
-fn names_of(path: &[PathSegment]) -> (Option<&'static str>, Option<&'static str>) {
-    let name = |s: Option<&PathSegment>| match s {
-        Some(PathSegment::Field(f)) => Some(*f),
-        _ => None,
-    };
-    let n = path.len();
-    let last = n.checked_sub(1).and_then(|i| path.get(i));
-    let before = n.checked_sub(2).and_then(|i| path.get(i));
-    (name(last), name(before))
+fn type_for(path: &[PathSegment], leaf: Option<LeafKind>) -> String {
+    type_of(path.last(), leaf)
 }
 
-fn type_for(path: &[PathSegment], leaf: Option<LeafKind>) -> String {
+/// The type of a field whose path ends in `last`.
+fn type_of(last: Option<&PathSegment>, leaf: Option<LeafKind>) -> String {
     match leaf {
         Some(LeafKind::Uint(n)) => format!("uint{}", u32::from(n) * 8),
         Some(LeafKind::VlBytes { .. }) => "opaque<V>".into(),
         Some(LeafKind::Raw) => "opaque[N]".into(),
         None => {
-            let (last, _) = names_of(path);
-            match last.and_then(names::struct_name) {
+            let name = match last {
+                Some(PathSegment::Field(f)) => Some(*f),
+                _ => None,
+            };
+            match name.and_then(names::struct_name) {
                 Some(s) => s.into(),
-                None if matches!(path.last(), Some(PathSegment::Index(_))) => "element".into(),
+                None if matches!(last, Some(PathSegment::Index(_))) => "element".into(),
                 None => "struct / vector".into(),
             }
         }
@@ -181,17 +311,17 @@ fn fast_hex(bytes: &[u8]) -> String {
 }
 
 /// Names an unnamed composite: a vector when its children are elements
-/// (or it holds only a length header), else a struct.
-fn vector_or_struct(children: &[Field], len: usize) -> String {
-    if children.iter().all(|c| c.label.starts_with('[')) {
-        if children.is_empty() && len > 1 {
+/// (or it holds only a length header), else a struct. Elements left out
+/// of the tree (`hidden`) count as its elements.
+fn vector_or_struct(children: &[Field], hidden: Hidden, len: usize) -> String {
+    let shown = children.iter().filter(|c| !c.is_omitted_marker());
+    let elements = shown.clone().all(|c| c.label.starts_with('['));
+    if elements && (hidden.count == 0 || hidden.elements) {
+        let n = shown.count() + hidden.count;
+        if n == 0 && len > 1 {
             "struct".into()
         } else {
-            format!(
-                "vector ({} element{})",
-                children.len(),
-                if children.len() == 1 { "" } else { "s" }
-            )
+            format!("vector ({n} element{})", if n == 1 { "" } else { "s" })
         }
     } else {
         "struct".into()
@@ -210,10 +340,9 @@ fn printable(bytes: &[u8]) -> Option<String> {
 
 fn leaf_field(bytes: &[u8], span: &FieldSpan) -> Field {
     let raw = bytes.get(span.start..span.end).unwrap_or(&[]);
-    let label = span.path.last().map(label_of).unwrap_or_default();
     let mut field = Field {
-        label,
-        type_name: type_for(&span.path, span.leaf),
+        label: label_of(&span.segment),
+        type_name: type_of(Some(&span.segment), span.leaf),
         start: span.start,
         end: span.end,
         ..Field::default()

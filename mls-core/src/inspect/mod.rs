@@ -5,6 +5,7 @@
 
 mod build;
 mod input;
+mod limits;
 pub mod names;
 mod signature;
 pub mod wire;
@@ -14,6 +15,9 @@ use crate::framing::{MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage};
 use crate::messages::{GroupInfo, KeyPackage, LeafNode, RatchetTree, Welcome};
 
 pub use input::{InputFormat, ParsedInput, parse_input, parse_input_as};
+pub use limits::{
+    DissectLimits, OMITTED_LABEL, OMITTED_TYPE, TooLarge, Truncation, parse_size, size_text,
+};
 pub use signature::SignatureCheck;
 
 /// What a byte string is decoded as.
@@ -93,11 +97,22 @@ pub struct Field {
 impl Field {
     /// Depth-first iteration over this field and all below it.
     pub fn walk(&self) -> Vec<&Field> {
-        let mut out = vec![self];
-        for c in &self.children {
-            out.extend(c.walk());
-        }
+        let mut out = Vec::new();
+        self.walk_into(&mut out);
         out
+    }
+
+    fn walk_into<'a>(&'a self, out: &mut Vec<&'a Field>) {
+        out.push(self);
+        for c in &self.children {
+            c.walk_into(out);
+        }
+    }
+
+    /// Whether this node stands for fields left out of the tree
+    /// ([`DissectLimits::max_fields`]).
+    pub fn is_omitted_marker(&self) -> bool {
+        self.label == OMITTED_LABEL && self.type_name == OMITTED_TYPE
     }
 
     pub fn is_leaf(&self) -> bool {
@@ -128,6 +143,8 @@ pub struct Dissection {
     pub len: usize,
     /// A one-line summary, e.g. `MLSMessage: mls_welcome, cipher suite 1`.
     pub summary: String,
+    /// Set when the tree was cut at [`DissectLimits::max_fields`].
+    pub truncated: Option<Truncation>,
 }
 
 impl Dissection {
@@ -137,7 +154,11 @@ impl Dissection {
 
     /// Every field, depth first.
     pub fn all_fields(&self) -> Vec<&Field> {
-        self.fields.iter().flat_map(Field::walk).collect()
+        let mut out = Vec::new();
+        for f in &self.fields {
+            f.walk_into(&mut out);
+        }
+        out
     }
 
     /// The innermost field covering byte `offset`.
@@ -169,55 +190,89 @@ enum Decoded {
     Leaf(LeafNode),
 }
 
-/// Decodes `bytes` as `kind` with span recording. Returns the value (if the
-/// whole input decoded) or the error, and the spans recorded either way.
-fn decode_kind(
-    bytes: &[u8],
-    kind: MessageKind,
-) -> (Result<Decoded, DecodeError>, Vec<crate::codec::FieldSpan>) {
-    let mut r = Reader::with_spans(bytes);
-    let result = (|| -> Result<Decoded, DecodeError> {
-        let v = match kind {
-            MessageKind::MlsMessage => Decoded::Message(MlsMessage::decode(&mut r)?),
-            MessageKind::KeyPackage => Decoded::KeyPackage(KeyPackage::decode(&mut r)?),
-            MessageKind::Welcome => Decoded::Welcome(Welcome::decode(&mut r)?),
-            MessageKind::GroupInfo => Decoded::GroupInfo(GroupInfo::decode(&mut r)?),
-            MessageKind::RatchetTree => {
-                Decoded::RatchetTree(r.field("ratchet_tree", RatchetTree::decode)?)
-            }
-            MessageKind::PublicMessage => Decoded::Public(PublicMessage::decode(&mut r)?),
-            MessageKind::PrivateMessage => Decoded::Private(PrivateMessage::decode(&mut r)?),
-            MessageKind::LeafNode => Decoded::Leaf(LeafNode::decode(&mut r)?),
-        };
-        r.finish()?;
-        Ok(v)
-    })();
-    let spans = r.take_spans();
-    (result, spans)
+/// Decodes `kind` from `r` (with or without span recording), to the end.
+fn decode_kind(r: &mut Reader<'_>, kind: MessageKind) -> Result<Decoded, DecodeError> {
+    let v = match kind {
+        MessageKind::MlsMessage => Decoded::Message(MlsMessage::decode(r)?),
+        MessageKind::KeyPackage => Decoded::KeyPackage(KeyPackage::decode(r)?),
+        MessageKind::Welcome => Decoded::Welcome(Welcome::decode(r)?),
+        MessageKind::GroupInfo => Decoded::GroupInfo(GroupInfo::decode(r)?),
+        MessageKind::RatchetTree => {
+            Decoded::RatchetTree(r.field("ratchet_tree", RatchetTree::decode)?)
+        }
+        MessageKind::PublicMessage => Decoded::Public(PublicMessage::decode(r)?),
+        MessageKind::PrivateMessage => Decoded::Private(PrivateMessage::decode(r)?),
+        MessageKind::LeafNode => Decoded::Leaf(LeafNode::decode(r)?),
+    };
+    r.finish()?;
+    Ok(v)
 }
 
-/// Dissects `bytes` as `kind`.
+/// Decodes `bytes` as `kind` recording at most `max_fields` spans, and
+/// builds the dissection (the tree up to the error if it fails).
+fn dissect_recorded(
+    bytes: &[u8],
+    kind: MessageKind,
+    detection: String,
+    max_fields: usize,
+) -> Dissection {
+    let mut r = Reader::with_span_limit(bytes, max_fields);
+    let result = decode_kind(&mut r, kind);
+    let omitted = r.spans_omitted();
+    let mut spans = r.take_spans();
+    spans.shrink_to_fit();
+    finish(bytes, kind, detection, result, &spans, omitted)
+}
+
+/// Dissects `bytes` as `kind`, with the default field limit and no size
+/// limit (see [`dissect_limited`]).
 pub fn dissect_as(bytes: &[u8], kind: MessageKind) -> Dissection {
-    let (result, spans) = decode_kind(bytes, kind);
     let detection = format!("decoded as {} (chosen)", kind.name());
-    finish(bytes, kind, detection, result, spans)
+    dissect_recorded(bytes, kind, detection, DissectLimits::DEFAULT_MAX_FIELDS)
 }
 
 /// Detects what `bytes` are and dissects them: an MLSMessage of any wire
 /// format first, then each bare structure; the first that decodes the whole
 /// input wins. If none does, the one that got furthest is shown with its
-/// error.
+/// error. Default field limit, no size limit (see [`dissect_limited`]).
 pub fn dissect(bytes: &[u8]) -> Dissection {
-    let mut best: Option<(
-        MessageKind,
-        Result<Decoded, DecodeError>,
-        Vec<crate::codec::FieldSpan>,
-    )> = None;
+    detect_and_dissect(bytes, DissectLimits::DEFAULT_MAX_FIELDS)
+}
+
+/// Dissects `bytes` as `kind` (`None`: detect it) within `limits`: an input
+/// longer than `limits.max_input` is refused without being decoded.
+pub fn dissect_limited(
+    bytes: &[u8],
+    kind: Option<MessageKind>,
+    limits: &DissectLimits,
+) -> Result<Dissection, TooLarge> {
+    if bytes.len() > limits.max_input {
+        return Err(TooLarge {
+            len: bytes.len(),
+            max: limits.max_input,
+        });
+    }
+    Ok(match kind {
+        Some(kind) => {
+            let detection = format!("decoded as {} (chosen)", kind.name());
+            dissect_recorded(bytes, kind, detection, limits.max_fields)
+        }
+        None => detect_and_dissect(bytes, limits.max_fields),
+    })
+}
+
+/// Detection decodes each kind strictly, without recording spans (nothing
+/// but the decoded value is kept, and dropped); only the kind chosen is
+/// decoded again with spans.
+fn detect_and_dissect(bytes: &[u8], max_fields: usize) -> Dissection {
+    let mut best: Option<(MessageKind, DecodeError)> = None;
     let mut rejected: Vec<String> = Vec::new();
     for kind in MessageKind::ALL {
-        let (result, spans) = decode_kind(bytes, kind);
+        // The value is dropped at once: only the kind chosen is decoded
+        // again, and kept.
+        let result = decode_kind(&mut Reader::new(bytes), kind).map(drop);
         match result {
-            Ok(v) => {
+            Ok(()) => {
                 let detection = if rejected.is_empty() {
                     format!("the input decodes completely as an {}", kind.name())
                 } else {
@@ -227,35 +282,35 @@ pub fn dissect(bytes: &[u8]) -> Dissection {
                         rejected.join("; not ")
                     )
                 };
-                return finish(bytes, kind, detection, Ok(v), spans);
+                return dissect_recorded(bytes, kind, detection, max_fields);
             }
             Err(e) => {
                 rejected.push(format!("{}: {}", kind.name(), e));
                 let further = match &best {
                     None => true,
-                    Some((_, Err(b), _)) => e.offset > b.offset,
-                    Some(_) => false,
+                    Some((_, b)) => e.offset > b.offset,
                 };
                 if further {
-                    best = Some((kind, Err(e), spans));
+                    best = Some((kind, e));
                 }
             }
         }
     }
     match best {
-        Some((kind, result, spans)) => {
+        Some((kind, _)) => {
             let detection = format!(
                 "nothing decodes the whole input; shown as {}, which decoded furthest",
                 kind.name()
             );
-            finish(bytes, kind, detection, result, spans)
+            dissect_recorded(bytes, kind, detection, max_fields)
         }
         None => finish(
             bytes,
             MessageKind::MlsMessage,
             "empty input".into(),
             Err(empty_error()),
-            Vec::new(),
+            &[],
+            0,
         ),
     }
 }
@@ -272,10 +327,21 @@ fn finish(
     kind: MessageKind,
     detection: String,
     result: Result<Decoded, DecodeError>,
-    spans: Vec<crate::codec::FieldSpan>,
+    spans: &[crate::codec::FieldSpan],
+    omitted: usize,
 ) -> Dissection {
     let error = result.as_ref().err().cloned();
     let fields = build::field_tree(bytes, spans, error.as_ref());
+    let truncated = (omitted > 0).then(|| {
+        let mut shown = Vec::new();
+        for f in &fields {
+            f.walk_into(&mut shown);
+        }
+        Truncation {
+            shown: shown.iter().filter(|f| !f.is_omitted_marker()).count(),
+            omitted,
+        }
+    });
     let (summary, signatures) = match &result {
         // The dissector works from bytes alone, without a caller's provider:
         // the signatures it can check are checked with the project's own.
@@ -297,6 +363,7 @@ fn finish(
         signatures,
         len: bytes.len(),
         summary,
+        truncated,
     }
 }
 

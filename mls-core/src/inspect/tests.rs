@@ -234,3 +234,111 @@ fn wire_helpers_unwrap_and_wrap_back_byte_for_byte() {
     ));
     assert_eq!(framing_of(&body), None);
 }
+
+/// (path, type, start, end, value) of every field but the markers.
+fn shown_fields(d: &Dissection) -> Vec<(String, String, usize, usize, Option<String>)> {
+    d.all_fields()
+        .into_iter()
+        .filter(|f| !f.is_omitted_marker())
+        .map(|f| {
+            (
+                f.path.clone(),
+                f.type_name.clone(),
+                f.start,
+                f.end,
+                f.value.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_tree_cut_at_any_field_limit_shows_a_part_of_the_full_tree() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/examples");
+    let mut inputs = vec![private_message()];
+    for name in [
+        "commit-public.bin",
+        "group-info.bin",
+        "key-package.bin",
+        "welcome.bin",
+        "malformed-welcome.bin",
+    ] {
+        inputs.push(std::fs::read(format!("{dir}/{name}")).unwrap());
+    }
+    let unlimited = DissectLimits {
+        max_input: usize::MAX,
+        max_fields: usize::MAX,
+    };
+    for bytes in &inputs {
+        let full = dissect_limited(bytes, None, &unlimited).unwrap();
+        assert!(full.truncated.is_none());
+        assert_eq!(full, dissect(bytes), "the default limit does not cut these");
+        let all = shown_fields(&full);
+        for max_fields in 0..=all.len() {
+            let limits = DissectLimits {
+                max_fields,
+                ..unlimited
+            };
+            let cut = dissect_limited(bytes, None, &limits).unwrap();
+            // Decoded and checked as a whole.
+            assert_eq!(cut.kind, full.kind);
+            assert_eq!(cut.summary, full.summary);
+            assert_eq!(cut.error, full.error);
+            assert_eq!(cut.signatures, full.signatures);
+            let shown = shown_fields(&cut);
+            for f in &shown {
+                assert!(
+                    all.contains(f),
+                    "{max_fields}: {f:?} is not in the full tree"
+                );
+            }
+            match cut.truncated {
+                None => assert_eq!(shown, all, "{max_fields}"),
+                Some(t) => {
+                    assert_eq!(t.shown, shown.len());
+                    assert_eq!(t.shown + t.omitted, all.len(), "{max_fields}");
+                    let markers = cut
+                        .all_fields()
+                        .into_iter()
+                        .filter(|f| f.is_omitted_marker())
+                        .count();
+                    assert!(markers > 0);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_input_over_the_size_limit_is_refused_without_decoding() {
+    let bytes = private_message();
+    let limits = DissectLimits {
+        max_input: bytes.len() - 1,
+        ..DissectLimits::default()
+    };
+    let e = dissect_limited(&bytes, None, &limits).unwrap_err();
+    assert_eq!(
+        e,
+        TooLarge {
+            len: bytes.len(),
+            max: bytes.len() - 1
+        }
+    );
+    assert!(
+        e.to_string().starts_with("not decoded: the input is"),
+        "{e}"
+    );
+    let limits = DissectLimits {
+        max_input: bytes.len(),
+        ..DissectLimits::default()
+    };
+    assert_eq!(
+        dissect_limited(&bytes, None, &limits).unwrap(),
+        dissect(&bytes)
+    );
+    assert_eq!(parse_size("64MiB"), Ok(DissectLimits::DEFAULT_MAX_INPUT));
+    assert_eq!(parse_size("1k"), Ok(1024));
+    assert_eq!(parse_size("12"), Ok(12));
+    assert!(parse_size("12 parsecs").is_err());
+    assert_eq!(size_text(DissectLimits::DEFAULT_MAX_INPUT), "64 MiB");
+}

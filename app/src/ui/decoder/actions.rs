@@ -5,13 +5,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use mls_core::inspect::{self, Dissection, Field, InputFormat, MessageKind};
+use mls_core::inspect::{self, DissectLimits, Dissection, Field, InputFormat, MessageKind};
 
 use super::rows::Decoded;
 use super::rows::{default_expansion, node_at, visible_rows};
 use super::state::{
-    DecoderPanel, EXAMPLES_DIR, LARGE_TEXT, MAX_RECENT, Origin, Outcome, PASTED, RecentEntry,
-    Source, Status,
+    DECODE_LIMIT_ENV, DecoderPanel, EXAMPLES_DIR, LARGE_TEXT, MAX_RECENT, Origin, Outcome, PASTED,
+    RecentEntry, Source, Status,
 };
 use crate::ui::common::{file_name, plural};
 use crate::ui::jobs::{JobPanel, job_panel};
@@ -78,6 +78,16 @@ impl DecoderPanel {
         if std::mem::replace(&mut self.kind, kind) != kind {
             self.decode_source();
         }
+    }
+
+    /// The largest input decoded and the most fields shown.
+    pub fn limits(&self) -> DissectLimits {
+        self.limits
+    }
+
+    /// Changes the limits; they apply from the next decoding on.
+    pub fn set_limits(&mut self, limits: DissectLimits) {
+        self.limits = limits;
     }
 
     /// The current input and its dissection.
@@ -338,7 +348,7 @@ impl DecoderPanel {
             from_text: true,
         });
         self.decode_source();
-        if self.text.len() > LARGE_TEXT {
+        if self.text.len() > LARGE_TEXT && self.current.is_some() {
             let size = self.text.len();
             self.text.clear();
             self.set_status(
@@ -373,11 +383,19 @@ impl DecoderPanel {
             }
         };
         match parsed {
-            Ok(input) => {
-                let decoded = Decoded::new(source.name.clone(), input, self.kind);
-                self.remember(source, &decoded.dissection.summary);
-                self.current = Some(decoded);
-            }
+            Ok(input) => match Decoded::new(source.name.clone(), input, self.kind, &self.limits) {
+                Ok(decoded) => {
+                    self.remember(source, &decoded.dissection.summary);
+                    self.current = Some(decoded);
+                }
+                Err(e) => {
+                    self.current = None;
+                    self.set_status(
+                        format!("{e} (set {DECODE_LIMIT_ENV} to raise the limit)"),
+                        true,
+                    );
+                }
+            },
             Err(e) => {
                 self.current = None;
                 self.input_error = Some(e);

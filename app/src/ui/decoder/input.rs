@@ -242,6 +242,12 @@ pub(super) fn info_grid(ui: &mut Ui, decoded: &Decoded) {
             });
             ui.end_row();
 
+            if let Some(t) = &d.truncated {
+                ui.weak("Fields");
+                ui.add(egui::Label::new(RichText::new(t.to_string()).strong()).wrap());
+                ui.end_row();
+            }
+
             if let Some(e) = &d.error {
                 ui.label(RichText::new("Error").color(bad));
                 let path = if e.path.is_empty() {

@@ -31,7 +31,8 @@ use crate::ui::jobs::JobPanel;
 
 pub use rows::Decoded;
 pub use state::{
-    BYTES_PER_ROW, DecoderPanel, EXAMPLES_DIR, LARGE_TEXT, MAX_RECENT, RecentEntry, Status,
+    BYTES_PER_ROW, DECODE_LIMIT_ENV, DecoderPanel, EXAMPLES_DIR, LARGE_TEXT, MAX_RECENT,
+    RecentEntry, Status, limits_from_env,
 };
 pub use wire::WireAction;
 

@@ -1,7 +1,9 @@
 //! The field tree as rows: flattened depth first, which rows are open,
 //! which match the filter, which field holds a byte.
 
-use mls_core::inspect::{self, Dissection, Field, MessageKind, ParsedInput};
+use mls_core::inspect::{
+    self, DissectLimits, Dissection, Field, MessageKind, ParsedInput, TooLarge,
+};
 
 /// One field of the tree, flattened in depth-first order.
 #[derive(Debug, Clone)]
@@ -152,18 +154,22 @@ pub struct Decoded {
 }
 
 impl Decoded {
-    pub(super) fn new(name: String, input: ParsedInput, kind: Option<MessageKind>) -> Self {
-        let dissection = match kind {
-            Some(kind) => inspect::dissect_as(&input.bytes, kind),
-            None => inspect::dissect(&input.bytes),
-        };
+    /// Dissects `input`; refused, without decoding, when it is larger than
+    /// `limits` allow.
+    pub(super) fn new(
+        name: String,
+        input: ParsedInput,
+        kind: Option<MessageKind>,
+        limits: &DissectLimits,
+    ) -> Result<Self, TooLarge> {
+        let dissection = inspect::dissect_limited(&input.bytes, kind, limits)?;
         let nodes = flatten(&dissection.fields);
-        Decoded {
+        Ok(Decoded {
             name,
             input,
             dissection,
             nodes,
-        }
+        })
     }
 
     /// Where the input came from: a file name or "pasted text".

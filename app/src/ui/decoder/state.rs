@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::rows::Decoded;
 pub use crate::ui::common::Status;
 use crate::ui::jobs::{Jobs, Outcome as JobOutcome};
-use mls_core::inspect::{InputFormat, MessageKind};
+use mls_core::inspect::{DissectLimits, InputFormat, MessageKind};
 
 /// Where "Load example" looks for message files (fixed at build time: the
 /// repository's `assets/examples`; nothing is embedded in the binary).
@@ -17,6 +17,24 @@ pub const EXAMPLES_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/e
 /// Pasted text longer than this is decoded but not kept in the text box
 /// (laying out megabytes of text every frame would freeze the window).
 pub const LARGE_TEXT: usize = 256 * 1024;
+
+/// The environment variable that sets the largest input the Decoder
+/// decodes (`BYTES`, or with a `KiB`, `MiB` or `GiB` suffix; default
+/// [`DissectLimits::DEFAULT_MAX_INPUT`], 64 MiB).
+pub const DECODE_LIMIT_ENV: &str = "MLS_INSPECTOR_DECODE_LIMIT";
+
+/// The Decoder's limits: the default, with the largest input from
+/// [`DECODE_LIMIT_ENV`] when it is set to a size.
+pub fn limits_from_env() -> DissectLimits {
+    let mut limits = DissectLimits::default();
+    if let Some(max) = std::env::var(DECODE_LIMIT_ENV)
+        .ok()
+        .and_then(|v| mls_core::inspect::parse_size(&v).ok())
+    {
+        limits.max_input = max;
+    }
+    limits
+}
 
 /// How many inputs the Recent menu remembers.
 pub const MAX_RECENT: usize = 20;
@@ -124,6 +142,8 @@ pub struct DecoderPanel {
     pub(super) hovered_byte: Option<usize>,
     /// The file dialogs.
     pub(super) jobs: Jobs<Outcome>,
+    /// The largest input decoded, and the most fields shown.
+    pub(super) limits: DissectLimits,
 }
 
 impl Default for DecoderPanel {
@@ -148,6 +168,7 @@ impl Default for DecoderPanel {
             hex_height: 0.0,
             hovered_byte: None,
             jobs: Jobs::default(),
+            limits: limits_from_env(),
         }
     }
 }
