@@ -4,11 +4,11 @@
 use mls_core::group::{Group, now};
 use mls_core::messages::Proposal;
 
-use super::snapshot::{changed_nodes, epoch_record, snapshot};
-use super::store::{NewMessage, NewPending, PendingRecord, ReInitMark};
+use super::snapshot::{changed_nodes, epoch_record, outgoing_commit, snapshot};
+use super::store::{NewPending, PendingRecord, ReInitMark};
 use super::{
-    CommitRequest, Direction, EpochCause, EpochRow, GroupKey, Loaded, LocalCommit, MessageKind,
-    Origin, P, Preview, Result, Summary, Workspace, WorkspaceError, encode, parse_key_package,
+    CommitRequest, EpochCause, EpochRow, GroupKey, Loaded, LocalCommit, Origin, P, Preview, Result,
+    Summary, Workspace, WorkspaceError, encode, parse_key_package,
 };
 
 impl Workspace {
@@ -130,28 +130,14 @@ impl Workspace {
             self_removed: false,
             current_state: Some(snapshot(&group)?),
         };
-        let own = group.own_leaf();
-        let mut messages = vec![NewMessage::handshake(
-            Direction::Out,
-            MessageKind::Commit,
-            Some(group.epoch()),
-            Some(own),
-            commit.clone(),
-        )];
-        for (bytes, kind) in [
-            (&welcome, MessageKind::Welcome),
-            (&group_info, MessageKind::GroupInfo),
-        ] {
-            if let Some(bytes) = bytes {
-                messages.push(NewMessage::handshake(
-                    Direction::Out,
-                    kind,
-                    Some(next.epoch()),
-                    Some(own),
-                    bytes.clone(),
-                ));
-            }
-        }
+        let messages = outgoing_commit(
+            group.own_leaf(),
+            group.epoch(),
+            next.epoch(),
+            &commit,
+            welcome.as_ref(),
+            group_info.as_ref(),
+        );
         match &competing {
             Some(staged) => {
                 self.compete_own(key, revision, &group, staged, &pending, messages)?;

@@ -3,14 +3,14 @@
 //! joining from a Welcome) or only peeking at it.
 
 use mls_core::framing::{MlsMessageBody, Sender};
-use mls_core::group::{Received, now};
+use mls_core::group::Received;
 
-use super::snapshot::{changed_nodes, epoch_record, snapshot};
-use super::store::{GroupRecord, NewMessage, NewPending};
+use super::snapshot::{incoming_pending, snapshot};
+use super::store::{GroupRecord, NewMessage};
 use super::summary::{credential_text, describe_proposal, describe_sender};
 use super::{
-    Direction, EpochCause, Framed, GroupKey, GroupStatus, Loaded, MessageKind, Origin, P, Preview,
-    Receipt, Result, Summary, Workspace, WorkspaceError, body_name, decode_message, framed,
+    Direction, Framed, GroupKey, GroupStatus, Loaded, MessageKind, P, Preview, Receipt, Result,
+    Workspace, WorkspaceError, body_name, decode_message, framed,
 };
 
 impl Workspace {
@@ -113,7 +113,6 @@ impl Workspace {
             }
             return Err(WorkspaceError::AlreadyPending(key));
         }
-        let epoch = group.epoch();
         let incoming = |kind, sender, content| NewMessage {
             direction: Direction::In,
             kind,
@@ -185,31 +184,7 @@ impl Workspace {
                 })
             }
             Received::Commit(staged) => {
-                let cause = if f.external_commit {
-                    EpochCause::ExternalCommit
-                } else {
-                    EpochCause::Commit
-                };
-                let next = staged.next_state();
-                let self_removed = staged.summary.self_removed;
-                let summary = Summary::from_commit(&staged.summary, cause);
-                let mut next_epoch = epoch_record(next, summary, now())?;
-                if self_removed {
-                    // A removed member cannot derive the new epoch's secrets.
-                    next_epoch.epoch_authenticator.clear();
-                }
-                let pending = NewPending {
-                    origin: Origin::Incoming,
-                    base_epoch: epoch,
-                    message: bytes.to_vec(),
-                    welcome: None,
-                    group_info: None,
-                    next_state: snapshot(next)?,
-                    changed_nodes: changed_nodes(group.tree(), next.tree()),
-                    next_epoch,
-                    self_removed,
-                    current_state: None,
-                };
+                let pending = incoming_pending(&group, &staged, f.external_commit, bytes)?;
                 if save {
                     self.store.stage(
                         key,

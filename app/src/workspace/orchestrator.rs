@@ -8,19 +8,18 @@
 //! as superseded and changes nothing.
 
 use mls_core::framing::{MlsMessage, MlsMessageBody, Sender};
-use mls_core::group::{Group, Received, StagedCommit, now};
+use mls_core::group::{Group, Received, now};
 use mls_core::policy::{Contender, Strategy, commit_hash};
 
 use super::candidate_types::{CandidateInfo, CandidateStatus, Candidates, Superseded};
-use super::snapshot::{changed_nodes, epoch_record, snapshot};
+use super::snapshot::incoming_pending;
 use super::store::{
     CandidateRecord, CandidateVerdict, CandidateWrite, GroupState, MessageKind, NewMessage,
     NewPending, Origin, PendingRecord,
 };
 use super::summary::credential_text;
 use super::{
-    Direction, EpochCause, Framed, GroupKey, GroupStatus, P, Receipt, Result, Summary, Workspace,
-    WorkspaceError,
+    Direction, Framed, GroupKey, GroupStatus, P, Receipt, Result, Workspace, WorkspaceError,
 };
 
 /// A new candidate: a received commit, or this member's own.
@@ -77,40 +76,6 @@ fn lost_reason(strategy: Strategy, c: &CandidateRecord, winner: &CandidateRecord
         why.push_str("; this member's commit, discarded");
     }
     why
-}
-
-/// The pending row an incoming commit's staged state becomes.
-pub(super) fn incoming_pending(
-    group: &Group,
-    staged: &StagedCommit,
-    external: bool,
-    message: &[u8],
-) -> Result<NewPending> {
-    let cause = if external {
-        EpochCause::ExternalCommit
-    } else {
-        EpochCause::Commit
-    };
-    let next = staged.next_state();
-    let self_removed = staged.summary.self_removed;
-    let summary = Summary::from_commit(&staged.summary, cause);
-    let mut next_epoch = epoch_record(next, summary, now())?;
-    if self_removed {
-        // A removed member cannot derive the new epoch's secrets.
-        next_epoch.epoch_authenticator.clear();
-    }
-    Ok(NewPending {
-        origin: Origin::Incoming,
-        base_epoch: group.epoch(),
-        message: message.to_vec(),
-        welcome: None,
-        group_info: None,
-        next_state: snapshot(next)?,
-        changed_nodes: changed_nodes(group.tree(), next.tree()),
-        next_epoch,
-        self_removed,
-        current_state: None,
-    })
 }
 
 /// The committer leaf a PublicMessage names.

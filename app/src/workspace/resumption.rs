@@ -19,6 +19,7 @@ use mls_core::messages::{
     PROTOCOL_VERSION_MLS10, Proposal, Psk, RESUMPTION_BRANCH, RESUMPTION_REINIT, ReInit, Welcome,
 };
 
+use super::snapshot::outgoing_commit;
 use super::store::{
     GroupLink, GroupRecord, IdentityRecord, KeyPackageRecord, LinkKind, NewGroupExtras, NewMessage,
 };
@@ -261,28 +262,14 @@ impl Workspace {
         let commit = encode(&out.commit)?;
         let welcome = out.welcome.as_ref().map(encode).transpose()?;
         let group_info = out.group_info.as_ref().map(encode).transpose()?;
-        let own = group.own_leaf();
-        let mut messages = vec![NewMessage::handshake(
-            Direction::Out,
-            MessageKind::Commit,
-            Some(0),
-            Some(own),
-            commit.clone(),
-        )];
-        for (bytes, kind) in [
-            (&welcome, MessageKind::Welcome),
-            (&group_info, MessageKind::GroupInfo),
-        ] {
-            if let Some(bytes) = bytes {
-                messages.push(NewMessage::handshake(
-                    Direction::Out,
-                    kind,
-                    Some(group.epoch()),
-                    Some(own),
-                    bytes.clone(),
-                ));
-            }
-        }
+        let messages = outgoing_commit(
+            group.own_leaf(),
+            0,
+            group.epoch(),
+            &commit,
+            welcome.as_ref(),
+            group_info.as_ref(),
+        );
         let (settings, link) = self.linked_extras(old, old_group, kind)?;
         let key = self.insert_new_group(
             &group,

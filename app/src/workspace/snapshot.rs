@@ -2,11 +2,13 @@
 //! the history row of its epoch, the tree nodes a commit changes.
 
 use mls_core::codec::Encode as _;
-use mls_core::group::{Group, GroupError};
+use mls_core::group::{Group, GroupError, StagedCommit, now};
 use mls_core::tree::Tree;
 
-use super::store::{EpochRecord, GroupState};
-use super::summary::{Summary, members_of};
+use super::store::{
+    Direction, EpochRecord, GroupState, MessageKind, NewMessage, NewPending, Origin,
+};
+use super::summary::{EpochCause, Summary, members_of};
 use super::types::Result;
 
 /// The indices of the nodes whose content differs between two trees
@@ -43,4 +45,73 @@ pub(crate) fn epoch_record(group: &Group, summary: Summary, time: u64) -> Result
             .to_bytes()
             .map_err(GroupError::Encode)?,
     })
+}
+
+/// The pending row an incoming commit's staged state becomes.
+pub(super) fn incoming_pending(
+    group: &Group,
+    staged: &StagedCommit,
+    external: bool,
+    message: &[u8],
+) -> Result<NewPending> {
+    let cause = if external {
+        EpochCause::ExternalCommit
+    } else {
+        EpochCause::Commit
+    };
+    let next = staged.next_state();
+    let self_removed = staged.summary.self_removed;
+    let summary = Summary::from_commit(&staged.summary, cause);
+    let mut next_epoch = epoch_record(next, summary, now())?;
+    if self_removed {
+        // A removed member cannot derive the new epoch's secrets.
+        next_epoch.epoch_authenticator.clear();
+    }
+    Ok(NewPending {
+        origin: Origin::Incoming,
+        base_epoch: group.epoch(),
+        message: message.to_vec(),
+        welcome: None,
+        group_info: None,
+        next_state: snapshot(next)?,
+        changed_nodes: changed_nodes(group.tree(), next.tree()),
+        next_epoch,
+        self_removed,
+        current_state: None,
+    })
+}
+
+/// The message rows of a commit this member made: the commit (for
+/// `commit_epoch`) and, when there are, its Welcome and GroupInfo (for the
+/// epoch it leads to).
+pub(super) fn outgoing_commit(
+    own: u32,
+    commit_epoch: u64,
+    next_epoch: u64,
+    commit: &[u8],
+    welcome: Option<&Vec<u8>>,
+    group_info: Option<&Vec<u8>>,
+) -> Vec<NewMessage> {
+    let mut messages = vec![NewMessage::handshake(
+        Direction::Out,
+        MessageKind::Commit,
+        Some(commit_epoch),
+        Some(own),
+        commit.to_vec(),
+    )];
+    for (bytes, kind) in [
+        (welcome, MessageKind::Welcome),
+        (group_info, MessageKind::GroupInfo),
+    ] {
+        if let Some(bytes) = bytes {
+            messages.push(NewMessage::handshake(
+                Direction::Out,
+                kind,
+                Some(next_epoch),
+                Some(own),
+                bytes.clone(),
+            ));
+        }
+    }
+    messages
 }
