@@ -441,6 +441,24 @@ pub fn info_row(ui: &mut Ui, key: &str, value: &str, full: Option<&str>, mono: b
     ui.end_row();
 }
 
+/// A grid row: a weak key and a value that wraps.
+pub fn wrapped_row(ui: &mut Ui, key: &str, value: String) {
+    ui.label(RichText::new(key).weak());
+    ui.add(egui::Label::new(value).wrap());
+    ui.end_row();
+}
+
+/// An external sender as a row shows it: its index, identity and
+/// signature-key fingerprint (the full key on hover).
+pub fn external_sender_labels(ui: &mut Ui, s: &crate::workspace::ExternalSenderRow) {
+    ui.monospace(format!("#{}", s.index));
+    ui.label(&s.identity);
+    ui.monospace(&s.fingerprint).on_hover_text(format!(
+        "Signature key fingerprint (the group suite's hash, first 8 bytes); key {}",
+        s.signature_key_hex
+    ));
+}
+
 /// An [`info_row`] for a hex value: the first 32 digits, all of them on
 /// hover.
 pub fn hex_info_row(ui: &mut Ui, key: &str, hex: &str) {

@@ -21,8 +21,8 @@ use mls_core::messages::{EXT_RATCHET_TREE, GroupInfo, Node, RatchetTree};
 use mls_core::tree::Tree;
 
 use super::common::{
-    Opened, Output, OutputAction, Status, error_color, file_bytes, labelled_edit, output_buttons,
-    read_input, short_hex, warn_color,
+    Opened, Output, OutputAction, Status, error_color, external_sender_labels, file_bytes,
+    labelled_edit, output_buttons, read_input, short_hex, warn_color, wrapped_row,
 };
 use crate::workspace::{
     ExternalProposal, ExternalProposalSent, ExternalSenderRow, IdentityKey, Workspace,
@@ -598,11 +598,7 @@ fn view_ui(ui: &mut Ui, view: &GroupInfoView) -> Option<u32> {
         .num_columns(2)
         .spacing([10.0, 3.0])
         .show(ui, |ui| {
-            let mut row = |key: &str, value: String| {
-                ui.label(RichText::new(key).weak());
-                ui.add(egui::Label::new(value).wrap());
-                ui.end_row();
-            };
+            let mut row = |key: &str, value: String| wrapped_row(ui, key, value);
             row("Group id", view.group_id_hex.clone());
             row("Epoch", view.epoch.to_string());
             row(
@@ -643,12 +639,7 @@ fn view_ui(ui: &mut Ui, view: &GroupInfoView) -> Option<u32> {
     }
     for s in &view.senders {
         ui.horizontal(|ui| {
-            ui.monospace(format!("#{}", s.index));
-            ui.label(&s.identity);
-            ui.monospace(&s.fingerprint).on_hover_text(format!(
-                "Signature key fingerprint (the group suite's hash, first 8 bytes); key {}",
-                s.signature_key_hex
-            ));
+            external_sender_labels(ui, s);
             if ui
                 .small_button(format!("Use sender #{}", s.index))
                 .clicked()

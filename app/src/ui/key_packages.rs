@@ -6,7 +6,7 @@
 //! Reading the lists, creating and checking run as background `Jobs`
 //! (each with its own workspace connection), as do the file dialogs.
 
-use crate::ui::common::{ItemTable, clickable_table, label_cell, striped_table};
+use crate::ui::common::{ItemTable, clickable_table, label_cell, striped_table, wrapped_row};
 use std::path::Path;
 use std::time::Duration;
 
@@ -774,11 +774,7 @@ impl KeyPackagesPanel {
                     .num_columns(2)
                     .spacing([10.0, 3.0])
                     .show(ui, |ui| {
-                        let mut row = |key: &str, value: String| {
-                            ui.label(RichText::new(key).weak());
-                            ui.add(egui::Label::new(value).wrap());
-                            ui.end_row();
-                        };
+                        let mut row = |key: &str, value: String| wrapped_row(ui, key, value);
                         row("Credential", info.credential.clone());
                         row(
                             "Cipher suite",

@@ -14,7 +14,7 @@ use egui::Ui;
 
 use super::overview::section;
 use super::state::{Action, GroupsPanel, OpenFor, Outcome};
-use crate::ui::common::Status;
+use crate::ui::common::{Status, external_sender_labels};
 use crate::ui::dialogs::open_dialog;
 use crate::workspace::{GroupStatus, parse_external_sender};
 
@@ -38,12 +38,7 @@ impl GroupsPanel {
             }
             for s in senders {
                 ui.horizontal_wrapped(|ui| {
-                    ui.monospace(format!("#{}", s.index));
-                    ui.label(&s.identity);
-                    ui.monospace(&s.fingerprint).on_hover_text(format!(
-                        "Signature key fingerprint (the group suite's hash, first 8 bytes); key {}",
-                        s.signature_key_hex
-                    ));
+                    external_sender_labels(ui, s);
                     if ui
                         .add_enabled(
                             enabled,
