@@ -53,7 +53,7 @@ fn examples_decode_as_what_they_are() {
         let d = inspect::dissect(&example(name));
         assert!(!d.signatures.is_empty(), "{name}");
         for s in &d.signatures {
-            assert!(s.verified(), "{name}: {} {:?}", s.what, s.result);
+            assert!(s.verified(), "{name}: {} {:?}", s.what, s.outcome);
         }
     }
 }

@@ -456,6 +456,8 @@ pub struct ErrorJson<'a> {
 pub struct SignatureJson<'a> {
     pub what: &'a str,
     pub verified: bool,
+    /// `verified`, `failed` or `not checkable`.
+    pub status: &'static str,
     pub reason: Option<&'a str>,
 }
 
@@ -500,7 +502,8 @@ impl<'a> SignatureJson<'a> {
         SignatureJson {
             what: &check.what,
             verified: check.verified(),
-            reason: check.result.as_ref().err().map(String::as_str),
+            status: check.status(),
+            reason: check.reason(),
         }
     }
 }
@@ -549,9 +552,15 @@ pub fn render_text(input: Option<&ParsedInput>, d: &Dissection, full: bool) -> S
     } else {
         let _ = writeln!(out, "signatures:");
         for check in &d.signatures {
-            let _ = match &check.result {
-                Ok(()) => writeln!(out, "  ✓ {}", check.what),
-                Err(reason) => writeln!(out, "  ✗ {}: {reason}", check.what),
+            let _ = match check.reason() {
+                None => writeln!(out, "  {} {}", check.mark(), check.what),
+                Some(reason) => writeln!(
+                    out,
+                    "  {} {} ({}): {reason}",
+                    check.mark(),
+                    check.what,
+                    check.status()
+                ),
             };
         }
     }

@@ -18,7 +18,7 @@ pub use input::{InputFormat, ParsedInput, parse_input, parse_input_as};
 pub use limits::{
     DissectLimits, OMITTED_LABEL, OMITTED_TYPE, TooLarge, Truncation, parse_size, size_text,
 };
-pub use signature::SignatureCheck;
+pub use signature::{SignatureCheck, SignatureOutcome};
 
 /// What a byte string is decoded as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

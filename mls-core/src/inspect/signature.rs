@@ -12,25 +12,73 @@ use crate::tree::verify_leaf_signature;
 
 use super::Decoded;
 
-/// One signature and whether it verifies.
+/// What became of one signature: three states, never two — a signature
+/// that could not be checked is not a failed one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignatureOutcome {
+    /// It verifies.
+    Verified,
+    /// It was checked and does not verify: why.
+    Failed(String),
+    /// It cannot be checked from the bytes alone (the group context, the
+    /// signer's key or the suite is missing): what is needed.
+    NotCheckable(String),
+}
+
+/// One signature and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureCheck {
     /// What is signed, e.g. `KeyPackage signature (KeyPackageTBS)`.
     pub what: String,
-    /// `Ok(())` when it verifies; otherwise why not (or why it cannot be checked).
-    pub result: Result<(), String>,
+    pub outcome: SignatureOutcome,
 }
 
 impl SignatureCheck {
     fn new(what: &str, result: Result<(), String>) -> Self {
         SignatureCheck {
             what: what.to_string(),
-            result,
+            outcome: match result {
+                Ok(()) => SignatureOutcome::Verified,
+                Err(why) => SignatureOutcome::Failed(why),
+            },
+        }
+    }
+
+    fn not_checkable(what: &str, why: impl Into<String>) -> Self {
+        SignatureCheck {
+            what: what.to_string(),
+            outcome: SignatureOutcome::NotCheckable(why.into()),
         }
     }
 
     pub fn verified(&self) -> bool {
-        self.result.is_ok()
+        self.outcome == SignatureOutcome::Verified
+    }
+
+    /// `verified`, `failed` or `not checkable`.
+    pub fn status(&self) -> &'static str {
+        match self.outcome {
+            SignatureOutcome::Verified => "verified",
+            SignatureOutcome::Failed(_) => "failed",
+            SignatureOutcome::NotCheckable(_) => "not checkable",
+        }
+    }
+
+    /// ✔, ✖ or ?.
+    pub fn mark(&self) -> &'static str {
+        match self.outcome {
+            SignatureOutcome::Verified => "✔",
+            SignatureOutcome::Failed(_) => "✖",
+            SignatureOutcome::NotCheckable(_) => "?",
+        }
+    }
+
+    /// Why it failed or cannot be checked.
+    pub fn reason(&self) -> Option<&str> {
+        match &self.outcome {
+            SignatureOutcome::Verified => None,
+            SignatureOutcome::Failed(why) | SignatureOutcome::NotCheckable(why) => Some(why),
+        }
     }
 }
 
@@ -57,7 +105,7 @@ pub(super) fn checks<P: CryptoProvider + ?Sized>(p: &P, decoded: &Decoded) -> Ve
 fn key_package<P: CryptoProvider + ?Sized>(p: &P, k: &KeyPackage) -> Vec<SignatureCheck> {
     let cs = match suite(k.cipher_suite) {
         Ok(cs) => cs,
-        Err(e) => return vec![SignatureCheck::new("KeyPackage signature", Err(e))],
+        Err(e) => return vec![SignatureCheck::not_checkable("KeyPackage signature", e)],
     };
     let pk = SignaturePublicKey(k.leaf_node.signature_key.0.clone());
     let result = k.tbs_bytes().map_err(|e| e.to_string()).and_then(|tbs| {
@@ -77,9 +125,9 @@ fn leaf_node<P: CryptoProvider + ?Sized>(
 ) -> SignatureCheck {
     let what = "LeafNode signature (LeafNodeTBS)";
     if !matches!(l.leaf_node_source, LeafNodeSource::KeyPackage(_)) {
-        return SignatureCheck::new(
+        return SignatureCheck::not_checkable(
             what,
-            Err("signed with the group id and leaf index: load the group to check it".into()),
+            "signed with the group id and leaf index: load the group to check it",
         );
     }
     let Some(cs) = cs else {
@@ -102,19 +150,16 @@ fn group_info<P: CryptoProvider + ?Sized>(p: &P, g: &GroupInfo) -> Vec<Signature
     let what = "GroupInfo signature (GroupInfoTBS)";
     let cs = match suite(g.group_context.cipher_suite) {
         Ok(cs) => cs,
-        Err(e) => return vec![SignatureCheck::new(what, Err(e))],
+        Err(e) => return vec![SignatureCheck::not_checkable(what, e)],
     };
     let tree = g.extensions.iter().find_map(|e| match e.value() {
         Ok(ExtensionValue::RatchetTree(t)) => Some(t),
         _ => None,
     });
     let Some(tree) = tree else {
-        return vec![SignatureCheck::new(
+        return vec![SignatureCheck::not_checkable(
             what,
-            Err(
-                "the signer's key is in the ratchet tree, which this GroupInfo does not carry"
-                    .into(),
-            ),
+            "the signer's key is in the ratchet tree, which this GroupInfo does not carry",
         )];
     };
     let signer = usize::try_from(g.signer)
@@ -123,12 +168,12 @@ fn group_info<P: CryptoProvider + ?Sized>(p: &P, g: &GroupInfo) -> Vec<Signature
     let key = match signer.and_then(|n| tree.0.get(n)) {
         Some(Some(Node::Leaf(leaf))) => SignaturePublicKey(leaf.signature_key.0.clone()),
         _ => {
-            return vec![SignatureCheck::new(
+            return vec![SignatureCheck::not_checkable(
                 what,
-                Err(format!(
-                    "signer leaf {} is blank or outside the ratchet tree",
+                format!(
+                    "signer leaf {} is blank or outside the ratchet tree: no key to check with",
                     g.signer
-                )),
+                ),
             )];
         }
     };
@@ -146,9 +191,9 @@ fn public_message<P: CryptoProvider + ?Sized>(
     // Only a new member's Add proposal carries its own key and needs no
     // group context (§6.1: no context for new_member_proposal senders).
     let Sender::NewMemberProposal = m.content.sender else {
-        return vec![SignatureCheck::new(
+        return vec![SignatureCheck::not_checkable(
             what,
-            Err("covers the group context: load the group to check it".into()),
+            "covers the group context: load the group to check it",
         )];
     };
     let Content::Proposal(Proposal::Add { key_package }) = &m.content.content else {

@@ -342,3 +342,50 @@ fn an_input_over_the_size_limit_is_refused_without_decoding() {
     assert!(parse_size("12 parsecs").is_err());
     assert_eq!(size_text(DissectLimits::DEFAULT_MAX_INPUT), "64 MiB");
 }
+
+#[test]
+fn signatures_have_three_states() {
+    use crate::codec::Encode;
+    use crate::crypto::CipherSuite;
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let kp = crate::test_utils::groups::member(cs, "alice").key_package;
+    let bytes = MlsMessage::new(MlsMessageBody::KeyPackage(kp.clone()))
+        .to_bytes()
+        .unwrap();
+    let d = dissect(&bytes);
+    assert_eq!(d.signatures.len(), 2);
+    assert!(
+        d.signatures.iter().all(SignatureCheck::verified),
+        "{:?}",
+        d.signatures
+    );
+
+    // A flipped signature byte: checked and failed, with the reason.
+    let mut bad = kp.clone();
+    let last = bad.signature.0.len() - 1;
+    bad.signature.0[last] ^= 1;
+    let bytes = MlsMessage::new(MlsMessageBody::KeyPackage(bad))
+        .to_bytes()
+        .unwrap();
+    let d = dissect(&bytes);
+    let kp_sig = &d.signatures[0];
+    assert!(
+        matches!(kp_sig.outcome, SignatureOutcome::Failed(_)),
+        "{kp_sig:?}"
+    );
+    assert_eq!((kp_sig.mark(), kp_sig.status()), ("✖", "failed"));
+    // The leaf's own signature is untouched and still verifies.
+    assert!(d.signatures[1].verified());
+
+    // A bare LeafNode from a commit or update names the group: not checkable.
+    let mut leaf = kp.leaf_node.clone();
+    leaf.leaf_node_source = crate::messages::LeafNodeSource::Update;
+    let d = dissect_as(&leaf.to_bytes().unwrap(), MessageKind::LeafNode);
+    let s = &d.signatures[0];
+    assert!(
+        matches!(s.outcome, SignatureOutcome::NotCheckable(_)),
+        "{s:?}"
+    );
+    assert_eq!((s.mark(), s.status()), ("?", "not checkable"));
+    assert!(s.reason().unwrap().contains("load the group"));
+}

@@ -2,11 +2,11 @@
 //! kind choices, and what was detected.
 
 use egui::{Align, Layout, RichText, TextStyle, Ui};
-use mls_core::inspect::{InputFormat, MessageKind};
+use mls_core::inspect::{InputFormat, MessageKind, SignatureOutcome};
 
 use super::rows::Decoded;
 use super::state::{DecoderPanel, EXAMPLES_DIR, short};
-use crate::ui::common::{error_color, ok_color};
+use crate::ui::common::{error_color, ok_color, warn_color};
 use crate::ui::common::{file_name, plural};
 
 impl DecoderPanel {
@@ -228,16 +228,17 @@ pub(super) fn info_grid(ui: &mut Ui, decoded: &Decoded) {
                     ui.weak("none checkable from the message alone");
                 }
                 for check in &d.signatures {
-                    match &check.result {
-                        Ok(()) => {
-                            ui.label(RichText::new(format!("✔ {}", check.what)).color(ok))
-                                .on_hover_text("verifies");
+                    let text = RichText::new(format!("{} {}", check.mark(), check.what));
+                    let (text, hover) = match &check.outcome {
+                        SignatureOutcome::Verified => (text.color(ok), "verifies".to_owned()),
+                        SignatureOutcome::Failed(why) => {
+                            (text.color(bad), format!("does not verify: {why}"))
                         }
-                        Err(reason) => {
-                            ui.label(RichText::new(format!("✖ {}", check.what)).color(bad))
-                                .on_hover_text(reason);
+                        SignatureOutcome::NotCheckable(why) => {
+                            (text.color(warn_color(ui)), format!("not checked: {why}"))
                         }
-                    }
+                    };
+                    ui.label(text).on_hover_text(hover);
                 }
             });
             ui.end_row();
