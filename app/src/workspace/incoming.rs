@@ -129,6 +129,7 @@ impl Workspace {
                 authenticated_data,
             } => {
                 if save {
+                    let keep = self.group_settings(key)?.keep_plaintext;
                     self.store.update_group_state(
                         key,
                         revision,
@@ -136,7 +137,7 @@ impl Workspace {
                         &[incoming(
                             MessageKind::Application,
                             Some(sender),
-                            Some(data.clone()),
+                            keep.then(|| data.clone()),
                         )],
                     )?;
                 }
