@@ -349,6 +349,14 @@ impl InspectorApp {
                             .path()
                             .file_name()
                             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                        // A protected workspace is not opened by the
+                        // window (Workspace::open refuses it): an open one
+                        // keeps its secrets in clear.
+                        ui.weak("unprotected ·").on_hover_text(
+                            "The workspace's secrets are stored in clear in the file (mode 0600); \
+                             `mls-inspector workspace protect` seals them under a passphrase \
+                             (the window then cannot open it: use the command line).",
+                        );
                         ui.weak(format!("workspace {name} ·"))
                             .on_hover_text(ws.path().display().to_string());
                     }

@@ -195,7 +195,7 @@ pub enum StorageError {
     OutOfRange(String),
     /// The workspace is protected by a passphrase that was not given.
     #[error(
-        "{}: the workspace is protected by a passphrase; give it (MLS_INSPECTOR_PASSPHRASE_FILE, or the prompt on a terminal) or open it with the CLI",
+        "{}: the workspace is protected by a passphrase; open it with the command line (which asks for it, or reads $MLS_INSPECTOR_PASSPHRASE_FILE), or remove it with `mls-inspector workspace unprotect`",
         path.display()
     )]
     Locked {
