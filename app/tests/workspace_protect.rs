@@ -527,3 +527,49 @@ fn plaintext_is_kept_only_when_asked_and_purged_on_demand() {
     let again = a.json(&["group", "purge-messages", "team"]);
     assert_eq!(again["purged"], 0);
 }
+
+#[test]
+fn a_passphrase_changed_by_another_program_is_noticed_before_writing() {
+    use mls_inspector::workspace::store::StorageError;
+    use mls_inspector::workspace::{KdfParams, Workspace, WorkspaceError};
+    let dir = TempDir::new("protect-other");
+    let db = dir.file("ws.sqlite");
+    let first = Workspace::open(&db).unwrap();
+    let alice = first
+        .identity_new(
+            "alice",
+            mls_core::crypto::CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519,
+        )
+        .unwrap();
+    first.store().protect(b"one", KdfParams::TEST).unwrap();
+    let group = first
+        .group_create(
+            alice.key,
+            &mls_inspector::workspace::GroupOptions::default(),
+        )
+        .unwrap();
+    // Another program changes the passphrase (and the workspace key).
+    let other = Workspace::open_with_passphrase(&db, "one").unwrap();
+    other
+        .store()
+        .change_passphrase(b"one", b"two", KdfParams::TEST)
+        .unwrap();
+    drop(other);
+    let before = std::fs::read(&db).unwrap();
+    let err = first.send(group.key, b"under the old key").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            WorkspaceError::Storage(StorageError::PassphraseChanged)
+        ),
+        "{err}"
+    );
+    assert!(std::fs::read(&db).unwrap() == before);
+    // Opened again with the new passphrase, it works; the old one is wrong.
+    assert!(matches!(
+        Workspace::open_with_passphrase(&db, "one").unwrap_err(),
+        WorkspaceError::Storage(StorageError::WrongPassphrase)
+    ));
+    let again = Workspace::open_with_passphrase(&db, "two").unwrap();
+    again.send(group.key, b"under the new key").unwrap();
+}
