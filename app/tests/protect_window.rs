@@ -1,24 +1,26 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The window and an encrypted workspace (issue 13, item 3): an open
-//! workspace is marked unprotected; a protected one is not opened, the
-//! window says why instead of failing, and its other tabs work.
+//! workspace is marked unprotected; a protected one asks for its
+//! passphrase (a wrong one is refused and changes nothing), then works,
+//! and locks again after the idle time.
 
 #[path = "support/gui.rs"]
 mod gui;
 
 use egui_kittest::kittest::Queryable as _;
-use gui::{TempDir, click, harness};
-use mls_inspector::ui::InspectorApp;
-use mls_inspector::workspace::{KdfParams, Workspace};
+use gui::{TempDir, click, harness, type_into};
+use mls_core::crypto::CipherSuite;
+use mls_inspector::ui::{InspectorApp, Tab};
+use mls_inspector::workspace::{KdfParams, OpenMode, Workspace};
 
 #[test]
-fn the_window_marks_an_unprotected_workspace_and_refuses_a_protected_one() {
+fn the_window_marks_an_unprotected_workspace_and_unlocks_a_protected_one() {
     let dir = TempDir::new("protect-window");
     let db = dir.file("ws.sqlite");
     let ws = Workspace::open(&db).unwrap();
     ws.identity_new(
         "alice",
-        mls_core::crypto::CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519,
+        CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519,
     )
     .unwrap();
 
@@ -33,22 +35,68 @@ fn the_window_marks_an_unprotected_workspace_and_refuses_a_protected_one() {
         .unwrap();
     drop(ws);
     let before = std::fs::read(&db).unwrap();
-    let mut h = harness(InspectorApp::with_workspace(&db));
+    let mut app = InspectorApp::with_workspace(&db);
+    app.set_tab(Tab::KeyPackages);
+    let mut h = harness(app);
     h.run();
     assert!(h.state().workspace().is_none());
-    let error = h.state().workspace_error().unwrap().to_owned();
-    assert!(error.contains("protected by a passphrase"), "{error}");
-    h.get_by_label_contains("Cannot open the workspace");
+    assert!(h.state().is_locked());
+    h.get_by_label("The workspace is protected");
     assert!(h.query_by_label("unprotected ·").is_none());
-    click(&mut h, "Groups");
-    h.get_by_label("No workspace is open");
+    // The Decoder works meanwhile.
     click(&mut h, "Decoder");
-    drop(h);
+    click(&mut h, "Key packages");
+
+    // A wrong passphrase: refused, the file unchanged.
+    type_into(&mut h, "Passphrase:", "not it");
+    click(&mut h, "Unlock");
+    h.run();
+    h.get_by_label_contains("wrong passphrase");
+    assert!(h.state().is_locked());
     assert!(
         std::fs::read(&db).unwrap() == before,
-        "the window changed the file"
+        "a wrong passphrase changed the file"
     );
-    // The passphrase still opens it.
-    let ws = Workspace::open_with_passphrase(&db, "window passphrase").unwrap();
+
+    // The right one opens it; the panels' jobs get the key.
+    type_into(&mut h, "Passphrase:", "window passphrase");
+    click(&mut h, "Unlock");
+    h.run();
+    assert!(!h.state().is_locked());
+    let ws = h.state().workspace().expect("opened");
     assert_eq!(ws.identities().unwrap().len(), 1);
+    h.get_by_label("protected ·");
+    h.get_by_label_contains("alice");
+}
+
+#[test]
+fn the_window_locks_after_the_idle_time() {
+    let dir = TempDir::new("protect-idle");
+    let db = dir.file("ws.sqlite");
+    let ws = Workspace::open(&db).unwrap();
+    ws.identity_new(
+        "alice",
+        CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519,
+    )
+    .unwrap();
+    ws.store().protect(b"idle", KdfParams::TEST).unwrap();
+    drop(ws);
+    // The idle time is a workspace setting (not a secret).
+    Workspace::open_locked(&db, OpenMode::Existing)
+        .unwrap()
+        .set_setting("lock_after_seconds", Some("1"))
+        .unwrap();
+    Workspace::unlock_session(&db, "idle").unwrap();
+    let mut app = InspectorApp::with_workspace(&db);
+    app.set_tab(Tab::KeyPackages);
+    let mut h = harness(app);
+    h.run();
+    assert!(!h.state().is_locked());
+    std::thread::sleep(std::time::Duration::from_millis(1_200));
+    h.step();
+    h.run();
+    assert!(h.state().is_locked());
+    h.get_by_label("The workspace is protected");
+    // The key is forgotten: opening needs the passphrase again.
+    assert!(Workspace::open(&db).is_err());
 }

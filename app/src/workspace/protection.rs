@@ -39,7 +39,7 @@ impl Workspace {
     /// [`StorageError::Locked`].
     pub(super) fn open_unprotected(path: impl AsRef<Path>, mode: OpenMode) -> Result<Self> {
         let ws = Self::open_locked(path, mode)?;
-        if ws.store.is_locked()? {
+        if ws.store.is_locked()? && !ws.store.unlock_from_session()? {
             return Err(StorageError::Locked {
                 path: ws.path().to_path_buf(),
             }
@@ -57,6 +57,24 @@ impl Workspace {
             ws.unlock(passphrase)?;
         }
         Ok(ws)
+    }
+
+    /// Unlocks the protected workspace at `path` for this process: later
+    /// [`Workspace::open`]s of the file (the window's background jobs)
+    /// take the key without asking, until [`Workspace::lock_session`]. A
+    /// wrong passphrase is [`StorageError::WrongPassphrase`]; nothing is
+    /// written.
+    pub fn unlock_session(path: impl AsRef<Path>, passphrase: &str) -> Result<()> {
+        let ws = Self::open_locked(path, OpenMode::Existing)?;
+        ws.unlock(passphrase)?;
+        ws.store.remember_in_session();
+        Ok(())
+    }
+
+    /// Forgets the key [`Workspace::unlock_session`] kept for the file at
+    /// `path`: opening it needs the passphrase again.
+    pub fn lock_session(path: impl AsRef<Path>) {
+        Store::forget_session(path.as_ref());
     }
 
     /// How the workspace is protected (`None`: it is not).

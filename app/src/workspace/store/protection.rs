@@ -3,6 +3,9 @@
 //! protecting, unprotecting and changing the passphrase, each re-sealing
 //! every secret column in one transaction.
 
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
 use mls_core::crypto::Secret;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension as _, Transaction, params};
@@ -32,6 +35,29 @@ struct Row {
 pub(super) struct Unlocked {
     key: Secret,
     wrapped: Vec<u8>,
+}
+
+/// A workspace key unlocked in this process, for the file at `path`.
+struct Remembered {
+    path: PathBuf,
+    key: Secret,
+    wrapped: Vec<u8>,
+}
+
+/// The workspace keys this process unlocked for a session (the window:
+/// each background job opens its own connection, which takes the key from
+/// here instead of asking again). Emptied by [`Store::forget_session`].
+static SESSION: Mutex<Vec<Remembered>> = Mutex::new(Vec::new());
+
+fn session() -> std::sync::MutexGuard<'static, Vec<Remembered>> {
+    SESSION
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The name a file has in [`SESSION`].
+fn session_path(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Every secret column: table, primary key, column, and whether the
@@ -228,6 +254,52 @@ impl Store {
             wrapped: row.wrapped,
         });
         Ok(())
+    }
+
+    /// Keeps this connection's workspace key for later connections of this
+    /// process to the same file ([`Store::unlock_from_session`]).
+    pub fn remember_in_session(&self) {
+        let unlocked = self.unlocked.borrow();
+        let Some(u) = unlocked.as_ref() else {
+            return;
+        };
+        let path = session_path(&self.path);
+        let mut session = session();
+        session.retain(|r| r.path != path);
+        session.push(Remembered {
+            path,
+            key: Secret::new(u.key.as_bytes().to_vec()),
+            wrapped: u.wrapped.clone(),
+        });
+    }
+
+    /// Unlocks a protected workspace with the key this process remembered
+    /// for it, if any (and if the passphrase did not change since).
+    /// Returns whether it is unlocked now.
+    pub fn unlock_from_session(&self) -> Result<bool> {
+        let Some(row) = read_row(&self.conn)? else {
+            return Ok(true);
+        };
+        let path = session_path(&self.path);
+        let session = session();
+        let Some(r) = session
+            .iter()
+            .find(|r| r.path == path && r.wrapped == row.wrapped)
+        else {
+            return Ok(false);
+        };
+        *self.unlocked.borrow_mut() = Some(Unlocked {
+            key: Secret::new(r.key.as_bytes().to_vec()),
+            wrapped: row.wrapped,
+        });
+        Ok(true)
+    }
+
+    /// Forgets the key this process remembered for the file at `path`
+    /// (connections already open keep theirs).
+    pub fn forget_session(path: &Path) {
+        let path = session_path(path);
+        session().retain(|r| r.path != path);
     }
 
     /// Protects an unprotected workspace with `passphrase` (Argon2id cost
