@@ -1,4 +1,9 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! The window and an encrypted workspace (issue 13, item 3): an open
 //! workspace is marked unprotected; a protected one asks for its
 //! passphrase (a wrong one is refused and changes nothing), then works,
@@ -99,4 +104,44 @@ fn the_window_locks_after_the_idle_time() {
     h.get_by_label("The workspace is protected");
     // The key is forgotten: opening needs the passphrase again.
     assert!(Workspace::open(&db).is_err());
+}
+
+#[test]
+fn the_window_shows_plaintext_it_did_not_keep_until_it_closes() {
+    use gui::{alice_and_bob, drop_file, open_groups, status_text};
+    use mls_inspector::workspace::{MessageKind, Receipt};
+    let dir = TempDir::new("session-plaintext");
+    let (a_db, a_key, b, b_key) = alice_and_bob(&dir);
+    let mut h = open_groups(&a_db, Some(a_key));
+    type_into(&mut h, "Text to send:", "hello bob");
+    click(&mut h, "Send");
+    let sent = h.state_mut().groups().outputs().to_vec();
+    assert_eq!(sent.len(), 1, "{}", status_text(&mut h));
+    match b.receive(Some(b_key), &sent[0].bytes).unwrap() {
+        Receipt::Application { data, .. } => assert_eq!(data, b"hello bob"),
+        other => panic!("{other:?}"),
+    }
+    let reply = b.send(b_key, b"hi alice").unwrap();
+    drop_file(&mut h, "reply.mls", &reply);
+    // Shown in the table for this session…
+    h.get_by_label("hello bob");
+    h.get_by_label("hi alice");
+    // …but not stored (keep_plaintext=false by default)…
+    let a = Workspace::open(&a_db).unwrap();
+    let stored: Vec<_> = a
+        .messages(Some(a_key))
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.kind == MessageKind::Application)
+        .collect();
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|m| m.content.is_none()));
+    drop(h);
+    // …so a new window lists the messages without their text.
+    let mut h = open_groups(&a_db, Some(a_key));
+    click(&mut h, "Messages");
+    // The rows are there (the reply's size), their text is not.
+    h.get_by_label(&format!("{} bytes", reply.len()));
+    assert!(h.query_by_label("hello bob").is_none());
+    assert!(h.query_by_label("hi alice").is_none());
 }
