@@ -224,6 +224,14 @@ fn protect_seals_every_secret_and_everything_still_works() {
     refused(&a, Some(&pass), None, &["workspace", "protect"]);
     let status = json(&a, None, &["workspace", "status"]);
     assert_eq!(status["protected"], true);
+    // The window's idle lock is set without the passphrase (no secret).
+    assert_eq!(status["lock_after_seconds"], 600);
+    let set = json(&a, None, &["workspace", "lock-after", "90"]);
+    assert_eq!(set["lock_after_seconds"], 90);
+    assert_eq!(
+        json(&a, None, &["workspace", "status"])["lock_after_seconds"],
+        90
+    );
 
     // With it, the protected workspace talks to the unprotected one:
     // messages both ways, a commit each way, both sides agree.

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::common::{Done, Failure, WorkspaceOpts, finish};
 use super::passphrase;
+use crate::ui::lock::{DEFAULT_LOCK_AFTER, LOCK_AFTER_KEY};
 use crate::workspace::store::StorageError;
 use crate::workspace::{KdfParams, ProtectionInfo, Workspace, WorkspaceError};
 
@@ -39,6 +40,17 @@ pub enum WorkspaceCommand {
     /// sealed again). The old one as for any command, the new one from
     /// $MLS_INSPECTOR_NEW_PASSPHRASE_FILE or typed twice.
     ChangePassphrase,
+    /// How long the window waits without input before it locks a
+    /// protected workspace again (seconds; 0: never; default 600).
+    LockAfter(LockAfterArgs),
+}
+
+/// `workspace lock-after SECONDS`
+#[derive(Debug, Args)]
+pub struct LockAfterArgs {
+    /// Seconds without input (0: never lock).
+    #[arg(value_name = "SECONDS")]
+    pub seconds: u64,
 }
 
 /// Runs a `workspace` command; returns the exit status.
@@ -50,6 +62,7 @@ pub fn run(args: WorkspaceArgs) -> u8 {
         WorkspaceCommand::ChangePassphrase => {
             ("workspace change-passphrase", change_passphrase(&args.ws))
         }
+        WorkspaceCommand::LockAfter(a) => ("workspace lock-after", lock_after(&args.ws, a)),
     };
     finish(name, args.ws.json, result)
 }
@@ -83,6 +96,8 @@ struct StatusJson {
     kdf: Option<KdfJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     protected_since: Option<String>,
+    /// Seconds without input before the window locks it (0: never).
+    lock_after_seconds: u64,
 }
 
 fn kdf_text(k: &KdfParams) -> String {
@@ -92,8 +107,17 @@ fn kdf_text(k: &KdfParams) -> String {
     )
 }
 
+/// The window's idle time before it locks (the workspace setting).
+fn lock_after_of(ws: &Workspace) -> Result<u64, Failure> {
+    Ok(ws
+        .setting(LOCK_AFTER_KEY)?
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(DEFAULT_LOCK_AFTER.as_secs()))
+}
+
 fn status_of(ws: &Workspace) -> Result<Done, Failure> {
     let info = ws.protection()?;
+    let lock_after_seconds = lock_after_of(ws)?;
     let json = StatusJson {
         path: ws.path().display().to_string(),
         schema_version: ws.schema_version()?,
@@ -101,6 +125,7 @@ fn status_of(ws: &Workspace) -> Result<Done, Failure> {
         protected: info.is_some(),
         kdf: info.as_ref().map(|i| KdfJson::new(&i.kdf)),
         protected_since: info.as_ref().map(|i| mls_core::time::format_utc_u(i.since)),
+        lock_after_seconds,
     };
     let mut text = format!(
         "workspace {}\nschema version {}{}\n",
@@ -115,6 +140,12 @@ fn status_of(ws: &Workspace) -> Result<Done, Failure> {
             mls_core::time::format_utc_u(i.since),
             kdf_text(&i.kdf)
         )),
+    }
+    if info.is_some() {
+        text.push_str(&match lock_after_seconds {
+            0 => String::from("the window never locks it by itself\n"),
+            n => format!("the window locks it after {n} s without input\n"),
+        });
     }
     Done::new(text, &json)
 }
@@ -172,4 +203,11 @@ fn change_passphrase(opts: &WorkspaceOpts) -> Result<Done, Failure> {
         text: protected(&info, "passphrase changed, with a new workspace key"),
         ..done
     })
+}
+
+fn lock_after(opts: &WorkspaceOpts, args: &LockAfterArgs) -> Result<Done, Failure> {
+    let ws = opts.open_locked()?;
+    let value = args.seconds.to_string();
+    ws.set_setting(LOCK_AFTER_KEY, Some(&value))?;
+    status_of(&ws)
 }

@@ -382,7 +382,7 @@ impl InspectorApp {
                             ui.weak("protected ·").on_hover_text(
                                 "The workspace's secrets are sealed under a passphrase; the \
                                  window asks for it again after a while without input \
-                                 (the workspace setting lock_after_seconds).",
+                                 (`mls-inspector workspace lock-after SECONDS`).",
                             );
                         } else {
                             ui.weak("unprotected ·").on_hover_text(
