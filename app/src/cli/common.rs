@@ -82,7 +82,7 @@ impl WorkspaceOpts {
         let ws = self.open_locked()?;
         if ws.is_locked()? {
             let pass = super::passphrase::passphrase(ws.path())?;
-            ws.unlock(&pass)?;
+            ws.unlock(pass.as_str())?;
         }
         Ok(ws)
     }

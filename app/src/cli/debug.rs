@@ -87,9 +87,9 @@ fn protect_loop(args: &ProtectLoopArgs) -> Result<(), String> {
     let mut done = 0u64;
     while args.rounds.is_none_or(|n| done < n) {
         if ws.protection().map_err(|e| e.to_string())?.is_some() {
-            ws.unprotect(&pass).map_err(|e| e.to_string())?;
+            ws.unprotect(pass.as_str()).map_err(|e| e.to_string())?;
         } else {
-            ws.protect(&pass).map_err(|e| e.to_string())?;
+            ws.protect(pass.as_str()).map_err(|e| e.to_string())?;
         }
         done += 1;
     }

@@ -121,7 +121,7 @@ fn decrypt_with_group(args: &DecodeArgs, group: &str, bytes: &[u8]) -> Decrypted
     if ws.is_locked().unwrap_or(false) {
         let unlocked = super::passphrase::passphrase(ws.path())
             .map_err(|f| f.message)
-            .and_then(|pass| ws.unlock(&pass).map_err(|e| e.to_string()));
+            .and_then(|pass| ws.unlock(pass.as_str()).map_err(|e| e.to_string()));
         if let Err(why) = unlocked {
             return DecryptedJson::failed(group.to_owned(), why);
         }

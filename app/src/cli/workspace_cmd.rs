@@ -167,7 +167,7 @@ fn protect(opts: &WorkspaceOpts) -> Result<Done, Failure> {
         return Err(WorkspaceError::from(StorageError::AlreadyProtected).into());
     }
     let pass = passphrase::protect_passphrase(ws.path())?;
-    let info = ws.protect(&pass)?;
+    let info = ws.protect(pass.as_str())?;
     let done = status_of(&ws)?;
     Ok(Done {
         text: protected(&info, "protected"),
@@ -181,7 +181,7 @@ fn unprotect(opts: &WorkspaceOpts) -> Result<Done, Failure> {
         return Err(WorkspaceError::from(StorageError::NotProtected).into());
     }
     let pass = passphrase::passphrase(ws.path())?;
-    ws.unprotect(&pass)?;
+    ws.unprotect(pass.as_str())?;
     let done = status_of(&ws)?;
     Ok(Done {
         text: String::from("unprotected: secrets are stored in clear in the file (mode 0600)\n"),
@@ -195,9 +195,9 @@ fn change_passphrase(opts: &WorkspaceOpts) -> Result<Done, Failure> {
         return Err(WorkspaceError::from(StorageError::NotProtected).into());
     }
     let old = passphrase::passphrase(ws.path())?;
-    ws.unlock(&old)?;
+    ws.unlock(old.as_str())?;
     let new = passphrase::new_passphrase(ws.path())?;
-    let info = ws.change_passphrase(&old, &new)?;
+    let info = ws.change_passphrase(old.as_str(), new.as_str())?;
     let done = status_of(&ws)?;
     Ok(Done {
         text: protected(&info, "passphrase changed, with a new workspace key"),
