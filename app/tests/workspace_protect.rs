@@ -132,8 +132,45 @@ fn secrets(db: &str) -> Secrets {
     }
 }
 
+/// What `sqlite3 FILE .dump` shows of every row of every table: text as
+/// it is, blobs as hex (`X'…'`), numbers in decimal.
+fn dump(db: &str) -> String {
+    use rusqlite::types::ValueRef;
+    let conn = Connection::open(db).unwrap();
+    let tables: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let mut out = String::new();
+    for table in tables {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            out.push_str(&format!("INSERT INTO {table} VALUES("));
+            for i in 0..n {
+                match row.get_ref(i).unwrap() {
+                    ValueRef::Null => out.push_str("NULL"),
+                    ValueRef::Integer(v) => out.push_str(&v.to_string()),
+                    ValueRef::Real(v) => out.push_str(&v.to_string()),
+                    ValueRef::Text(t) => out.push_str(&String::from_utf8_lossy(t)),
+                    ValueRef::Blob(b) => out.push_str(&format!("X'{}'", hex::encode(b))),
+                }
+                out.push(',');
+            }
+            out.push_str(");\n");
+        }
+    }
+    out
+}
+
 /// Fails if any of `clear` (secret values as they were stored in clear)
-/// is in the file, or any `MLSG` state blob.
+/// is in the file or its dump, or any `MLSG` state blob.
 fn assert_sealed(db: &str, clear: &Secrets, extra: &[&[u8]]) {
     let bytes = file_bytes(db);
     assert!(
@@ -152,7 +189,30 @@ fn assert_sealed(db: &str, clear: &Secrets, extra: &[&[u8]]) {
             assert!(!contains(&bytes, v), "a clear {what} in the protected file");
         }
     }
+    let dumped = dump(db);
+    assert!(
+        !dumped.contains(&hex::encode(b"MLSG")),
+        "a clear state in the dump"
+    );
+    for values in [
+        &clear.signature_keys,
+        &clear.key_package_keys,
+        &clear.states,
+        &clear.psks,
+        &clear.plaintexts,
+    ] {
+        for v in values {
+            assert!(
+                !dumped.contains(&hex::encode(v)),
+                "a clear secret in the dump"
+            );
+        }
+    }
     for v in extra {
+        assert!(
+            !dumped.contains(&*String::from_utf8_lossy(v)),
+            "plaintext in the dump"
+        );
         assert!(
             !contains(&bytes, v),
             "{:?} in the protected file",
@@ -198,6 +258,17 @@ fn protect_seals_every_secret_and_everything_still_works() {
     ]);
     let clear = secrets(&a.db);
     assert!(clear.states.iter().all(|s| s.starts_with(b"MLSG")));
+    // Before: the dump shows them all (so the checks below can fail).
+    let dumped = dump(&a.db);
+    assert!(dumped.contains(&hex::encode(b"MLSG")));
+    for v in clear
+        .signature_keys
+        .iter()
+        .chain(&clear.psks)
+        .chain(&clear.plaintexts)
+    {
+        assert!(dumped.contains(&hex::encode(v)));
+    }
     assert!(contains(&file_bytes(&a.db), b"written before protection"));
     assert!(contains(
         &file_bytes(&a.db),
