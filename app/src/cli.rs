@@ -26,11 +26,13 @@ pub mod group;
 pub mod identity;
 pub mod identity_x509;
 pub mod keypackage;
+pub mod passphrase;
 pub mod settings;
 pub mod trust;
 pub mod vectors;
 pub mod view;
 pub mod wire;
+pub mod workspace_cmd;
 
 pub use common::{EXIT_FAILED, EXIT_OK, EXIT_UNUSABLE};
 pub use decode::DecodeArgs;
@@ -140,6 +142,13 @@ pub enum Command {
     /// export-group-info`) and write a PublicMessage for the members, who
     /// `group receive` it and commit it by reference.
     External(external::ExternalArgs),
+
+    /// The workspace file itself: `status`, and a passphrase protecting
+    /// its secrets (`protect`, `unprotect`, `change-passphrase`). Every
+    /// command on a protected workspace reads the passphrase from the
+    /// first line of $MLS_INSPECTOR_PASSPHRASE_FILE, else asks on the
+    /// terminal.
+    Workspace(workspace_cmd::WorkspaceArgs),
 }
 
 /// `mls-inspector gui [--open FILE] [--select PATH] [--db PATH]`
@@ -187,6 +196,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Psk(args) => trust::run_psk(args),
         Command::Settings(args) => settings::run(args),
         Command::External(args) => external::run(args),
+        Command::Workspace(args) => workspace_cmd::run(args),
         Command::Gui(args) => {
             return crate::gui::run_with_workspace(
                 crate::gui::Startup {

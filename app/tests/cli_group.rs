@@ -24,6 +24,8 @@ fn two_workspaces_twenty_epochs() {
     let a = Ws::new(&dir, "alice");
     let b = Ws::new(&dir, "bob");
     let bg = two_members(&dir, &a, &b);
+    // Alice's log keeps the plaintext (checked at the end).
+    a.json(&["group", "settings", "team", "--set", "keep_plaintext=true"]);
     // Carol's key packages are made in A's workspace; she never joins (A
     // adds and removes her leaf).
     a.json(&["identity", "new", "carol"]);

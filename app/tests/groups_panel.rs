@@ -248,6 +248,11 @@ fn discarded_preview_leaves_the_epoch() {
 fn messages_are_sent_received_and_listed() {
     let dir = TempDir::new("messages");
     let (a_db, a_key, b, b_key) = alice_and_bob(&dir);
+    // Alice's log keeps the plaintext (listed below).
+    Workspace::open(&a_db)
+        .unwrap()
+        .set_group_settings(a_key, &["keep_plaintext=true"])
+        .unwrap();
     let mut h = open_groups(&a_db, Some(a_key));
 
     type_into(&mut h, "Text to send:", "hello bob");

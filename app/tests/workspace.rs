@@ -129,6 +129,9 @@ fn two_workspaces_play_a_group() {
 
     // Bob joins; his key package's private keys are gone.
     let gb = b.join(&welcome, None).unwrap();
+    // Alice's log keeps the plaintext (checked below).
+    a.set_group_settings(ga.key, &["keep_plaintext=true"])
+        .unwrap();
     assert_eq!((gb.epoch, gb.own_leaf, gb.member_count), (1, 1, 2));
     assert!(b.key_packages().unwrap()[0].used);
     let reference = hex::decode(&kp.reference_hex).unwrap();

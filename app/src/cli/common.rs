@@ -23,7 +23,7 @@ use clap::{Args, ValueEnum};
 use mls_core::inspect::{self, InputFormat};
 use serde::Serialize;
 
-use crate::workspace::{GroupRow, Workspace, WorkspaceError};
+use crate::workspace::{GroupRow, OpenMode, Workspace, WorkspaceError};
 
 /// Everything went well.
 pub const EXIT_OK: u8 = 0;
@@ -76,17 +76,30 @@ impl WorkspaceOpts {
         Ok(Workspace::default_path()?)
     }
 
-    /// Opens (creating if needed) the workspace file.
+    /// Opens (creating if needed) the workspace file; a protected one is
+    /// unlocked with its passphrase (`super::passphrase`).
     pub fn open(&self) -> Result<Workspace, Failure> {
+        let ws = self.open_locked()?;
+        if ws.is_locked()? {
+            let pass = super::passphrase::passphrase(ws.path())?;
+            ws.unlock(pass.as_str())?;
+        }
+        Ok(ws)
+    }
+
+    /// Opens (creating if needed) the workspace file without unlocking a
+    /// protected one.
+    pub fn open_locked(&self) -> Result<Workspace, Failure> {
         let named = self.db.is_some() || std::env::var_os(DB_ENV).is_some_and(|p| !p.is_empty());
         let path = self.path()?;
-        Ok(if self.read_only {
-            Workspace::open_read_only(path)?
+        let mode = if self.read_only {
+            OpenMode::ReadOnly
         } else if self.create || !named {
-            Workspace::open_creating(path)?
+            OpenMode::Creating
         } else {
-            Workspace::open(path)?
-        })
+            OpenMode::Existing
+        };
+        Ok(Workspace::open_locked(path, mode)?)
     }
 
     /// Opens the workspace file and finds `group` in it (`#N`, name or id).

@@ -12,13 +12,30 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::common::{EXIT_FAILED, EXIT_OK};
-use crate::workspace::{GroupKey, GroupRow, GroupStatus, Receipt, Workspace, WorkspaceError};
+use crate::workspace::{
+    GroupKey, GroupRow, GroupStatus, OpenMode, Receipt, Workspace, WorkspaceError,
+};
 
 /// `mls-inspector debug …` (hidden).
 #[derive(Debug, Subcommand)]
 pub enum DebugCommand {
     /// Commit and apply in a loop (for crash tests).
     ApplyLoop(ApplyLoopArgs),
+    /// Protect and unprotect in a loop (for crash tests), with the
+    /// passphrase of $MLS_INSPECTOR_PASSPHRASE_FILE.
+    ProtectLoop(ProtectLoopArgs),
+}
+
+/// `mls-inspector debug protect-loop --db PATH [--rounds N]`
+#[derive(Debug, Args)]
+pub struct ProtectLoopArgs {
+    /// The workspace file.
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+
+    /// Stop after this many protect-unprotect rounds (default: never).
+    #[arg(long, value_name = "N")]
+    pub rounds: Option<u64>,
 }
 
 /// `mls-inspector debug apply-loop --db PATH --group GROUP [--rounds N]`
@@ -48,7 +65,35 @@ pub fn run(command: DebugCommand) -> u8 {
                 EXIT_FAILED
             }
         },
+        DebugCommand::ProtectLoop(args) => match protect_loop(&args) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("mls-inspector: debug protect-loop: {e}");
+                EXIT_FAILED
+            }
+        },
     }
+}
+
+/// Protects and unprotects the workspace in turns, starting from the form
+/// it is in.
+fn protect_loop(args: &ProtectLoopArgs) -> Result<(), String> {
+    let ws = Workspace::open_locked(&args.db, OpenMode::Existing).map_err(|e| e.to_string())?;
+    let pass = super::passphrase::passphrase(&args.db).map_err(|f| f.message)?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "ready");
+    let _ = out.flush();
+    drop(out);
+    let mut done = 0u64;
+    while args.rounds.is_none_or(|n| done < n) {
+        if ws.protection().map_err(|e| e.to_string())?.is_some() {
+            ws.unprotect(pass.as_str()).map_err(|e| e.to_string())?;
+        } else {
+            ws.protect(pass.as_str()).map_err(|e| e.to_string())?;
+        }
+        done += 1;
+    }
+    Ok(())
 }
 
 fn apply_loop(args: &ApplyLoopArgs) -> Result<(), WorkspaceError> {

@@ -125,10 +125,19 @@ fn decrypt_with_group(args: &DecodeArgs, group: &str, bytes: &[u8]) -> Decrypted
                 .map(PathBuf::from)
         })
         .map_or_else(Workspace::default_path, Ok);
-    let ws = match path.and_then(Workspace::open) {
-        Ok(ws) => ws,
-        Err(e) => return DecryptedJson::failed(group.to_owned(), e.to_string()),
-    };
+    let ws =
+        match path.and_then(|p| Workspace::open_locked(p, crate::workspace::OpenMode::Existing)) {
+            Ok(ws) => ws,
+            Err(e) => return DecryptedJson::failed(group.to_owned(), e.to_string()),
+        };
+    if ws.is_locked().unwrap_or(false) {
+        let unlocked = super::passphrase::passphrase(ws.path())
+            .map_err(|f| f.message)
+            .and_then(|pass| ws.unlock(pass.as_str()).map_err(|e| e.to_string()));
+        if let Err(why) = unlocked {
+            return DecryptedJson::failed(group.to_owned(), why);
+        }
+    }
     let row = match ws.group_find(group) {
         Ok(row) => row,
         Err(e) => return DecryptedJson::failed(group.to_owned(), e.to_string()),

@@ -20,7 +20,8 @@
 //! [`join`] (join, join-external), [`secrets`] (export-secret),
 //! [`settings`] (settings), [`proposals`] (propose, proposals),
 //! [`extensions`] (extensions: the external senders) and
-//! [`resumption`] (reinit, reinit-create, branch); [`candidates`] renders
+//! [`resumption`] (reinit, reinit-create, branch), [`purge`]
+//! (purge-messages); [`candidates`] renders
 //! the orchestrator's reports (competing commits). Each
 //! handler's JSON view is next to it.
 
@@ -33,6 +34,7 @@ mod join;
 mod members;
 mod messages;
 mod proposals;
+mod purge;
 mod resumption;
 mod secrets;
 mod settings;
@@ -78,6 +80,7 @@ pub fn run(args: GroupArgs) -> u8 {
         GroupCommand::Reinit(a) => ("group reinit", resumption::reinit(ws, a)),
         GroupCommand::ReinitCreate(a) => ("group reinit-create", resumption::reinit_create(ws, a)),
         GroupCommand::Branch(a) => ("group branch", resumption::branch(ws, a)),
+        GroupCommand::PurgeMessages(a) => ("group purge-messages", purge::purge_messages(ws, a)),
     };
     finish(name, ws.json, result)
 }

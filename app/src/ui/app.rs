@@ -14,8 +14,10 @@ use super::decoder::DecoderPanel;
 use super::groups::GroupsPanel;
 use super::jobs::{JobPanel, Jobs, job_outcome};
 use super::key_packages::KeyPackagesPanel;
+use super::lock::{IdleLock, LockPrompt};
 use super::trust_roots::TrustRootsPanel;
-use crate::workspace::{GroupKey, Workspace};
+use crate::workspace::store::StorageError;
+use crate::workspace::{GroupKey, Workspace, WorkspaceError};
 
 /// Storage key of the selected tab.
 const TAB_KEY: &str = "tab";
@@ -41,6 +43,10 @@ enum ShellOutcome {
     Failed(String),
     /// The workspace file the user chose.
     Picked(PathBuf),
+    /// The protected workspace at this path was unlocked.
+    Unlocked(PathBuf),
+    /// Unlocking failed: why.
+    UnlockFailed(String),
 }
 
 job_outcome!(ShellOutcome::Failed);
@@ -109,6 +115,8 @@ enum WorkspaceState {
         path: Option<PathBuf>,
         error: String,
     },
+    /// A protected workspace waiting for its passphrase.
+    Locked(LockPrompt),
 }
 
 /// The whole application.
@@ -121,8 +129,10 @@ pub struct InspectorApp {
     groups: GroupsPanel,
     key_packages: KeyPackagesPanel,
     trust_roots: TrustRootsPanel,
-    /// The "Open workspace…" dialog.
+    /// The "Open workspace…" dialog, and unlocking.
     dialogs: Jobs<ShellOutcome>,
+    /// Whether the open workspace is protected, and its idle lock.
+    idle: IdleLock,
 }
 
 impl InspectorApp {
@@ -190,11 +200,15 @@ impl InspectorApp {
         };
         match opened {
             Ok(ws) => {
+                self.idle = IdleLock::for_workspace(&ws);
                 let db = ws.path().to_path_buf();
                 self.groups = GroupsPanel::new(Some(&db));
                 self.key_packages = KeyPackagesPanel::new(Some(&db));
                 self.trust_roots = TrustRootsPanel::new(Some(&db));
                 self.workspace = WorkspaceState::Open(ws);
+            }
+            Err(WorkspaceError::Storage(StorageError::Locked { path })) => {
+                self.workspace = WorkspaceState::Locked(LockPrompt::new(path));
             }
             Err(e) => {
                 self.workspace = WorkspaceState::Failed {
@@ -278,6 +292,13 @@ impl InspectorApp {
     /// finished and applies their results; `false` on timeout.
     pub fn wait_idle(&mut self, timeout: Duration) -> bool {
         let WorkspaceState::Open(_) = &self.workspace else {
+            // Only the shell's own jobs (unlocking) may be running.
+            let deadline = std::time::Instant::now() + timeout;
+            while self.dialogs.busy() {
+                if !self.dialogs.wait(deadline) {
+                    return false;
+                }
+            }
             return true;
         };
         self.groups.wait_idle(timeout)
@@ -306,8 +327,16 @@ impl InspectorApp {
                 ShellOutcome::Failed(error) => {
                     self.workspace = WorkspaceState::Failed { path: None, error };
                 }
+                ShellOutcome::Unlocked(path) => self.open_workspace(Some(path)),
+                ShellOutcome::UnlockFailed(error) => {
+                    if let WorkspaceState::Locked(prompt) = &mut self.workspace {
+                        prompt.busy = false;
+                        prompt.error = Some(error);
+                    }
+                }
             }
         }
+        self.lock_when_idle(ui.ctx());
         let before = self.tab;
         egui::Panel::top("app_bar").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
@@ -349,6 +378,19 @@ impl InspectorApp {
                             .path()
                             .file_name()
                             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                        if self.idle.protected {
+                            ui.weak("protected ·").on_hover_text(
+                                "The workspace's secrets are sealed under a passphrase; the \
+                                 window asks for it again after a while without input \
+                                 (`mls-inspector workspace lock-after SECONDS`).",
+                            );
+                        } else {
+                            ui.weak("unprotected ·").on_hover_text(
+                                "The workspace's secrets are stored in clear in the file \
+                                 (mode 0600); `mls-inspector workspace protect` seals them \
+                                 under a passphrase.",
+                            );
+                        }
                         ui.weak(format!("workspace {name} ·"))
                             .on_hover_text(ws.path().display().to_string());
                         if ws.is_read_only() {
@@ -387,12 +429,24 @@ impl InspectorApp {
                     );
                 });
         }
-        egui::CentralPanel::default().show(ui, |ui| match (self.tab, &self.workspace) {
+        egui::CentralPanel::default().show(ui, |ui| match (self.tab, &mut self.workspace) {
             (Tab::Decoder, _) => self.decoder.ui(ui),
             (Tab::Conformance, _) => self.conformance.ui(ui),
             (Tab::Groups, WorkspaceState::Open(_)) => self.groups.ui(ui),
             (Tab::KeyPackages, WorkspaceState::Open(_)) => self.key_packages.ui(ui),
             (Tab::TrustRoots, WorkspaceState::Open(_)) => self.trust_roots.ui(ui),
+            (tab, WorkspaceState::Locked(prompt)) if tab.uses_workspace() => {
+                if let Some(passphrase) = prompt.ui(ui) {
+                    let path = prompt.path.clone();
+                    self.dialogs.set_context(ui.ctx());
+                    self.dialogs.run("Unlocking…", move |progress| {
+                        progress.send(match Workspace::unlock_session(&path, &passphrase) {
+                            Ok(()) => ShellOutcome::Unlocked(path),
+                            Err(e) => ShellOutcome::UnlockFailed(e.to_string()),
+                        });
+                    });
+                }
+            }
             (tab, _) if tab.uses_workspace() => no_workspace(ui),
             _ => {}
         });
@@ -404,6 +458,36 @@ impl InspectorApp {
             self.decoder.load_bytes(name, &bytes);
             self.tab = Tab::Decoder;
         }
+    }
+}
+
+impl InspectorApp {
+    /// Locks an open protected workspace after the idle time: the key is
+    /// forgotten, the panels start empty, the passphrase is asked again.
+    fn lock_when_idle(&mut self, ctx: &egui::Context) {
+        let WorkspaceState::Open(ws) = &self.workspace else {
+            return;
+        };
+        if !self.idle.expired(ctx) {
+            return;
+        }
+        let path = ws.path().to_path_buf();
+        self.lock(path);
+    }
+
+    /// Locks the protected workspace at `path` now.
+    pub fn lock(&mut self, path: PathBuf) {
+        Workspace::lock_session(&path);
+        self.groups = GroupsPanel::new(None);
+        self.key_packages = KeyPackagesPanel::new(None);
+        self.trust_roots = TrustRootsPanel::new(None);
+        self.idle = IdleLock::default();
+        self.workspace = WorkspaceState::Locked(LockPrompt::new(path));
+    }
+
+    /// Whether a protected workspace waits for its passphrase.
+    pub fn is_locked(&self) -> bool {
+        matches!(self.workspace, WorkspaceState::Locked(_))
     }
 }
 

@@ -21,6 +21,7 @@ pub mod external_form;
 pub mod groups;
 mod jobs;
 pub mod key_packages;
+pub mod lock;
 pub mod tree_view;
 pub mod trust_roots;
 pub mod x509_form;

@@ -62,6 +62,9 @@ pub struct GroupSettings {
     pub ratchet: RatchetConfig,
     pub past_epochs: usize,
     pub conflict: Conflict,
+    /// Store the plaintext of application messages sent and received
+    /// (default: only their size, sender and time).
+    pub keep_plaintext: bool,
 }
 
 /// A key, its accepted values and what it does (the CLI's errors and the
@@ -130,6 +133,11 @@ pub const SETTING_KEYS: &[SettingKey] = &[
         values: "first-seen|lowest-leaf|lowest-hash",
         help: "How competing commits of one epoch are settled: the first valid one received, the one from the lowest leaf index, or the one whose bytes hash lowest.",
     },
+    SettingKey {
+        key: "keep_plaintext",
+        values: "true|false",
+        help: "Whether the plaintext of application messages sent and received is stored in the workspace (sealed if it is protected). Without it the message list keeps their size, sender and time only; `group purge-messages` removes what was stored.",
+    },
 ];
 
 /// A refused `KEY=VALUE`: its Display is the one line the CLI prints.
@@ -186,6 +194,7 @@ impl GroupSettings {
             ratchet: policy.ratchet,
             past_epochs: policy.max_past_epochs,
             conflict: Conflict::FirstSeen,
+            keep_plaintext: false,
         }
     }
 
@@ -259,6 +268,7 @@ impl GroupSettings {
                 Conflict::LowestHash => "lowest-hash",
             }
             .to_owned(),
+            "keep_plaintext" => self.keep_plaintext.to_string(),
             _ => return None,
         })
     }
@@ -328,6 +338,13 @@ impl GroupSettings {
                     "first-seen" => Conflict::FirstSeen,
                     "lowest-leaf" => Conflict::LowestLeaf,
                     "lowest-hash" => Conflict::LowestHash,
+                    _ => return Err(bad()),
+                }
+            }
+            "keep_plaintext" => {
+                next.keep_plaintext = match value {
+                    "true" => true,
+                    "false" => false,
                     _ => return Err(bad()),
                 }
             }

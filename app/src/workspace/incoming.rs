@@ -128,6 +128,7 @@ impl Workspace {
                 authenticated_data,
             } => {
                 if save {
+                    let keep = self.group_settings(key)?.keep_plaintext;
                     self.store.update_group_state(
                         key,
                         revision,
@@ -135,7 +136,7 @@ impl Workspace {
                         &[incoming(
                             MessageKind::Application,
                             Some(sender),
-                            Some(data.clone()),
+                            keep.then(|| data.clone()),
                         )],
                     )?;
                 }

@@ -25,6 +25,7 @@ impl Workspace {
             revision,
             ..
         } = self.load_open(key)?;
+        let keep = self.group_settings(key)?.keep_plaintext;
         let message = group.send_application(&P, plaintext, b"")?;
         let bytes = encode(&message)?;
         self.store.update_group_state(
@@ -37,7 +38,7 @@ impl Workspace {
                 epoch: Some(group.epoch()),
                 sender: Some(group.own_leaf()),
                 bytes: bytes.clone(),
-                content: Some(plaintext.to_vec()),
+                content: keep.then(|| plaintext.to_vec()),
             }],
         )?;
         Ok(bytes)
@@ -66,6 +67,13 @@ impl Workspace {
     /// The messages of a group (or, with `None`, all), in recorded order.
     pub fn messages(&self, group: Option<GroupKey>) -> Result<Vec<MessageRow>> {
         Ok(self.store.messages(group)?)
+    }
+
+    /// Deletes the stored plaintext of a group's messages (the rows stay,
+    /// with their size, sender and time). Returns how many had one.
+    pub fn purge_messages(&self, key: GroupKey) -> Result<usize> {
+        self.store.group(key)?;
+        Ok(self.store.purge_message_content(key)?)
     }
 }
 

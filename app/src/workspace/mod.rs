@@ -13,7 +13,8 @@
 //! `incoming.rs` (receive, peek), `orchestrator.rs` (competing commits), `joins.rs` (Welcome, external join,
 //! GroupInfo), `trust_psk.rs` (trust roots, PSKs), `proposals.rs`
 //! (propose, the epoch's pending proposals), `resumption.rs` (re-init,
-//! branch, and joining their Welcomes). This file holds the
+//! branch, and joining their Welcomes), `protection.rs` (a passphrase:
+//! open, unlock, protect, unprotect, change). This file holds the
 //! type, opening, and the helpers they share; `types.rs` the values they
 //! return, `summary.rs` the display text, `snapshot.rs` the rows a group
 //! state becomes, and `store/` the SQLite file.
@@ -53,6 +54,7 @@ mod key_packages;
 mod messages;
 mod orchestrator;
 mod proposals;
+mod protection;
 mod resumption;
 mod settings;
 mod snapshot;
@@ -84,11 +86,13 @@ pub use group_settings::{
     Conflict, Credentials, GroupSettings, SETTING_KEYS, SettingError, SettingKey,
 };
 pub use proposals::{ProposalRequest, ProposalRow, ProposalSent};
+pub use protection::OpenMode;
 pub use resumption::{ReInitRequest, Resumed};
 pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
     Origin, PskRecord as PskRow, TrustRootRecord as TrustRootRow,
 };
+pub use store::{KdfParams, ProtectionInfo};
 pub use summary::credential_text;
 pub use summary::{EpochCause, MemberEntry, Summary, describe_proposal};
 pub use types::{
@@ -268,27 +272,24 @@ impl Workspace {
     /// Opens (creating if needed, mode 0600) the workspace file at `path`
     /// and migrates it to the current schema. An existing empty file is
     /// refused (see [`Workspace::open_creating`]); a file this process may
-    /// not write is opened read-only (every change is refused).
+    /// not write is opened read-only (every change is refused). A
+    /// protected workspace is refused with
+    /// [`store::StorageError::Locked`]: see
+    /// [`Workspace::open_with_passphrase`] and [`Workspace::open_locked`].
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        Ok(Workspace {
-            store: Store::open(path)?,
-        })
+        Self::open_unprotected(path, OpenMode::Existing)
     }
 
     /// [`Workspace::open`], also making a workspace of an existing empty
     /// file (the CLI's `--create`).
     pub fn open_creating(path: impl AsRef<Path>) -> Result<Self> {
-        Ok(Workspace {
-            store: Store::open_adopting_empty(path)?,
-        })
+        Self::open_unprotected(path, OpenMode::Creating)
     }
 
     /// Opens an existing workspace for reading only: showing and listing
     /// work, every change is refused (the CLI's `--read-only`).
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self> {
-        Ok(Workspace {
-            store: Store::open_read_only(path)?,
-        })
+        Self::open_unprotected(path, OpenMode::ReadOnly)
     }
 
     /// Opens the workspace at [`Workspace::default_path`] (an empty file

@@ -109,6 +109,10 @@ pub enum GroupCommand {
     /// with some of the members (their new key packages), whose Welcome
     /// carries this epoch's resumption PSK; they `group join` it.
     Branch(BranchArgs),
+    /// Delete the stored plaintext of a group's messages (kept only with
+    /// the setting keep_plaintext=true); the message rows stay with their
+    /// size, sender and time.
+    PurgeMessages(GroupArg),
 }
 
 /// `group extensions GROUP [--add-external-sender FILE]... [--remove-external-sender INDEX]...`

@@ -310,6 +310,9 @@ impl GroupsPanel {
                 if done.clear_send {
                     self.send_text.clear();
                 }
+                if let Some((bytes, text)) = done.seen_plaintext {
+                    self.session_plaintext.insert(bytes, text);
+                }
                 if done.clear_receive {
                     self.receive_input.clear();
                 }
@@ -467,6 +470,10 @@ impl GroupsPanel {
         let name = name.to_owned();
         self.act(format!("Receiving {name}…"), move |ws| {
             let receipt = ws.receive(target, &bytes)?;
+            let seen = match &receipt {
+                Receipt::Application { data, .. } => Some((bytes.clone(), data.clone())),
+                _ => None,
+            };
             let mut done = match receipt {
                 Receipt::Application {
                     group,
@@ -511,6 +518,7 @@ impl GroupsPanel {
                 Receipt::Superseded(late) => Done::new(late.text()).select(late.group),
             };
             done.clear_receive = true;
+            done.seen_plaintext = seen;
             Ok(done)
         });
     }
@@ -618,6 +626,7 @@ impl GroupsPanel {
                         plural(text.len(), "byte"),
                         bytes.len()
                     ));
+                    done.seen_plaintext = Some((bytes.clone(), text.clone().into_bytes()));
                     done.outputs.push(Output::new(
                         format!("Application message (epoch {epoch})"),
                         format!("message-epoch{epoch}.mls"),

@@ -27,6 +27,7 @@ impl GroupsPanel {
             return;
         };
         let messages = &snap.messages;
+        let session = &self.session_plaintext;
         if messages.is_empty() {
             ui.weak("No messages yet: what this member sends, receives, exports or joins with is listed here.");
             return;
@@ -79,7 +80,8 @@ impl GroupsPanel {
                             m.sender.map_or_else(|| String::from("—"), names),
                         );
                         label_cell(&mut table_row, plural(m.bytes.len(), "byte"));
-                        table_row.col(|ui| match (&m.kind, &m.content) {
+                        let content = m.content.as_ref().or_else(|| session.get(&m.bytes));
+                        table_row.col(|ui| match (&m.kind, content) {
                             (MessageKind::Application, Some(text)) => {
                                 let text = escape_controls(&String::from_utf8_lossy(text));
                                 ui.label(RichText::new(&text).strong()).on_hover_text(&text);

@@ -132,6 +132,9 @@ pub(crate) struct Done {
     pub(super) clear_create: bool,
     /// The identity the create form should offer next (a new one it made).
     pub(super) use_identity: Option<IdentityKey>,
+    /// An application message sent or received and its plaintext, shown
+    /// for this window's session even if the group does not keep it.
+    pub(super) seen_plaintext: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Done {
@@ -146,6 +149,7 @@ impl Done {
             clear_receive: false,
             clear_create: false,
             use_identity: None,
+            seen_plaintext: None,
         }
     }
 
@@ -309,6 +313,11 @@ pub struct GroupsPanel {
     pub(super) settings: super::settings::SettingsForm,
     pub(super) propose: super::propose::ProposeForm,
     pub(super) resumption: super::resumption::ResumptionForm,
+    /// Plaintext of the application messages this window sent or
+    /// received, by message bytes: shown until the window closes (or the
+    /// workspace locks) even when the group does not keep it
+    /// (`keep_plaintext=false`).
+    pub(super) session_plaintext: std::collections::HashMap<Vec<u8>, Vec<u8>>,
 }
 
 impl Default for GroupsPanel {
@@ -355,6 +364,7 @@ impl GroupsPanel {
             settings: super::settings::SettingsForm::default(),
             propose: super::propose::ProposeForm::default(),
             resumption: super::resumption::ResumptionForm::default(),
+            session_plaintext: std::collections::HashMap::new(),
         }
     }
 

@@ -7,6 +7,7 @@
 use rusqlite::{OptionalExtension as _, params};
 
 use super::messages::insert_messages;
+use super::seal::{Column, row_int};
 use super::{
     GroupKey, GroupState, GroupStatus, NewMessage, NewPending, Origin, Result, StorageError, Store,
     bad, get_opt_u64, get_parsed, get_u64, int, not_found, now,
@@ -125,6 +126,7 @@ impl Store {
     /// epochs before the previous one are dropped.
     pub fn write_candidates(&self, w: &CandidateWrite<'_>) -> Result<()> {
         let tx = self.tx()?;
+        let sealer = self.sealer(&tx)?;
         let current: Option<(i64, i64, String, Option<Vec<u8>>)> = tx
             .query_row(
                 "SELECT revision, epoch, status, \
@@ -190,7 +192,15 @@ impl Store {
             tx.execute(
                 "UPDATE groups SET state = ?1, revision = revision + 1, updated = ?2 \
                  WHERE id = ?3",
-                params![state.state.as_bytes(), created, w.key.0],
+                params![
+                    sealer.seal(
+                        Column::GroupState,
+                        &row_int(w.key.0),
+                        state.state.as_bytes()
+                    )?,
+                    created,
+                    w.key.0
+                ],
             )?;
         }
         match w.replace_pending {
@@ -199,9 +209,16 @@ impl Store {
                     "DELETE FROM pending_commits WHERE group_ref = ?1",
                     [w.key.0],
                 )?;
-                Self::stage_in(&tx, w.key, w.expected_revision, pending, w.messages)?;
+                Self::stage_in(
+                    &tx,
+                    &sealer,
+                    w.key,
+                    w.expected_revision,
+                    pending,
+                    w.messages,
+                )?;
             }
-            None => insert_messages(&tx, Some(w.key), w.messages)?,
+            None => insert_messages(&tx, &sealer, Some(w.key), w.messages)?,
         }
         tx.commit()?;
         Ok(())

@@ -8,9 +8,10 @@ use super::epochs::insert_epoch;
 use super::group_settings::put_group_settings;
 use super::links::{GroupLink, put_link};
 use super::messages::insert_messages;
+use super::seal::{Column, row_int};
 use super::{
     EpochRecord, GroupKey, GroupRecord, GroupState, GroupStatus, IdentityKey, NewGroup, NewMessage,
-    Result, StorageError, Store, get_parsed, get_secret, get_u64, int, not_found, now,
+    Result, StorageError, Store, get_parsed, get_u64, int, not_found, now,
 };
 
 const GROUP_COLUMNS: &str = "g.id, g.group_id, g.name, g.identity_id, g.cipher_suite, g.status, \
@@ -65,6 +66,7 @@ impl Store {
             )));
         }
         let tx = self.tx()?;
+        let sealer = self.sealer(&tx)?;
         if let Some(reference) = consumed_key_package {
             let changed = tx.execute(
                 "UPDATE key_packages SET init_private = NULL, encryption_private = NULL, used = 1 \
@@ -83,13 +85,12 @@ impl Store {
         tx.execute(
             "INSERT INTO groups (group_id, name, identity_id, cipher_suite, status, state, epoch, \
              own_leaf, member_count, revision, created, updated) \
-             VALUES (?1, ?2, ?3, ?4, 'active', ?5, ?6, ?7, ?8, 1, ?9, ?9)",
+             VALUES (?1, ?2, ?3, ?4, 'active', x'', ?5, ?6, ?7, 1, ?8, ?8)",
             params![
                 group.group_id,
                 group.name,
                 group.identity.0,
                 group.cipher_suite,
-                s.state.as_bytes(),
                 int(s.epoch)?,
                 s.own_leaf,
                 s.member_count,
@@ -97,8 +98,13 @@ impl Store {
             ],
         )?;
         let key = GroupKey(tx.last_insert_rowid());
+        let state = sealer.seal(Column::GroupState, &row_int(key.0), s.state.as_bytes())?;
+        tx.execute(
+            "UPDATE groups SET state = ?1 WHERE id = ?2",
+            params![state, key.0],
+        )?;
         insert_epoch(&tx, key, first_epoch)?;
-        insert_messages(&tx, Some(key), messages)?;
+        insert_messages(&tx, &sealer, Some(key), messages)?;
         if let Some(settings) = extras.settings {
             put_group_settings(&tx, key, settings)?;
         }
@@ -140,12 +146,17 @@ impl Store {
     /// A group's current state and its revision (for
     /// [`Store::update_group_state`] and [`Store::stage`]).
     pub fn group_state(&self, key: GroupKey) -> Result<(Secret, i64)> {
-        self.query_opt(
-            "SELECT state, revision FROM groups WHERE id = ?1 AND state IS NOT NULL",
-            [key.0],
-            |r| Ok((get_secret(r, 0)?, r.get(1)?)),
-        )?
-        .ok_or_else(|| not_found("group state", key.to_string()))
+        let read = self.read_tx()?;
+        let sealer = self.sealer(&read)?;
+        let (stored, revision): (Vec<u8>, i64) = self
+            .query_opt(
+                "SELECT state, revision FROM groups WHERE id = ?1 AND state IS NOT NULL",
+                [key.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+            .ok_or_else(|| not_found("group state", key.to_string()))?;
+        let state = sealer.open(Column::GroupState, &row_int(key.0), &stored)?;
+        Ok((state, revision))
     }
 
     /// Replaces a group's state within its epoch (after sending or receiving
@@ -162,12 +173,14 @@ impl Store {
         messages: &[NewMessage],
     ) -> Result<i64> {
         let tx = self.tx()?;
+        let sealer = self.sealer(&tx)?;
+        let sealed = sealer.seal(Column::GroupState, &row_int(key.0), state.state.as_bytes())?;
         let changed = tx.execute(
             "UPDATE groups SET state = ?1, own_leaf = ?2, member_count = ?3, \
              revision = revision + 1, updated = ?4 \
              WHERE id = ?5 AND revision = ?6 AND epoch = ?7 AND status = 'active'",
             params![
-                state.state.as_bytes(),
+                sealed,
                 state.own_leaf,
                 state.member_count,
                 now(),
@@ -179,7 +192,7 @@ impl Store {
         if changed != 1 {
             return Err(Self::conflict(&tx, key)?);
         }
-        insert_messages(&tx, Some(key), messages)?;
+        insert_messages(&tx, &sealer, Some(key), messages)?;
         tx.commit()?;
         Ok(expected_revision + 1)
     }

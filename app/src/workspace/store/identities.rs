@@ -3,8 +3,9 @@
 use mls_core::crypto::Secret;
 use rusqlite::{Row, params};
 
+use super::seal::{Column, row_int};
 use super::{
-    IdentityKey, IdentityRecord, NewIdentity, Result, Store, get_secret, get_u64, not_found, now,
+    IdentityKey, IdentityRecord, NewIdentity, Result, Store, get_u64, not_found, now,
     refuse_existing,
 };
 
@@ -25,6 +26,7 @@ impl Store {
     /// Stores a new identity; its name must be unused.
     pub fn insert_identity(&self, identity: &NewIdentity) -> Result<IdentityKey> {
         let tx = self.tx()?;
+        let sealer = self.sealer(&tx)?;
         refuse_existing(
             &tx,
             "SELECT EXISTS (SELECT 1 FROM identities WHERE name = ?1)",
@@ -33,17 +35,25 @@ impl Store {
         )?;
         tx.execute(
             "INSERT INTO identities (name, cipher_suite, signature_private, signature_public, \
-             credential, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             credential, created) VALUES (?1, ?2, x'', ?3, ?4, ?5)",
             params![
                 identity.name,
                 identity.cipher_suite,
-                identity.signature_private.as_bytes(),
                 identity.signature_public,
                 identity.credential,
                 now()
             ],
         )?;
         let key = IdentityKey(tx.last_insert_rowid());
+        let sealed = sealer.seal(
+            Column::IdentitySignature,
+            &row_int(key.0),
+            identity.signature_private.as_bytes(),
+        )?;
+        tx.execute(
+            "UPDATE identities SET signature_private = ?1 WHERE id = ?2",
+            params![sealed, key.0],
+        )?;
         tx.commit()?;
         Ok(key)
     }
@@ -78,11 +88,15 @@ impl Store {
 
     /// An identity's signature private key.
     pub fn identity_private(&self, key: IdentityKey) -> Result<Secret> {
-        self.query_opt(
-            "SELECT signature_private FROM identities WHERE id = ?1",
-            [key.0],
-            |r| get_secret(r, 0),
-        )?
-        .ok_or_else(|| not_found("identity", key.to_string()))
+        let read = self.read_tx()?;
+        let sealer = self.sealer(&read)?;
+        let stored: Vec<u8> = self
+            .query_opt(
+                "SELECT signature_private FROM identities WHERE id = ?1",
+                [key.0],
+                |r| r.get(0),
+            )?
+            .ok_or_else(|| not_found("identity", key.to_string()))?;
+        sealer.open(Column::IdentitySignature, &row_int(key.0), &stored)
     }
 }

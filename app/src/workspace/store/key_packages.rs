@@ -3,9 +3,10 @@
 
 use rusqlite::{Row, params};
 
+use super::seal::Column;
 use super::{
-    IdentityKey, KeyPackageRecord, KeyPackageSecrets, NewKeyPackage, Result, Store, get_secret,
-    get_u64, int, now, refuse_existing,
+    IdentityKey, KeyPackageRecord, KeyPackageSecrets, NewKeyPackage, Result, Store, get_u64, int,
+    now, refuse_existing,
 };
 
 const KEY_PACKAGE_COLUMNS: &str =
@@ -27,6 +28,17 @@ impl Store {
     /// Stores one of our key packages with its private keys.
     pub fn insert_key_package(&self, kp: &NewKeyPackage) -> Result<()> {
         let tx = self.tx()?;
+        let sealer = self.sealer(&tx)?;
+        let init_private = sealer.seal(
+            Column::KeyPackageInit,
+            &kp.reference,
+            kp.secrets.init_private.as_bytes(),
+        )?;
+        let encryption_private = sealer.seal(
+            Column::KeyPackageEncryption,
+            &kp.reference,
+            kp.secrets.encryption_private.as_bytes(),
+        )?;
         refuse_existing(
             &tx,
             "SELECT EXISTS (SELECT 1 FROM key_packages WHERE reference = ?1)",
@@ -47,8 +59,8 @@ impl Store {
                 kp.identity.0,
                 kp.cipher_suite,
                 kp.message,
-                kp.secrets.init_private.as_bytes(),
-                kp.secrets.encryption_private.as_bytes(),
+                init_private,
+                encryption_private,
                 int(kp.not_after)?,
                 now()
             ],
@@ -78,18 +90,27 @@ impl Store {
     /// The private keys of an unused key package (`None` if it is unknown
     /// or was used).
     pub fn key_package_secrets(&self, reference: &[u8]) -> Result<Option<KeyPackageSecrets>> {
-        self.query_opt(
+        let read = self.read_tx()?;
+        let sealer = self.sealer(&read)?;
+        let stored: Option<(Vec<u8>, Vec<u8>)> = self.query_opt(
             "SELECT init_private, encryption_private FROM key_packages \
              WHERE reference = ?1 AND used = 0 AND init_private IS NOT NULL \
              AND encryption_private IS NOT NULL",
             [reference],
-            |r| {
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        stored
+            .map(|(init, encryption)| {
                 Ok(KeyPackageSecrets {
-                    init_private: get_secret(r, 0)?,
-                    encryption_private: get_secret(r, 1)?,
+                    init_private: sealer.open(Column::KeyPackageInit, reference, &init)?,
+                    encryption_private: sealer.open(
+                        Column::KeyPackageEncryption,
+                        reference,
+                        &encryption,
+                    )?,
                 })
-            },
-        )
+            })
+            .transpose()
     }
 
     /// Deletes a key package and its private keys. Returns whether it existed.

@@ -2,6 +2,7 @@
 
 use rusqlite::{Row, Transaction, params};
 
+use super::seal::{Column, Sealer, row_int};
 use super::{
     Direction, GroupKey, MessageKind, MessageRecord, NewMessage, Result, Store, get_opt_u64,
     get_parsed, get_u64, int, now,
@@ -23,16 +24,19 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<MessageRecord> {
     })
 }
 
-/// Records messages inside a transaction that changes their group.
+/// Records messages inside a transaction that changes their group (their
+/// content sealed by `sealer`).
 pub(super) fn insert_messages(
     tx: &Transaction<'_>,
+    sealer: &Sealer,
     group: Option<GroupKey>,
     messages: &[NewMessage],
 ) -> Result<()> {
     let mut stmt = tx.prepare(
         "INSERT INTO messages (group_ref, direction, kind, epoch, sender, bytes, content, time) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7)",
     )?;
+    let mut content = tx.prepare("UPDATE messages SET content = ?1 WHERE id = ?2")?;
     let time = now();
     for m in messages {
         let epoch = m.epoch.map(int).transpose()?;
@@ -43,9 +47,13 @@ pub(super) fn insert_messages(
             epoch,
             m.sender,
             m.bytes,
-            m.content,
             time
         ])?;
+        if let Some(plaintext) = &m.content {
+            let id = tx.last_insert_rowid();
+            let sealed = sealer.seal(Column::MessageContent, &row_int(id), plaintext)?;
+            content.execute(params![sealed, id])?;
+        }
     }
     Ok(())
 }
@@ -55,7 +63,8 @@ impl Store {
     /// tied to a group. Returns its number.
     pub fn insert_message(&self, group: Option<GroupKey>, message: &NewMessage) -> Result<i64> {
         let tx = self.tx()?;
-        insert_messages(&tx, group, std::slice::from_ref(message))?;
+        let sealer = self.sealer(&tx)?;
+        insert_messages(&tx, &sealer, group, std::slice::from_ref(message))?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
         Ok(id)
@@ -64,17 +73,40 @@ impl Store {
     /// The messages of a group (or, with `None`, all messages), in the order
     /// they were recorded.
     pub fn messages(&self, group: Option<GroupKey>) -> Result<Vec<MessageRecord>> {
-        match group {
+        let read = self.read_tx()?;
+        let sealer = self.sealer(&read)?;
+        let mut rows = match group {
             Some(g) => self.query_all(
                 &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE group_ref = ?1 ORDER BY id"),
                 [g.0],
                 message_from_row,
-            ),
+            )?,
             None => self.query_all(
                 &format!("SELECT {MESSAGE_COLUMNS} FROM messages ORDER BY id"),
                 [],
                 message_from_row,
-            ),
+            )?,
+        };
+        for row in &mut rows {
+            if let Some(stored) = row.content.take() {
+                let plaintext = sealer.open(Column::MessageContent, &row_int(row.id), &stored)?;
+                row.content = Some(plaintext.as_bytes().to_vec());
+            }
         }
+        Ok(rows)
+    }
+
+    /// Deletes the stored plaintext of a group's messages, and empties the
+    /// write-ahead log so no copy stays there (`secure_delete` zeroes the
+    /// freed space in the file). Returns how many messages had one.
+    pub fn purge_message_content(&self, group: GroupKey) -> Result<usize> {
+        self.writable()?;
+        let n = self.conn.execute(
+            "UPDATE messages SET content = NULL WHERE group_ref = ?1 AND content IS NOT NULL",
+            [group.0],
+        )?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(n)
     }
 }

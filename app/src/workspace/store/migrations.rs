@@ -17,7 +17,7 @@ pub struct Migration {
 pub(super) const APPLICATION_ID: i64 = 0x4D4C_5349;
 
 /// The schema version this program writes.
-pub const LATEST: i64 = 5;
+pub const LATEST: i64 = 6;
 
 /// Every step, in order.
 pub const MIGRATIONS: &[Migration] = &[
@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 5,
         description: "competing commits of an epoch (the orchestrator's candidates)",
         sql: V5,
+    },
+    Migration {
+        version: 6,
+        description: "workspace protection (the passphrase's Argon2id parameters and wrapped key)",
+        sql: V6,
     },
 ];
 
@@ -201,5 +206,18 @@ CREATE TABLE commit_candidates (
     reason     TEXT    NOT NULL,
     created    INTEGER NOT NULL,
     PRIMARY KEY (group_ref, base_epoch, arrival)
+);
+"#;
+
+const V6: &str = r#"
+CREATE TABLE protection (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    kdf         TEXT    NOT NULL CHECK (kdf = 'argon2id-v19'),
+    memory_kib  INTEGER NOT NULL,
+    iterations  INTEGER NOT NULL,
+    parallelism INTEGER NOT NULL,
+    salt        BLOB    NOT NULL,
+    wrapped_key BLOB    NOT NULL,               -- the workspace key, sealed under the passphrase key
+    created     INTEGER NOT NULL
 );
 "#;

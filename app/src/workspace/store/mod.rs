@@ -36,8 +36,18 @@
 //! history row and deletes the pending row in one transaction;
 //! [`Store::insert_group`] deletes a consumed key package's private keys in
 //! the same transaction as the joined group is written. Secrets are held in
-//! [`Secret`] (zeroized on drop, redacted in `Debug`); no record type
+//! [`mls_core::crypto::Secret`] (zeroized on drop, redacted in `Debug`); no record type
 //! prints one.
+//!
+//! # Protection
+//!
+//! A workspace protected by a passphrase (`protection.rs`) stores every
+//! secret column sealed under its workspace key (`seal.rs`): identity
+//! private keys, group states and pending next states, key-package
+//! private keys, PSK secrets and message plaintext. Every read and write
+//! of those columns goes through [`seal::Sealer`]; reading one of a
+//! protected workspace this connection has not unlocked fails with
+//! [`StorageError::Locked`].
 
 mod candidates;
 mod encoding;
@@ -51,8 +61,10 @@ mod messages;
 mod migrations;
 mod open;
 mod pending;
+mod protection;
 mod psks;
 mod records;
+mod seal;
 mod settings;
 mod trust;
 
@@ -62,7 +74,6 @@ mod tests;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use mls_core::crypto::Secret;
 use rusqlite::types::Type;
 use rusqlite::{Connection, Params, Row, Transaction, TransactionBehavior};
 
@@ -70,12 +81,14 @@ pub use candidates::{CandidateRecord, CandidateVerdict, CandidateWrite};
 pub use groups::NewGroupExtras;
 use links::insert_reinit;
 pub use links::{GroupLink, LinkKind, ReInitMark};
+pub use protection::ProtectionInfo;
 pub use records::{
     Direction, EpochRecord, GroupKey, GroupRecord, GroupState, GroupStatus, IdentityKey,
     IdentityRecord, KeyPackageRecord, KeyPackageSecrets, MessageKind, MessageRecord, NewGroup,
     NewIdentity, NewKeyPackage, NewMessage, NewPending, NewTrustRoot, Origin, PendingRecord,
     PskRecord, TrustRootRecord,
 };
+pub use seal::{KdfParams, TEST_KDF_ENV};
 
 /// The schema versions and their migration steps.
 pub mod schema {
@@ -180,6 +193,34 @@ pub enum StorageError {
     /// A number does not fit the column (an epoch beyond 2^63).
     #[error("{0} is out of range for the workspace file")]
     OutOfRange(String),
+    /// The workspace is protected by a passphrase that was not given.
+    #[error(
+        "{}: the workspace is protected by a passphrase; open it with the command line (which asks for it, or reads $MLS_INSPECTOR_PASSPHRASE_FILE), or remove it with `mls-inspector workspace unprotect`",
+        path.display()
+    )]
+    Locked {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The passphrase does not open the workspace key.
+    #[error("wrong passphrase: the workspace is unchanged")]
+    WrongPassphrase,
+    /// `protect` on a workspace that already has a passphrase.
+    #[error("the workspace is already protected (use change-passphrase)")]
+    AlreadyProtected,
+    /// `unprotect`, `change-passphrase` or unlocking an unprotected
+    /// workspace.
+    #[error("the workspace is not protected")]
+    NotProtected,
+    /// Another program changed or removed the passphrase since this one
+    /// unlocked the workspace.
+    #[error(
+        "the workspace's passphrase was changed or removed by another program since it was opened; open it again"
+    )]
+    PassphraseChanged,
+    /// Deriving or sealing failed, or the stored parameters are unusable.
+    #[error("workspace protection: {0}")]
+    Protection(String),
 }
 
 type Result<T> = std::result::Result<T, StorageError>;
@@ -194,6 +235,8 @@ pub struct Store {
     path: PathBuf,
     /// Opened read-only (the file is not writable by this process).
     read_only: bool,
+    /// The workspace key of a protected workspace, once unlocked.
+    unlocked: std::cell::RefCell<Option<protection::Unlocked>>,
 }
 
 impl fmt::Debug for Store {
@@ -213,6 +256,16 @@ impl Store {
         Ok(Transaction::new_unchecked(
             &self.conn,
             TransactionBehavior::Immediate,
+        )?)
+    }
+
+    /// A deferred transaction for reads that must see one state of the
+    /// file (a secret value and the protection it is sealed under).
+    /// Dropping it ends it.
+    fn read_tx(&self) -> Result<Transaction<'_>> {
+        Ok(Transaction::new_unchecked(
+            &self.conn,
+            TransactionBehavior::Deferred,
         )?)
     }
 
@@ -328,14 +381,6 @@ fn get_u64(row: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
 fn get_opt_u64(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<u64>> {
     let v: Option<i64> = row.get(idx)?;
     v.map(|v| non_negative(idx, v)).transpose()
-}
-
-fn get_secret(row: &Row<'_>, idx: usize) -> rusqlite::Result<Secret> {
-    let v = row.get_ref(idx)?;
-    let bytes = v
-        .as_blob()
-        .map_err(|_| bad(idx, v.data_type(), "expected a blob"))?;
-    Ok(Secret::new(bytes.to_vec()))
 }
 
 fn get_parsed<T>(

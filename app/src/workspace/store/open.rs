@@ -161,6 +161,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only,
+            unlocked: std::cell::RefCell::new(None),
         };
         store.check_identity().map_err(|e| match e {
             StorageError::Sqlite(ref s) if is_not_a_database(s) => StorageError::NotAWorkspace {

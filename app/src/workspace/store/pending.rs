@@ -9,10 +9,11 @@ use rusqlite::{OptionalExtension as _, Transaction, params, params_from_iter};
 use super::encoding::{nodes_from_bytes, nodes_to_bytes};
 use super::epochs::{SHARED_COLUMNS, epoch_columns, epoch_from_row, select_epoch};
 use super::messages::insert_messages;
+use super::seal::{Column, Sealer, row_int};
 use super::{
     EpochRecord, GroupKey, GroupStatus, NewMessage, NewPending, Origin, PendingRecord, ReInitMark,
-    Result, StorageError, Store, encode_failed, get_decoded, get_parsed, get_secret, get_u64,
-    insert_reinit, int, not_found, now,
+    Result, StorageError, Store, encode_failed, get_decoded, get_parsed, get_u64, insert_reinit,
+    int, not_found, now,
 };
 
 impl Store {
@@ -27,7 +28,8 @@ impl Store {
         messages: &[NewMessage],
     ) -> Result<()> {
         let tx = self.tx()?;
-        Self::stage_in(&tx, key, expected_revision, pending, messages)?;
+        let sealer = self.sealer(&tx)?;
+        Self::stage_in(&tx, &sealer, key, expected_revision, pending, messages)?;
         tx.commit()?;
         Ok(())
     }
@@ -36,6 +38,7 @@ impl Store {
     /// replaces a staged commit in one transaction).
     pub(super) fn stage_in(
         tx: &Transaction<'_>,
+        sealer: &Sealer,
         key: GroupKey,
         expected_revision: i64,
         pending: &NewPending,
@@ -84,7 +87,11 @@ impl Store {
             tx.execute(
                 "UPDATE groups SET state = ?1, revision = revision + 1, updated = ?2 \
                  WHERE id = ?3",
-                params![state.state.as_bytes(), now(), key.0],
+                params![
+                    sealer.seal(Column::GroupState, &row_int(key.0), state.state.as_bytes())?,
+                    now(),
+                    key.0
+                ],
             )?;
         }
         let e = &pending.next_epoch;
@@ -92,6 +99,11 @@ impl Store {
         let changed_nodes =
             nodes_to_bytes(&pending.changed_nodes).map_err(encode_failed("changed nodes"))?;
         let base_epoch = int(pending.base_epoch)?;
+        let next_state = sealer.seal(
+            Column::PendingNextState,
+            &row_int(key.0),
+            pending.next_state.state.as_bytes(),
+        )?;
         let head: [&dyn ToSql; 10] = [
             &key.0,
             &pending.origin.as_str(),
@@ -99,7 +111,7 @@ impl Store {
             &pending.message,
             &pending.welcome,
             &pending.group_info,
-            &pending.next_state.state.as_bytes(),
+            &next_state,
             &c.epoch,
             &pending.next_state.own_leaf,
             &pending.next_state.member_count,
@@ -115,7 +127,7 @@ impl Store {
             ),
             params_from_iter(head.into_iter().chain(c.shared(e)).chain(tail)),
         )?;
-        insert_messages(tx, Some(key), messages)?;
+        insert_messages(tx, sealer, Some(key), messages)?;
         Ok(())
     }
 
@@ -145,11 +157,14 @@ impl Store {
 
     /// The next state of a group's pending commit.
     pub fn pending_state(&self, key: GroupKey) -> Result<Option<Secret>> {
-        self.query_opt(
+        let read = self.read_tx()?;
+        let sealer = self.sealer(&read)?;
+        let stored: Option<Vec<u8>> = self.query_opt(
             "SELECT next_state FROM pending_commits WHERE group_ref = ?1",
             [key.0],
-            |r| get_secret(r, 0),
-        )
+            |r| r.get(0),
+        )?;
+        sealer.open_opt(Column::PendingNextState, &row_int(key.0), stored.as_deref())
     }
 
     /// Applies a group's pending commit in one transaction: the next state
@@ -184,6 +199,17 @@ impl Store {
                 "the pending commit of group {key} was staged at epoch {base_epoch}, the group is {status} at epoch {epoch}: discard it"
             )));
         }
+        // The next state moves from the pending row to the group row: it
+        // is sealed again for its new place.
+        let sealer = self.sealer(&tx)?;
+        let next_state: Vec<u8> = tx.query_row(
+            "SELECT next_state FROM pending_commits WHERE group_ref = ?1",
+            [key.0],
+            |r| r.get(0),
+        )?;
+        let row = row_int(key.0);
+        let next_state = sealer.open(Column::PendingNextState, &row, &next_state)?;
+        let next_state = sealer.seal(Column::GroupState, &row, next_state.as_bytes())?;
         let time = now();
         tx.execute(
             &format!(
@@ -195,12 +221,12 @@ impl Store {
         )?;
         tx.execute(
             "UPDATE groups SET (state, status, epoch, own_leaf, member_count) = \
-             (SELECT CASE WHEN self_removed THEN NULL ELSE next_state END, \
+             (SELECT CASE WHEN self_removed THEN NULL ELSE ?3 END, \
                      CASE WHEN self_removed THEN 'removed' ELSE 'active' END, \
                      next_epoch, next_own_leaf, next_member_count \
               FROM pending_commits WHERE group_ref = ?1), \
              revision = revision + 1, updated = ?2 WHERE id = ?1",
-            params![key.0, time],
+            params![key.0, time, next_state],
         )?;
         tx.execute("DELETE FROM pending_commits WHERE group_ref = ?1", [key.0])?;
         if let Some(mark) = closed {
