@@ -15,7 +15,7 @@ use mls_inspector::workspace::Workspace;
 
 #[path = "support/gui.rs"]
 mod gui;
-use gui::{TempDir, alice_and_bob, click, open_groups_sized, status_text, type_into};
+use gui::{TempDir, alice_and_bob, click, open_groups_sized, settle, status_text, type_into};
 
 #[test]
 fn reinit_dialog_closes_the_group_and_makes_its_successor() {
@@ -100,16 +100,11 @@ fn reinit_dialog_closes_the_group_and_makes_its_successor() {
 
     // Back on the closed group: its successor is linked, not offered again.
     h.state_mut().groups().select(Some(group));
-    for _ in 0..50 {
-        h.run();
-        if h.query_by_label("Successor:").is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    settle(&mut h);
+    h.get_by_label("Successor:");
     assert!(h.query_by_label("Create successor…").is_none());
     h.get_by_label_contains(&format!("{} ", created.key))
         .click();
-    h.run();
+    settle(&mut h);
     assert_eq!(h.state_mut().groups().selected(), Some(created.key));
 }

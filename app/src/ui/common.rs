@@ -152,8 +152,17 @@ pub fn read_input(text: &str) -> Result<(String, Vec<u8>), String> {
             std::fs::read(path).map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
         return Ok((file_name(path), file_bytes(&raw)));
     }
+    if !trimmed.contains('\n') && path.is_dir() {
+        return Err(format!("{} is a directory, not a file.", path.display()));
+    }
     let parsed = inspect::parse_input(trimmed.as_bytes());
     if parsed.format == InputFormat::Binary {
+        // Neither hex nor base64: a path that names nothing, most likely.
+        let looks_like_path = !trimmed.contains('\n')
+            && (trimmed.contains(['/', '\\', '.', '~']) || path.extension().is_some());
+        if looks_like_path {
+            return Err(format!("No such file: {}", path.display()));
+        }
         return Err(format!(
             "Not a file path, hex or base64 ({}).",
             parsed.reason
@@ -466,8 +475,23 @@ pub fn hex_info_row(ui: &mut Ui, key: &str, hex: &str) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_that_names_nothing_says_so() {
+        let missing = std::env::temp_dir().join("mls-inspector-no-such-file.kp");
+        let e = read_input(&missing.display().to_string()).unwrap_err();
+        assert_eq!(e, format!("No such file: {}", missing.display()));
+        let e = read_input(&std::env::temp_dir().display().to_string()).unwrap_err();
+        assert!(e.ends_with("is a directory, not a file."), "{e}");
+        // Text that is no path says what it is not.
+        let e = read_input("hello world").unwrap_err();
+        assert!(e.starts_with("Not a file path, hex or base64"), "{e}");
+        // Hex still reads as hex.
+        assert_eq!(read_input("00 01").unwrap().1, vec![0, 1]);
+    }
 
     #[test]
     fn times_are_utc_dates() {
