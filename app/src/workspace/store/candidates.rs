@@ -7,7 +7,6 @@
 use rusqlite::{OptionalExtension as _, params};
 
 use super::messages::insert_messages;
-use super::seal::{Column, row_int};
 use super::{
     GroupKey, GroupState, GroupStatus, NewMessage, NewPending, Origin, Result, StorageError, Store,
     bad, get_opt_u64, get_parsed, get_u64, int, not_found, now,
@@ -183,24 +182,14 @@ impl Store {
             )?;
         }
         if let Some(state) = w.current_state {
-            if state.epoch != w.epoch {
-                return Err(StorageError::Conflict(format!(
-                    "the state given with a candidate of epoch {} is at epoch {}",
-                    w.epoch, state.epoch
-                )));
-            }
-            tx.execute(
-                "UPDATE groups SET state = ?1, revision = revision + 1, updated = ?2 \
-                 WHERE id = ?3",
-                params![
-                    sealer.seal(
-                        Column::GroupState,
-                        &row_int(w.key.0),
-                        state.state.as_bytes()
-                    )?,
-                    created,
-                    w.key.0
-                ],
+            Self::write_current_state(
+                &tx,
+                &sealer,
+                w.key,
+                w.epoch,
+                state,
+                created,
+                "a candidate of epoch",
             )?;
         }
         match w.replace_pending {

@@ -8,7 +8,7 @@ use super::epochs::insert_epoch;
 use super::group_settings::put_group_settings;
 use super::links::{GroupLink, put_link};
 use super::messages::insert_messages;
-use super::seal::{Column, row_int};
+use super::seal::{Column, Sealer, row_int};
 use super::{
     EpochRecord, GroupKey, GroupRecord, GroupState, GroupStatus, IdentityKey, NewGroup, NewMessage,
     Result, StorageError, Store, get_parsed, get_u64, int, not_found, now,
@@ -195,6 +195,36 @@ impl Store {
         insert_messages(&tx, &sealer, Some(key), messages)?;
         tx.commit()?;
         Ok(expected_revision + 1)
+    }
+
+    /// Writes the group's current state (sealed) inside `tx`, bumping its
+    /// revision: the state a staged or competing commit was computed from
+    /// (our own commit advances the secret tree). `state` must be at
+    /// `base_epoch`; `what` names the caller in the refusal.
+    pub(super) fn write_current_state(
+        tx: &Transaction<'_>,
+        sealer: &Sealer,
+        key: GroupKey,
+        base_epoch: u64,
+        state: &GroupState,
+        time: i64,
+        what: &str,
+    ) -> Result<()> {
+        if state.epoch != base_epoch {
+            return Err(StorageError::Conflict(format!(
+                "the current state given with {what} {base_epoch} is at epoch {}",
+                state.epoch
+            )));
+        }
+        tx.execute(
+            "UPDATE groups SET state = ?1, revision = revision + 1, updated = ?2 WHERE id = ?3",
+            params![
+                sealer.seal(Column::GroupState, &row_int(key.0), state.state.as_bytes())?,
+                time,
+                key.0
+            ],
+        )?;
+        Ok(())
     }
 
     /// Why a guarded update of a group changed nothing.

@@ -78,20 +78,14 @@ impl Store {
             return Err(Self::conflict(tx, key)?);
         }
         if let Some(state) = &pending.current_state {
-            if state.epoch != pending.base_epoch {
-                return Err(StorageError::Conflict(format!(
-                    "the current state given with a commit staged from epoch {} is at epoch {}",
-                    pending.base_epoch, state.epoch
-                )));
-            }
-            tx.execute(
-                "UPDATE groups SET state = ?1, revision = revision + 1, updated = ?2 \
-                 WHERE id = ?3",
-                params![
-                    sealer.seal(Column::GroupState, &row_int(key.0), state.state.as_bytes())?,
-                    now(),
-                    key.0
-                ],
+            Self::write_current_state(
+                tx,
+                sealer,
+                key,
+                pending.base_epoch,
+                state,
+                now(),
+                "a commit staged from epoch",
             )?;
         }
         let e = &pending.next_epoch;
