@@ -54,10 +54,12 @@ pub struct MessageOut {
     pub format: Option<MessageFormat>,
 }
 
-/// `external propose --identity ID --group-info FILE --sender-index N (remove LEAF | add KEYPACKAGE_FILE) [--out F]`
+/// Who signs, and the group it is signed for: `--identity ID
+/// --group-info FILE [--ratchet-tree FILE]`.
 #[derive(Debug, Args)]
-pub struct ProposeArgs {
-    /// The external sender's identity: name or `#N`.
+pub struct OutsideGroup {
+    /// The identity that signs (the external sender, or the new member):
+    /// name or `#N`.
     #[arg(long, value_name = "ID")]
     pub identity: String,
 
@@ -71,6 +73,26 @@ pub struct ProposeArgs {
     /// hash to the GroupInfo's tree hash.
     #[arg(long, value_name = "FILE")]
     pub ratchet_tree: Option<PathBuf>,
+}
+
+impl OutsideGroup {
+    /// The GroupInfo's bytes and the ratchet tree's, if one was given.
+    fn read(&self) -> Result<(Vec<u8>, Option<Vec<u8>>), Failure> {
+        let group_info = read_message(&self.group_info, "GroupInfo")?;
+        let tree = self
+            .ratchet_tree
+            .as_ref()
+            .map(|f| read_message(f, "ratchet tree"))
+            .transpose()?;
+        Ok((group_info, tree))
+    }
+}
+
+/// `external propose --identity ID --group-info FILE --sender-index N (remove LEAF | add KEYPACKAGE_FILE) [--out F]`
+#[derive(Debug, Args)]
+pub struct ProposeArgs {
+    #[command(flatten)]
+    pub group: OutsideGroup,
 
     /// This identity's index in the group's `external_senders`.
     #[arg(long, value_name = "N")]
@@ -105,19 +127,8 @@ pub enum ProposeWhat {
 /// `external join-proposal --identity ID --group-info FILE [--out F]`
 #[derive(Debug, Args)]
 pub struct JoinProposalArgs {
-    /// The identity that wants to join: name or `#N`.
-    #[arg(long, value_name = "ID")]
-    pub identity: String,
-
-    /// The group's GroupInfo (from `group export-group-info`).
-    #[arg(long, value_name = "GROUP_INFO_FILE")]
-    pub group_info: PathBuf,
-
-    /// The ratchet tree (TLS-encoded `ratchet_tree`), when the GroupInfo
-    /// has none (`group export-group-info --ratchet-tree-out`); it must
-    /// hash to the GroupInfo's tree hash.
-    #[arg(long, value_name = "FILE")]
-    pub ratchet_tree: Option<PathBuf>,
+    #[command(flatten)]
+    pub group: OutsideGroup,
 
     #[command(flatten)]
     pub out: MessageOut,
@@ -194,12 +205,7 @@ fn report(sent: &ExternalProposalSent, target: &Target, out: &MessageOut) -> Res
 
 fn propose(opts: &WorkspaceOpts, args: &ProposeArgs) -> Result<Done, Failure> {
     let target = target(opts, &args.out)?;
-    let group_info = read_message(&args.group_info, "GroupInfo")?;
-    let tree = args
-        .ratchet_tree
-        .as_ref()
-        .map(|f| read_message(f, "ratchet tree"))
-        .transpose()?;
+    let (group_info, tree) = args.group.read()?;
     let proposal = match &args.what {
         ProposeWhat::Remove { leaf } => ExternalProposal::Remove(*leaf),
         ProposeWhat::Add { key_package } => {
@@ -207,7 +213,7 @@ fn propose(opts: &WorkspaceOpts, args: &ProposeArgs) -> Result<Done, Failure> {
         }
     };
     let ws = opts.open()?;
-    let identity = ws.identity_find(&args.identity)?;
+    let identity = ws.identity_find(&args.group.identity)?;
     let sent = ws.external_propose(
         identity.key,
         &group_info,
@@ -220,14 +226,9 @@ fn propose(opts: &WorkspaceOpts, args: &ProposeArgs) -> Result<Done, Failure> {
 
 fn join_proposal(opts: &WorkspaceOpts, args: &JoinProposalArgs) -> Result<Done, Failure> {
     let target = target(opts, &args.out)?;
-    let group_info = read_message(&args.group_info, "GroupInfo")?;
-    let tree = args
-        .ratchet_tree
-        .as_ref()
-        .map(|f| read_message(f, "ratchet tree"))
-        .transpose()?;
+    let (group_info, tree) = args.group.read()?;
     let ws = opts.open()?;
-    let identity = ws.identity_find(&args.identity)?;
+    let identity = ws.identity_find(&args.group.identity)?;
     let sent = ws.external_join_proposal(identity.key, &group_info, tree.as_deref())?;
     report(&sent, &target, &args.out)
 }
