@@ -372,34 +372,52 @@ impl InspectorApp {
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     egui::widgets::global_theme_preference_buttons(ui);
-                    ui.weak("MLS Inspector · RFC 9420");
+                    // Right to left, most important first; a label that no
+                    // longer fits is left out instead of overlapping the tabs.
+                    let fits = |ui: &egui::Ui, text: &str| {
+                        let font = egui::TextStyle::Body.resolve(ui.style());
+                        let width = ui
+                            .painter()
+                            .layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE)
+                            .size()
+                            .x;
+                        width + 2.0 * ui.spacing().item_spacing.x < ui.available_width()
+                    };
                     if let WorkspaceState::Open(ws) = &self.workspace {
-                        let name = ws
-                            .path()
-                            .file_name()
-                            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-                        if self.idle.protected {
-                            ui.weak("protected ·").on_hover_text(
-                                "The workspace's secrets are sealed under a passphrase; the \
-                                 window asks for it again after a while without input \
-                                 (`mls-inspector workspace lock-after SECONDS`).",
-                            );
-                        } else {
-                            ui.weak("unprotected ·").on_hover_text(
-                                "The workspace's secrets are stored in clear in the file \
-                                 (mode 0600); `mls-inspector workspace protect` seals them \
-                                 under a passphrase.",
-                            );
-                        }
-                        ui.weak(format!("workspace {name} ·"))
-                            .on_hover_text(ws.path().display().to_string());
-                        if ws.is_read_only() {
+                        if ws.is_read_only() && fits(ui, "read-only ·") {
                             ui.colored_label(ui.visuals().warn_fg_color, "read-only ·")
                                 .on_hover_text(
                                     "This process may not write the workspace file: everything \
                                      can be looked at, nothing can be changed",
                                 );
                         }
+                        if self.idle.protected {
+                            if fits(ui, "protected ·") {
+                                ui.weak("protected ·").on_hover_text(
+                                    "The workspace's secrets are sealed under a passphrase; the \
+                                     window asks for it again after a while without input \
+                                     (`mls-inspector workspace lock-after SECONDS`).",
+                                );
+                            }
+                        } else if fits(ui, "unprotected ·") {
+                            ui.weak("unprotected ·").on_hover_text(
+                                "The workspace's secrets are stored in clear in the file \
+                                 (mode 0600); `mls-inspector workspace protect` seals them \
+                                 under a passphrase.",
+                            );
+                        }
+                        let name = ws
+                            .path()
+                            .file_name()
+                            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                        let label = format!("workspace {name} ·");
+                        if fits(ui, &label) {
+                            ui.weak(label)
+                                .on_hover_text(ws.path().display().to_string());
+                        }
+                    }
+                    if fits(ui, "MLS Inspector · RFC 9420") {
+                        ui.weak("MLS Inspector · RFC 9420");
                     }
                 });
             });
