@@ -13,6 +13,13 @@
 //! with spans on. Now kinds are detected by strict decoding, spans are
 //! compact and the field tree is capped at `DissectLimits::max_fields`.
 //!
+//! Strict decoding charges every heap block it makes against a budget of
+//! four times the input plus `DECODE_BUDGET_BASE` (`Reader::charge`): a
+//! vector of one-byte elements that each take 24 bytes or more in memory
+//! (empty certificates, empty `EncryptedGroupSecrets`) used to cost 36
+//! bytes per input byte (604 MB for 16 MiB) and is now refused at the
+//! budget.
+//!
 //! Run with `--nocapture` to see the figures:
 //! `cargo test -p workspace-tests --release --test hostile_memory -- --nocapture`.
 
@@ -28,7 +35,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use mls_core::codec::{Decode as _, Encode as _, VlBytes};
+use mls_core::codec::{
+    DECODE_BUDGET_BASE, Decode as _, DecodeErrorKind, Encode as _, VlBytes, decode_budget,
+};
 use mls_core::crypto::CipherSuite;
 use mls_core::framing::{MlsMessage, MlsMessageBody};
 use mls_core::inspect::{self, MessageKind};
@@ -294,19 +303,91 @@ fn the_dissector_stays_within_16x_the_input_plus_a_constant() {
                 time.as_secs_f64() * 1e3,
                 strict as f64 / 1e6,
             );
-            // The dissector's peak is bounded by 16x the input plus a
-            // constant, over what strict decoding alone spends beyond its
-            // own 4x target: strict decoding keeps 24 bytes per empty
-            // certificate (a one-byte `opaque<V>`), which the dissector
-            // cannot shrink (0 for the other inputs).
-            let strict_excess = strict.saturating_sub(4 * bytes.len());
-            let bound = 16 * bytes.len() + DISSECT_CONSTANT + strict_excess;
+            let bound = 16 * bytes.len() + DISSECT_CONSTANT;
             if peak > bound {
                 failures.push(format!("{name}, {mib} MiB: peak {peak} > {bound}"));
             }
             let limit = dissect_time_bound(bytes.len());
             if time > limit {
                 failures.push(format!("{name}, {mib} MiB: {time:?} > {limit:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// A Welcome of about `len` bytes whose `secrets` are empty
+/// `EncryptedGroupSecrets` (three one-byte vectors each, 72 bytes in
+/// memory).
+fn hostile_welcome(len: usize) -> Vec<u8> {
+    let n = (len - 16) / 3;
+    let mut out = vec![0, 1, 0, 3, 0, 1]; // mls10, mls_welcome, suite 1
+    out.extend((0x8000_0000u32 | u32::try_from(3 * n).unwrap()).to_be_bytes());
+    out.resize(out.len() + 3 * n, 0);
+    out.push(0); // encrypted_group_info<V>: empty
+    out
+}
+
+#[test]
+fn strict_decoding_stays_within_4x_the_input_plus_a_constant() {
+    let _serial = serial();
+    type Input = (&'static str, fn(usize) -> Vec<u8>);
+    let inputs: [Input; 4] = [
+        (
+            "KeyPackage with an X.509 chain of empty certificates",
+            |len| hostile_key_package(len, true),
+        ),
+        ("KeyPackage with a long versions list", |len| {
+            hostile_key_package(len, false)
+        }),
+        ("Welcome of empty EncryptedGroupSecrets", hostile_welcome),
+        ("ratchet tree of blanks", hostile_tree),
+    ];
+    let mut failures = Vec::new();
+    for (name, make) in inputs {
+        for mib in [1, 4, 16] {
+            let bytes = make(mib * MIB);
+            let (result, peak, time) = measure(|| {
+                if name.starts_with("ratchet") {
+                    RatchetTree::decode_exact(&bytes).map(drop)
+                } else {
+                    MlsMessage::decode_exact(&bytes).map(drop)
+                }
+            });
+            println!(
+                "strict decoding of {name}, {mib} MiB: {} peak {:.1} MB ({:.2} per input byte) \
+                 in {:.0} ms",
+                match &result {
+                    Ok(()) => "decoded;".to_string(),
+                    Err(e) => format!("refused ({e});"),
+                },
+                peak as f64 / 1e6,
+                peak as f64 / bytes.len() as f64,
+                time.as_secs_f64() * 1e3
+            );
+            // 4x plus the constant, and a little for the error's path.
+            let bound = 4 * bytes.len() + DECODE_BUDGET_BASE + 64 * 1024;
+            if peak > bound {
+                failures.push(format!("{name}, {mib} MiB: peak {peak} > {bound}"));
+            }
+            let limit = dissect_time_bound(bytes.len());
+            if time > limit {
+                failures.push(format!("{name}, {mib} MiB: {time:?} > {limit:?}"));
+            }
+            // The versions list (2 bytes in memory per 2 on the wire) fits;
+            // the empty certificates and secrets are refused at the budget
+            // once they would need more than it.
+            if name.contains("versions") {
+                if let Err(e) = &result {
+                    failures.push(format!("{name}, {mib} MiB: refused: {e}"));
+                }
+            } else if name.starts_with("KeyPackage") || name.starts_with("Welcome") {
+                let expands = bytes.len() / 3 * 72 > decode_budget(bytes.len());
+                match (&result, expands) {
+                    (Err(e), true) if matches!(e.kind, DecodeErrorKind::MemoryBudget { .. }) => {}
+                    (Ok(()), false) => {}
+                    _ => failures.push(format!("{name}, {mib} MiB: {result:?}")),
+                }
             }
         }
     }

@@ -21,6 +21,14 @@ pub enum DecodeErrorKind {
     /// A value was not one the structure allows.
     #[error("invalid value: {0}")]
     InvalidValue(String),
+    /// Holding what was decoded would take more memory than the reader's
+    /// budget (four times the input plus a constant): a hostile input of
+    /// tiny elements that each expand in memory.
+    #[error(
+        "decoded values would hold {needed} bytes of memory, over this input's budget of \
+         {budget} bytes: refused as hostile"
+    )]
+    MemoryBudget { needed: usize, budget: usize },
     /// Bytes were left over after a complete structure.
     #[error("{count} trailing byte(s) after the end of the structure")]
     TrailingBytes { count: usize },

@@ -49,7 +49,7 @@ impl AsRef<[u8]> for VlBytes {
 
 impl Decode for VlBytes {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
-        r.vl_bytes().map(|b| VlBytes(b.to_vec()))
+        r.vl_bytes_owned().map(VlBytes)
     }
 }
 

@@ -11,7 +11,10 @@ mod writer;
 
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use generic::VlBytes;
-pub use reader::{Decode, FieldSpan, LeafKind, PathSegment, Reader, render_path, span_paths};
+pub use reader::{
+    DECODE_BUDGET_BASE, DECODE_BUDGET_FACTOR, Decode, FieldSpan, LeafKind, PathSegment, Reader,
+    decode_budget, render_path, span_paths,
+};
 pub use writer::{Encode, MAX_VECTOR_LENGTH, Writer, varint_header_len};
 
 /// Decodes a variable-length vector header on its own (the check of the

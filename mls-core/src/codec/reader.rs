@@ -166,6 +166,27 @@ pub struct Reader<'a> {
     span_limit: usize,
     cut: Option<Cut>,
     segment: SegmentState,
+    /// Heap bytes the decoded values may hold at once (see [`Reader::charge`]).
+    budget: usize,
+    /// Heap bytes charged so far and still held.
+    held: usize,
+}
+
+/// The constant part of a reader's memory budget: room for the few
+/// small allocations any input needs (a vector's first block) and for a
+/// legitimately sparse ratchet tree of the widest supported size (2^19
+/// node slots of 16 bytes). See [`Reader::charge`].
+pub const DECODE_BUDGET_BASE: usize = 16 << 20;
+
+/// The proportional part: decoded values may hold this many times the
+/// input's size.
+pub const DECODE_BUDGET_FACTOR: usize = 4;
+
+/// The memory budget of a reader over `input_len` bytes.
+pub fn decode_budget(input_len: usize) -> usize {
+    input_len
+        .saturating_mul(DECODE_BUDGET_FACTOR)
+        .saturating_add(DECODE_BUDGET_BASE)
 }
 
 impl<'a> Reader<'a> {
@@ -180,7 +201,46 @@ impl<'a> Reader<'a> {
             span_limit: usize::MAX,
             cut: None,
             segment: SegmentState::default(),
+            budget: decode_budget(input.len()),
+            held: 0,
         }
+    }
+
+    /// The same reader with a different memory budget (tests, or a caller
+    /// that knows its input is tighter).
+    pub fn with_budget(mut self, budget: usize) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Heap bytes charged and still held by what was decoded so far.
+    pub fn held(&self) -> usize {
+        self.held
+    }
+
+    /// Charges `bytes` of heap memory the decoded value is about to take,
+    /// *before* it is allocated. Every heap allocation a decoder makes goes
+    /// through here (vector blocks in [`Reader::vl_vec`], byte strings in
+    /// [`Reader::vl_bytes_owned`], boxes): past [`decode_budget`] — four
+    /// times the input plus [`DECODE_BUDGET_BASE`] — the input is refused
+    /// as hostile, so a vector of one-byte elements that would each take 24
+    /// bytes in memory cannot blow up (RFC 9420 lets a receiver bound the
+    /// resources a message costs; no valid message comes near the budget).
+    pub fn charge(&mut self, bytes: usize) -> Result<(), DecodeError> {
+        let held = self.held.saturating_add(bytes);
+        if held > self.budget {
+            return Err(self.error(DecodeErrorKind::MemoryBudget {
+                needed: held,
+                budget: self.budget,
+            }));
+        }
+        self.held = held;
+        Ok(())
+    }
+
+    /// Gives back what [`Reader::charge`] counted for a block now freed.
+    fn release(&mut self, bytes: usize) {
+        self.held = self.held.saturating_sub(bytes);
     }
 
     /// A reader that records the byte range of every named field and vector
@@ -495,10 +555,23 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// `opaque data<V>` copied out, its heap block charged first.
+    pub fn vl_bytes_owned(&mut self) -> Result<Vec<u8>, DecodeError> {
+        let at = self.pos;
+        let bytes = self.vl_bytes()?;
+        if let Err(mut e) = self.charge(bytes.len()) {
+            e.offset = at;
+            return Err(e);
+        }
+        Ok(bytes.to_vec())
+    }
+
     /// `T items<V>`: a length header, then elements decoded by `f` until the
     /// declared length is used up exactly. Elements are recorded as `[i]`.
     /// Memory grows with the elements actually decoded, never with the
-    /// declared length.
+    /// declared length, and every block is charged (see [`Reader::charge`])
+    /// before it is allocated: the vector's capacity doubles from one
+    /// element, and while it moves both blocks are counted.
     pub fn vl_vec<T>(
         &mut self,
         mut f: impl FnMut(&mut Self) -> Result<T, DecodeError>,
@@ -513,10 +586,26 @@ impl<'a> Reader<'a> {
                 break Ok(());
             }
             let before = self.pos;
-            match self.with_segment(PathSegment::Index(index), &mut f) {
-                Ok(item) => out.push(item),
+            let item = match self.with_segment(PathSegment::Index(index), &mut f) {
+                Ok(item) => item,
                 Err(e) => break Err(e),
+            };
+            if out.len() == out.capacity() {
+                let element = std::mem::size_of::<T>();
+                let old = out.capacity();
+                let new = old.saturating_mul(2).max(1);
+                if let Err(e) = self.charge(new.saturating_mul(element)) {
+                    break Err(self.error_at(before, e.kind));
+                }
+                out.reserve_exact(new - old);
+                self.release(old.saturating_mul(element));
+                // `reserve_exact` may round up; what it took is charged.
+                let extra = out.capacity().saturating_sub(new).saturating_mul(element);
+                if let Err(e) = self.charge(extra) {
+                    break Err(self.error_at(before, e.kind));
+                }
             }
+            out.push(item);
             if self.pos == before {
                 break Err(self.invalid_at(before, "vector element consumed no bytes"));
             }

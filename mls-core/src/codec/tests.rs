@@ -258,3 +258,39 @@ fn span_limit_keeps_the_first_fields_their_ancestors_and_a_marker() {
         ]
     );
 }
+
+#[test]
+fn decoding_charges_memory_and_refuses_past_the_budget() {
+    // list<V> of 100 empty byte strings: 101 bytes on the wire, 100
+    // `VlBytes` (24 bytes each) in memory, in a vector doubled to 128.
+    let mut input = vec![0x40, 100];
+    input.extend([0u8; 100]);
+    let decode = |r: &mut Reader<'_>| r.field("list", Vec::<VlBytes>::decode);
+    let mut r = Reader::new(&input);
+    assert_eq!(decode(&mut r).unwrap().len(), 100);
+    let element = std::mem::size_of::<VlBytes>();
+    assert_eq!(r.held(), 128 * element);
+    // Under the budget the capacity needs, refused where the vector grew
+    // past it (from 64 to 128, both blocks held while it moves), naming the
+    // field.
+    let mut r = Reader::new(&input).with_budget(100 * element);
+    let e = decode(&mut r).unwrap_err();
+    assert_eq!(e.path, "list");
+    assert_eq!(e.offset, 2 + 64);
+    assert_eq!(
+        e.kind,
+        DecodeErrorKind::MemoryBudget {
+            needed: (64 + 128) * element,
+            budget: 100 * element
+        }
+    );
+    // Byte strings are charged for their contents.
+    let input = [0x05, 1, 2, 3, 4, 5];
+    let mut r = Reader::new(&input).with_budget(4);
+    assert!(matches!(
+        VlBytes::decode(&mut r).unwrap_err().kind,
+        DecodeErrorKind::MemoryBudget { needed: 5, .. }
+    ));
+    // The default budget is 4x the input plus a constant.
+    assert_eq!(decode_budget(10), 40 + DECODE_BUDGET_BASE);
+}

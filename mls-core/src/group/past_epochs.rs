@@ -50,10 +50,10 @@ impl PastEpoch {
         use crate::codec::Decode;
         Ok(PastEpoch {
             context: r.field("context", GroupContext::decode)?,
-            sender_data_secret: Secret::new(r.vl_bytes()?.to_vec()),
+            sender_data_secret: Secret::new(r.vl_bytes_owned()?),
             secret_tree: r.field("secret_tree", SecretTree::decode)?,
             signature_keys: r.field("signature_keys", |r| {
-                r.vl_vec(|r| Ok((r.u32()?, r.vl_bytes()?.to_vec())))
+                r.vl_vec(|r| Ok((r.u32()?, r.vl_bytes_owned()?)))
             })?,
         })
     }

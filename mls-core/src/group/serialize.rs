@@ -25,7 +25,7 @@ fn write_secret(w: &mut crate::codec::Writer, s: &Secret) -> Result<(), crate::c
 }
 
 fn read_secret(r: &mut crate::codec::Reader<'_>) -> Result<Secret, crate::codec::DecodeError> {
-    Ok(Secret::new(r.vl_bytes()?.to_vec()))
+    Ok(Secret::new(r.vl_bytes_owned()?))
 }
 
 impl Group {
@@ -171,7 +171,7 @@ impl Group {
             }
             let private = r.field("private", TreeKemPrivate::decode)?;
             let signer = SignaturePrivateKey::new(read_secret(&mut r)?);
-            let interim_transcript_hash = r.vl_bytes()?.to_vec();
+            let interim_transcript_hash = r.vl_bytes_owned()?;
             let secrets = EpochSecrets {
                 sender_data_secret: read_secret(&mut r)?,
                 encryption_secret: read_secret(&mut r)?,
@@ -187,7 +187,7 @@ impl Group {
             let pending = r.field("pending", |r| {
                 r.vl_vec(|r| {
                     Ok(PendingProposal {
-                        reference: r.vl_bytes()?.to_vec(),
+                        reference: r.vl_bytes_owned()?,
                         proposal: SentProposal {
                             proposal: Proposal::decode(r)?,
                             sender: Sender::decode(r)?,
@@ -197,14 +197,14 @@ impl Group {
             })?;
             let update_keys = r.vl_vec(|r| {
                 Ok((
-                    r.vl_bytes()?.to_vec(),
+                    r.vl_bytes_owned()?,
                     crate::crypto::HpkePrivateKey(read_secret(r)?),
                 ))
             })?;
-            let external_psks = r.vl_vec(|r| Ok((r.vl_bytes()?.to_vec(), read_secret(r)?)))?;
+            let external_psks = r.vl_vec(|r| Ok((r.vl_bytes_owned()?, read_secret(r)?)))?;
             let resumption_psks = r.vl_vec(|r| Ok((r.u64()?, read_secret(r)?)))?;
             let foreign_psks =
-                r.vl_vec(|r| Ok(((r.vl_bytes()?.to_vec(), r.u64()?), read_secret(r)?)))?;
+                r.vl_vec(|r| Ok(((r.vl_bytes_owned()?, r.u64()?), read_secret(r)?)))?;
             let reinit = r.optional(crate::messages::ReInit::decode)?;
             let mut config = GroupConfig {
                 encrypt_handshake: bool8(&mut r)?,

@@ -47,8 +47,16 @@ impl Decode for Node {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         match r.field("node_type", u8::decode)? {
-            1 => Ok(Node::leaf(r.field("leaf_node", LeafNode::decode)?)),
-            2 => Ok(Node::parent(r.field("parent_node", ParentNode::decode)?)),
+            1 => {
+                let leaf = r.field("leaf_node", LeafNode::decode)?;
+                r.charge(std::mem::size_of::<LeafNode>())?;
+                Ok(Node::leaf(leaf))
+            }
+            2 => {
+                let parent = r.field("parent_node", ParentNode::decode)?;
+                r.charge(std::mem::size_of::<ParentNode>())?;
+                Ok(Node::parent(parent))
+            }
             other => Err(r.invalid_at(
                 at,
                 format!("node_type {other} is not 1 (leaf) or 2 (parent)"),

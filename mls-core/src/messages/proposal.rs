@@ -200,9 +200,11 @@ impl Decode for ProposalOrRef {
     fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let at = r.position();
         match r.field("type", u8::decode)? {
-            1 => Ok(ProposalOrRef::Proposal(Box::new(
-                r.field("proposal", Proposal::decode)?,
-            ))),
+            1 => {
+                let proposal = r.field("proposal", Proposal::decode)?;
+                r.charge(std::mem::size_of::<Proposal>())?;
+                Ok(ProposalOrRef::Proposal(Box::new(proposal)))
+            }
             2 => Ok(ProposalOrRef::Reference(
                 r.field("reference", VlBytes::decode)?,
             )),

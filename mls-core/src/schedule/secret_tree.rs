@@ -442,7 +442,7 @@ fn write_secret(w: &mut Writer, s: &Secret) -> Result<(), EncodeError> {
 }
 
 fn read_secret(r: &mut Reader<'_>) -> Result<Secret, DecodeError> {
-    Ok(Secret::new(r.vl_bytes()?.to_vec()))
+    Ok(Secret::new(r.vl_bytes_owned()?))
 }
 
 fn read_suite(r: &mut Reader<'_>) -> Result<CipherSuite, DecodeError> {

@@ -445,12 +445,8 @@ impl crate::codec::Encode for TreeKemPrivate {
 impl crate::codec::Decode for TreeKemPrivate {
     fn decode(r: &mut crate::codec::Reader<'_>) -> Result<Self, crate::codec::DecodeError> {
         let leaf = r.u32()?;
-        let keys = r.vl_vec(|r| {
-            Ok((
-                r.u32()?,
-                HpkePrivateKey(Secret::new(r.vl_bytes()?.to_vec())),
-            ))
-        })?;
+        let keys =
+            r.vl_vec(|r| Ok((r.u32()?, HpkePrivateKey(Secret::new(r.vl_bytes_owned()?)))))?;
         Ok(TreeKemPrivate {
             leaf,
             keys: keys.into_iter().collect(),
