@@ -67,6 +67,25 @@ fn decode_decrypts_with_a_workspace_group_without_saving() {
     assert_eq!(v["decrypted"]["kind"], "application");
     assert_eq!(v["decrypted"]["text"], "secret plans");
     assert_eq!(v["decrypted"]["data_hex"], hex::encode(b"secret plans"));
+    // The group's checks and the decrypted trees (issue 14, item 3).
+    let checks = v["decrypted"]["checks"].as_array().unwrap();
+    let signature = checks
+        .iter()
+        .find(|c| c["what"].as_str().unwrap().contains("signature"))
+        .unwrap();
+    assert_eq!(signature["status"], "verified", "{signature}");
+    let parts = v["decrypted"]["decrypted"].as_array().unwrap();
+    let names: Vec<&str> = parts.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["SenderData", "PrivateMessageContent"]);
+    let content = serde_json::to_string(&parts[1]["fields"]).unwrap();
+    assert!(
+        content.contains(&format!("\"value\":\"{}\"", hex::encode(b"secret plans"))),
+        "{content}"
+    );
+    assert!(
+        stdout.contains("decrypted PrivateMessageContent"),
+        "{stdout}"
+    );
 
     // Nothing was saved: the same message is still received for real.
     let state_after = b.store().group_state(gb.key).unwrap();

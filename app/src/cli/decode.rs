@@ -97,6 +97,16 @@ pub struct DecryptedJson {
     pub text: Option<String>,
     /// Application data, hex.
     pub data_hex: Option<String>,
+    /// The group's checks of the message (membership tag, signature):
+    /// `{"what","verified","status","reason"}`.
+    pub checks: Vec<serde_json::Value>,
+    /// A PrivateMessage's decrypted `SenderData` and
+    /// `PrivateMessageContent`, as field trees (offsets into the
+    /// plaintexts): `{"name","length","fields","error"}`.
+    pub decrypted: Vec<serde_json::Value>,
+    /// The same, as text lines (for the text output).
+    #[serde(skip)]
+    pub reading_text: String,
 }
 
 impl DecryptedJson {
@@ -109,7 +119,53 @@ impl DecryptedJson {
             epoch: None,
             text: None,
             data_hex: None,
+            checks: Vec::new(),
+            decrypted: Vec::new(),
+            reading_text: String::new(),
         }
+    }
+
+    /// Adds what `read_with_group` found: the checks and decrypted trees.
+    fn with_reading(mut self, reading: &crate::workspace::GroupReading, full: bool) -> Self {
+        let mut text = String::new();
+        for check in &reading.checks {
+            self.checks
+                .push(serde_json::to_value(SignatureJson::new(check)).unwrap_or_default());
+            let _ = write!(text, "  {} {}", check.mark(), check.what);
+            if let Some(why) = check.reason() {
+                let _ = write!(text, " ({}: {why})", check.status());
+            }
+            text.push('\n');
+        }
+        for part in [&reading.sender_data, &reading.content]
+            .into_iter()
+            .flatten()
+        {
+            self.decrypted.push(serde_json::json!({
+                "name": part.name,
+                "length": part.bytes.len(),
+                "fields": part.fields.iter().map(FieldJson::new).collect::<Vec<_>>(),
+                "error": part.error.as_ref().map(|e| ErrorJson {
+                    path: &e.path,
+                    offset: e.offset,
+                    message: &e.message,
+                }),
+            }));
+            let _ = writeln!(
+                text,
+                "  decrypted {} ({}, offsets into the plaintext):",
+                part.name,
+                plural(part.bytes.len(), "byte")
+            );
+            for f in &part.fields {
+                render_field(&mut text, f, 2, full);
+            }
+        }
+        if let Some(e) = &reading.decrypt_error {
+            let _ = writeln!(text, "  not decrypted: {e}");
+        }
+        self.reading_text = text;
+        self
     }
 }
 
@@ -143,7 +199,9 @@ fn decrypt_with_group(args: &DecodeArgs, group: &str, bytes: &[u8]) -> Decrypted
         Err(e) => return DecryptedJson::failed(group.to_owned(), e.to_string()),
     };
     let label = format!("{} {}", row.key, row.name);
-    match ws.peek(Some(row.key), bytes) {
+    // Read first (nothing is consumed), then preview as `group receive`.
+    let reading = ws.read_with_group(row.key, bytes);
+    let out = match ws.peek(Some(row.key), bytes) {
         Ok(Receipt::Application {
             epoch,
             sender,
@@ -158,6 +216,7 @@ fn decrypt_with_group(args: &DecodeArgs, group: &str, bytes: &[u8]) -> Decrypted
             epoch: Some(epoch),
             text: Some(String::from_utf8_lossy(&data).into_owned()),
             data_hex: Some(hex::encode(&data)),
+            ..DecryptedJson::failed(String::new(), String::new())
         },
         Ok(Receipt::Proposal {
             sender,
@@ -171,6 +230,7 @@ fn decrypt_with_group(args: &DecodeArgs, group: &str, bytes: &[u8]) -> Decrypted
             epoch: None,
             text: Some(description),
             data_hex: None,
+            ..DecryptedJson::failed(String::new(), String::new())
         },
         Ok(Receipt::CommitStaged(preview)) => DecryptedJson {
             group: label,
@@ -183,6 +243,7 @@ fn decrypt_with_group(args: &DecodeArgs, group: &str, bytes: &[u8]) -> Decrypted
             epoch: Some(preview.new_epoch),
             text: Some(preview.text.clone()),
             data_hex: None,
+            ..DecryptedJson::failed(String::new(), String::new())
         },
         Ok(Receipt::Joined(_)) => {
             DecryptedJson::failed(label, String::from("a Welcome is joined, not decrypted"))
@@ -195,9 +256,14 @@ fn decrypt_with_group(args: &DecodeArgs, group: &str, bytes: &[u8]) -> Decrypted
             epoch: Some(staged.new_epoch),
             text: Some(staged.text.clone()),
             data_hex: None,
+            ..DecryptedJson::failed(String::new(), String::new())
         },
         Ok(Receipt::Superseded(late)) => DecryptedJson::failed(label, late.text()),
         Err(e) => DecryptedJson::failed(label, e.to_string()),
+    };
+    match &reading {
+        Ok(reading) => out.with_reading(reading, args.full),
+        Err(_) => out,
     }
 }
 
@@ -211,6 +277,7 @@ struct WithDecrypted<'a> {
 
 fn render_decrypted(out: &mut String, d: &DecryptedJson) {
     let _ = writeln!(out, "decrypted with group {}:", d.group);
+    out.push_str(&d.reading_text);
     if let Some(e) = &d.error {
         let _ = writeln!(out, "  ✗ {e}");
         return;

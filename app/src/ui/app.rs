@@ -304,6 +304,7 @@ impl InspectorApp {
         self.groups.wait_idle(timeout)
             && self.key_packages.wait_jobs(timeout)
             && self.trust_roots.wait_jobs(timeout)
+            && self.decoder.wait_jobs(timeout)
     }
 
     /// Asks for a workspace file (on a thread of its own); it is opened
@@ -321,6 +322,9 @@ impl InspectorApp {
 
     /// Draws the shell and the selected panel.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        // The Decoder's Group selector offers the open workspace's groups.
+        let db = self.workspace().map(|ws| ws.path().to_path_buf());
+        self.decoder.set_workspace(db.as_deref());
         for outcome in self.dialogs.take_ready() {
             match outcome {
                 ShellOutcome::Picked(path) => self.open_workspace(Some(path)),
@@ -468,11 +472,16 @@ impl InspectorApp {
             (tab, _) if tab.uses_workspace() => no_workspace(ui),
             _ => {}
         });
-        let request = self
-            .groups
-            .take_decode_request()
-            .or_else(|| self.key_packages.take_decode_request());
-        if let Some((name, bytes)) = request {
+        let request = self.groups.take_decode_request().or_else(|| {
+            self.key_packages
+                .take_decode_request()
+                .map(|(name, bytes)| (name, bytes, None))
+        });
+        if let Some((name, bytes, group)) = request {
+            if group.is_some() {
+                self.decoder.refresh_groups();
+            }
+            self.decoder.select_group(group);
             self.decoder.load_bytes(name, &bytes);
             self.tab = Tab::Decoder;
         }
@@ -496,6 +505,7 @@ impl InspectorApp {
     /// Locks the protected workspace at `path` now.
     pub fn lock(&mut self, path: PathBuf) {
         Workspace::lock_session(&path);
+        self.decoder.set_workspace(None);
         self.groups = GroupsPanel::new(None);
         self.key_packages = KeyPackagesPanel::new(None);
         self.trust_roots = TrustRootsPanel::new(None);

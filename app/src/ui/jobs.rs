@@ -184,6 +184,11 @@ impl<O: Outcome> Jobs<O> {
         }
     }
 
+    /// Workspace jobs from now on use the file at `db` (or none).
+    pub fn set_db(&mut self, db: Option<&Path>) {
+        self.db = db.map(Path::to_path_buf);
+    }
+
     /// Jobs without a workspace that run one after the other, in order.
     pub fn serial() -> Self {
         Jobs {

@@ -70,6 +70,27 @@ impl Workspace {
         self.process_incoming(group, bytes, false)
     }
 
+    /// Refuses a message given for group `key` that belongs to another
+    /// group, naming the group it is for (§6: the group id must match).
+    pub(super) fn check_belongs(&self, key: GroupKey, f: &Framed) -> Result<()> {
+        let record = self.store.group(key)?;
+        if record.group_id == f.group_id {
+            return Ok(());
+        }
+        let belongs = match self.route(f) {
+            Ok(other) => {
+                let other = self.store.group(other)?;
+                format!("{} {}", other.key, other.name)
+            }
+            Err(_) => format!("{} (not in this workspace)", hex::encode(&f.group_id)),
+        };
+        Err(WorkspaceError::OtherGroup {
+            what: f.what,
+            belongs,
+            selected: format!("{} {}", record.key, record.name),
+        })
+    }
+
     fn process_incoming(
         &self,
         group: Option<GroupKey>,
@@ -91,7 +112,10 @@ impl Workspace {
             })?,
         };
         let key = match group {
-            Some(key) => key,
+            Some(key) => {
+                self.check_belongs(key, &f)?;
+                key
+            }
             None => self.route(&f)?,
         };
         let Loaded {

@@ -55,6 +55,7 @@ mod messages;
 mod orchestrator;
 mod proposals;
 mod protection;
+mod reading;
 mod resumption;
 mod settings;
 mod snapshot;
@@ -87,6 +88,7 @@ pub use group_settings::{
 };
 pub use proposals::{ProposalRequest, ProposalRow, ProposalSent};
 pub use protection::OpenMode;
+pub use reading::{DecryptedPart, GroupReading};
 pub use resumption::{ReInitRequest, Resumed};
 pub use store::{
     Direction, GroupKey, GroupStatus, IdentityKey, MessageKind, MessageRecord as MessageRow,
@@ -130,6 +132,18 @@ struct Framed {
     epoch: u64,
     is_commit: bool,
     external_commit: bool,
+    /// `commit`, `proposal`, `application message` (for error lines).
+    what: &'static str,
+}
+
+/// What a content type is called in error lines.
+fn content_name(content_type: u8) -> &'static str {
+    match content_type {
+        1 => "application message",
+        2 => "proposal",
+        3 => "commit",
+        _ => "message",
+    }
 }
 
 fn framed(message: &MlsMessage) -> Option<Framed> {
@@ -140,12 +154,14 @@ fn framed(message: &MlsMessage) -> Option<Framed> {
             epoch: m.content.epoch,
             is_commit: m.content.content.content_type() == COMMIT,
             external_commit: m.content.sender == Sender::NewMemberCommit,
+            what: content_name(m.content.content.content_type()),
         }),
         MlsMessageBody::PrivateMessage(m) => Some(Framed {
             group_id: m.group_id.0.clone(),
             epoch: m.epoch,
             is_commit: m.content_type == COMMIT,
             external_commit: false,
+            what: content_name(m.content_type),
         }),
         _ => None,
     }

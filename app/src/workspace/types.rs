@@ -40,6 +40,17 @@ pub enum WorkspaceError {
         /// What the bytes are.
         got: &'static str,
     },
+    /// A message given for one group belongs to another (named if the
+    /// workspace holds it).
+    #[error("this {what} is for group {belongs}, not {selected}")]
+    OtherGroup {
+        /// `commit`, `proposal`, `application message`, `message`.
+        what: &'static str,
+        /// The group the message is for: `#N name`, or its id in hex.
+        belongs: String,
+        /// The group it was given for: `#N name`.
+        selected: String,
+    },
     /// Nothing matches a name, number or hex id.
     #[error("no {what} matches {text:?}")]
     NotFound {

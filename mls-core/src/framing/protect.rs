@@ -241,6 +241,9 @@ pub struct Unprotected {
     pub content: AuthenticatedContent,
     pub generation: u32,
     pub reuse_guard: [u8; 4],
+    /// The decrypted `PrivateMessageContent` (content, auth, padding) as
+    /// it came out of the AEAD, for inspection; zeroized when dropped.
+    pub plaintext: crate::crypto::Secret,
 }
 
 impl PrivateMessage {
@@ -404,6 +407,7 @@ impl PrivateMessage {
             },
             generation: sd.generation,
             reuse_guard: sd.reuse_guard,
+            plaintext: crate::crypto::Secret::new(plain),
         })
     }
 }

@@ -23,6 +23,7 @@ mod key_package;
 mod past_epochs;
 mod process;
 mod proposals;
+mod reading;
 mod resumption;
 mod serialize;
 mod transcript;
@@ -44,6 +45,7 @@ pub use key_package::{
 };
 pub use process::Received;
 pub use proposals::SentProposal;
+pub use reading::{Check, MessageReading};
 pub use transcript::{confirmation_tag, confirmed_transcript_hash, interim_transcript_hash};
 pub use welcome::{
     WelcomeError, decrypt_group_info, decrypt_group_secrets, encrypt_group_info,
@@ -55,5 +57,7 @@ pub use welcome::{
 mod interop_tests;
 #[cfg(test)]
 mod past_epochs_tests;
+#[cfg(test)]
+mod reading_tests;
 #[cfg(test)]
 mod tests;

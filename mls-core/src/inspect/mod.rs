@@ -4,6 +4,7 @@
 //! and what was expected. Nothing here panics or changes any state.
 
 mod build;
+mod decrypted;
 mod input;
 mod limits;
 pub mod names;
@@ -14,6 +15,7 @@ use crate::codec::{Decode, DecodeError, Reader};
 use crate::framing::{MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage};
 use crate::messages::{GroupInfo, KeyPackage, LeafNode, RatchetTree, Welcome};
 
+pub use decrypted::{Decrypted, decrypted_fields};
 pub use input::{InputFormat, ParsedInput, parse_input, parse_input_as};
 pub use limits::{
     DissectLimits, OMITTED_LABEL, OMITTED_TYPE, TooLarge, Truncation, parse_size, size_text,

@@ -138,6 +138,7 @@ impl DecoderPanel {
         self.input_error = None;
         self.status = None;
         self.set_nodes_changed();
+        self.request_reading();
     }
 
     /// The selected field.
@@ -324,6 +325,8 @@ impl DecoderPanel {
         match outcome {
             Outcome::Opened { name, bytes } => self.load_bytes(name, &bytes),
             Outcome::Status(status) => self.status = Some(status),
+            Outcome::Groups(list) => self.set_group_choices(list),
+            Outcome::Read { key, input, result } => self.apply_reading(key, &input, result),
         }
     }
 
@@ -402,6 +405,7 @@ impl DecoderPanel {
             }
         }
         self.set_nodes_changed();
+        self.request_reading();
     }
 
     /// New nodes (or none): reset the selection and the tree's rows.

@@ -23,6 +23,7 @@ impl DecoderPanel {
             self.recent_menu(ui);
             ui.separator();
             self.choices(ui);
+            self.group_selector(ui);
             ui.separator();
             if ui
                 .add_enabled(
@@ -90,6 +91,7 @@ impl DecoderPanel {
         if let Some(decoded) = &self.current {
             ui.add_space(4.0);
             info_grid(ui, decoded);
+            self.reading_summary(ui);
         }
         self.wire_row(ui);
         if let Some(status) = &self.status {

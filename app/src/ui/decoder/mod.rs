@@ -16,6 +16,7 @@
 
 mod actions;
 mod field_tree;
+mod group;
 mod hex_view;
 mod input;
 mod rows;
@@ -29,6 +30,7 @@ use crate::ui::common::file_name;
 use crate::ui::common::{drop_overlay_sized, empty_hint};
 use crate::ui::jobs::JobPanel;
 
+pub use group::GroupChoice;
 pub use rows::Decoded;
 pub use state::{
     BYTES_PER_ROW, DECODE_LIMIT_ENV, DecoderPanel, EXAMPLES_DIR, LARGE_TEXT, MAX_RECENT,
@@ -65,7 +67,10 @@ impl DecoderPanel {
                 .resizable(true)
                 .default_size(tree)
                 .size_range(240.0..=(width - 200.0).max(240.0))
-                .show(ui, |ui| self.tree(ui));
+                .show(ui, |ui| {
+                    self.decrypted_trees(ui);
+                    self.tree(ui);
+                });
             egui::CentralPanel::default()
                 .frame(egui::Frame::NONE.inner_margin(egui::Margin {
                     left: 8,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::rows::Decoded;
 pub use crate::ui::common::Status;
 use crate::ui::jobs::{Jobs, Outcome as JobOutcome};
+use crate::workspace::{GroupKey, GroupReading};
 use mls_core::inspect::{DissectLimits, InputFormat, MessageKind};
 
 /// Where "Load example" looks for message files (fixed at build time: the
@@ -90,6 +91,14 @@ impl RecentEntry {
 pub(crate) enum Outcome {
     /// A message file was opened.
     Opened { name: String, bytes: Vec<u8> },
+    /// The workspace's groups, for the Group selector.
+    Groups(Vec<super::group::GroupChoice>),
+    /// What a group made of the input `input`.
+    Read {
+        key: GroupKey,
+        input: Arc<[u8]>,
+        result: Result<Box<GroupReading>, String>,
+    },
     /// What the dialog did, or why it failed.
     Status(Status),
 }
@@ -144,6 +153,8 @@ pub struct DecoderPanel {
     pub(super) jobs: Jobs<Outcome>,
     /// The largest input decoded, and the most fields shown.
     pub(super) limits: DissectLimits,
+    /// Reading with a group of the workspace (see `group.rs`).
+    pub(super) with_group: super::group::WithGroup,
 }
 
 impl Default for DecoderPanel {
@@ -169,6 +180,7 @@ impl Default for DecoderPanel {
             hovered_byte: None,
             jobs: Jobs::default(),
             limits: limits_from_env(),
+            with_group: super::group::WithGroup::default(),
         }
     }
 }

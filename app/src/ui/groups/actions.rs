@@ -75,7 +75,7 @@ impl GroupsPanel {
     }
 
     /// The Decoder should show these bytes (taken by the app shell).
-    pub(crate) fn take_decode_request(&mut self) -> Option<(String, Vec<u8>)> {
+    pub(crate) fn take_decode_request(&mut self) -> Option<(String, Vec<u8>, Option<GroupKey>)> {
         self.decode_request.take()
     }
 
@@ -697,7 +697,10 @@ impl GroupsPanel {
                 save_dialog(&mut self.jobs, &output, Outcome::Saved);
             }
             Action::Output(OutputAction::Decode, output) => {
-                self.decode_request = Some((output.label, output.bytes));
+                // A group's own PublicMessage or PrivateMessage opens with
+                // the group selected in the Decoder (read with its keys).
+                let group = key.filter(|_| is_group_message(&output.bytes));
+                self.decode_request = Some((output.label, output.bytes, group));
             }
             Action::ExportSecret => {
                 let Some(k) = key else { return };
@@ -719,4 +722,15 @@ fn read_list(ws: &Workspace) -> Result<(Vec<GroupRow>, Vec<IdentityInfo>), Strin
     ws.groups()
         .and_then(|g| Ok((g, ws.identities()?)))
         .map_err(|e| e.to_string())
+}
+
+/// Whether `bytes` are an MLSMessage holding a PublicMessage or
+/// PrivateMessage (what a group can read).
+fn is_group_message(bytes: &[u8]) -> bool {
+    use mls_core::codec::Decode as _;
+    use mls_core::framing::{MlsMessage, MlsMessageBody};
+    matches!(
+        MlsMessage::decode_exact(bytes).map(|m| m.body),
+        Ok(MlsMessageBody::PublicMessage(_) | MlsMessageBody::PrivateMessage(_))
+    )
 }

@@ -308,7 +308,7 @@ pub struct GroupsPanel {
     pub(super) selected_message: Option<i64>,
     pub(super) confirm_delete: Option<GroupKey>,
     pub(super) status: Option<Status>,
-    pub(super) decode_request: Option<(String, Vec<u8>)>,
+    pub(super) decode_request: Option<(String, Vec<u8>, Option<GroupKey>)>,
     pub(super) export: ExportForm,
     pub(super) settings: super::settings::SettingsForm,
     pub(super) propose: super::propose::ProposeForm,
