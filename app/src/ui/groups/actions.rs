@@ -281,6 +281,16 @@ impl GroupsPanel {
         stamp: Option<u64>,
     ) {
         let mut use_identity = None;
+        // The group the operation concerned (its result is shown with it).
+        let concerns = loaded.as_ref().map(|(k, _)| *k);
+        let stays = result
+            .as_ref()
+            .map_or(true, |d| matches!(d.select, Select::Same));
+        // The user moved to another group meanwhile: the result waits
+        // with the group it concerns instead of showing on this one.
+        let park =
+            stays && concerns.is_some() && self.selected.is_some() && concerns != self.selected;
+        let shown_before = park.then(|| (self.status.take(), std::mem::take(&mut self.outputs)));
         match result {
             Ok(done) => {
                 use_identity = done.use_identity;
@@ -328,6 +338,13 @@ impl GroupsPanel {
         self.apply_list(list);
         if let Some(identity) = use_identity {
             self.create.identity = IdentityChoice::Existing(identity);
+        }
+        if let (Some(k), Some((status, outputs))) = (concerns, shown_before) {
+            let parked = super::state::Parked {
+                status: std::mem::replace(&mut self.status, status),
+                outputs: std::mem::replace(&mut self.outputs, outputs),
+            };
+            self.parked.insert(k, parked);
         }
         if let Some((key, loaded)) = loaded {
             self.apply_loaded(key, loaded);

@@ -318,6 +318,16 @@ pub struct GroupsPanel {
     /// workspace locks) even when the group does not keep it
     /// (`keep_plaintext=false`).
     pub(super) session_plaintext: std::collections::HashMap<Vec<u8>, Vec<u8>>,
+    /// The status line and outputs of groups not selected now: a status
+    /// belongs to the group it concerns, and comes back with it.
+    pub(super) parked: std::collections::HashMap<GroupKey, Parked>,
+}
+
+/// A group's status line and outputs while another group is shown.
+#[derive(Debug, Default)]
+pub(super) struct Parked {
+    pub(super) status: Option<Status>,
+    pub(super) outputs: Vec<Output>,
 }
 
 impl Default for GroupsPanel {
@@ -365,6 +375,7 @@ impl GroupsPanel {
             propose: super::propose::ProposeForm::default(),
             resumption: super::resumption::ResumptionForm::default(),
             session_plaintext: std::collections::HashMap::new(),
+            parked: std::collections::HashMap::new(),
         }
     }
 
@@ -402,10 +413,21 @@ impl GroupsPanel {
     /// Selects a group (loading it in the background) or none.
     pub fn select(&mut self, key: Option<GroupKey>) {
         if self.selected != key {
+            // The status and outputs stay with the group they concern.
+            let status = self.status.take();
+            let outputs = std::mem::take(&mut self.outputs);
+            if let Some(old) = self.selected
+                && (status.is_some() || !outputs.is_empty())
+            {
+                self.parked.insert(old, Parked { status, outputs });
+            }
+            if let Some(back) = key.and_then(|k| self.parked.remove(&k)) {
+                self.status = back.status;
+                self.outputs = back.outputs;
+            }
             self.selected = key;
             self.snapshot = None;
             self.timeline_epoch = None;
-            self.outputs.clear();
             self.selected_message = None;
             self.tree = TreeView::default();
             self.preview_tree = TreeView::default();
