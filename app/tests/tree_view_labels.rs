@@ -9,7 +9,7 @@
 
 use egui::{Pos2, Rect};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{By, Queryable as _};
 use mls_core::tree::math;
 use mls_inspector::ui::GroupView;
 use mls_inspector::ui::tree_view::{
@@ -33,7 +33,8 @@ const LEGEND: [&str; 7] = [
 ];
 
 /// The Groups panel's ratchet tree page of a one-member group, in a
-/// window of `size`; returns the rect of each legend word.
+/// window of `size`; returns the rects of each legend symbol and word, and
+/// asserts the "Find member" label and its box are on one row.
 fn legend_rects(size: [f32; 2]) -> Vec<(Rect, Rect)> {
     let dir = TempDir::new("tree-legend");
     let db = dir.file("ws.sqlite");
@@ -41,6 +42,20 @@ fn legend_rects(size: [f32; 2]) -> Vec<(Rect, Rect)> {
     let mut h = open_groups_sized(&db, Some(group), size);
     h.state_mut().groups().set_view(GroupView::Tree);
     settle(&mut h);
+    let find_box = h.get_by_label("Find member").rect();
+    let find_label = h
+        .get(
+            By::new()
+                .role(egui::accesskit::Role::Label)
+                .label("Find member")
+                .include_labels(),
+        )
+        .rect();
+    assert!(
+        (find_box.center().y - find_label.center().y).abs() < 2.0
+            && find_label.right() <= find_box.left(),
+        "at {size:?}, \"Find member\" {find_label:?} and its box {find_box:?} are apart"
+    );
     LEGEND
         .iter()
         .map(|word| {
@@ -52,7 +67,7 @@ fn legend_rects(size: [f32; 2]) -> Vec<(Rect, Rect)> {
 }
 
 #[test]
-fn legend_is_one_row_at_1200_and_wraps_between_items_at_800() {
+fn legend_is_one_row_at_1200_and_toolbar_items_wrap_whole() {
     let wide = legend_rects([1200.0, 800.0]);
     let row = wide[0].1.center().y;
     for ((symbol, text), word) in wide.iter().zip(LEGEND) {

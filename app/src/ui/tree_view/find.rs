@@ -8,8 +8,10 @@ use super::widget::TreeView;
 use egui::{FontId, Ui};
 use mls_core::tree::math::{self};
 
-/// Width of the "Find member" box, in points.
+/// Width of the "Find member" box's text, in points.
 const FIND_WIDTH: f32 = 170.0;
+/// Horizontal margin inside the box, in points.
+const FIND_MARGIN: f32 = 4.0;
 
 /// What the "Find member" box found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,14 +84,34 @@ impl TreeView {
 
     /// The label, text box and outcome of "Find member".
     pub(super) fn find_ui(&mut self, ui: &mut Ui) {
-        let label = ui.label("Find member");
+        // Label and box asked for as one item, so a wrapping toolbar keeps
+        // them on one line.
+        let text = egui::WidgetText::from("Find member").into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
+        );
+        let size = egui::vec2(
+            text.size().x + ui.spacing().item_spacing.x + FIND_WIDTH + 2.0 * FIND_MARGIN + 2.0,
+            ui.spacing().interact_size.y,
+        );
         let edit = ui
-            .add(
-                egui::TextEdit::singleline(&mut self.find_text)
-                    .hint_text("identity or leaf index")
-                    .desired_width(FIND_WIDTH),
+            .allocate_ui_with_layout(
+                size,
+                egui::Layout::left_to_right(egui::Align::Center),
+                |ui| {
+                    let label = ui.label("Find member");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.find_text)
+                            .hint_text("identity or leaf index")
+                            .margin(egui::Margin::symmetric(FIND_MARGIN as i8, 2))
+                            .desired_width(FIND_WIDTH),
+                    )
+                    .labelled_by(label.id)
+                },
             )
-            .labelled_by(label.id);
+            .inner;
         let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if edit.changed() || enter {
             self.find_member_now(ui);
