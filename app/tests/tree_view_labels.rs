@@ -23,8 +23,8 @@ use gui::{TempDir, alice_team, open_groups_sized, settle};
 
 /// The words of the legend, in order.
 const LEGEND: [&str; 7] = [
-    "leaf",
-    "parent",
+    "leaf (leaf index)",
+    "parent (node index)",
     "blank",
     "own leaf / direct path",
     "changed",

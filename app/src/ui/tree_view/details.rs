@@ -28,10 +28,10 @@ type LegendSymbol = fn(&egui::Painter, Pos2, Color32);
 pub(super) fn legend(ui: &mut Ui) {
     let bg = ui.visuals().extreme_bg_color;
     let items: [(&str, LegendSymbol); 7] = [
-        ("leaf", |p, c, _| {
+        ("leaf (leaf index)", |p, c, _| {
             p.circle_filled(c, 5.0, LEAF_COLOR);
         }),
-        ("parent", |p, c, _| {
+        ("parent (node index)", |p, c, _| {
             p.circle_filled(c, 5.0, PARENT_COLOR);
         }),
         ("blank", |p, c, bg| {
