@@ -29,7 +29,7 @@
 #   group views (with the staged-commit banner shown above them, y=102):
 #     "Ratchet tree" x=439, "Epoch timeline" x=541, "Staged commit" x=733
 #   timeline row of epoch 4 (newest first) y=187
-#   bob's leaf in the tree view          x=401 y=564
+#   bob's leaf in the tree view          x=401 y=552
 #   quentin's "X.509 ✔" mark (overview)  x=433 y=412
 #   "Key packages" tab                   x=300 y=12
 #   its "X.509 identity" header          x=60  y=190; then Name x=120 y=67,
@@ -101,7 +101,7 @@ click 54 98 2                         # project-falcon: loads in the background
 shot groups-list.png
 
 click 439 102                         # "Ratchet tree"
-click 401 564                         # select bob's leaf: its keys and hashes below
+click 401 552                         # select bob's leaf: its keys and hashes below
 shot tree-view.png
 
 click 541 102                         # "Epoch timeline"

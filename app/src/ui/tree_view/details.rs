@@ -1,6 +1,7 @@
 //! The colours of the marks, the legend, and a node's details (tooltip and
 //! detail box).
 
+use super::geometry::MIN_UNMERGED_RADIUS;
 use super::model::{TreeViewModel, hex_prefix};
 use egui::{Color32, Pos2, RichText, Sense, Stroke, Ui, vec2};
 use mls_core::tree::math::{self};
@@ -17,6 +18,9 @@ pub(super) const TOOLTIP_HEX: usize = 32;
 /// Unmerged leaves listed in a tooltip.
 pub(super) const TOOLTIP_UNMERGED: usize = 16;
 
+/// Width and height of a legend symbol, in points.
+const LEGEND_SYMBOL: f32 = 14.0;
+
 /// Paints a legend symbol: painter, centre, background colour.
 type LegendSymbol = fn(&egui::Painter, Pos2, Color32);
 
@@ -24,10 +28,10 @@ type LegendSymbol = fn(&egui::Painter, Pos2, Color32);
 pub(super) fn legend(ui: &mut Ui) {
     let bg = ui.visuals().extreme_bg_color;
     let items: [(&str, LegendSymbol); 7] = [
-        ("leaf", |p, c, _| {
+        ("leaf (leaf index)", |p, c, _| {
             p.circle_filled(c, 5.0, LEAF_COLOR);
         }),
-        ("parent", |p, c, _| {
+        ("parent (node index)", |p, c, _| {
             p.circle_filled(c, 5.0, PARENT_COLOR);
         }),
         ("blank", |p, c, bg| {
@@ -41,7 +45,7 @@ pub(super) fn legend(ui: &mut Ui) {
             p.circle_stroke(c, 5.0, Stroke::new(2.0, CHANGED_COLOR));
         }),
         ("unmerged", |p, c, _| {
-            p.circle_filled(c, 2.5, UNMERGED_COLOR);
+            p.circle_filled(c, MIN_UNMERGED_RADIUS, UNMERGED_COLOR);
         }),
         ("selected", |p, c, _| {
             p.circle_stroke(c, 5.5, Stroke::new(2.0, Color32::from_rgb(90, 170, 255)));
@@ -49,28 +53,31 @@ pub(super) fn legend(ui: &mut Ui) {
     ];
     let gap = ui.spacing().item_spacing.x;
     for (text, draw) in items {
-        // Symbol and text allocated as one item, so a wrapping row moves
-        // them to the next line together.
         let galley = egui::WidgetText::from(RichText::new(text).small()).into_galley(
             ui,
             Some(egui::TextWrapMode::Extend),
             f32::INFINITY,
             egui::TextStyle::Small,
         );
-        let size = vec2(14.0 + gap + galley.size().x, galley.size().y.max(14.0));
-        let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
-        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, text));
-        draw(
-            ui.painter(),
-            Pos2::new(rect.left() + 7.0, rect.center().y),
-            bg,
+        let size = vec2(
+            LEGEND_SYMBOL + gap + galley.size().x + 1.0,
+            galley.size().y.max(LEGEND_SYMBOL),
         );
-        let text_pos = Pos2::new(
-            rect.left() + 14.0 + gap,
-            rect.center().y - galley.size().y / 2.0,
+        // The item's whole width is asked for at once, so a wrapping row
+        // moves symbol and word to the next line together.
+        ui.allocate_ui_with_layout(
+            size,
+            egui::Layout::left_to_right(egui::Align::Center),
+            |ui| {
+                let (rect, response) =
+                    ui.allocate_exact_size(vec2(LEGEND_SYMBOL, LEGEND_SYMBOL), Sense::hover());
+                response.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Image, true, format!("{text} symbol"))
+                });
+                draw(ui.painter(), rect.center(), bg);
+                ui.add(egui::Label::new(RichText::new(text).small()).extend());
+            },
         );
-        ui.painter()
-            .galley(text_pos, galley, ui.visuals().text_color());
     }
 }
 

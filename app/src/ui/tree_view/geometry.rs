@@ -19,8 +19,9 @@ pub const ZOOM_STEP: f32 = 1.5;
 
 /// Margin around the tree inside the canvas, in points.
 pub(super) const MARGIN: f32 = 18.0;
-/// Room below the leaf row for the leaves' labels.
-pub(super) const LABEL_SPACE: f32 = 16.0;
+/// Room below the leaf row for the leaves' labels (two lines: the leaf
+/// index and the identity).
+pub(super) const LABEL_SPACE: f32 = 30.0;
 /// Row height bounds: rows share the canvas height within these.
 pub(super) const MIN_ROW: f32 = 26.0;
 pub(super) const MAX_ROW: f32 = 90.0;
@@ -28,6 +29,56 @@ pub(super) const MAX_ROW: f32 = 90.0;
 pub(super) const MAX_RADIUS: f32 = 12.0;
 /// Smallest node radius, in points.
 pub(super) const MIN_RADIUS: f32 = 1.5;
+
+/// Font size of the node labels, in points.
+pub(super) const LABEL_FONT_SIZE: f32 = 11.0;
+/// Room a label keeps free between itself and its neighbours' labels (or
+/// a node's outline), in points.
+pub const LABEL_PAD: f32 = 4.0;
+/// No glyph of the label font is narrower than this (a cheap test before
+/// a label is measured).
+pub(super) const MIN_GLYPH_WIDTH: f32 = 2.0;
+/// Smallest on-screen radius of an unmerged mark, at every zoom.
+pub const MIN_UNMERGED_RADIUS: f32 = 3.0;
+
+/// The fit rule of the node labels: a label `width` points wide is drawn
+/// when it fits `room` (the distance between two neighbours of its row
+/// for a label beside a node, a node's diameter for one inside it) with
+/// [`LABEL_PAD`] to spare.
+pub fn label_fits(width: f32, room: f32) -> bool {
+    width + LABEL_PAD <= room
+}
+
+/// Whether a label of `chars` characters could fit `room` at all, before
+/// it is measured.
+pub(super) fn may_fit(chars: usize, room: f32) -> bool {
+    label_fits(chars as f32 * MIN_GLYPH_WIDTH, room)
+}
+
+/// The zoom (points per node index) from which a label `width` points wide
+/// fits between two leaves (which are two node indices apart).
+pub(super) fn leaf_label_zoom(width: f32) -> f64 {
+    f64::from(width + LABEL_PAD) / 2.0
+}
+
+/// The radius of the unmerged mark of a node of radius `r`, and its offset
+/// (right and down) from the node's centre: never smaller than
+/// [`MIN_UNMERGED_RADIUS`], and beside a node too small to carry it.
+pub(super) fn unmerged_mark(r: f32) -> (f32, f32) {
+    let d = (r * 0.35).max(MIN_UNMERGED_RADIUS);
+    (d, (r * 0.8).max(r * 0.5 + d))
+}
+
+/// An unmerged mark painted in the last frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnmergedMark {
+    /// The node it marks, or `None` for a mark over a pixel column run of
+    /// an aggregated row.
+    pub node: Option<u32>,
+    pub center: Pos2,
+    /// Half its height (a dot's radius), in points.
+    pub radius: f32,
+}
 
 /// What was painted in the last frame (for tests and profiling).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,6 +102,13 @@ pub(super) enum Action {
     SetZoom(f32),
     /// Centre the view on a node.
     Focus(u32),
+}
+
+impl Action {
+    /// Whether the view stays fitted after this action.
+    pub(super) fn keeps_fit(self) -> bool {
+        matches!(self, Action::Fit)
+    }
 }
 
 /// Where things are on the canvas in one frame.
@@ -155,5 +213,73 @@ mod tests {
         assert!(geo.level_range(2, 4.0, 10.0).is_empty());
         assert!(geo.level_range(0, -10.0, -1.0).is_empty());
         assert!(geo.level_range(0, 100.0, 200.0).is_empty());
+    }
+
+    /// The width of `text` in the label font, measured by egui.
+    fn text_width(text: &str) -> f32 {
+        let ctx = egui::Context::default();
+        let mut width = 0.0;
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
+            width = ui
+                .painter()
+                .layout_no_wrap(
+                    text.to_owned(),
+                    egui::FontId::proportional(LABEL_FONT_SIZE),
+                    egui::Color32::WHITE,
+                )
+                .size()
+                .x;
+        });
+        out.textures_delta.clear();
+        width
+    }
+
+    #[test]
+    fn labels_fit_from_the_zoom_where_their_width_fits_the_spacing() {
+        let identity = "member-137@example.org";
+        let width = text_width(identity);
+        assert!(width > 40.0, "{width}");
+        let geo = |zoom: f64| Geometry {
+            rect: Rect::from_min_size(Pos2::ZERO, vec2(1000.0, 500.0)),
+            zoom,
+            pan_x: 0.0,
+            pan_y: 0.0,
+            row_h: 40.0,
+            root_level: 9,
+            leaves: 512,
+        };
+        // Leaves are two node indices apart: the identity fits between two
+        // leaves from zoom (width + pad) / 2 on, not just below it.
+        let from = leaf_label_zoom(width);
+        let at = geo(from);
+        assert!((at.node_x(2) - at.node_x(0) - (width + LABEL_PAD)).abs() < 1e-3);
+        assert!(label_fits(width, at.spacing(0)));
+        assert!(!label_fits(width, geo(from * 0.99).spacing(0)));
+        // A level-L row is 2^L times sparser: at the same zoom a parent
+        // label of that width fits on the rows from the computed level up.
+        let z = 1.0;
+        let first_level = ((width + LABEL_PAD) / 2.0).log2().ceil() as u32;
+        for level in 0..9 {
+            let room = geo(z).spacing(level);
+            assert_eq!(
+                label_fits(width, room),
+                level >= first_level,
+                "level {level}: room {room}, width {width}"
+            );
+        }
+        // The cheap pre-test never rejects what the measure accepts.
+        assert!(may_fit(identity.chars().count(), width + LABEL_PAD));
+        assert!(!may_fit(identity.chars().count(), LABEL_PAD + 1.0));
+    }
+
+    #[test]
+    fn unmerged_marks_keep_a_readable_size() {
+        for r in [MIN_RADIUS, 2.0, 4.0, 8.0, MAX_RADIUS] {
+            let (d, off) = unmerged_mark(r);
+            assert!(d >= MIN_UNMERGED_RADIUS, "r {r}: {d}");
+            // Beside the node, not inside it, when the node is small.
+            let centre_distance = off * std::f32::consts::SQRT_2;
+            assert!(centre_distance + d > r + 0.5 * d, "r {r}: {off} {d}");
+        }
     }
 }

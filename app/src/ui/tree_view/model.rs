@@ -5,8 +5,9 @@ use mls_core::messages::{Credential, LeafNodeSource, Node};
 use mls_core::tree::Tree;
 use mls_core::tree::math::{self, TreeSize};
 
-/// Characters of a leaf label kept in the model.
-pub(super) const LABEL_CHARS: usize = 24;
+/// Characters of a leaf label kept in the model (the view cuts it further
+/// to what fits; "Find member" searches all of it).
+pub(super) const LABEL_CHARS: usize = 64;
 
 /// Per-node flag bits of the model (kept apart from [`NodeView`] so
 /// painting reads one byte per node).

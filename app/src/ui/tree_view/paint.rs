@@ -6,14 +6,15 @@ use std::ops::Range;
 use super::details::{
     BLANK_COLOR, CHANGED_COLOR, LEAF_COLOR, OWN_COLOR, PARENT_COLOR, UNMERGED_COLOR,
 };
-use super::geometry::{FrameStats, Geometry, MIN_NODE_SPACING, level_node};
-use super::model::{CHANGED, FILLED, OWN, UNMERGED, truncate_chars};
+use super::geometry::{
+    FrameStats, Geometry, MIN_NODE_SPACING, MIN_UNMERGED_RADIUS, UnmergedMark, level_node,
+    unmerged_mark,
+};
+use super::labels::LaidOut;
+use super::model::{CHANGED, FILLED, OWN, UNMERGED};
 use super::widget::TreeView;
-use egui::{Align2, Color32, FontId, Mesh, Pos2, Rect, Shape, Stroke, Ui, pos2, vec2};
+use egui::{Mesh, Pos2, Rect, Shape, Stroke, Ui, pos2, vec2};
 use mls_core::tree::math::{self};
-
-/// Leaf labels are drawn from this zoom on (leaves 2 × zoom apart).
-pub(super) const LABEL_ZOOM: f32 = 20.0;
 
 impl TreeView {
     pub(super) fn paint(&mut self, ui: &Ui, painter: &egui::Painter, geo: &Geometry) {
@@ -31,7 +32,9 @@ impl TreeView {
         let mut edges: Vec<Shape> = Vec::new();
         let mut bands = Mesh::default();
         let mut nodes: Vec<Shape> = Vec::new();
-        let mut labels: Vec<(Pos2, Align2, String, Color32)> = Vec::new();
+        let mut labels: Vec<LaidOut> = Vec::new();
+        let mut marks: Vec<Shape> = Vec::new();
+        self.unmerged_marks.clear();
         let row_visible = |y: f32| y + r + 4.0 >= rect.top() && y - r - 4.0 <= rect.bottom();
 
         for level in (0..=geo.root_level).rev() {
@@ -75,13 +78,11 @@ impl TreeView {
                     let pos = pos2(geo.node_x(node), y);
                     self.node_shapes(&mut nodes, visuals, node, pos, r, own_leaf_node);
                     stats.nodes_drawn += 1;
-                    if geo.zoom >= f64::from(LABEL_ZOOM) {
-                        self.node_labels(&mut labels, visuals, node, pos, r, geo);
-                    }
+                    self.node_labels(&mut labels, painter, visuals, node, pos, r, geo);
                 }
             } else {
                 stats.aggregated_rows += 1;
-                stats.band_segments += self.band(&mut bands, geo, level, range, y);
+                stats.band_segments += self.band(&mut bands, &mut marks, geo, level, range, y);
                 // The own path, the selection and the hovered node stay visible.
                 let specials = [
                     own_leaf_node.and_then(|n| {
@@ -108,9 +109,14 @@ impl TreeView {
         if !bands.is_empty() {
             painter.add(Shape::mesh(bands));
         }
+        painter.extend(marks);
         painter.extend(nodes);
-        for (pos, align, text, color) in labels {
-            painter.text(pos, align, text, FontId::proportional(11.0), color);
+        self.labels.clear();
+        for laid in labels {
+            if laid.label.rect.intersects(rect) {
+                painter.galley(laid.label.rect.min, laid.galley, laid.color);
+                self.labels.push(laid.label);
+            }
         }
         self.stats = stats;
     }
@@ -118,7 +124,7 @@ impl TreeView {
     /// The shapes of one node: body, rings for own path / changed /
     /// hovered / selected, the unmerged dot.
     pub(super) fn node_shapes(
-        &self,
+        &mut self,
         out: &mut Vec<Shape>,
         visuals: &egui::Visuals,
         node: u32,
@@ -159,12 +165,14 @@ impl TreeView {
             ));
         }
         if flags & UNMERGED != 0 {
-            let d = (r * 0.35).max(1.5);
-            out.push(Shape::circle_filled(
-                pos + vec2(r * 0.8, r * 0.8),
-                d,
-                UNMERGED_COLOR,
-            ));
+            let (d, off) = unmerged_mark(r);
+            let center = pos + vec2(off, off);
+            out.push(Shape::circle_filled(center, d, UNMERGED_COLOR));
+            self.unmerged_marks.push(UnmergedMark {
+                node: Some(node),
+                center,
+                radius: d,
+            });
         }
         if self.hovered == Some(node) {
             out.push(Shape::circle_stroke(
@@ -182,54 +190,12 @@ impl TreeView {
         }
     }
 
-    /// The index inside a node and a leaf's identity below it.
-    pub(super) fn node_labels(
-        &self,
-        out: &mut Vec<(Pos2, Align2, String, Color32)>,
-        visuals: &egui::Visuals,
-        node: u32,
-        pos: Pos2,
-        r: f32,
-        geo: &Geometry,
-    ) {
-        let filled = self.model.is_filled(node);
-        let index_color = if filled {
-            Color32::WHITE
-        } else {
-            visuals.weak_text_color()
-        };
-        out.push((pos, Align2::CENTER_CENTER, node.to_string(), index_color));
-        if math::is_leaf(node)
-            && let Some(view) = self.model.node(node)
-            && !view.label.is_empty()
-        {
-            // Room between two leaves, at about 6 points per character.
-            let chars = ((geo.zoom * 2.0) / 6.5) as usize;
-            if chars >= 3 {
-                // Below the node's outermost ring (selected: r + 7 with a
-                // 2.5 stroke; changed: r + 4.5 with 2), not across it.
-                let gap = if self.selected == Some(node) {
-                    9.0
-                } else if self.model.flags_of(node) & CHANGED != 0 {
-                    6.0
-                } else {
-                    3.0
-                };
-                out.push((
-                    pos + vec2(0.0, r + gap),
-                    Align2::CENTER_TOP,
-                    truncate_chars(&view.label, chars.saturating_sub(1)),
-                    visuals.text_color(),
-                ));
-            }
-        }
-    }
-
     /// One aggregated row: the state of every pixel column (the strongest
     /// of its nodes), drawn as runs of equal state. Returns the runs drawn.
     pub(super) fn band(
         &mut self,
         mesh: &mut Mesh,
+        marks: &mut Vec<Shape>,
         geo: &Geometry,
         level: u32,
         range: Range<u64>,
@@ -304,12 +270,26 @@ impl TreeView {
             match (marked, start) {
                 (true, None) => start = Some(i),
                 (false, Some(s)) => {
+                    // A dot of the smallest readable radius under a narrow
+                    // run, a bar as high as that dot under a wide one.
+                    let d = MIN_UNMERGED_RADIUS;
                     let x0 = rect.left() + s as f32;
                     let x1 = rect.left() + i as f32;
-                    mesh.add_colored_rect(
-                        Rect::from_x_y_ranges(x0..=x1, y + half + 1.0..=y + half + 3.0),
-                        UNMERGED_COLOR,
-                    );
+                    let center = pos2((x0 + x1) / 2.0, y + half + 1.0 + d);
+                    if x1 - x0 < 2.0 * d {
+                        marks.push(Shape::circle_filled(center, d, UNMERGED_COLOR));
+                    } else {
+                        marks.push(Shape::rect_filled(
+                            Rect::from_x_y_ranges(x0..=x1, center.y - d..=center.y + d),
+                            d,
+                            UNMERGED_COLOR,
+                        ));
+                    }
+                    self.unmerged_marks.push(UnmergedMark {
+                        node: None,
+                        center,
+                        radius: d,
+                    });
                     runs += 1;
                     start = None;
                 }

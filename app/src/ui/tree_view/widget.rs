@@ -2,10 +2,12 @@
 //! the detail box of the selected node.
 
 use super::details::{legend, node_details};
+use super::find::FindOutcome;
 use super::geometry::{
-    Action, FrameStats, Geometry, LABEL_SPACE, MARGIN, MAX_ROW, MAX_ZOOM, MIN_ROW, ZOOM_STEP,
-    level_first, level_node, level_step,
+    Action, FrameStats, Geometry, LABEL_SPACE, MARGIN, MAX_ROW, MAX_ZOOM, MIN_ROW, UnmergedMark,
+    ZOOM_STEP, level_first, level_node, level_step,
 };
+use super::labels::NodeLabel;
 use super::model::TreeViewModel;
 use egui::{Pos2, Rect, Response, Sense, Ui, Vec2, vec2};
 use mls_core::tree::math::{self};
@@ -30,6 +32,16 @@ pub struct TreeView {
     /// Per-pixel-column states of an aggregated row (reused every frame).
     pub(super) columns: Vec<u8>,
     pub(super) stats: FrameStats,
+    /// Fitted by "Fit" (or on the first frame) and not zoomed or panned
+    /// since: a change of the canvas size fits the tree again.
+    pub(super) fitted: bool,
+    /// The labels the last frame drew.
+    pub(super) labels: Vec<NodeLabel>,
+    /// The unmerged marks the last frame drew.
+    pub(super) unmerged_marks: Vec<UnmergedMark>,
+    /// The "Find member" box's text and what it found.
+    pub(super) find_text: String,
+    pub(super) find: Option<FindOutcome>,
 }
 
 impl Default for TreeView {
@@ -52,6 +64,11 @@ impl TreeView {
             geometry: None,
             columns: Vec::new(),
             stats: FrameStats::default(),
+            fitted: true,
+            labels: Vec::new(),
+            unmerged_marks: Vec::new(),
+            find_text: String::new(),
+            find: None,
         }
     }
 
@@ -132,6 +149,23 @@ impl TreeView {
         self.stats
     }
 
+    /// The node labels the last frame drew (those that fit at its zoom),
+    /// as the painter placed them.
+    pub fn visible_labels(&self) -> &[NodeLabel] {
+        &self.labels
+    }
+
+    /// The unmerged marks the last frame drew.
+    pub fn unmerged_marks(&self) -> &[UnmergedMark] {
+        &self.unmerged_marks
+    }
+
+    /// Whether the view is fitted (by "Fit", or since the first frame) and
+    /// follows the canvas size until the user zooms or pans.
+    pub fn is_fitted(&self) -> bool {
+        self.fitted
+    }
+
     /// Draws the toolbar, the canvas (taking the available width and most
     /// of the height) and the detail box; returns the canvas's response.
     pub fn ui(&mut self, ui: &mut Ui) -> Response {
@@ -156,14 +190,20 @@ impl TreeView {
                 ui.weak(text);
             }
             ui.separator();
+            self.find_ui(ui);
+        });
+        // The legend on a row of its own, so it stays on one line in the
+        // Groups panel from 1200 px; when it must wrap, it wraps between
+        // items.
+        ui.horizontal_wrapped(|ui| {
+            legend(ui);
+            ui.separator();
             ui.weak(format!(
                 "{} members · {} leaf slots · {} nodes",
                 self.model.member_count(),
                 self.model.leaf_count(),
                 self.model.node_count()
             ));
-            ui.separator();
-            legend(ui);
         });
 
         let avail = ui.available_size();
@@ -233,6 +273,7 @@ impl TreeView {
     }
 
     pub(super) fn apply(&mut self, rect: Rect, action: Action) {
+        self.fitted = action.keeps_fit();
         match action {
             Action::Fit => {
                 self.zoom = self.fit_zoom(rect);
@@ -260,12 +301,18 @@ impl TreeView {
         for action in std::mem::take(&mut self.pending) {
             self.apply(rect, action);
         }
+        // Fitted: follow the canvas size (a resized window or panel).
+        if self.fitted && self.geometry.is_none_or(|g| g.rect.size() != rect.size()) {
+            self.apply(rect, Action::Fit);
+        }
         if let Some(pointer) = response.hover_pos() {
             let (zoom, scroll) = ui.input(|i| (i.zoom_delta(), i.smooth_scroll_delta()));
             if zoom != 1.0 {
                 self.zoom_at(rect, f64::from(zoom), pointer.x);
+                self.fitted = false;
             }
             if scroll != Vec2::ZERO {
+                self.fitted = false;
                 self.pan_x += f64::from(scroll.x);
                 self.pan_y += scroll.y;
                 // Consumed: a surrounding scroll area stays put.
@@ -274,6 +321,9 @@ impl TreeView {
         }
         if response.dragged() {
             let d = response.drag_delta();
+            if d != Vec2::ZERO {
+                self.fitted = false;
+            }
             self.pan_x += f64::from(d.x);
             self.pan_y += d.y;
         }
