@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::common::Status;
 use super::conformance::ConformancePanel;
 use super::decoder::DecoderPanel;
 use super::groups::GroupsPanel;
@@ -21,6 +22,9 @@ use crate::workspace::{GroupKey, Workspace, WorkspaceError};
 
 /// Storage key of the selected tab.
 const TAB_KEY: &str = "tab";
+
+/// Height of the status bar at the bottom of the window.
+const STATUS_BAR_HEIGHT: f32 = 24.0;
 /// Storage key of the group open when the window closed (its number).
 const LAST_GROUP_KEY: &str = "last_group";
 /// Storage key of the workspace file that group belongs to.
@@ -47,6 +51,8 @@ enum ShellOutcome {
     Unlocked(PathBuf),
     /// Unlocking failed: why.
     UnlockFailed(String),
+    /// A line for the status bar (e.g. no file dialog could be shown).
+    Notice(String),
 }
 
 job_outcome!(ShellOutcome::Failed);
@@ -133,6 +139,8 @@ pub struct InspectorApp {
     dialogs: Jobs<ShellOutcome>,
     /// Whether the open workspace is protected, and its idle lock.
     idle: IdleLock,
+    /// The shell's own line for the status bar (until the next action).
+    notice: Option<String>,
 }
 
 impl InspectorApp {
@@ -312,11 +320,18 @@ impl InspectorApp {
     fn open_workspace_dialog(&mut self, ctx: &egui::Context) {
         self.dialogs.set_context(ctx);
         self.dialogs.dialog(|| {
-            rfd::FileDialog::new()
-                .set_title("Open or create a workspace file")
-                .add_filter("SQLite workspace", &["sqlite", "db"])
-                .save_file()
-                .map(ShellOutcome::Picked)
+            let picked = super::file_choice::run_dialog(|| {
+                rfd::FileDialog::new()
+                    .set_title("Open or create a workspace file")
+                    .add_filter("SQLite workspace", &["sqlite", "db"])
+                    .save_file()
+            });
+            match picked {
+                Ok(path) => path.map(ShellOutcome::Picked),
+                Err(no_dialog) => Some(ShellOutcome::Notice(format!(
+                    "{no_dialog} (File ➡ Open workspace… ➡ Path)"
+                ))),
+            }
         });
     }
 
@@ -332,6 +347,7 @@ impl InspectorApp {
                     self.workspace = WorkspaceState::Failed { path: None, error };
                 }
                 ShellOutcome::Unlocked(path) => self.open_workspace(Some(path)),
+                ShellOutcome::Notice(text) => self.notice = Some(text),
                 ShellOutcome::UnlockFailed(error) => {
                     if let WorkspaceState::Locked(prompt) = &mut self.workspace {
                         prompt.busy = false;
@@ -358,12 +374,19 @@ impl InspectorApp {
                         self.conformance.check_official();
                     }
                     ui.separator();
-                    if ui
-                        .button("Open workspace…")
-                        .on_hover_text("Choose the SQLite workspace file of the group manager")
-                        .clicked()
-                    {
-                        self.open_workspace_dialog(ui.ctx());
+                    match super::file_choice::file_menu(
+                        ui,
+                        "Open workspace…",
+                        "Choose the SQLite workspace file with the file dialog…",
+                        "Open",
+                    ) {
+                        Some(super::file_choice::FileChoice::Dialog) => {
+                            self.open_workspace_dialog(ui.ctx());
+                        }
+                        Some(super::file_choice::FileChoice::Path(path)) => {
+                            self.open_workspace(Some(path));
+                        }
+                        None => {}
                     }
                     ui.separator();
                     if ui.button("Quit").clicked() {
@@ -427,9 +450,11 @@ impl InspectorApp {
             });
         });
         if self.tab != before {
+            self.notice = None;
             self.key_packages.refresh.dirty = true;
             self.trust_roots.refresh.dirty = true;
         }
+        self.status_bar(ui);
         if let WorkspaceState::Failed { path, error } = &self.workspace {
             egui::Panel::top("workspace_error")
                 .frame(
@@ -489,6 +514,52 @@ impl InspectorApp {
 }
 
 impl InspectorApp {
+    /// The status of the tab shown (or the shell's notice), at one fixed
+    /// place at the bottom of the window: status lines appearing never
+    /// move the panels' controls.
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        let status = match self.tab {
+            Tab::Decoder => self.decoder.status().cloned(),
+            Tab::Groups => self.groups.status().cloned(),
+            Tab::KeyPackages => self.key_packages.status().cloned(),
+            Tab::TrustRoots => self.trust_roots.status().cloned(),
+            Tab::Conformance => None,
+        };
+        let notice = self.notice.clone().map(Status::error);
+        let busy = match self.tab {
+            Tab::Groups => self.groups.busy_text(),
+            _ => None,
+        };
+        egui::Panel::bottom("status_bar")
+            .exact_size(STATUS_BAR_HEIGHT)
+            .show(ui, |ui| {
+                ui.horizontal_centered(|ui| {
+                    if let Some(busy) = &busy {
+                        ui.spinner();
+                        ui.label(busy);
+                        ui.separator();
+                    }
+                    match notice.or(status) {
+                        Some(status) => {
+                            let color = if status.error {
+                                super::common::error_color(ui)
+                            } else {
+                                super::common::ok_color(ui)
+                            };
+                            let response = ui.add(
+                                egui::Label::new(egui::RichText::new(&status.text).color(color))
+                                    .truncate(),
+                            );
+                            response.on_hover_text(&status.text);
+                        }
+                        None => {
+                            ui.weak(if busy.is_some() { "" } else { "Ready" });
+                        }
+                    }
+                });
+            });
+    }
+
     /// Locks an open protected workspace after the idle time: the key is
     /// forgotten, the panels start empty, the passphrase is asked again.
     fn lock_when_idle(&mut self, ctx: &egui::Context) {

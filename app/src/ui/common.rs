@@ -219,10 +219,12 @@ impl Output {
 }
 
 /// What the buttons of an output row asked for (copying is done at once).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OutputAction {
     /// Save it to a file (ask where).
     Save,
+    /// Save it to this path (typed in the Save… menu).
+    SaveTo(std::path::PathBuf),
     /// Show it in the Decoder.
     Decode,
 }
@@ -230,12 +232,17 @@ pub enum OutputAction {
 /// Save…, Copy hex, Copy base64 and Decode buttons for `output`.
 pub fn output_buttons(ui: &mut Ui, output: &Output) -> Option<OutputAction> {
     let mut action = None;
-    if ui
-        .small_button("Save…")
-        .on_hover_text(format!("Write the {} bytes to a file", output.bytes.len()))
-        .clicked()
-    {
-        action = Some(OutputAction::Save);
+    match crate::ui::file_choice::file_menu(
+        ui,
+        "Save…",
+        "Choose where with the file dialog…",
+        "Save",
+    ) {
+        Some(crate::ui::file_choice::FileChoice::Dialog) => action = Some(OutputAction::Save),
+        Some(crate::ui::file_choice::FileChoice::Path(path)) => {
+            action = Some(OutputAction::SaveTo(path));
+        }
+        None => {}
     }
     if ui.small_button("Copy hex").clicked() {
         ui.ctx().copy_text(hex::encode(&output.bytes));

@@ -40,6 +40,8 @@ pub(crate) enum Outcome {
     Error(String),
     /// The file dialog's choice, to be checked.
     Picked(Vec<PathBuf>),
+    /// The directory dialog's choice of the official vectors' directory.
+    PickedDir(PathBuf),
 }
 
 job_outcome!(Outcome::Error);
@@ -55,6 +57,9 @@ pub struct ConformancePanel {
     errors: Vec<String>,
     /// The checks (one after the other) and the file dialog.
     jobs: Jobs<Outcome>,
+    /// The official vectors' directory chosen in the window (else
+    /// [`mls_core::conformance::vectors_dir`]).
+    vectors_dir: Option<PathBuf>,
 }
 
 impl Default for ConformancePanel {
@@ -64,6 +69,7 @@ impl Default for ConformancePanel {
             selected: None,
             errors: Vec::new(),
             jobs: Jobs::serial(),
+            vectors_dir: None,
         }
     }
 }
@@ -130,7 +136,7 @@ impl ConformancePanel {
     /// Checks every file of the official vectors directory
     /// ([`mls_core::conformance::vectors_dir`]), in the background.
     pub fn check_official(&mut self) {
-        let dir = mls_core::conformance::vectors_dir();
+        let dir = self.vectors_dir();
         let dir = dir.canonicalize().unwrap_or(dir);
         self.jobs
             .run("Checking the official vectors…", move |worker| {
@@ -160,7 +166,45 @@ impl ConformancePanel {
             if start_dir.is_dir() {
                 dialog = dialog.set_directory(&start_dir);
             }
-            dialog.pick_files().map(Outcome::Picked)
+            match crate::ui::file_choice::run_dialog(|| dialog.pick_files()) {
+                Ok(paths) => paths.map(Outcome::Picked),
+                Err(no_dialog) => Some(Outcome::Error(no_dialog.to_owned())),
+            }
+        });
+    }
+
+    /// The official vectors' directory "Check official vectors" reads: the
+    /// one chosen in the window, else `MLS_TEST_VECTORS`, else the
+    /// repository's `../shared/test-vectors`.
+    pub fn vectors_dir(&self) -> PathBuf {
+        self.vectors_dir
+            .clone()
+            .unwrap_or_else(mls_core::conformance::vectors_dir)
+    }
+
+    /// Uses `dir` as the official vectors' directory; refused (unchanged)
+    /// if it is not a directory.
+    pub fn set_vectors_dir(&mut self, dir: PathBuf) -> Result<(), String> {
+        if !dir.is_dir() {
+            return Err(format!("{} is not a directory", dir.display()));
+        }
+        self.vectors_dir = Some(dir);
+        Ok(())
+    }
+
+    /// Asks for the official vectors' directory with the system dialog.
+    fn pick_vectors_dir(&mut self) {
+        let start = self.vectors_dir();
+        self.jobs.dialog(move || {
+            let mut dialog =
+                rfd::FileDialog::new().set_title("The official test vectors' directory");
+            if start.is_dir() {
+                dialog = dialog.set_directory(&start);
+            }
+            match crate::ui::file_choice::run_dialog(|| dialog.pick_folder()) {
+                Ok(dir) => dir.map(Outcome::PickedDir),
+                Err(no_dialog) => Some(Outcome::Error(no_dialog.to_owned())),
+            }
         });
     }
 
@@ -214,6 +258,11 @@ impl ConformancePanel {
             Outcome::Report(report) => self.add_report(report),
             Outcome::Error(text) => self.errors.push(text),
             Outcome::Picked(paths) => self.load_paths(paths),
+            Outcome::PickedDir(dir) => {
+                if let Err(e) = self.set_vectors_dir(dir) {
+                    self.errors.push(e);
+                }
+            }
         }
     }
 }
@@ -319,6 +368,7 @@ impl ConformancePanel {
 
         let panel_rect = ui.max_rect();
         self.top_bar(ui);
+        self.vectors_dir_line(ui);
         ui.separator();
 
         for error in &self.errors {
@@ -352,20 +402,38 @@ impl ConformancePanel {
 
     fn top_bar(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
-            if ui
-                .button("Open vector file…")
-                .on_hover_text("Choose one or more test-vector .json files")
-                .clicked()
-            {
-                self.open_dialog();
+            use crate::ui::file_choice::{FileChoice, file_menu};
+            match file_menu(
+                ui,
+                "Open vector file…",
+                "Choose .json files with the file dialog…",
+                "Check",
+            ) {
+                Some(FileChoice::Dialog) => self.open_dialog(),
+                Some(FileChoice::Path(path)) => self.load_paths(vec![path]),
+                None => {}
             }
-            let official = mls_core::conformance::vectors_dir();
+            let official = self.vectors_dir();
             if ui
                 .add_enabled(!self.is_busy(), egui::Button::new("Check official vectors"))
                 .on_hover_text(format!("Check every .json file in {}", official.display()))
                 .clicked()
             {
                 self.check_official();
+            }
+            match file_menu(
+                ui,
+                "Vectors directory…",
+                "Choose the directory with the file dialog…",
+                "Use",
+            ) {
+                Some(FileChoice::Dialog) => self.pick_vectors_dir(),
+                Some(FileChoice::Path(dir)) => {
+                    if let Err(e) = self.set_vectors_dir(dir) {
+                        self.errors.push(e);
+                    }
+                }
+                None => {}
             }
             let has_content = !self.reports.is_empty() || !self.errors.is_empty();
             if ui
@@ -389,6 +457,30 @@ impl ConformancePanel {
                 ui.weak("Drop .json vector files here");
             });
         });
+    }
+
+    /// Where "Check official vectors" reads, and why there.
+    fn vectors_dir_line(&self, ui: &mut Ui) {
+        let dir = self.vectors_dir();
+        let from = if self.vectors_dir.is_some() {
+            "chosen here"
+        } else if std::env::var_os("MLS_TEST_VECTORS").is_some() {
+            "from MLS_TEST_VECTORS"
+        } else {
+            "default"
+        };
+        let missing = if dir.is_dir() { "" } else { " — not found" };
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!(
+                    "Official vectors: {} ({from}){missing}",
+                    dir.display()
+                ))
+                .weak(),
+            )
+            .truncate(),
+        )
+        .on_hover_text("Change it with “Vectors directory…”");
     }
 
     fn totals_line(&self, ui: &mut Ui) {

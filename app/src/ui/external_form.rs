@@ -75,7 +75,7 @@ pub enum SenderOp {
 }
 
 /// What the form asks the panel to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExternalAction {
     /// Open a file for a slot.
     Open(ExternalSlot),

@@ -18,7 +18,7 @@ use super::common::Opened;
 use super::common::{
     Output, OutputAction, Status, drop_overlay, dropped_files, error_color, file_bytes,
     format_time_u, identity_combo, known_identity, labelled_edit, ok_color, output_buttons,
-    read_input, read_or_report, short_hex, status_line, suite_short,
+    read_input, read_or_report, short_hex, suite_short,
 };
 use super::dialogs::{open_dialog, save_dialog};
 use super::external_form::{
@@ -421,6 +421,9 @@ impl KeyPackagesPanel {
             Action::OpenForeign => {
                 open_dialog(&mut self.jobs, "Open a key package", false, Outcome::Opened);
             }
+            Action::Output(OutputAction::SaveTo(path), output) => {
+                self.status = Some(crate::ui::dialogs::save_to(&output, &path));
+            }
             Action::Output(OutputAction::Save, output) => {
                 save_dialog(&mut self.jobs, &output, Outcome::Saved);
             }
@@ -493,7 +496,6 @@ impl KeyPackagesPanel {
         self.apply_outcome(Outcome::Opened(dropped_files(ui)));
         let rect = ui.max_rect();
         let mut actions = Vec::new();
-        status_line(ui, self.status.as_ref());
         StripBuilder::new(ui)
             .size(Size::remainder().at_least(420.0))
             .size(Size::exact(CHECK_WIDTH))

@@ -18,6 +18,7 @@ pub mod conformance;
 pub mod decoder;
 mod dialogs;
 pub mod external_form;
+pub mod file_choice;
 pub mod groups;
 mod jobs;
 pub mod key_packages;

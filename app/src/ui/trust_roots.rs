@@ -16,7 +16,7 @@ use egui_extras::Column;
 use super::common::Opened;
 use super::common::{
     Status, drop_overlay, dropped_files, error_color, file_bytes, format_time, plural,
-    read_or_report, short_hex, status_line,
+    read_or_report, short_hex,
 };
 use super::dialogs::open_dialog;
 use super::jobs::{JobPanel, Jobs, Refresh, job_outcome, job_panel};
@@ -209,13 +209,29 @@ impl TrustRootsPanel {
         ui.horizontal(|ui| {
             ui.heading(format!("Trust roots ({})", self.roots.len()));
             ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                if ui.button("Import certificates…").clicked() {
-                    open_dialog(
+                match crate::ui::file_choice::file_menu(
+                    ui,
+                    "Import certificates…",
+                    "Choose files with the file dialog…",
+                    "Import",
+                ) {
+                    Some(crate::ui::file_choice::FileChoice::Dialog) => open_dialog(
                         &mut self.jobs,
                         "Import trust roots (PEM or DER)",
                         true,
                         Outcome::Opened,
-                    );
+                    ),
+                    Some(crate::ui::file_choice::FileChoice::Path(path)) => {
+                        let mut opened = crate::ui::common::Opened::default();
+                        match std::fs::read(&path) {
+                            Ok(raw) => opened.files.push((crate::text::file_name(&path), raw)),
+                            Err(e) => opened
+                                .errors
+                                .push(format!("Cannot read {}: {e}", path.display())),
+                        }
+                        self.apply_outcome(Outcome::Opened(opened));
+                    }
+                    None => {}
                 }
             });
         });
@@ -224,7 +240,6 @@ impl TrustRootsPanel {
              is stored; basic credentials are always accepted. Drop PEM or DER files here, \
              open them, or paste PEM below.",
         );
-        status_line(ui, self.status.as_ref());
         ui.horizontal(|ui| {
             let label = ui.label("PEM:");
             ui.add(

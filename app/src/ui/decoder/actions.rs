@@ -270,9 +270,15 @@ impl DecoderPanel {
     /// own), then decodes it. Without a dialog service nothing happens.
     pub fn open_dialog(&mut self) {
         self.jobs.dialog(|| {
-            let path = rfd::FileDialog::new()
-                .set_title("Open an MLS message")
-                .pick_file()?;
+            let picked = crate::ui::file_choice::run_dialog(|| {
+                rfd::FileDialog::new()
+                    .set_title("Open an MLS message")
+                    .pick_file()
+            });
+            let path = match picked {
+                Ok(path) => path?,
+                Err(no_dialog) => return Some(Outcome::Status(Status::error(no_dialog))),
+            };
             Some(match std::fs::read(&path) {
                 Ok(bytes) => Outcome::Opened {
                     name: file_name(&path),
@@ -295,10 +301,16 @@ impl DecoderPanel {
         let bytes = bytes.to_vec();
         let file = format!("{}.bin", file_stem_for(field));
         self.jobs.dialog(move || {
-            let path = rfd::FileDialog::new()
-                .set_title("Export the field's bytes")
-                .set_file_name(file)
-                .save_file()?;
+            let picked = crate::ui::file_choice::run_dialog(|| {
+                rfd::FileDialog::new()
+                    .set_title("Export the field's bytes")
+                    .set_file_name(file)
+                    .save_file()
+            });
+            let path = match picked {
+                Ok(path) => path?,
+                Err(no_dialog) => return Some(Outcome::Status(Status::error(no_dialog))),
+            };
             Some(Outcome::Status(match write_bytes(&path, &bytes) {
                 Ok(n) => Status::ok(format!(
                     "Exported {} to {}",

@@ -1,6 +1,7 @@
 //! The input area: the text box, Open, examples, Recent, the format and
 //! kind choices, and what was detected.
 
+use crate::ui::file_choice::{FileChoice, file_menu};
 use egui::{Align, Layout, RichText, TextStyle, Ui};
 use mls_core::inspect::{InputFormat, MessageKind, SignatureOutcome};
 
@@ -12,12 +13,10 @@ use crate::ui::common::{file_name, plural};
 impl DecoderPanel {
     pub(super) fn input_area(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
-            if ui
-                .button("Open file…")
-                .on_hover_text("Open a message file: binary, or text holding hex or base64")
-                .clicked()
-            {
-                self.open_dialog();
+            match file_menu(ui, "Open file…", "Choose with the file dialog…", "Open") {
+                Some(FileChoice::Dialog) => self.open_dialog(),
+                Some(FileChoice::Path(path)) => self.load_path(&path),
+                None => {}
             }
             self.examples_menu(ui);
             self.recent_menu(ui);
@@ -94,14 +93,6 @@ impl DecoderPanel {
             self.reading_summary(ui);
         }
         self.wire_row(ui);
-        if let Some(status) = &self.status {
-            let text = RichText::new(&status.text);
-            ui.label(if status.error {
-                text.color(error_color(ui))
-            } else {
-                text.weak()
-            });
-        }
     }
 
     pub(super) fn examples_menu(&mut self, ui: &mut Ui) {

@@ -710,6 +710,9 @@ impl GroupsPanel {
                 }
                 Err(e) => self.status = Some(Status::error(e)),
             },
+            Action::Output(OutputAction::SaveTo(path), output) => {
+                self.status = Some(crate::ui::dialogs::save_to(&output, &path));
+            }
             Action::Output(OutputAction::Save, output) => {
                 save_dialog(&mut self.jobs, &output, Outcome::Saved);
             }

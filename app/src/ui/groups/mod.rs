@@ -48,7 +48,7 @@ mod timeline;
 use egui::{Align, Layout, RichText, Ui};
 
 use self::state::{Action, OpenFor, Outcome, committer_text};
-use crate::ui::common::{drop_overlay, dropped_files, error_color, status_line, warn_color};
+use crate::ui::common::{drop_overlay, dropped_files, error_color, warn_color};
 use crate::ui::jobs::JobPanel;
 use crate::workspace::{GroupStatus, Origin};
 
@@ -106,8 +106,6 @@ impl GroupsPanel {
             ui.label("Select a group on the left, create one, or join one.");
             ui.add_space(4.0);
             ui.weak("Drop files here: key packages are queued for adding to the selected group, commits and other messages are received, a Welcome is joined, a GroupInfo is joined by external commit.");
-            self.busy_line(ui);
-            status_line(ui, self.status.as_ref());
             return;
         };
         let row = self
@@ -138,10 +136,20 @@ impl GroupsPanel {
                 }
             });
         });
-        self.busy_line(ui);
-        status_line(ui, self.status.as_ref());
 
         let pending = self.snapshot.as_ref().and_then(|s| s.pending()).cloned();
+        // The view tabs come first: the staged-commit banner appearing
+        // below them does not move them.
+        ui.horizontal(|ui| {
+            for view in GroupView::ALL {
+                let mut text = RichText::new(view.title());
+                if view == GroupView::Staged && pending.is_some() {
+                    text = text.color(warn_color(ui)).strong();
+                }
+                ui.selectable_value(&mut self.view, view, text);
+            }
+        });
+        ui.separator();
         if let Some(p) = &pending
             && self.view != GroupView::Staged
         {
@@ -171,17 +179,6 @@ impl GroupsPanel {
                 });
         }
 
-        ui.horizontal(|ui| {
-            for view in GroupView::ALL {
-                let mut text = RichText::new(view.title());
-                if view == GroupView::Staged && pending.is_some() {
-                    text = text.color(warn_color(ui)).strong();
-                }
-                ui.selectable_value(&mut self.view, view, text);
-            }
-        });
-        ui.separator();
-
         if self.snapshot.is_none() {
             ui.horizontal(|ui| {
                 ui.spinner();
@@ -198,12 +195,8 @@ impl GroupsPanel {
         }
     }
 
-    fn busy_line(&self, ui: &mut Ui) {
-        if let Some(text) = self.jobs.status_text() {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(text);
-            });
-        }
+    /// What a running operation is doing (shown in the status bar).
+    pub fn busy_text(&self) -> Option<String> {
+        self.jobs.status_text()
     }
 }
