@@ -4,6 +4,7 @@
 //! and what was expected. Nothing here panics or changes any state.
 
 mod build;
+mod detail;
 mod input;
 mod limits;
 pub mod names;
@@ -221,7 +222,7 @@ fn dissect_recorded(
     let omitted = r.spans_omitted();
     let mut spans = r.take_spans();
     spans.shrink_to_fit();
-    finish(bytes, kind, detection, result, &spans, omitted)
+    finish(bytes, kind, detection, result, &spans, omitted, max_fields)
 }
 
 /// Dissects `bytes` as `kind`, with the default field limit and no size
@@ -311,6 +312,7 @@ fn detect_and_dissect(bytes: &[u8], max_fields: usize) -> Dissection {
             Err(empty_error()),
             &[],
             0,
+            max_fields,
         ),
     }
 }
@@ -329,19 +331,9 @@ fn finish(
     result: Result<Decoded, DecodeError>,
     spans: &[crate::codec::FieldSpan],
     omitted: usize,
+    max_fields: usize,
 ) -> Dissection {
     let error = result.as_ref().err().cloned();
-    let fields = build::field_tree(bytes, spans, error.as_ref());
-    let truncated = (omitted > 0).then(|| {
-        let mut shown = Vec::new();
-        for f in &fields {
-            f.walk_into(&mut shown);
-        }
-        Truncation {
-            shown: shown.iter().filter(|f| !f.is_omitted_marker()).count(),
-            omitted,
-        }
-    });
     let (summary, signatures) = match &result {
         // The dissector works from bytes alone, without a caller's provider:
         // the signatures it can check are checked with the project's own.
@@ -351,6 +343,23 @@ fn finish(
         ),
         Err(e) => (format!("{} (malformed: {e})", kind.name()), Vec::new()),
     };
+    // The decoded value is not needed any more: its memory is given back
+    // before the details are dissected.
+    drop(result);
+    let mut fields = build::field_tree(bytes, spans, error.as_ref());
+    let budget = max_fields.saturating_sub(spans.len());
+    let details = detail::add_details(bytes, &mut fields, budget);
+    let truncated = (omitted > 0 || details > 0).then(|| {
+        let mut shown = Vec::new();
+        for f in &fields {
+            f.walk_into(&mut shown);
+        }
+        Truncation {
+            shown: shown.iter().filter(|f| !f.is_omitted_marker()).count(),
+            omitted,
+            details,
+        }
+    });
     Dissection {
         kind,
         detection,
@@ -432,5 +441,7 @@ fn private_summary(p: &PrivateMessage) -> String {
     format!("PrivateMessage ({ct}), epoch {}", p.epoch)
 }
 
+#[cfg(test)]
+mod detail_tests;
 #[cfg(test)]
 mod tests;

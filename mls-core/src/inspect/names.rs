@@ -67,7 +67,9 @@ pub fn credential_type(v: u64) -> Option<&'static str> {
 }
 
 pub fn extension_type(v: u64) -> Option<&'static str> {
-    u16::try_from(v).ok().and_then(extension_type_name)
+    let t = u16::try_from(v).ok()?;
+    extension_type_name(t)
+        .or_else(|| (t == super::detail::EXT_LAST_RESORT).then_some("last_resort"))
 }
 
 pub fn node_type(v: u64) -> Option<&'static str> {

@@ -1,0 +1,262 @@
+//! Tests of the details the dissector breaks fields down into, checked
+//! against the strictly decoded structures.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use super::*;
+use crate::codec::{Encode, VlBytes};
+use crate::crypto::CipherSuite;
+use crate::messages::{
+    Credential, EXT_APPLICATION_ID, EXT_EXTERNAL_PUB, EXT_EXTERNAL_SENDERS, EXT_RATCHET_TREE,
+    EXT_REQUIRED_CAPABILITIES, Extension, ExternalPub, ExternalSender, Node, RequiredCapabilities,
+};
+
+const CS: CipherSuite = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+
+fn example(name: &str) -> Vec<u8> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/examples");
+    std::fs::read(format!("{dir}/{name}")).unwrap()
+}
+
+fn field<'a>(d: &'a Dissection, path: &str) -> &'a Field {
+    d.field_by_path(path).unwrap_or_else(|| {
+        let paths: Vec<_> = d.all_fields().iter().map(|f| f.path.clone()).collect();
+        panic!("no field {path} in {paths:#?}")
+    })
+}
+
+/// The bytes a field covers.
+fn bytes_of<'a>(bytes: &'a [u8], f: &Field) -> &'a [u8] {
+    &bytes[f.start..f.end]
+}
+
+/// The elements (`[i]`) of a vector field.
+fn elements(f: &Field) -> Vec<&Field> {
+    f.children
+        .iter()
+        .filter(|c| c.label.starts_with('['))
+        .collect()
+}
+
+fn group_info_of(bytes: &[u8]) -> GroupInfo {
+    match MlsMessage::decode_exact(bytes).unwrap().body {
+        MlsMessageBody::GroupInfo(g) => g,
+        _ => panic!("not a GroupInfo"),
+    }
+}
+
+fn identity(c: &Credential) -> String {
+    match c {
+        Credential::Basic { identity } => String::from_utf8(identity.0.clone()).unwrap(),
+        other => panic!("not basic: {other:?}"),
+    }
+}
+
+#[test]
+fn the_ratchet_tree_extension_is_dissected_node_by_node() {
+    let bytes = example("group-info.bin");
+    let info = group_info_of(&bytes);
+    let k = info
+        .extensions
+        .iter()
+        .position(|e| e.extension_type == EXT_RATCHET_TREE)
+        .expect("group-info.bin has a ratchet tree");
+    let tree = RatchetTree::decode_exact(&info.extensions[k].extension_data.0).unwrap();
+    let d = dissect(&bytes);
+    assert!(d.ok(), "{:?}", d.error);
+    let data_path = format!("group_info.extensions[{k}].extension_data");
+    let data = field(&d, &data_path);
+    let rt = field(&d, &format!("{data_path}.ratchet_tree"));
+    // Inside the extension's data, in the input's offsets.
+    assert!(data.start < rt.start && rt.end == data.end);
+    assert_eq!(
+        &bytes[rt.start..rt.end],
+        tree.to_bytes().unwrap().as_slice()
+    );
+    assert_eq!(elements(rt).len(), tree.0.len());
+    let (mut leaves, mut parents) = (0, 0);
+    for (i, node) in tree.0.iter().enumerate() {
+        let at = format!("{data_path}.ratchet_tree[{i}]");
+        match node {
+            None => assert_eq!(field(&d, &at).value.as_deref(), Some("0")),
+            Some(Node::Leaf(leaf)) => {
+                leaves += 1;
+                assert_eq!(
+                    field(&d, &format!("{at}.node_type")).value.as_deref(),
+                    Some("1 (leaf)")
+                );
+                let id = field(&d, &format!("{at}.leaf_node.credential.identity"));
+                assert_eq!(
+                    id.text.as_deref(),
+                    Some(identity(&leaf.credential).as_str())
+                );
+                let key = field(&d, &format!("{at}.leaf_node.encryption_key"));
+                assert!(bytes_of(&bytes, key).ends_with(&leaf.encryption_key.0));
+                // A click on the key's last byte selects the key.
+                assert_eq!(d.field_at(key.end - 1).unwrap().path, key.path);
+            }
+            Some(Node::Parent(parent)) => {
+                parents += 1;
+                let key = field(&d, &format!("{at}.parent_node.encryption_key"));
+                assert!(bytes_of(&bytes, key).ends_with(&parent.encryption_key.0));
+            }
+        }
+    }
+    assert!(
+        leaves >= 3 && parents >= 1,
+        "{leaves} leaves, {parents} parents"
+    );
+}
+
+/// group-info.bin with more extensions in its group context and its own
+/// list, and a malformed one (the signature no longer verifies; the
+/// dissector shows it, but the structure is what is tested here).
+fn group_info_with_extensions(extra: Vec<Extension>) -> (GroupInfo, Vec<u8>) {
+    let mut info = group_info_of(&example("group-info.bin"));
+    info.group_context.extensions.extend(extra);
+    let bytes = MlsMessage::new(MlsMessageBody::GroupInfo(info.clone()))
+        .to_bytes()
+        .unwrap();
+    (info, bytes)
+}
+
+#[test]
+fn group_context_extensions_are_dissected_and_a_malformed_one_stays_local() {
+    let required = RequiredCapabilities {
+        extension_types: vec![EXT_EXTERNAL_SENDERS],
+        proposal_types: vec![],
+        credential_types: vec![1, 2],
+    };
+    let sender = ExternalSender {
+        signature_key: VlBytes(vec![0xab; 32]),
+        credential: crate::test_utils::groups::credential("delivery-service"),
+    };
+    let external_pub = ExternalPub {
+        external_pub: VlBytes(vec![0x42; 32]),
+    };
+    let extra = vec![
+        Extension::new(EXT_REQUIRED_CAPABILITIES, &required).unwrap(),
+        Extension::new(EXT_EXTERNAL_SENDERS, &vec![sender.clone()]).unwrap(),
+        Extension::new(EXT_EXTERNAL_PUB, &external_pub).unwrap(),
+        // A ratchet tree whose vector claims 5 bytes but holds 1.
+        Extension {
+            extension_type: EXT_RATCHET_TREE,
+            extension_data: VlBytes(vec![0x05, 0x00]),
+        },
+        Extension {
+            extension_type: 0x7a7a,
+            extension_data: VlBytes(vec![1, 2, 3]),
+        },
+    ];
+    let (info, bytes) = group_info_with_extensions(extra);
+    let d = dissect(&bytes);
+    assert!(
+        d.ok(),
+        "a malformed extension body fails no message: {:?}",
+        d.error
+    );
+    let exts = &info.group_context.extensions;
+    let base = exts.len() - 5;
+    let at = |i: usize| {
+        format!(
+            "group_info.group_context.extensions[{}].extension_data",
+            base + i
+        )
+    };
+
+    // required_capabilities: the three lists, named.
+    let rc = format!("{}.required_capabilities", at(0));
+    let types = field(&d, &format!("{rc}.extension_types"));
+    assert_eq!(elements(types).len(), required.extension_types.len());
+    assert_eq!(
+        field(&d, &format!("{rc}.extension_types[0]"))
+            .value
+            .as_deref(),
+        Some("5 (external_senders)")
+    );
+    let creds = field(&d, &format!("{rc}.credential_types"));
+    let values: Vec<_> = elements(creds)
+        .iter()
+        .map(|c| c.value.clone().unwrap())
+        .collect();
+    assert_eq!(values, ["1 (basic)", "2 (x509)"]);
+
+    // external_senders: the key and the credential of each.
+    let es = format!("{}.external_senders[0]", at(1));
+    let key = field(&d, &format!("{es}.signature_key"));
+    assert!(bytes_of(&bytes, key).ends_with(&sender.signature_key.0));
+    assert_eq!(
+        field(&d, &format!("{es}.credential.identity"))
+            .text
+            .as_deref(),
+        Some("delivery-service")
+    );
+
+    // external_pub: the key.
+    let key = field(&d, &format!("{}.external_pub", at(2)));
+    assert!(bytes_of(&bytes, key).ends_with(&external_pub.external_pub.0));
+
+    // The malformed ratchet tree: an error node there, with its offset in
+    // the input, and nothing else marked.
+    let bad = field(&d, &at(3));
+    let errors: Vec<_> = bad
+        .walk()
+        .into_iter()
+        .filter(|f| f.label == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{bad:#?}");
+    let data_start = bad.end - 2;
+    assert_eq!(errors[0].start, data_start, "the vector's header");
+    assert!(errors[0].error.as_ref().unwrap().contains(&at(3)));
+    let marked = d
+        .all_fields()
+        .into_iter()
+        .filter(|f| f.error.is_some())
+        .count();
+    assert_eq!(
+        marked,
+        bad.walk().iter().filter(|f| f.error.is_some()).count()
+    );
+
+    // An unknown type stays a blob.
+    let unknown = field(&d, &at(4));
+    assert!(unknown.children.iter().all(|c| c.label == "length"));
+    assert_eq!(unknown.value.as_deref(), Some("010203"));
+}
+
+#[test]
+fn key_package_extensions_are_dissected() {
+    let mut kp = crate::test_utils::groups::member(CS, "alice").key_package;
+    kp.extensions = vec![
+        Extension::new(EXT_APPLICATION_ID, &VlBytes(b"app-7".to_vec())).unwrap(),
+        Extension {
+            extension_type: detail::EXT_LAST_RESORT,
+            extension_data: VlBytes::default(),
+        },
+    ];
+    let bytes = MlsMessage::new(MlsMessageBody::KeyPackage(kp))
+        .to_bytes()
+        .unwrap();
+    let d = dissect(&bytes);
+    assert!(d.ok(), "{:?}", d.error);
+    let app = field(
+        &d,
+        "key_package.extensions[0].extension_data.application_id",
+    );
+    assert_eq!(app.text.as_deref(), Some("app-7"));
+    assert!(bytes_of(&bytes, app).ends_with(b"app-7"));
+    assert_eq!(
+        field(&d, "key_package.extensions[1].extension_type")
+            .value
+            .as_deref(),
+        Some("10 (last_resort)")
+    );
+    let last = field(&d, "key_package.extensions[1].extension_data");
+    assert!(last.children.iter().all(|c| c.label == "length"));
+    assert!(last.walk().iter().all(|f| f.error.is_none()));
+}
