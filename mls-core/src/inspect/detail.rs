@@ -1,6 +1,8 @@
 //! Details added to the decoded field tree from the bytes of the fields it
-//! holds, the way Wireshark breaks a field down: the contents of known
-//! extensions dissected in place of their `extension_data` blob.
+//! holds, the way Wireshark breaks a field down: the length header of every
+//! `opaque<V>` and vector as a `length` child of its own (so a click on the
+//! header selects it), and the contents of known extensions dissected in
+//! place of their `extension_data` blob.
 //!
 //! Every node added counts against [`super::DissectLimits::max_fields`]:
 //! what the decoded fields left of it is the budget here, and what does
@@ -21,6 +23,11 @@ use super::build::{be_uint, sub_tree};
 /// `last_resort` (RFC 9420 §17.3 registry, from the MLS extensions draft):
 /// a key package extension with no data.
 pub const EXT_LAST_RESORT: u16 = 0x000a;
+
+/// The label of a length header's node.
+pub const LENGTH_LABEL: &str = "length";
+/// Its type: a variable-size integer (RFC 9420 §2.1.2).
+pub const LENGTH_TYPE: &str = "varint";
 
 /// How deep extensions inside extensions are dissected (a ratchet tree's
 /// leaves hold extensions of their own): deeper ones stay blobs, so a
@@ -109,6 +116,7 @@ impl Details<'_> {
                 let raw = self.bytes.get(f.start..f.end).unwrap_or(&[]);
                 extension_type = u16::try_from(be_uint(raw)).ok();
             }
+            self.length(f);
             self.level(&mut f.children, nesting);
             if f.label == "extension_data"
                 && f.type_name == "opaque<V>"
@@ -118,6 +126,50 @@ impl Details<'_> {
                 self.extension(f, t, nesting);
             }
         }
+    }
+
+    /// Adds the `length` child of an `opaque<V>` or a vector: its varint
+    /// header and the length it declares, in bytes.
+    fn length(&mut self, f: &mut Field) {
+        if f.error.is_some() || f.is_omitted_marker() {
+            return;
+        }
+        let header_end = if f.type_name == "opaque<V>" && f.children.is_empty() {
+            None
+        } else if f.value.is_none()
+            && f.children
+                .iter()
+                .all(|c| c.label.starts_with('[') || c.is_omitted_marker())
+        {
+            // A vector: its elements (if any) follow the header.
+            Some(f.children.first().map_or(f.end, |c| c.start))
+        } else {
+            return;
+        };
+        let Some((size, value)) = vl_header(self.bytes, f.start, f.end) else {
+            return;
+        };
+        if header_end.is_some_and(|e| e != f.start + size) {
+            return;
+        }
+        if self.budget == 0 {
+            self.left_out += 1;
+            return;
+        }
+        self.budget -= 1;
+        f.children.insert(
+            0,
+            Field {
+                label: LENGTH_LABEL.into(),
+                path: format!("{}.{LENGTH_LABEL}", f.path),
+                type_name: LENGTH_TYPE.into(),
+                value: Some(value.to_string()),
+                start: f.start,
+                end: f.start + size,
+                detail: true,
+                ..Field::default()
+            },
+        );
     }
 
     /// Dissects the data of an extension of type `extension_type` into
@@ -164,6 +216,9 @@ impl Details<'_> {
         });
         let mut children = sub_tree(upto, &spans, error.as_ref(), &f.path, &f.label);
         drop(spans);
+        for c in &mut children {
+            c.mark_detail();
+        }
         let added: usize = children.iter().map(|c| c.walk().len()).sum();
         self.budget = self.budget.saturating_sub(added);
         self.left_out += omitted;

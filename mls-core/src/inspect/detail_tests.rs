@@ -260,3 +260,103 @@ fn key_package_extensions_are_dissected() {
     assert!(last.children.iter().all(|c| c.label == "length"));
     assert!(last.walk().iter().all(|f| f.error.is_none()));
 }
+
+/// The size of the varint header of a length (RFC 9420 §2.1.2), computed
+/// here from the length alone.
+fn header_size(len: usize) -> usize {
+    match len {
+        0..64 => 1,
+        64..16_384 => 2,
+        _ => 4,
+    }
+}
+
+/// Checks the `length` child of `f` declares `content_len` bytes and
+/// covers exactly its header, and that a click on the header selects it.
+fn check_length(d: &Dissection, f: &Field, content_len: usize) {
+    let len = f
+        .children
+        .first()
+        .filter(|c| c.label == "length")
+        .unwrap_or_else(|| panic!("{} has no length child: {f:#?}", f.path));
+    assert_eq!(len.type_name, "varint");
+    assert_eq!(len.path, format!("{}.length", f.path));
+    assert_eq!(len.value.as_deref(), Some(content_len.to_string().as_str()));
+    assert_eq!(
+        (len.start, len.end),
+        (f.start, f.start + header_size(content_len)),
+        "{}",
+        f.path
+    );
+    assert_eq!(f.end - len.end, content_len, "{}", f.path);
+    for b in len.start..len.end {
+        assert_eq!(d.field_at(b).unwrap().path, len.path);
+    }
+}
+
+#[test]
+fn length_headers_are_their_own_nodes() {
+    let bytes = example("key-package.bin");
+    let kp = match MlsMessage::decode_exact(&bytes).unwrap().body {
+        MlsMessageBody::KeyPackage(kp) => kp,
+        _ => panic!("not a KeyPackage"),
+    };
+    let d = dissect(&bytes);
+    assert!(d.ok(), "{:?}", d.error);
+    let at = |p: &str| field(&d, &format!("key_package.{p}"));
+    // opaque<V>: from the decoded byte strings.
+    check_length(&d, at("init_key"), kp.init_key.0.len());
+    check_length(&d, at("signature"), kp.signature.0.len());
+    check_length(
+        &d,
+        at("leaf_node.signature_key"),
+        kp.leaf_node.signature_key.0.len(),
+    );
+    check_length(
+        &d,
+        at("leaf_node.credential.identity"),
+        match &kp.leaf_node.credential {
+            Credential::Basic { identity } => identity.0.len(),
+            other => panic!("{other:?}"),
+        },
+    );
+    // Vectors: from the encoded size of their elements.
+    let caps = &kp.leaf_node.capabilities;
+    check_length(
+        &d,
+        at("leaf_node.capabilities.cipher_suites"),
+        2 * caps.cipher_suites.len(),
+    );
+    check_length(
+        &d,
+        at("leaf_node.capabilities.versions"),
+        2 * caps.versions.len(),
+    );
+    let exts: usize = kp
+        .extensions
+        .iter()
+        .map(|e| e.to_bytes().unwrap().len())
+        .sum();
+    check_length(&d, at("extensions"), exts);
+
+    // Every byte string and vector of every example has its length node.
+    for name in [
+        "commit-public.bin",
+        "group-info.bin",
+        "key-package.bin",
+        "welcome.bin",
+        "application-private.bin",
+    ] {
+        let bytes = example(name);
+        let d = dissect(&bytes);
+        let mut checked = 0;
+        for f in d.all_fields() {
+            if f.type_name == "opaque<V>" || f.type_name.starts_with("vector (") {
+                let header = f.children.first().unwrap();
+                check_length(&d, f, f.end - header.end);
+                checked += 1;
+            }
+        }
+        assert!(checked > 3, "{name}: {checked}");
+    }
+}

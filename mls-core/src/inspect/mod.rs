@@ -15,6 +15,7 @@ use crate::codec::{Decode, DecodeError, Reader};
 use crate::framing::{MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage};
 use crate::messages::{GroupInfo, KeyPackage, LeafNode, RatchetTree, Welcome};
 
+pub use detail::{EXT_LAST_RESORT, LENGTH_LABEL, LENGTH_TYPE};
 pub use input::{InputFormat, ParsedInput, parse_input, parse_input_as};
 pub use limits::{
     DissectLimits, OMITTED_LABEL, OMITTED_TYPE, TooLarge, Truncation, parse_size, size_text,
@@ -93,6 +94,11 @@ pub struct Field {
     pub children: Vec<Field>,
     /// Set on the error node (and on fields left incomplete by it).
     pub error: Option<String>,
+    /// Set on the nodes broken down from the bytes of a decoded field
+    /// rather than decoded by the message's reader: length headers, the
+    /// contents of extensions and certificates (they count against
+    /// [`DissectLimits::max_fields`] but not in [`Truncation::omitted`]).
+    pub detail: bool,
 }
 
 impl Field {
@@ -114,6 +120,14 @@ impl Field {
     /// ([`DissectLimits::max_fields`]).
     pub fn is_omitted_marker(&self) -> bool {
         self.label == OMITTED_LABEL && self.type_name == OMITTED_TYPE
+    }
+
+    /// Sets [`Field::detail`] on this field and all below it.
+    fn mark_detail(&mut self) {
+        self.detail = true;
+        for c in &mut self.children {
+            c.mark_detail();
+        }
     }
 
     pub fn is_leaf(&self) -> bool {
