@@ -2,7 +2,9 @@
 //! holds, the way Wireshark breaks a field down: the length header of every
 //! `opaque<V>` and vector as a `length` child of its own (so a click on the
 //! header selects it), and the contents of known extensions dissected in
-//! place of their `extension_data` blob.
+//! place of their `extension_data` blob; key package lifetimes as UTC
+//! dates marked "expired" or "not yet valid"; basic identities as text;
+//! the certificates of X.509 credentials broken down.
 //!
 //! Every node added counts against [`super::DissectLimits::max_fields`]:
 //! what the decoded fields left of it is the budget here, and what does
@@ -19,6 +21,8 @@ use crate::messages::{
 
 use super::Field;
 use super::build::{be_uint, sub_tree};
+use super::certs::{CERT_FIELDS, certificate_fields};
+use super::times::{Bound, time_value};
 
 /// `last_resort` (RFC 9420 §17.3 registry, from the MLS extensions draft):
 /// a key package extension with no data.
@@ -41,8 +45,9 @@ pub(super) fn add_details(bytes: &[u8], fields: &mut [Field], budget: usize) -> 
         bytes,
         budget,
         left_out: 0,
+        now: super::times::now(),
     };
-    ctx.level(fields, 0);
+    ctx.level(fields, None, 0);
     ctx.left_out
 }
 
@@ -53,6 +58,8 @@ struct Details<'a> {
     /// Details not added for lack of budget (and fields their dissection
     /// decoded but could not show).
     left_out: usize,
+    /// The time validity periods are marked against (unix seconds).
+    now: i64,
 }
 
 /// The extension types whose data is dissected.
@@ -109,7 +116,9 @@ pub(super) fn vl_header(bytes: &[u8], start: usize, end: usize) -> Option<(usize
 }
 
 impl Details<'_> {
-    fn level(&mut self, fields: &mut [Field], nesting: usize) {
+    /// Adds the details of `fields`, the children of a field labelled
+    /// `parent` (`None` at the top).
+    fn level(&mut self, fields: &mut [Field], parent: Option<&str>, nesting: usize) {
         let mut extension_type = None;
         for f in fields.iter_mut() {
             if f.label == "extension_type" && f.type_name == "uint16" {
@@ -117,7 +126,18 @@ impl Details<'_> {
                 extension_type = u16::try_from(be_uint(raw)).ok();
             }
             self.length(f);
-            self.level(&mut f.children, nesting);
+            match parent {
+                Some("lifetime") => self.time(f),
+                Some("credential") if f.label == "identity" => self.identity(f),
+                Some(p) if p.starts_with('[') && f.label == "cert_data" => {
+                    self.certificate(f, p);
+                }
+                _ => {}
+            }
+            let Field {
+                label, children, ..
+            } = &mut *f;
+            self.level(children, Some(label.as_str()), nesting);
             if f.label == "extension_data"
                 && f.type_name == "opaque<V>"
                 && f.error.is_none()
@@ -126,6 +146,63 @@ impl Details<'_> {
                 self.extension(f, t, nesting);
             }
         }
+    }
+
+    /// A key package's `not_before` or `not_after`: the date, marked.
+    fn time(&mut self, f: &mut Field) {
+        let Some(bound) = Bound::of_label(&f.label) else {
+            return;
+        };
+        if f.type_name != "uint64" || f.error.is_some() {
+            return;
+        }
+        let raw = be_uint(self.bytes.get(f.start..f.end).unwrap_or(&[]));
+        let unix = i64::try_from(raw).unwrap_or(i64::MAX);
+        f.value = Some(time_value(&raw.to_string(), unix, bound, self.now));
+    }
+
+    /// A basic credential's identity: as text also when it is not
+    /// printable (the views escape control characters; bytes that are not
+    /// UTF-8 show as U+FFFD).
+    fn identity(&mut self, f: &mut Field) {
+        if f.text.is_some() || f.type_name != "opaque<V>" {
+            return;
+        }
+        let Some((size, _)) = vl_header(self.bytes, f.start, f.end) else {
+            return;
+        };
+        let content = self.bytes.get(f.start + size..f.end).unwrap_or(&[]);
+        if !content.is_empty() {
+            f.text = Some(String::from_utf8_lossy(content).into_owned());
+        }
+    }
+
+    /// The certificate in `cert_data` (`f`), element `element` of a
+    /// chain: subject, issuer, validity, key algorithm.
+    fn certificate(&mut self, f: &mut Field, element: &str) {
+        if f.type_name != "opaque<V>" || f.error.is_some() {
+            return;
+        }
+        let Some((size, _)) = vl_header(self.bytes, f.start, f.end) else {
+            return;
+        };
+        let Some(der) = self.bytes.get(f.start + size..f.end) else {
+            return;
+        };
+        if self.budget < CERT_FIELDS {
+            self.left_out += 1;
+            return;
+        }
+        let index = element
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse()
+            .unwrap_or(0);
+        let mut children = certificate_fields(der, f.start + size, index, &f.path, self.now);
+        for c in &mut children {
+            c.mark_detail();
+        }
+        self.budget -= children.len();
+        f.children.extend(children);
     }
 
     /// Adds the `length` child of an `opaque<V>` or a vector: its varint
@@ -222,7 +299,7 @@ impl Details<'_> {
         let added: usize = children.iter().map(|c| c.walk().len()).sum();
         self.budget = self.budget.saturating_sub(added);
         self.left_out += omitted;
-        self.level(&mut children, nesting + 1);
+        self.level(&mut children, Some(&f.label), nesting + 1);
         f.children.extend(children);
     }
 }

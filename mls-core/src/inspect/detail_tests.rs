@@ -360,3 +360,140 @@ fn length_headers_are_their_own_nodes() {
         assert!(checked > 3, "{name}: {checked}");
     }
 }
+
+fn key_package_bytes(kp: crate::messages::KeyPackage) -> Vec<u8> {
+    MlsMessage::new(MlsMessageBody::KeyPackage(kp))
+        .to_bytes()
+        .unwrap()
+}
+
+#[test]
+fn key_package_lifetimes_are_utc_dates_marked_against_now() {
+    use crate::messages::{LeafNodeSource, Lifetime};
+    // Dates worked out by hand (`date -u -d @N`); "now" is after 2023
+    // and before 2100.
+    let cases = [
+        (
+            1_600_000_000,
+            1_700_000_000,
+            "1600000000 (2020-09-13 12:26:40 UTC)",
+            "1700000000 (2023-11-14 22:13:20 UTC, expired)",
+        ),
+        (
+            4_102_444_800,
+            4_133_980_800,
+            "4102444800 (2100-01-01 00:00:00 UTC, not yet valid)",
+            "4133980800 (2101-01-01 00:00:00 UTC)",
+        ),
+        (
+            0,
+            u64::MAX,
+            "0 (1970-01-01 00:00:00 UTC)",
+            "18446744073709551615 (after the year 9999)",
+        ),
+    ];
+    for (not_before, not_after, before_text, after_text) in cases {
+        let mut kp = crate::test_utils::groups::member(CS, "alice").key_package;
+        kp.leaf_node.leaf_node_source = LeafNodeSource::KeyPackage(Lifetime {
+            not_before,
+            not_after,
+        });
+        let bytes = key_package_bytes(kp);
+        let d = dissect(&bytes);
+        assert!(d.ok(), "{:?}", d.error);
+        let nb = field(&d, "key_package.leaf_node.lifetime.not_before");
+        let na = field(&d, "key_package.leaf_node.lifetime.not_after");
+        assert_eq!(nb.value.as_deref(), Some(before_text));
+        assert_eq!(na.value.as_deref(), Some(after_text));
+        assert_eq!(bytes_of(&bytes, nb), not_before.to_be_bytes());
+        assert_eq!(bytes_of(&bytes, na), not_after.to_be_bytes());
+    }
+}
+
+#[test]
+fn basic_identities_are_text_even_when_not_printable() {
+    let mut kp = crate::test_utils::groups::member(CS, "alice").key_package;
+    let raw = b"bob\x00\xff".to_vec();
+    kp.leaf_node.credential = Credential::Basic {
+        identity: VlBytes(raw.clone()),
+    };
+    let bytes = key_package_bytes(kp);
+    let d = dissect(&bytes);
+    let id = field(&d, "key_package.leaf_node.credential.identity");
+    assert_eq!(id.text.as_deref(), Some("bob\u{0}\u{fffd}"));
+    assert_eq!(id.value.as_deref(), Some(hex::encode(&raw).as_str()));
+}
+
+#[test]
+fn x509_chains_show_each_certificate() {
+    use crate::messages::Certificate;
+    use crate::test_utils::certgen::{self, Kind, TestKey, issue};
+    use x509_cert::der::Encode as _;
+    let root = issue(
+        &certgen::ca("CN=Test Root,O=Example"),
+        TestKey::new(Kind::P256, "root"),
+        None,
+    );
+    let mut spec = certgen::leaf("CN=alice,O=Example");
+    spec.not_before = 4_102_444_800;
+    spec.not_after = 4_133_980_800;
+    let leaf = issue(&spec, TestKey::new(Kind::Ed25519, "leaf"), Some(&root));
+    let mut kp = crate::test_utils::groups::member(CS, "alice").key_package;
+    kp.leaf_node.credential = Credential::X509 {
+        certificates: vec![
+            Certificate {
+                cert_data: VlBytes(leaf.der.clone()),
+            },
+            Certificate {
+                cert_data: VlBytes(root.der.clone()),
+            },
+        ],
+    };
+    let bytes = key_package_bytes(kp);
+    let d = dissect(&bytes);
+    assert!(d.ok(), "{:?}", d.error);
+    let chain = "key_package.leaf_node.credential.certificates";
+    // (der, subject, issuer, algorithm, not_before, not_after)
+    let expected = [
+        (
+            &leaf,
+            &root,
+            "Ed25519",
+            "4102444800 (2100-01-01 00:00:00 UTC, not yet valid)",
+            "4133980800 (2101-01-01 00:00:00 UTC)",
+        ),
+        (
+            &root,
+            &root,
+            "ECDSA P-256",
+            "1700000000 (2023-11-14 22:13:20 UTC)",
+            "2000000000 (2033-05-18 03:33:20 UTC)",
+        ),
+    ];
+    for (i, (cert, issuer, algorithm, not_before, not_after)) in expected.into_iter().enumerate() {
+        let at = |p: &str| field(&d, &format!("{chain}[{i}].cert_data.{p}"));
+        let data = field(&d, &format!("{chain}[{i}].cert_data"));
+        assert!(bytes_of(&bytes, data).ends_with(&cert.der));
+        // Subject and issuer: their DER, as the issuing side encoded it.
+        let subject = at("subject");
+        assert_eq!(bytes_of(&bytes, subject), cert.name.to_der().unwrap());
+        assert_eq!(
+            bytes_of(&bytes, at("issuer")),
+            issuer.name.to_der().unwrap()
+        );
+        assert!(subject.value.as_ref().unwrap().contains("Example"));
+        let cn = if i == 0 { "alice" } else { "Test Root" };
+        assert!(subject.value.as_ref().unwrap().contains(cn));
+        assert!(at("issuer").value.as_ref().unwrap().contains("Test Root"));
+        assert_eq!(at("public_key_algorithm").value.as_deref(), Some(algorithm));
+        assert_eq!(at("not_before").value.as_deref(), Some(not_before));
+        assert_eq!(at("not_after").value.as_deref(), Some(not_after));
+        // UTCTime or GeneralizedTime elements.
+        for t in ["not_before", "not_after"] {
+            let tag = bytes_of(&bytes, at(t))[0];
+            assert!(tag == 0x17 || tag == 0x18, "{t}: tag {tag:#x}");
+        }
+        assert_eq!(d.field_at(subject.start).unwrap().path, subject.path);
+        assert!(at("subject").detail);
+    }
+}

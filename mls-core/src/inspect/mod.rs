@@ -4,11 +4,13 @@
 //! and what was expected. Nothing here panics or changes any state.
 
 mod build;
+mod certs;
 mod detail;
 mod input;
 mod limits;
 pub mod names;
 mod signature;
+mod times;
 pub mod wire;
 
 use crate::codec::{Decode, DecodeError, Reader};
