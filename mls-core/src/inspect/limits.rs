@@ -50,7 +50,7 @@ pub struct TooLarge {
 /// A field tree cut at [`DissectLimits::max_fields`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Truncation {
-    /// Decoded fields in the tree.
+    /// Fields in the tree (details such as length headers included).
     pub shown: usize,
     /// Decoded (and checked) fields left out of it.
     pub omitted: usize,
