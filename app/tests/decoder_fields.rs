@@ -163,3 +163,49 @@ fn the_keyboard_moves_through_the_field_tree() {
     press(&mut harness, Key::ArrowDown);
     assert_eq!(selected_path(&harness), before);
 }
+
+#[test]
+fn lifetimes_and_certificates_show_in_the_tree_rows() {
+    use mls_core::crypto::CipherSuite;
+    use mls_core::messages::{Certificate, Credential, LeafNodeSource, Lifetime};
+    use mls_core::test_utils::certgen::{self, Kind, TestKey, issue};
+    let cs = CipherSuite::Mls128Dhkemx25519Aes128gcmSha256Ed25519;
+    let mut kp = mls_core::test_utils::groups::member(cs, "alice").key_package;
+    kp.leaf_node.leaf_node_source = LeafNodeSource::KeyPackage(Lifetime {
+        not_before: 1_600_000_000,
+        not_after: 1_700_000_000,
+    });
+    let root = issue(
+        &certgen::ca("CN=Test Root"),
+        TestKey::new(Kind::P256, "root"),
+        None,
+    );
+    kp.leaf_node.credential = Credential::X509 {
+        certificates: vec![Certificate {
+            cert_data: VlBytes(root.der.clone()),
+        }],
+    };
+    let bytes = MlsMessage::new(MlsMessageBody::KeyPackage(kp))
+        .to_bytes()
+        .unwrap();
+    let mut harness = harness(&bytes);
+    let lifetime = "key_package.leaf_node.lifetime.not_after";
+    let cert = "key_package.leaf_node.credential.certificates[0].cert_data";
+    assert!(harness.state_mut().select_path(lifetime));
+    assert!(
+        harness
+            .state_mut()
+            .select_path(&format!("{cert}.public_key_algorithm"))
+    );
+    harness.run();
+    // The rows show the dates (worked out by hand) and the marks, and the
+    // certificate's parts.
+    harness.get_by_label("1700000000 (2023-11-14 22:13:20 UTC, expired)");
+    harness.get_by_label("1600000000 (2020-09-13 12:26:40 UTC)");
+    harness.get_by_label("public_key_algorithm");
+    harness.get_by_label("ECDSA P-256");
+    assert!(
+        harness.query_all_by_label("CN=Test Root").count() >= 2,
+        "subject and issuer"
+    );
+}
