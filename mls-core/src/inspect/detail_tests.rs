@@ -497,3 +497,86 @@ fn x509_chains_show_each_certificate() {
         assert!(at("subject").detail);
     }
 }
+
+/// A leaf node holding a ratchet tree extension whose one leaf holds one,
+/// `depth` times.
+fn nested_leaf(depth: usize) -> crate::messages::LeafNode {
+    let mut leaf = crate::test_utils::groups::member(CS, "alice")
+        .key_package
+        .leaf_node;
+    let inner = leaf.clone();
+    for _ in 0..depth {
+        let tree = RatchetTree(vec![Some(Node::leaf(leaf.clone()))]);
+        let mut outer = inner.clone();
+        outer.extensions = vec![Extension::new(EXT_RATCHET_TREE, &tree).unwrap()];
+        leaf = outer;
+    }
+    leaf
+}
+
+#[test]
+fn extensions_in_extensions_are_dissected_to_a_bounded_depth() {
+    let bytes = nested_leaf(7).to_bytes().unwrap();
+    let d = dissect_as(&bytes, MessageKind::LeafNode);
+    assert!(d.ok(), "{:?}", d.error);
+    let data: Vec<_> = d
+        .all_fields()
+        .into_iter()
+        .filter(|f| f.label == "extension_data")
+        .collect();
+    let dissected = data
+        .iter()
+        .filter(|f| f.children.iter().any(|c| c.label == "ratchet_tree"))
+        .count();
+    // Seven nested extensions, of which the outer four are dissected: the
+    // fifth is a blob inside the fourth, and what it holds is not in the
+    // tree (a hostile nesting cannot recurse without bound).
+    assert_eq!(dissected, 4);
+    assert_eq!(data.len(), 5);
+    let blob = data.last().unwrap();
+    assert!(
+        blob.children.iter().all(|c| c.label == "length"),
+        "{blob:#?}"
+    );
+}
+
+#[test]
+fn details_stay_within_the_field_limit() {
+    // A leaf whose ratchet tree extension holds 200 leaves (thousands of
+    // fields, most of them details).
+    let leaf = crate::test_utils::groups::member(CS, "alice")
+        .key_package
+        .leaf_node;
+    let mut nodes = Vec::new();
+    for _ in 0..200 {
+        nodes.push(Some(Node::leaf(leaf.clone())));
+        nodes.push(None);
+    }
+    nodes.pop();
+    let mut outer = leaf.clone();
+    outer.extensions = vec![Extension::new(EXT_RATCHET_TREE, &RatchetTree(nodes)).unwrap()];
+    let bytes = outer.to_bytes().unwrap();
+    let unlimited = DissectLimits {
+        max_input: usize::MAX,
+        max_fields: usize::MAX,
+    };
+    let full = dissect_limited(&bytes, Some(MessageKind::LeafNode), &unlimited).unwrap();
+    let all = full.all_fields().len();
+    assert!(all > 5_000, "{all}");
+    for max_fields in [0, 10, 100, 1_000, 5_000] {
+        let limits = DissectLimits {
+            max_fields,
+            ..unlimited
+        };
+        let d = dissect_limited(&bytes, Some(MessageKind::LeafNode), &limits).unwrap();
+        let shown = d.all_fields().len();
+        assert!(shown <= max_fields + 64, "{max_fields}: {shown}");
+        let t = d.truncated.expect("cut");
+        if max_fields >= 100 {
+            // The leaf's own fields fit; the extension's do not all.
+            assert_eq!(t.omitted, 0, "{max_fields}: {t:?}");
+            assert!(t.details > 0, "{max_fields}: {t:?}");
+            assert!(t.to_string().contains("not broken down"), "{t}");
+        }
+    }
+}
