@@ -22,11 +22,8 @@ use crate::messages::{
 use super::Field;
 use super::build::{be_uint, sub_tree};
 use super::certs::{CERT_FIELDS, certificate_fields};
+use super::names::EXT_LAST_RESORT;
 use super::times::{Bound, time_value};
-
-/// `last_resort` (RFC 9420 §17.3 registry, from the MLS extensions draft):
-/// a key package extension with no data.
-pub const EXT_LAST_RESORT: u16 = 0x000a;
 
 /// The label of a length header's node.
 pub const LENGTH_LABEL: &str = "length";

@@ -235,7 +235,7 @@ fn key_package_extensions_are_dissected() {
     kp.extensions = vec![
         Extension::new(EXT_APPLICATION_ID, &VlBytes(b"app-7".to_vec())).unwrap(),
         Extension {
-            extension_type: detail::EXT_LAST_RESORT,
+            extension_type: EXT_LAST_RESORT,
             extension_data: VlBytes::default(),
         },
     ];

@@ -17,11 +17,12 @@ use crate::codec::{Decode, DecodeError, Reader};
 use crate::framing::{MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage};
 use crate::messages::{GroupInfo, KeyPackage, LeafNode, RatchetTree, Welcome};
 
-pub use detail::{EXT_LAST_RESORT, LENGTH_LABEL, LENGTH_TYPE};
+pub use detail::{LENGTH_LABEL, LENGTH_TYPE};
 pub use input::{InputFormat, ParsedInput, parse_input, parse_input_as};
 pub use limits::{
     DissectLimits, OMITTED_LABEL, OMITTED_TYPE, TooLarge, Truncation, parse_size, size_text,
 };
+pub use names::EXT_LAST_RESORT;
 pub use signature::{SignatureCheck, SignatureOutcome};
 
 /// What a byte string is decoded as.
