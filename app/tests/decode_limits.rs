@@ -56,11 +56,13 @@ fn blank_tree(blanks: usize) -> Vec<u8> {
     out
 }
 
-/// Every field's (path, type, start, end), depth first, without markers.
+/// Every decoded field's (path, type, start, end), depth first, without
+/// markers or details (length headers, extension contents: never made for
+/// fields left out, so not counted in `omitted`).
 fn fields_of(d: &Dissection) -> Vec<(String, String, usize, usize)> {
     d.all_fields()
         .into_iter()
-        .filter(|f| !f.is_omitted_marker())
+        .filter(|f| !f.is_omitted_marker() && !f.detail)
         .map(|f| (f.path.clone(), f.type_name.clone(), f.start, f.end))
         .collect()
 }

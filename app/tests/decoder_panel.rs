@@ -267,7 +267,9 @@ fn clicking_a_byte_selects_the_innermost_field() {
     let group_id = d.field_by_path("public_message.content.group_id").unwrap();
     for (offset, expected) in [
         (epoch.start + 3, "public_message.content.epoch"),
-        (group_id.start, "public_message.content.group_id"),
+        // The length header is a field of its own; the content is the id.
+        (group_id.start, "public_message.content.group_id.length"),
+        (group_id.end - 1, "public_message.content.group_id"),
         (0, "version"),
         (bytes.len() - 1, "public_message.membership_tag"),
     ] {

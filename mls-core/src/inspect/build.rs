@@ -25,6 +25,27 @@ enum Item<'a> {
 /// nothing is moved or copied on the way). Paths and values are filled in
 /// afterwards.
 pub fn field_tree(bytes: &[u8], spans: &[FieldSpan], error: Option<&DecodeError>) -> Vec<Field> {
+    let mut top = forest_of(bytes, spans, error);
+    fill_paths(&mut top, "", None);
+    top
+}
+
+/// The fields of spans a reader recorded over a part of the input (already
+/// moved to the input's offsets; `bytes` ends where that part ends), named
+/// as the children of the field at `parent_path` labelled `parent_label`.
+pub(super) fn sub_tree(
+    bytes: &[u8],
+    spans: &[FieldSpan],
+    error: Option<&DecodeError>,
+    parent_path: &str,
+    parent_label: &str,
+) -> Vec<Field> {
+    let mut top = forest_of(bytes, spans, error);
+    fill_paths(&mut top, parent_path, Some(parent_label));
+    top
+}
+
+fn forest_of(bytes: &[u8], spans: &[FieldSpan], error: Option<&DecodeError>) -> Vec<Field> {
     let mut items: Vec<(usize, Item<'_>)> = Vec::new();
     if let Some(e) = error {
         items.push((e.segments.len() + 1, Item::Error(e)));
@@ -38,9 +59,7 @@ pub fn field_tree(bytes: &[u8], spans: &[FieldSpan], error: Option<&DecodeError>
         extra: &items,
         first: first_of_subtrees(spans, &items),
     };
-    let (mut top, _) = nodes.forest(0, nodes.len());
-    fill_paths(&mut top, "", None);
-    top
+    nodes.forest(0, nodes.len()).0
 }
 
 /// The tree in post-order: the spans, then the error's nodes.
@@ -328,7 +347,7 @@ fn vector_or_struct(children: &[Field], hidden: Hidden, len: usize) -> String {
     }
 }
 
-fn be_uint(bytes: &[u8]) -> u64 {
+pub(super) fn be_uint(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
 }
 

@@ -50,19 +50,36 @@ pub struct TooLarge {
 /// A field tree cut at [`DissectLimits::max_fields`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Truncation {
-    /// Decoded fields in the tree.
+    /// Fields in the tree (details such as length headers included).
     pub shown: usize,
     /// Decoded (and checked) fields left out of it.
     pub omitted: usize,
+    /// Details (length headers, the contents of extensions and
+    /// certificates) not broken down for lack of room.
+    pub details: usize,
 }
 
 impl fmt::Display for Truncation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "showing the first {} fields: {} more were decoded and checked but are not shown",
-            self.shown, self.omitted
-        )
+        if self.omitted > 0 {
+            write!(
+                f,
+                "showing the first {} fields: {} more were decoded and checked but are not shown",
+                self.shown, self.omitted
+            )?;
+        } else {
+            write!(f, "showing {} fields", self.shown)?;
+        }
+        if self.details > 0 {
+            write!(
+                f,
+                "{} the details of {} more (length headers, extension and certificate \
+                 contents) are not broken down",
+                if self.omitted > 0 { ";" } else { ":" },
+                self.details
+            )?;
+        }
+        Ok(())
     }
 }
 

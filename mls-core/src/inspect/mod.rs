@@ -4,11 +4,14 @@
 //! and what was expected. Nothing here panics or changes any state.
 
 mod build;
+mod certs;
 mod decrypted;
+mod detail;
 mod input;
 mod limits;
 pub mod names;
 mod signature;
+mod times;
 pub mod wire;
 
 use crate::codec::{Decode, DecodeError, Reader};
@@ -16,10 +19,12 @@ use crate::framing::{MlsMessage, MlsMessageBody, PrivateMessage, PublicMessage};
 use crate::messages::{GroupInfo, KeyPackage, LeafNode, RatchetTree, Welcome};
 
 pub use decrypted::{Decrypted, decrypted_fields};
+pub use detail::{LENGTH_LABEL, LENGTH_TYPE};
 pub use input::{InputFormat, ParsedInput, parse_input, parse_input_as};
 pub use limits::{
     DissectLimits, OMITTED_LABEL, OMITTED_TYPE, TooLarge, Truncation, parse_size, size_text,
 };
+pub use names::EXT_LAST_RESORT;
 pub use signature::{SignatureCheck, SignatureOutcome};
 
 /// What a byte string is decoded as.
@@ -94,6 +99,11 @@ pub struct Field {
     pub children: Vec<Field>,
     /// Set on the error node (and on fields left incomplete by it).
     pub error: Option<String>,
+    /// Set on the nodes broken down from the bytes of a decoded field
+    /// rather than decoded by the message's reader: length headers, the
+    /// contents of extensions and certificates (they count against
+    /// [`DissectLimits::max_fields`] but not in [`Truncation::omitted`]).
+    pub detail: bool,
 }
 
 impl Field {
@@ -115,6 +125,14 @@ impl Field {
     /// ([`DissectLimits::max_fields`]).
     pub fn is_omitted_marker(&self) -> bool {
         self.label == OMITTED_LABEL && self.type_name == OMITTED_TYPE
+    }
+
+    /// Sets [`Field::detail`] on this field and all below it.
+    fn mark_detail(&mut self) {
+        self.detail = true;
+        for c in &mut self.children {
+            c.mark_detail();
+        }
     }
 
     pub fn is_leaf(&self) -> bool {
@@ -223,7 +241,7 @@ fn dissect_recorded(
     let omitted = r.spans_omitted();
     let mut spans = r.take_spans();
     spans.shrink_to_fit();
-    finish(bytes, kind, detection, result, &spans, omitted)
+    finish(bytes, kind, detection, result, &spans, omitted, max_fields)
 }
 
 /// Dissects `bytes` as `kind`, with the default field limit and no size
@@ -313,6 +331,7 @@ fn detect_and_dissect(bytes: &[u8], max_fields: usize) -> Dissection {
             Err(empty_error()),
             &[],
             0,
+            max_fields,
         ),
     }
 }
@@ -331,19 +350,9 @@ fn finish(
     result: Result<Decoded, DecodeError>,
     spans: &[crate::codec::FieldSpan],
     omitted: usize,
+    max_fields: usize,
 ) -> Dissection {
     let error = result.as_ref().err().cloned();
-    let fields = build::field_tree(bytes, spans, error.as_ref());
-    let truncated = (omitted > 0).then(|| {
-        let mut shown = Vec::new();
-        for f in &fields {
-            f.walk_into(&mut shown);
-        }
-        Truncation {
-            shown: shown.iter().filter(|f| !f.is_omitted_marker()).count(),
-            omitted,
-        }
-    });
     let (summary, signatures) = match &result {
         // The dissector works from bytes alone, without a caller's provider:
         // the signatures it can check are checked with the project's own.
@@ -353,6 +362,23 @@ fn finish(
         ),
         Err(e) => (format!("{} (malformed: {e})", kind.name()), Vec::new()),
     };
+    // The decoded value is not needed any more: its memory is given back
+    // before the details are dissected.
+    drop(result);
+    let mut fields = build::field_tree(bytes, spans, error.as_ref());
+    let budget = max_fields.saturating_sub(spans.len());
+    let details = detail::add_details(bytes, &mut fields, budget);
+    let truncated = (omitted > 0 || details > 0).then(|| {
+        let mut shown = Vec::new();
+        for f in &fields {
+            f.walk_into(&mut shown);
+        }
+        Truncation {
+            shown: shown.iter().filter(|f| !f.is_omitted_marker()).count(),
+            omitted,
+            details,
+        }
+    });
     Dissection {
         kind,
         detection,
@@ -434,5 +460,7 @@ fn private_summary(p: &PrivateMessage) -> String {
     format!("PrivateMessage ({ct}), epoch {}", p.epoch)
 }
 
+#[cfg(test)]
+mod detail_tests;
 #[cfg(test)]
 mod tests;

@@ -66,8 +66,13 @@ pub fn credential_type(v: u64) -> Option<&'static str> {
     })
 }
 
+/// `last_resort` (IANA MLS extension types registry, from the MLS
+/// extensions draft): a key package extension with no data.
+pub const EXT_LAST_RESORT: u16 = 0x000a;
+
 pub fn extension_type(v: u64) -> Option<&'static str> {
-    u16::try_from(v).ok().and_then(extension_type_name)
+    let t = u16::try_from(v).ok()?;
+    extension_type_name(t).or_else(|| (t == EXT_LAST_RESORT).then_some("last_resort"))
 }
 
 pub fn node_type(v: u64) -> Option<&'static str> {

@@ -30,8 +30,15 @@ impl DecoderPanel {
             if edit.changed() {
                 self.rows_dirty = true;
             }
+            if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F)) {
+                edit.request_focus();
+            }
         });
         self.refresh_rows();
+        if !typing(ui) {
+            self.tree_keys(ui);
+            self.refresh_rows();
+        }
         let Some(decoded) = &self.current else {
             return;
         };
@@ -138,6 +145,62 @@ impl DecoderPanel {
             }
         });
         self.apply(actions);
+    }
+
+    /// The tree's keyboard: Up and Down move the selection through the
+    /// rows shown, Right opens the selected field (or goes to its first
+    /// child), Left closes it (or goes to its parent), Enter selects it
+    /// again and brings its bytes into view.
+    fn tree_keys(&mut self, ui: &Ui) {
+        use egui::{Key, Modifiers};
+        let pressed = |key| ui.input_mut(|i| i.consume_key(Modifiers::NONE, key));
+        let key = [
+            Key::ArrowDown,
+            Key::ArrowUp,
+            Key::ArrowRight,
+            Key::ArrowLeft,
+            Key::Enter,
+        ]
+        .into_iter()
+        .find(|k| pressed(*k));
+        let (Some(key), Some(decoded)) = (key, &self.current) else {
+            return;
+        };
+        let row = self
+            .selected
+            .and_then(|s| self.rows.iter().position(|r| *r == s));
+        let (Some(row), Some(index)) = (row, self.selected) else {
+            // Nothing selected (or hidden by the filter): start at the top.
+            if let Some(first) = self.rows.first().copied() {
+                self.select(first, Origin::Program);
+            }
+            return;
+        };
+        let node = decoded.nodes.get(index);
+        let has_children = node.is_some_and(|n| n.has_children(index));
+        let open = self.expanded.get(index).copied().unwrap_or(false);
+        let parent = node.and_then(|n| n.parent);
+        let filtering = !self.filter.trim().is_empty();
+        let next = self.rows.get(row + 1).copied();
+        let first_child = next.filter(|n| parent_of(decoded, *n) == Some(index));
+        let target = match key {
+            Key::ArrowDown => next,
+            Key::ArrowUp => row.checked_sub(1).and_then(|r| self.rows.get(r).copied()),
+            Key::ArrowRight if has_children && !open && !filtering => {
+                self.toggle(index);
+                None
+            }
+            Key::ArrowRight => first_child,
+            Key::ArrowLeft if has_children && open && !filtering => {
+                self.toggle(index);
+                None
+            }
+            Key::ArrowLeft => parent,
+            _ => Some(index),
+        };
+        if let Some(target) = target {
+            self.select(target, Origin::Program);
+        }
     }
 
     pub(super) fn apply(&mut self, actions: Actions) {
@@ -256,4 +319,16 @@ pub(super) fn value_cell(ui: &mut Ui, field: &Field, color: Option<Color32>) {
             );
         });
     }
+}
+
+/// The parent of node `index`.
+fn parent_of(decoded: &super::rows::Decoded, index: usize) -> Option<usize> {
+    decoded.nodes.get(index).and_then(|n| n.parent)
+}
+
+/// Whether a text box has the keyboard (the tree's keys are then the
+/// box's).
+fn typing(ui: &Ui) -> bool {
+    ui.memory(|m| m.focused())
+        .is_some_and(|id| egui::TextEdit::load_state(ui.ctx(), id).is_some())
 }

@@ -135,9 +135,14 @@ pub(super) fn visible_rows(decoded: &Decoded, expanded: &[bool], filter: &str) -
     rows
 }
 
-/// Whether a field's label, path, value or text contains `query` (lowercase).
+/// Whether a field's label, path, value or text contains `query`
+/// (lowercase). A length header matches by its label only: its path is its
+/// field's, and every byte string has one.
 pub(super) fn matches(field: &Field, query: &str) -> bool {
     let has = |s: &str| s.to_lowercase().contains(query);
+    if field.label == inspect::LENGTH_LABEL && field.type_name == inspect::LENGTH_TYPE {
+        return has(&field.label);
+    }
     has(&field.label)
         || has(&field.path)
         || field.value.as_deref().is_some_and(has)
