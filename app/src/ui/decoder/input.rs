@@ -2,7 +2,7 @@
 //! kind choices, and what was detected.
 
 use crate::ui::file_choice::{FileChoice, file_menu};
-use egui::{Align, Layout, RichText, TextStyle, Ui};
+use egui::{RichText, TextStyle, Ui};
 use mls_core::inspect::{InputFormat, MessageKind, SignatureOutcome};
 
 use super::rows::Decoded;
@@ -12,7 +12,9 @@ use crate::ui::common::{file_name, plural};
 
 impl DecoderPanel {
     pub(super) fn input_area(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
+        // Wraps onto a second row when narrow (800 px): every control stays
+        // whole and clickable; the primary actions come first.
+        ui.horizontal_wrapped(|ui| {
             match file_menu(ui, "Open file…", "Choose with the file dialog…", "Open") {
                 Some(FileChoice::Dialog) => self.open_dialog(),
                 Some(FileChoice::Path(path)) => self.load_path(&path),
@@ -20,10 +22,6 @@ impl DecoderPanel {
             }
             self.examples_menu(ui);
             self.recent_menu(ui);
-            ui.separator();
-            self.choices(ui);
-            self.group_selector(ui);
-            ui.separator();
             if ui
                 .add_enabled(
                     self.source.is_some() || !self.text.trim().is_empty(),
@@ -50,9 +48,10 @@ impl DecoderPanel {
             if self.is_busy() {
                 ui.spinner();
             }
-            ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
-                ui.weak("Paste hex or base64 below, or drop any file here");
-            });
+            ui.separator();
+            ui.horizontal(|ui| self.format_choice(ui));
+            ui.horizontal(|ui| self.kind_choice(ui));
+            ui.horizontal(|ui| self.group_selector(ui));
         });
         ui.add_space(2.0);
 
@@ -134,7 +133,7 @@ impl DecoderPanel {
         }
     }
 
-    pub(super) fn choices(&mut self, ui: &mut Ui) {
+    pub(super) fn format_choice(&mut self, ui: &mut Ui) {
         let mut format = self.format;
         ui.label("Format");
         egui::ComboBox::from_id_salt("decoder_format")
@@ -147,7 +146,9 @@ impl DecoderPanel {
             .response
             .on_hover_text("How the input is read: Auto detects hex, then base64, else binary");
         self.set_format(format);
+    }
 
+    pub(super) fn kind_choice(&mut self, ui: &mut Ui) {
         let mut kind = self.kind;
         ui.label("As");
         egui::ComboBox::from_id_salt("decoder_kind")

@@ -58,7 +58,10 @@ impl DecoderPanel {
             // when there is room; the tree gets the rest.
             let hex = HexLayout::new(ui, decoded.input.bytes.len()).width() + 40.0;
             let tree = (width - hex).clamp((width * 0.35).min(320.0), width * 0.65);
-            egui::Panel::left("decoder_tree")
+            // The split follows the window's width (in 64-point steps) until
+            // the user drags it: a wide window gives the tree the room.
+            let width_step = (width / 64.0).round() as i32;
+            egui::Panel::left(egui::Id::unique(("decoder_tree", width_step)))
                 .frame(egui::Frame::NONE.inner_margin(egui::Margin {
                     right: 8,
                     top: 4,

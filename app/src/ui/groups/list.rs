@@ -121,6 +121,7 @@ impl GroupsPanel {
                         egui::ComboBox::from_id_salt("create_suite")
                             .selected_text(suite_short(self.create.suite))
                             .width(175.0)
+                            .truncate()
                             .show_ui(ui, |ui| {
                                 for cs in CipherSuite::ALL {
                                     ui.selectable_value(

@@ -24,6 +24,26 @@ const QUEUE_SHOWN: usize = 20;
 
 impl GroupsPanel {
     pub(super) fn overview_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        // Too narrow for the two columns (an 800-pixel window): one at a
+        // time, chosen with two tabs at the top.
+        if ui.available_width() < 300.0 + ACTIONS_WIDTH {
+            let id = ui.scope_id().with("overview_narrow_actions");
+            let mut show_actions: bool = ui.data_mut(|d| d.get_temp(id)).unwrap_or(false);
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut show_actions, false, "Information");
+                ui.selectable_value(&mut show_actions, true, "Actions");
+            });
+            ui.data_mut(|d| d.insert_temp(id, show_actions));
+            if show_actions {
+                egui::ScrollArea::vertical()
+                    .id_salt("group_actions_scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| self.actions_ui(ui, actions));
+            } else {
+                self.info_ui(ui, actions);
+            }
+            return;
+        }
         StripBuilder::new(ui)
             .size(Size::remainder().at_least(300.0))
             .size(Size::exact(ACTIONS_WIDTH))
