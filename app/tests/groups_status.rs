@@ -37,7 +37,10 @@ fn a_status_line_stays_with_its_group() {
     click(&mut h, "Apply");
     let big_status = status_text(&mut h);
     let epoch = ws.group_row(big).unwrap().epoch;
-    assert!(big_status.contains(&format!("epoch {epoch}")), "{big_status}");
+    assert!(
+        big_status.contains(&format!("epoch {epoch}")),
+        "{big_status}"
+    );
     let big_outputs = h.state_mut().groups().outputs().len();
 
     h.state_mut().groups().select(Some(team));
