@@ -39,7 +39,10 @@ impl DecoderPanel {
     /// Reads and decodes a file; a read error becomes the status line.
     pub fn load_path(&mut self, path: &Path) {
         match std::fs::read(path) {
-            Ok(bytes) => self.load_bytes(file_name(path), &bytes),
+            Ok(bytes) => {
+                self.load_bytes(file_name(path), &bytes);
+                self.note_recent_path(path);
+            }
             Err(e) => self.set_status(format!("Cannot read {}: {e}", path.display()), true),
         }
     }
@@ -116,6 +119,9 @@ impl DecoderPanel {
 
     /// Decodes `recent()[index]` again, with the format and kind it had.
     pub fn open_recent(&mut self, index: usize) {
+        if self.open_recent_file(index) {
+            return;
+        }
         let Some(entry) = self.recent.get(index).cloned() else {
             return;
         };
@@ -442,6 +448,7 @@ impl DecoderPanel {
                 source,
                 format: self.format,
                 kind: self.kind,
+                path: None,
             },
         );
         self.recent.truncate(MAX_RECENT);

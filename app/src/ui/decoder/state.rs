@@ -77,12 +77,19 @@ pub struct RecentEntry {
     pub(super) source: Source,
     pub(super) format: Option<InputFormat>,
     pub(super) kind: Option<MessageKind>,
+    /// The file it was read from (kept across restarts; see `recent.rs`).
+    pub(super) path: Option<std::path::PathBuf>,
 }
 
 impl RecentEntry {
     /// The input as it was given (file bytes or text).
     pub fn raw(&self) -> &[u8] {
         &self.source.raw
+    }
+
+    /// The file it was read from, if known.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
     }
 }
 
