@@ -26,7 +26,14 @@ fn one_commit_adds_and_removes() {
     c.json(&["identity", "new", "dave"]);
     let carol_kp = dir.arg("carol.kp");
     let dave_kp = dir.arg("dave.kp");
-    c.json(&["keypackage", "new", "--identity", "carol", "--out", &carol_kp]);
+    c.json(&[
+        "keypackage",
+        "new",
+        "--identity",
+        "carol",
+        "--out",
+        &carol_kp,
+    ]);
     c.json(&["keypackage", "new", "--identity", "dave", "--out", &dave_kp]);
 
     let commit = dir.arg("mix.commit");
