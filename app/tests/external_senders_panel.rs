@@ -111,7 +111,7 @@ fn external_senders_section_adds_lists_and_removes_a_sender() {
     assert_eq!(proposals.len(), 1, "{}", status_text(&mut h));
     assert_eq!(proposals[0].sender, "external sender #0 (ext)");
     assert_eq!(proposals[0].kind, "remove");
-    click(&mut h, "Commit proposals");
+    click(&mut h, "Commit: 1 proposal, path");
     let pending = a.pending(group_key).unwrap().expect("a staged commit");
     assert_eq!(pending.summary.removed.len(), 1);
     click(&mut h, "Apply");
@@ -138,7 +138,7 @@ fn external_senders_section_adds_lists_and_removes_a_sender() {
     let stored = a.proposals(group_key).unwrap();
     assert_eq!(stored.len(), 1, "{}", status_text(&mut h));
     assert_eq!(stored[0].kind, "group_context_extensions");
-    click(&mut h, "Commit proposals");
+    click(&mut h, "Commit: 1 proposal, path");
     click(&mut h, "Apply");
     let extensions = a.group_show(group_key).unwrap().extensions;
     assert!(

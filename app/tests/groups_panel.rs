@@ -110,7 +110,7 @@ fn add_members_from_dropped_and_typed_key_package_files() {
     drop_file(&mut h, "bob.kp", &bob_kp.bytes);
     assert_eq!(h.state_mut().groups().add_queue().len(), 1);
     assert_eq!(h.state_mut().groups().add_queue()[0].credential, "bob");
-    click(&mut h, "Commit add");
+    click(&mut h, "Commit: add 1");
     assert_eq!(h.state_mut().groups().view(), GroupView::Staged);
     h.get_by_label("Local commit (staged)");
     let pending = a.pending(group.key).unwrap().expect("a staged commit");
@@ -146,7 +146,7 @@ fn add_members_from_dropped_and_typed_key_package_files() {
     type_into(&mut h, "Key package:", carol_file.to_str().unwrap());
     click(&mut h, "Add to list");
     assert_eq!(h.state_mut().groups().add_queue().len(), 1);
-    click(&mut h, "Commit add");
+    click(&mut h, "Commit: add 1");
     click(&mut h, "Apply");
     let row = a.group_row(group.key).unwrap();
     assert_eq!(
@@ -288,7 +288,10 @@ fn remove_update_and_delete_from_the_overview() {
     let a = Workspace::open(&a_db).unwrap();
     let mut h = open_groups(&a_db, Some(a_key));
 
+    // Tick Bob for removal: the one Commit removes him (with the path
+    // the RFC requires).
     click(&mut h, "Remove");
+    click(&mut h, "Commit: remove 1, path");
     h.get_by_label("Local commit (staged)");
     click(&mut h, "Apply");
     let row = a.group_row(a_key).unwrap();

@@ -6,7 +6,8 @@
 )]
 //! Proposals in the Groups panel, driven headless with egui_kittest:
 //! proposing from the "Propose…" menu, a received proposal on the pending
-//! list, and "Commit proposals" committing them by reference. The other
+//! list, and the one Commit button ("Commit: 2 proposals, path") committing
+//! them by reference. The other
 //! member (a second workspace) receives the window's messages and must
 //! agree on the epoch authenticator.
 
@@ -85,7 +86,7 @@ fn propose_from_the_window_and_commit_the_pending_proposals() {
         other => panic!("{other:?}"),
     }
 
-    click(&mut h, "Commit proposals");
+    click(&mut h, "Commit: 2 proposals, path");
     let pending = a.pending(group_key).unwrap().expect("a staged commit");
     assert_eq!(pending.summary.added.len(), 1);
     assert_eq!(pending.summary.updated.len(), 1);

@@ -25,6 +25,8 @@ const TAB_KEY: &str = "tab";
 
 /// Height of the status bar at the bottom of the window.
 const STATUS_BAR_HEIGHT: f32 = 24.0;
+/// Storage key of the Decoder's Recent list.
+const RECENT_KEY: &str = "decoder_recent";
 /// Storage key of the group open when the window closed (its number).
 const LAST_GROUP_KEY: &str = "last_group";
 /// Storage key of the workspace file that group belongs to.
@@ -172,6 +174,9 @@ impl InspectorApp {
                 .unwrap_or_default(),
             ..Default::default()
         };
+        if let Some(recent) = storage.and_then(|s| s.get_string(RECENT_KEY)) {
+            app.decoder.restore_recent(&recent);
+        }
         app.open_workspace(db);
         if let (Some(storage), WorkspaceState::Open(ws)) = (storage, &app.workspace) {
             let same_file = storage
@@ -606,6 +611,7 @@ impl eframe::App for InspectorApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         storage.set_string(TAB_KEY, self.tab.key().to_owned());
+        storage.set_string(RECENT_KEY, self.decoder.recent_to_storage());
         if let WorkspaceState::Open(ws) = &self.workspace {
             storage.set_string(
                 LAST_GROUP_KEY,

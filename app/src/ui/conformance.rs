@@ -42,6 +42,9 @@ pub(crate) enum Outcome {
     Picked(Vec<PathBuf>),
     /// The directory dialog's choice of the official vectors' directory.
     PickedDir(PathBuf),
+    /// A new check begins (its first outcome): earlier errors go, and a
+    /// failure of this check clears the earlier results too.
+    Started,
 }
 
 job_outcome!(Outcome::Error);
@@ -60,6 +63,8 @@ pub struct ConformancePanel {
     /// The official vectors' directory chosen in the window (else
     /// [`mls_core::conformance::vectors_dir`]).
     vectors_dir: Option<PathBuf>,
+    /// The files the running (or last) check reported so far.
+    check_files: Vec<String>,
 }
 
 impl Default for ConformancePanel {
@@ -70,6 +75,7 @@ impl Default for ConformancePanel {
             errors: Vec::new(),
             jobs: Jobs::serial(),
             vectors_dir: None,
+            check_files: Vec::new(),
         }
     }
 }
@@ -129,8 +135,10 @@ impl ConformancePanel {
         if sources.is_empty() {
             return;
         }
-        self.jobs
-            .run("Checking…", move |worker| check_sources(worker, sources));
+        self.jobs.run("Checking…", move |worker| {
+            worker.send(Outcome::Started);
+            check_sources(worker, sources);
+        });
     }
 
     /// Checks every file of the official vectors directory
@@ -140,6 +148,7 @@ impl ConformancePanel {
         let dir = dir.canonicalize().unwrap_or(dir);
         self.jobs
             .run("Checking the official vectors…", move |worker| {
+                worker.send(Outcome::Started);
                 if dir.is_dir() {
                     check_path_or_dir(worker, &dir);
                 } else {
@@ -214,6 +223,7 @@ impl ConformancePanel {
         self.reports.clear();
         self.selected = None;
         self.errors.clear();
+        self.check_files.clear();
         self.jobs.cancel();
     }
 
@@ -255,15 +265,37 @@ impl ConformancePanel {
     /// Applies what a background job came back with.
     fn apply_outcome(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::Report(report) => self.add_report(report),
-            Outcome::Error(text) => self.errors.push(text),
+            Outcome::Report(report) => {
+                self.check_files.push(report.file.clone());
+                self.add_report(report);
+            }
+            Outcome::Error(text) => {
+                self.forget_earlier_checks();
+                self.errors.push(text);
+            }
             Outcome::Picked(paths) => self.load_paths(paths),
             Outcome::PickedDir(dir) => {
                 if let Err(e) = self.set_vectors_dir(dir) {
                     self.errors.push(e);
                 }
             }
+            Outcome::Started => {
+                // Errors belong to the check that made them.
+                self.errors.clear();
+                self.check_files.clear();
+            }
         }
+    }
+
+    /// A check failed: what earlier checks showed goes, so the error is
+    /// not read next to an old result (this check's reports stay).
+    fn forget_earlier_checks(&mut self) {
+        let selected = self.selected_report().map(|r| r.file.clone());
+        let files = &self.check_files;
+        self.reports.retain(|r| files.contains(&r.file));
+        self.selected = selected
+            .and_then(|f| self.reports.iter().position(|r| r.file == f))
+            .or_else(|| (!self.reports.is_empty()).then_some(0));
     }
 }
 
@@ -312,7 +344,12 @@ fn check_dropped(worker: &Worker, file: &(dyn egui::DroppedFile + Send + Sync)) 
 fn check_path_or_dir(worker: &Worker, path: &Path) {
     if !path.is_dir() {
         worker.status(format!("Checking {}…", file_name(path)));
-        return worker.send(Outcome::Report(mls_core::conformance::check_path(path)));
+        return worker.send(match std::fs::read(path) {
+            Ok(bytes) => {
+                Outcome::Report(mls_core::conformance::check_bytes(&file_name(path), &bytes))
+            }
+            Err(e) => Outcome::Error(unreadable(path, &e)),
+        });
     }
     match mls_core::conformance::collect_files(&[path.to_path_buf()]) {
         Ok(files) if files.is_empty() => {
@@ -331,6 +368,16 @@ fn check_path_or_dir(worker: &Worker, path: &Path) {
             "Cannot list {}: {e}",
             path.display()
         ))),
+    }
+}
+
+/// Why `path` could not be read, in one line ("no such file" when it is
+/// missing).
+fn unreadable(path: &Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        format!("{}: no such file", path.display())
+    } else {
+        format!("{}: cannot read: {e}", path.display())
     }
 }
 

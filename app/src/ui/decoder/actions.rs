@@ -39,7 +39,13 @@ impl DecoderPanel {
     /// Reads and decodes a file; a read error becomes the status line.
     pub fn load_path(&mut self, path: &Path) {
         match std::fs::read(path) {
-            Ok(bytes) => self.load_bytes(file_name(path), &bytes),
+            Ok(bytes) => {
+                self.load_bytes(file_name(path), &bytes);
+                self.note_recent_path(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.set_status(format!("{}: no such file", path.display()), true);
+            }
             Err(e) => self.set_status(format!("Cannot read {}: {e}", path.display()), true),
         }
     }
@@ -116,6 +122,9 @@ impl DecoderPanel {
 
     /// Decodes `recent()[index]` again, with the format and kind it had.
     pub fn open_recent(&mut self, index: usize) {
+        if self.open_recent_file(index) {
+            return;
+        }
         let Some(entry) = self.recent.get(index).cloned() else {
             return;
         };
@@ -279,16 +288,7 @@ impl DecoderPanel {
                 Ok(path) => path?,
                 Err(no_dialog) => return Some(Outcome::Status(Status::error(no_dialog))),
             };
-            Some(match std::fs::read(&path) {
-                Ok(bytes) => Outcome::Opened {
-                    name: file_name(&path),
-                    bytes,
-                },
-                Err(e) => Outcome::Status(Status::error(format!(
-                    "Cannot read {}: {e}",
-                    path.display()
-                ))),
-            })
+            Some(Outcome::Picked(path))
         });
     }
 
@@ -335,7 +335,8 @@ impl DecoderPanel {
     /// Applies what a dialog came back with.
     pub(super) fn apply_outcome(&mut self, outcome: Outcome) {
         match outcome {
-            Outcome::Opened { name, bytes } => self.load_bytes(name, &bytes),
+            // Read like a typed path, so Recent keeps it across restarts.
+            Outcome::Picked(path) => self.load_path(&path),
             Outcome::Status(status) => self.status = Some(status),
             Outcome::Groups(list) => self.set_group_choices(list),
             Outcome::Read { key, input, result } => self.apply_reading(key, &input, result),
@@ -454,6 +455,7 @@ impl DecoderPanel {
                 source,
                 format: self.format,
                 kind: self.kind,
+                path: None,
             },
         );
         self.recent.truncate(MAX_RECENT);

@@ -125,7 +125,7 @@ impl DecoderPanel {
                 }
             })
             .response
-            .on_hover_text("Messages decoded in this session")
+            .on_hover_text("Messages decoded recently (files and pasted text up to 64 KiB are kept across restarts)")
             .on_disabled_hover_text("Nothing decoded yet");
         });
         if let Some(i) = open {

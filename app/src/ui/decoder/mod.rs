@@ -19,6 +19,7 @@ mod field_tree;
 mod group;
 mod hex_view;
 mod input;
+mod recent;
 mod rows;
 mod state;
 mod wire;
@@ -31,6 +32,7 @@ use crate::ui::common::{drop_overlay_sized, empty_hint};
 use crate::ui::jobs::JobPanel;
 
 pub use group::GroupChoice;
+pub use recent::MAX_STORED_TEXT;
 pub use rows::Decoded;
 pub use state::{
     BYTES_PER_ROW, DECODE_LIMIT_ENV, DecoderPanel, EXAMPLES_DIR, LARGE_TEXT, MAX_RECENT,
@@ -93,7 +95,12 @@ impl DecoderPanel {
         for file in dropped {
             let name = file_name(file.path());
             match file.bytes() {
-                Ok(bytes) => self.load_bytes(name, &bytes),
+                Ok(bytes) => {
+                    self.load_bytes(name, &bytes);
+                    if file.path().is_file() {
+                        self.note_recent_path(file.path());
+                    }
+                }
                 Err(e) => {
                     self.set_status(format!("{name}: cannot read the dropped file: {e}"), true)
                 }

@@ -77,6 +77,8 @@ pub struct RecentEntry {
     pub(super) source: Source,
     pub(super) format: Option<InputFormat>,
     pub(super) kind: Option<MessageKind>,
+    /// The file it was read from (kept across restarts; see `recent.rs`).
+    pub(super) path: Option<std::path::PathBuf>,
 }
 
 impl RecentEntry {
@@ -84,13 +86,19 @@ impl RecentEntry {
     pub fn raw(&self) -> &[u8] {
         &self.source.raw
     }
+
+    /// The file it was read from, if known.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
+    }
 }
 
 /// What a file dialog of the panel came back with.
 #[derive(Debug)]
 pub(crate) enum Outcome {
-    /// A message file was opened.
-    Opened { name: String, bytes: Vec<u8> },
+    /// The file dialog's choice, to be read (on the UI thread, like a
+    /// typed path).
+    Picked(std::path::PathBuf),
     /// The workspace's groups, for the Group selector.
     Groups(Vec<super::group::GroupChoice>),
     /// What a group made of the input `input`.

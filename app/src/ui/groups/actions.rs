@@ -317,6 +317,9 @@ impl GroupsPanel {
                 if done.clear_add_queue {
                     self.add_queue.clear();
                 }
+                if done.clear_remove {
+                    self.commit_choice.remove.clear();
+                }
                 if done.clear_send {
                     self.send_text.clear();
                 }
@@ -383,7 +386,7 @@ impl GroupsPanel {
                     )));
                 } else {
                     self.status = Some(Status::ok(format!(
-                        "{name}: {} ({}) is on the add list; click \"Commit add\" to add {}",
+                        "{name}: {} ({}) is on the add list; click \"Commit\" to add {}",
                         info.credential,
                         info.suite_name,
                         if self.add_queue.is_empty() {
@@ -554,6 +557,31 @@ impl GroupsPanel {
         .view(GroupView::Staged)
     }
 
+    /// Stages the one commit the Commit button describes: the add list,
+    /// the members ticked for removal, the pending proposals by
+    /// reference, the PSKs if included, a path if chosen or required.
+    fn commit_planned(&mut self) {
+        let (Some(k), Some(plan)) = (self.selected, self.commit_plan()) else {
+            return;
+        };
+        let label = plan.label();
+        let adds = !plan.add.is_empty();
+        let request = crate::workspace::CommitRequest {
+            add: plan.add,
+            remove: plan.remove,
+            psks: plan.psks,
+            force_path: plan.path,
+            extensions: None,
+        };
+        self.act(format!("{label}…"), move |ws| {
+            let commit = ws.commit_with(k, &request)?;
+            let mut done = Self::commit_done(&commit, &format!("\"{label}\""));
+            done.clear_add_queue = adds;
+            done.clear_remove = true;
+            Ok(done)
+        });
+    }
+
     pub(super) fn perform(&mut self, action: Action) {
         let key = self.selected;
         match action {
@@ -590,29 +618,12 @@ impl GroupsPanel {
             Action::OpenKeyPackages => {
                 self.open_files("Open key packages", OpenFor::KeyPackages);
             }
-            Action::CommitAdd => {
-                let Some(k) = key else { return };
-                let kps: Vec<Vec<u8>> = self.add_queue.iter().map(|i| i.bytes.clone()).collect();
-                let n = kps.len();
-                self.act(format!("Adding {}…", plural(n, "member")), move |ws| {
-                    let commit = ws.commit_add(k, &kps)?;
-                    let mut done = Self::commit_done(
-                        &commit,
-                        &format!("Commit adding {}", plural(n, "member")),
-                    );
-                    done.clear_add_queue = true;
-                    Ok(done)
-                });
-            }
-            Action::Remove(leaf, name) => {
-                let Some(k) = key else { return };
-                self.act(format!("Removing {name}…"), move |ws| {
-                    let commit = ws.commit_remove(k, &[leaf])?;
-                    Ok(Self::commit_done(
-                        &commit,
-                        &format!("Commit removing {name} (leaf {leaf})"),
-                    ))
-                });
+            Action::ChooseRemove(leaf, on) => {
+                if on {
+                    self.commit_choice.remove.insert(leaf);
+                } else {
+                    self.commit_choice.remove.remove(&leaf);
+                }
             }
             Action::Update => {
                 let Some(k) = key else { return };
@@ -621,13 +632,7 @@ impl GroupsPanel {
                     Ok(Self::commit_done(&commit, "Update commit"))
                 });
             }
-            Action::Commit => {
-                let Some(k) = key else { return };
-                self.act("Committing…", move |ws| {
-                    let commit = ws.commit(k)?;
-                    Ok(Self::commit_done(&commit, "Commit"))
-                });
-            }
+            Action::Commit => self.commit_planned(),
             Action::Send => {
                 let Some(k) = key else { return };
                 let text = self.send_text.clone();

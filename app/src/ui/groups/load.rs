@@ -32,6 +32,7 @@ pub(super) fn load_group(ws: &Workspace, key: GroupKey) -> Result<Loaded, Worksp
     } else {
         None
     };
+    let stored_psks = ws.psks()?.into_iter().map(|p| p.psk_id).collect();
     let history = ws.history(key)?;
     let messages = ws.messages(Some(key))?;
     let own = active.then_some(row.own_leaf);
@@ -53,6 +54,7 @@ pub(super) fn load_group(ws: &Workspace, key: GroupKey) -> Result<Loaded, Worksp
             messages,
             proposals,
             candidates,
+            stored_psks,
         },
         tree,
         pending_tree,

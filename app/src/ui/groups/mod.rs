@@ -4,12 +4,14 @@
 //! the selected group, five views:
 //!
 //! * **Overview**: ids, suite, epoch, extensions, hashes, the members
-//!   table (with Remove per member) and the actions: Update, Commit, add
-//!   members from key packages (dropped, opened or pasted), send and
+//!   table (a Remove tick per member) and the actions: Update, and one
+//!   Commit (`commit_plan.rs`) whose button says what it holds: the queued
+//!   key packages, the ticked members, the pending proposals, PSKs, a
+//!   path; add members from key packages (dropped, opened or pasted), send and
 //!   receive messages, export the GroupInfo; produced messages can be
 //!   saved, copied or opened in the Decoder. The Proposals block
 //!   (`propose.rs`): the "Propose…" menu and the epoch's pending
-//!   proposals with "Commit proposals". The External senders block
+//!   proposals (the Commit button covers them). The External senders block
 //!   (`external.rs`): the group's `external_senders`, add and remove.
 //!   The "Re-initialise and branch"
 //!   block (`resumption.rs`): the Re-initialise…, Branch… and (for a group
@@ -31,6 +33,7 @@
 //! joined by external commit.
 
 mod actions;
+mod commit_plan;
 mod competing;
 mod export;
 mod external;

@@ -5,6 +5,7 @@ use crate::ui::common::{ItemTable, label_cell, striped_table};
 use egui::{RichText, Ui};
 use egui_extras::{Column, Size, StripBuilder};
 
+use super::commit_plan::CommitPlan;
 use super::state::{Action, GroupsPanel};
 use crate::ui::common::{
     Output, hex_info_row, info_row, labelled_edit_fill, output_buttons, plural, short_hex,
@@ -134,7 +135,7 @@ impl GroupsPanel {
             .column(Column::exact(40.0))
             .column(Column::initial(170.0).at_least(90.0).clip(true))
             .column(Column::remainder().at_least(100.0).clip(true))
-            .column(Column::exact(72.0))
+            .column(Column::exact(84.0))
             .auto_shrink([false, false])
             .item_table(
                 row_height,
@@ -157,16 +158,20 @@ impl GroupsPanel {
                         .on_hover_text(&m.signature_key_hex);
                     });
                     table_row.col(|ui| {
-                        if !m.is_self
-                            && ui
-                                .add_enabled(!busy, egui::Button::new("Remove").small())
-                                .on_hover_text(format!(
-                                    "Stage a commit removing {} (leaf {})",
-                                    m.identity, m.leaf
-                                ))
-                                .clicked()
+                        if m.is_self {
+                            return;
+                        }
+                        let mut on = self.commit_choice.remove.contains(&m.leaf);
+                        if ui
+                            .add_enabled(!busy, egui::Checkbox::new(&mut on, "Remove"))
+                            .on_hover_text(format!(
+                                "The next Commit removes {} (leaf {}); tick several to \
+                                 remove them in one commit",
+                                m.identity, m.leaf
+                            ))
+                            .changed()
                         {
-                            actions.push(Action::Remove(m.leaf, m.identity.clone()));
+                            actions.push(Action::ChooseRemove(m.leaf, on));
                         }
                     });
                 },
@@ -193,25 +198,7 @@ impl GroupsPanel {
         }
 
         section(ui, "Commit", |ui| {
-            ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(commit_enabled, egui::Button::new("Update"))
-                    .on_hover_text("Stage a commit with an UpdatePath: fresh keys for this member")
-                    .clicked()
-                {
-                    actions.push(Action::Update);
-                }
-                if ui
-                    .add_enabled(commit_enabled, egui::Button::new("Commit"))
-                    .on_hover_text(
-                        "Stage a commit of the proposals received this epoch \
-                         (an empty commit with a path if there are none)",
-                    )
-                    .clicked()
-                {
-                    actions.push(Action::Commit);
-                }
-            });
+            self.commit_ui(ui, commit_enabled, actions);
             if pending {
                 ui.weak("A commit is staged: apply or discard it first.");
             }
@@ -276,16 +263,11 @@ impl GroupsPanel {
                     }
                 });
             }
-            if !self.add_queue.is_empty()
-                && ui
-                    .add_enabled(commit_enabled, egui::Button::new("Commit add"))
-                    .on_hover_text(format!(
-                        "Stage one commit adding {}",
-                        plural(self.add_queue.len(), "member")
-                    ))
-                    .clicked()
-            {
-                actions.push(Action::CommitAdd);
+            if !self.add_queue.is_empty() {
+                ui.weak(format!(
+                    "The Commit button (above) adds {}.",
+                    plural(self.add_queue.len(), "member")
+                ));
             }
         });
 
@@ -355,6 +337,126 @@ impl GroupsPanel {
             });
         }
         self.settings_ui(ui, actions);
+    }
+
+    /// What the Commit button would stage now (`None` without a loaded,
+    /// active group).
+    pub(super) fn commit_plan(&self) -> Option<CommitPlan> {
+        let snap = self.snapshot.as_ref()?;
+        let details = snap.details.as_ref()?;
+        let members: Vec<u32> = details
+            .members
+            .iter()
+            .filter(|m| !m.is_self)
+            .map(|m| m.leaf)
+            .collect();
+        Some(CommitPlan::new(
+            &self.commit_choice,
+            &self.add_queue,
+            &snap.proposals,
+            &members,
+            &snap.stored_psks,
+        ))
+    }
+
+    /// The Commit section: Update, the one Commit button saying what it
+    /// holds, and its "with update path" and "include PSKs" checkboxes.
+    fn commit_ui(&mut self, ui: &mut Ui, enabled: bool, actions: &mut Vec<Action>) {
+        let plan = self.commit_plan();
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(enabled, egui::Button::new("Update"))
+                .on_hover_text("Stage a commit with an UpdatePath: fresh keys for this member")
+                .clicked()
+            {
+                actions.push(Action::Update);
+            }
+            let label = plan
+                .as_ref()
+                .map_or_else(|| String::from("Commit"), CommitPlan::label);
+            if ui
+                .add_enabled(enabled && plan.is_some(), egui::Button::new(label))
+                .on_hover_text(
+                    "Stage one commit: the key packages on the add list, the members \
+                     ticked for removal, the pending proposals (by reference), the \
+                     PSKs if included, and an UpdatePath if chosen or required",
+                )
+                .clicked()
+            {
+                actions.push(Action::Commit);
+            }
+        });
+        let Some(plan) = plan else {
+            return;
+        };
+        let mut path = plan.path;
+        let response = ui.add_enabled(
+            enabled && plan.path_required.is_none(),
+            egui::Checkbox::new(&mut path, "with update path"),
+        );
+        match &plan.path_required {
+            Some(reason) => {
+                response.on_disabled_hover_text(reason.as_str());
+                ui.weak(format!("Path {reason}"));
+            }
+            None => {
+                if response
+                    .on_hover_text("Include an UpdatePath: fresh keys for this member")
+                    .changed()
+                {
+                    self.commit_choice.path = path;
+                }
+            }
+        }
+        let stored = self.snapshot.as_ref().map_or(0, |s| s.stored_psks.len());
+        let mut psks = self.commit_choice.psks && stored > 0;
+        let response = ui.add_enabled(
+            enabled && stored > 0,
+            egui::Checkbox::new(&mut psks, "include PSKs"),
+        );
+        if stored == 0 {
+            response.on_disabled_hover_text(
+                "No external PSK is stored in this workspace (`psk add`): none to include",
+            );
+        } else if response
+            .on_hover_text(format!(
+                "Inject the {} stored in this workspace (every member must hold them)",
+                plural(stored, "external PSK")
+            ))
+            .changed()
+        {
+            self.commit_choice.psks = psks;
+        }
+        for id in &plan.psks {
+            ui.weak(format!("PSK {}", short_hex(&hex::encode(id), SHORT_HEX)));
+        }
+        if !plan.remove.is_empty()
+            && let Some(d) = self.snapshot.as_ref().and_then(|s| s.details.as_ref())
+        {
+            let names: Vec<String> = plan
+                .remove
+                .iter()
+                .map(|leaf| match d.members.iter().find(|m| m.leaf == *leaf) {
+                    Some(m) => format!("{} (leaf {leaf})", m.identity),
+                    None => format!("leaf {leaf}"),
+                })
+                .collect();
+            ui.weak(format!("Removes {}", names.join(", ")));
+        }
+        if !plan.add.is_empty() {
+            let names: Vec<&str> = self
+                .add_queue
+                .iter()
+                .map(|k| k.credential.as_str())
+                .collect();
+            ui.weak(format!("Adds {}", names.join(", ")));
+        }
+        if plan.by_reference > 0 {
+            ui.weak(format!(
+                "Covers {} by reference",
+                plural(plan.by_reference, "pending proposal")
+            ));
+        }
     }
 
     pub(super) fn tree_ui(&mut self, ui: &mut Ui) {

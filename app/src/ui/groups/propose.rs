@@ -1,8 +1,8 @@
 //! Proposals in the Groups panel: the "Propose…" menu (add a queued key
 //! package, remove a member, update, an external or resumption PSK, group
 //! context extensions), the
-//! epoch's pending proposals, and "Commit proposals", which stages a
-//! commit covering them by reference. Proposing runs as a background job
+//! epoch's pending proposals (the one Commit button of the Commit section
+//! covers them by reference). Proposing runs as a background job
 //! that comes back as [`Outcome::Proposed`].
 
 use egui::Ui;
@@ -163,15 +163,8 @@ impl GroupsPanel {
                     }
                 });
             }
-            if ui
-                .add_enabled(
-                    enabled && !proposals.is_empty(),
-                    egui::Button::new("Commit proposals"),
-                )
-                .on_hover_text("Stage a commit covering the pending proposals by reference")
-                .clicked()
-            {
-                actions.push(Action::Commit);
+            if !proposals.is_empty() {
+                ui.weak("The Commit button (above) covers them by reference.");
             }
         });
         if let Some((request, text)) = request {
@@ -210,7 +203,7 @@ impl GroupsPanel {
                     self.add_queue.retain(|k| k.reference_hex != reference);
                 }
                 self.status = Some(Status::ok(format!(
-                    "Proposed {} in epoch {}: save the proposal below for the members; Commit proposals covers it",
+                    "Proposed {} in epoch {}: save the proposal below for the members; the Commit button covers it",
                     sent.row.what, sent.epoch
                 )));
                 self.outputs = vec![Output::new(

@@ -16,7 +16,7 @@ impl GroupsPanel {
             ui.add_space(8.0);
             ui.heading("No commit is staged");
             ui.label(
-                "Commits you make (Update, Commit, Commit add, Remove) and commits you receive \
+                "Commits you make (Update, Commit) and commits you receive \
                  are staged here for review: nothing changes until you click Apply.",
             );
             if let Some(c) = self.competing() {

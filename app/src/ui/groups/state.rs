@@ -66,6 +66,9 @@ pub struct GroupSnapshot {
     /// The epoch's candidate commits with the orchestrator's verdicts (or
     /// the last settled epoch's; none once removed).
     pub candidates: Option<crate::workspace::Candidates>,
+    /// The ids of the external PSKs stored in the workspace ("include
+    /// PSKs" injects them all).
+    pub stored_psks: Vec<Vec<u8>>,
 }
 
 impl GroupSnapshot {
@@ -130,6 +133,8 @@ pub(crate) struct Done {
     pub(super) clear_send: bool,
     pub(super) clear_receive: bool,
     pub(super) clear_create: bool,
+    /// Untick the members chosen for removal (a commit was staged).
+    pub(super) clear_remove: bool,
     /// The identity the create form should offer next (a new one it made).
     pub(super) use_identity: Option<IdentityKey>,
     /// An application message sent or received and its plaintext, shown
@@ -148,6 +153,7 @@ impl Done {
             clear_send: false,
             clear_receive: false,
             clear_create: false,
+            clear_remove: false,
             use_identity: None,
             seen_plaintext: None,
         }
@@ -249,9 +255,10 @@ pub(super) enum Action {
     Unqueue(usize),
     ClearQueue,
     OpenKeyPackages,
-    CommitAdd,
-    Remove(u32, String),
+    /// Tick (or untick) the member at this leaf for removal.
+    ChooseRemove(u32, bool),
     Update,
+    /// Stage the one commit the Commit button describes.
     Commit,
     Send,
     Receive,
@@ -321,6 +328,9 @@ pub struct GroupsPanel {
     /// The status line and outputs of groups not selected now: a status
     /// belongs to the group it concerns, and comes back with it.
     pub(super) parked: std::collections::HashMap<GroupKey, Parked>,
+    /// What the next Commit holds besides the add list: members ticked for
+    /// removal, the path and PSK checkboxes.
+    pub(super) commit_choice: super::commit_plan::CommitChoice,
 }
 
 /// A group's status line and outputs while another group is shown.
@@ -376,6 +386,7 @@ impl GroupsPanel {
             resumption: super::resumption::ResumptionForm::default(),
             session_plaintext: std::collections::HashMap::new(),
             parked: std::collections::HashMap::new(),
+            commit_choice: super::commit_plan::CommitChoice::default(),
         }
     }
 
@@ -426,6 +437,7 @@ impl GroupsPanel {
                 self.outputs = back.outputs;
             }
             self.selected = key;
+            self.commit_choice = super::commit_plan::CommitChoice::default();
             self.snapshot = None;
             self.timeline_epoch = None;
             self.selected_message = None;
@@ -456,9 +468,14 @@ impl GroupsPanel {
         self.status.as_ref()
     }
 
-    /// Key packages waiting for "Commit add".
+    /// Key packages waiting for the next Commit.
     pub fn add_queue(&self) -> &[KeyPackageInfo] {
         &self.add_queue
+    }
+
+    /// The leaves ticked for removal by the next Commit.
+    pub fn chosen_for_removal(&self) -> Vec<u32> {
+        self.commit_choice.remove.iter().copied().collect()
     }
 
     /// Messages the last operation produced (to save or copy).
