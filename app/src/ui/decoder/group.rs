@@ -58,6 +58,11 @@ impl DecoderPanel {
         self.refresh_groups();
     }
 
+    /// Whether a workspace is open (the Group selector is shown).
+    pub(super) fn has_workspace(&self) -> bool {
+        self.with_group.workspace.is_some()
+    }
+
     /// Asks the workspace for its groups again.
     pub fn refresh_groups(&mut self) {
         if self.with_group.workspace.is_none() {

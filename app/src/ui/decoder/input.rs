@@ -49,9 +49,13 @@ impl DecoderPanel {
                 ui.spinner();
             }
             ui.separator();
-            ui.horizontal(|ui| self.format_choice(ui));
-            ui.horizontal(|ui| self.kind_choice(ui));
-            ui.horizontal(|ui| self.group_selector(ui));
+            // Each label with its box, on the next row if the rest of this
+            // one is too short for them.
+            keep_whole(ui, 150.0, |ui| self.format_choice(ui));
+            keep_whole(ui, 150.0, |ui| self.kind_choice(ui));
+            if self.has_workspace() {
+                keep_whole(ui, 250.0, |ui| self.group_selector(ui));
+            }
         });
         ui.add_space(2.0);
 
@@ -260,4 +264,13 @@ pub(super) fn info_grid(ui: &mut Ui, decoded: &Decoded) {
                 ui.end_row();
             }
         });
+}
+
+/// Draws `add` as one row of at least `width` points, starting a new row of
+/// the wrapped layout first when this one has less room left.
+fn keep_whole(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui)) {
+    if ui.available_size_before_wrap().x < width {
+        ui.end_row();
+    }
+    ui.horizontal(add);
 }
