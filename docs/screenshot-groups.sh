@@ -26,7 +26,7 @@
 #   groups of the list (69 px apart)     x=54  y=98 (project-falcon),
 #     305 (secure-ops), 374 (standup), 443 (legacy-chat)
 #   group views without the banner: "Overview" x=351 y=67
-#   group views (with the staged-commit banner shown above them, y=102):
+#   group views (the tabs stay at y=67; the staged-commit banner is below them):
 #     "Ratchet tree" x=439, "Epoch timeline" x=541, "Staged commit" x=733
 #   timeline row of epoch 4 (newest first) y=187
 #   bob's leaf in the tree view          x=401 y=552
@@ -100,15 +100,15 @@ click 228 12                          # the "Groups" tab
 click 54 98 2                         # project-falcon: loads in the background
 shot groups-list.png
 
-click 439 102                         # "Ratchet tree"
+click 439 67                          # "Ratchet tree"
 click 401 552                         # select bob's leaf: its keys and hashes below
 shot tree-view.png
 
-click 541 102                         # "Epoch timeline"
+click 541 67                          # "Epoch timeline"
 click 700 187 2                       # epoch 4 (Bob's update): its tree, changes ringed
 shot epoch-timeline.png
 
-click 733 102                         # "Staged commit"
+click 733 67                          # "Staged commit"
 shot staged-preview.png
 
 click 45 305 2                        # secure-ops (no staged commit: no banner)
@@ -117,7 +117,7 @@ xdotool mousemove 433 412             # hover quentin's X.509 mark: its certific
 shot_here groups-x509-external.png
 
 click 37 374 2                        # standup: two commits for epoch 1
-click 733 102                         # "Staged commit" (under the banner)
+click 733 67                          # "Staged commit" (under the banner)
 shot competing-commits.png
 
 click 46 443 2                        # legacy-chat, closed by a ReInit

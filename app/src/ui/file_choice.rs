@@ -71,6 +71,7 @@ pub fn file_menu(ui: &mut Ui, label: &str, dialog_text: &str, go: &str) -> Optio
         });
         if enter && !path.trim().is_empty() {
             choice = Some(FileChoice::Path(expand_home(path.trim())));
+            path.clear();
             ui.close();
         }
         ui.data_mut(|d| d.insert_temp(id, path));
