@@ -192,6 +192,51 @@ impl Dissection {
         find(&self.fields, offset)
     }
 
+    /// The field with this path, found by descending the tree (no walk
+    /// over every field).
+    pub fn find_path(&self, path: &str) -> Option<&Field> {
+        let mut level = &self.fields;
+        loop {
+            let f = level.iter().find(|f| {
+                path == f.path
+                    || path
+                        .strip_prefix(f.path.as_str())
+                        .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+            })?;
+            if f.path == path {
+                return Some(f);
+            }
+            level = &f.children;
+        }
+    }
+
+    /// The signature check of the `signature` field at `path`: the check
+    /// of the structure that holds it (a KeyPackage, LeafNode or GroupInfo
+    /// field, or the PublicMessage whose `auth` holds it), so the row it
+    /// covers can carry its mark.
+    pub fn signature_at(&self, path: &str) -> Option<&SignatureCheck> {
+        let owner_of = |path: &str| -> Option<String> {
+            match path.rfind(['.', '[']) {
+                Some(i) => self.find_path(path.get(..i)?).map(|f| f.type_name.clone()),
+                None => Some(self.kind.name().to_owned()),
+            }
+        };
+        let parent = match path.rsplit_once('.') {
+            Some((parent, "signature")) => Some(parent),
+            None if path == "signature" => None,
+            _ => return None,
+        };
+        let mut owner = match parent {
+            Some(parent) => self.find_path(parent)?.type_name.clone(),
+            None => self.kind.name().to_owned(),
+        };
+        if owner == "FramedContentAuthData" {
+            owner = owner_of(parent?)?;
+        }
+        let prefix = format!("{owner} signature");
+        self.signatures.iter().find(|c| c.what.starts_with(&prefix))
+    }
+
     /// The field with this path.
     pub fn field_by_path(&self, path: &str) -> Option<&Field> {
         self.all_fields().into_iter().find(|f| f.path == path)

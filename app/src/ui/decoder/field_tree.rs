@@ -6,13 +6,13 @@ use crate::ui::common::striped_table;
 use egui::text::LayoutJob;
 use egui::{Align, Color32, RichText, Sense, TextFormat, TextStyle, Ui};
 use egui_extras::Column;
-use mls_core::inspect::Field;
+use mls_core::inspect::{Field, SignatureOutcome};
 
 use super::state::{
     Actions, DecoderPanel, HOVER_VALUE_CHARS, INDENT, Origin, ROW_VALUE_CHARS, short,
 };
-use crate::ui::common::error_color;
 use crate::ui::common::plural;
+use crate::ui::common::{error_color, ok_color, warn_color};
 
 /// The titles of the table's columns.
 const TREE_COLUMNS: [&str; 4] = ["Field", "Type", "Bytes", "Value"];
@@ -106,17 +106,37 @@ impl DecoderPanel {
                 } else {
                     ui.allocate_exact_size(size, Sense::hover());
                 }
+                // A signature row carries its check's mark (three states).
+                let check = (field.label == "signature")
+                    .then(|| decoded.dissection.signature_at(&field.path))
+                    .flatten();
                 let label = if field.error.is_some() && field.type_name == "error" {
                     format!("✖ {}", field.label)
+                } else if let Some(check) = check {
+                    format!("{} {}", check.mark(), field.label)
                 } else {
                     field.label.clone()
                 };
-                ui.add(
-                    egui::Label::new(paint(RichText::new(label)))
-                        .selectable(false)
-                        .truncate(),
-                )
-                .on_hover_text(&field.path);
+                let text = match check.map(|c| &c.outcome) {
+                    Some(SignatureOutcome::Verified) => RichText::new(label).color(ok_color(ui)),
+                    Some(SignatureOutcome::Failed(_)) => RichText::new(label).color(bad),
+                    Some(SignatureOutcome::NotCheckable(_)) => {
+                        RichText::new(label).color(warn_color(ui))
+                    }
+                    None => paint(RichText::new(label)),
+                };
+                let hover = match check {
+                    Some(c) => format!(
+                        "{}\n{} {}: {}",
+                        field.path,
+                        c.mark(),
+                        c.what,
+                        c.reason().unwrap_or("verifies")
+                    ),
+                    None => field.path.clone(),
+                };
+                ui.add(egui::Label::new(text).selectable(false).truncate())
+                    .on_hover_text(hover);
             });
             row.col(|ui| {
                 ui.add(
