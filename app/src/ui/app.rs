@@ -553,7 +553,8 @@ impl InspectorApp {
                             };
                             let response = ui.add(
                                 egui::Label::new(egui::RichText::new(&status.text).color(color))
-                                    .truncate(),
+                                    .truncate()
+                                    .show_tooltip_when_elided(false),
                             );
                             response.on_hover_text(&status.text);
                         }

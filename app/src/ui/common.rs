@@ -446,7 +446,11 @@ pub fn info_row(ui: &mut Ui, key: &str, value: &str, full: Option<&str>, mono: b
     } else {
         RichText::new(value)
     };
-    let response = ui.add(egui::Label::new(text).truncate());
+    let response = ui.add(
+        egui::Label::new(text)
+            .truncate()
+            .show_tooltip_when_elided(false),
+    );
     if let Some(full) = full.filter(|f| *f != value) {
         let full = full.to_owned();
         response.on_hover_ui(move |ui| {

@@ -135,8 +135,13 @@ impl DecoderPanel {
                     ),
                     None => field.path.clone(),
                 };
-                ui.add(egui::Label::new(text).selectable(false).truncate())
-                    .on_hover_text(hover);
+                ui.add(
+                    egui::Label::new(text)
+                        .selectable(false)
+                        .truncate()
+                        .show_tooltip_when_elided(false),
+                )
+                .on_hover_text(hover);
             });
             row.col(|ui| {
                 ui.add(
@@ -299,7 +304,8 @@ pub(super) fn value_cell(ui: &mut Ui, field: &Field, color: Option<Color32>) {
         ui.add(
             egui::Label::new(paint(RichText::new(error.as_str())))
                 .selectable(false)
-                .truncate(),
+                .truncate()
+                .show_tooltip_when_elided(false),
         )
         .on_hover_text(error.as_str());
         return;
@@ -326,7 +332,12 @@ pub(super) fn value_cell(ui: &mut Ui, field: &Field, color: Option<Color32>) {
         if field.text.is_some() { 8.0 } else { 0.0 },
         TextFormat::simple(mono, value_color),
     );
-    let response = ui.add(egui::Label::new(job).selectable(false).truncate());
+    let response = ui.add(
+        egui::Label::new(job)
+            .selectable(false)
+            .truncate()
+            .show_tooltip_when_elided(false),
+    );
     if value.len() > 16 || field.text.is_some() {
         response.on_hover_ui(|ui| {
             ui.set_max_width(480.0);

@@ -211,8 +211,12 @@ pub(super) fn info_grid(ui: &mut Ui, decoded: &Decoded) {
             ui.end_row();
 
             ui.weak("Detected");
-            ui.add(egui::Label::new(format!("{} — {}", d.kind.name(), d.detection)).truncate())
-                .on_hover_text(&d.detection);
+            ui.add(
+                egui::Label::new(format!("{} — {}", d.kind.name(), d.detection))
+                    .truncate()
+                    .show_tooltip_when_elided(false),
+            )
+            .on_hover_text(&d.detection);
             ui.end_row();
 
             ui.weak("Summary");
