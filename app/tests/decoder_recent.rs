@@ -10,7 +10,6 @@
 //! file is gone), a pasted one brings its text back; long pasted text and
 //! entries past `MAX_RECENT` are not kept.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use egui_kittest::Harness;
@@ -18,29 +17,9 @@ use egui_kittest::kittest::Queryable as _;
 use mls_inspector::ui::decoder::{EXAMPLES_DIR, MAX_RECENT, MAX_STORED_TEXT};
 use mls_inspector::ui::{InspectorApp, Tab};
 
-#[path = "support/temp.rs"]
-mod temp;
-use temp::TempDir;
-
-/// eframe's storage, in memory.
-#[derive(Default)]
-struct MemStorage(HashMap<String, String>);
-
-impl eframe::Storage for MemStorage {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-
-    fn flush(&mut self) {}
-}
+#[path = "support/gui.rs"]
+mod gui;
+use gui::{MemStorage, TempDir};
 
 fn example(name: &str) -> Vec<u8> {
     std::fs::read(Path::new(EXAMPLES_DIR).join(name)).unwrap()

@@ -9,7 +9,6 @@
 //! from the workspace file (through a second connection), so the GUI and
 //! the CLI are held to the same state.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable as _;
@@ -20,29 +19,9 @@ use mls_inspector::workspace::{GroupOptions, Receipt, Workspace};
 #[path = "support/gui.rs"]
 mod gui;
 use gui::{
-    CS, TempDir, alice_and_bob, alice_team, click, drop_file, harness, open_groups, settle,
-    status_text, type_into,
+    CS, MemStorage, TempDir, alice_and_bob, alice_team, click, drop_file, harness, open_groups,
+    settle, status_text, type_into,
 };
-
-/// eframe's storage, in memory.
-#[derive(Default)]
-struct MemStorage(HashMap<String, String>);
-
-impl eframe::Storage for MemStorage {
-    fn get_string(&self, key: &str) -> Option<String> {
-        self.0.get(key).cloned()
-    }
-
-    fn set_string(&mut self, key: &str, value: String) {
-        self.0.insert(key.to_owned(), value);
-    }
-
-    fn remove_string(&mut self, key: &str) {
-        self.0.remove(key);
-    }
-
-    fn flush(&mut self) {}
-}
 
 #[test]
 fn create_group_with_a_new_identity() {

@@ -154,3 +154,23 @@ pub fn alice_and_bob(dir: &TempDir) -> (PathBuf, GroupKey, Workspace, GroupKey) 
     assert_eq!(joined.epoch, 1);
     (a_db, group, b, joined.key)
 }
+
+/// eframe's storage, in memory.
+#[derive(Default)]
+pub struct MemStorage(pub std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+
+    fn flush(&mut self) {}
+}
