@@ -166,3 +166,48 @@ fn a_message_of_another_group_is_refused_naming_its_group() {
     assert_eq!(e, expected);
     assert_eq!(b.group_row(other).unwrap().epoch, before.epoch);
 }
+
+#[test]
+fn a_message_of_a_kept_past_epoch_reads_and_an_older_one_is_refused() {
+    let dir = TempDir::new("decoder-group-epochs");
+    let (a_db, a_key, b, b_key) = alice_and_bob(&dir);
+    let a = Workspace::open(&a_db).unwrap();
+    let old = a.send(a_key, b"before the update").unwrap();
+    let old_epoch = b.group_row(b_key).unwrap().epoch;
+    // One epoch later (Alice updates, Bob applies).
+    let next = |a: &Workspace, b: &Workspace| {
+        let commit = a.commit_update(a_key).unwrap();
+        a.apply(a_key).unwrap();
+        b.receive(Some(b_key), &commit.commit).unwrap();
+        b.apply(b_key).unwrap();
+    };
+    next(&a, &b);
+    let mut app = InspectorApp::with_workspace(b.path());
+    app.set_tab(Tab::Decoder);
+    let mut h = harness(app);
+    settle(&mut h);
+    h.state_mut().decoder().select_group(Some(b_key));
+    h.state_mut().decoder().load_bytes("old.mls", &old);
+    let r = reading(&mut h).unwrap();
+    assert_eq!(r.epoch, old_epoch);
+    assert!(!r.current_epoch);
+    assert!(r.readable_epochs.contains(&old_epoch));
+    assert_eq!(
+        application_data(&r).as_deref(),
+        Some(hex::encode(b"before the update").as_str())
+    );
+    // Epochs later than what the group keeps: refused, saying which it keeps.
+    let kept = r.readable_epochs.len();
+    for _ in 0..kept {
+        next(&a, &b);
+    }
+    h.state_mut().decoder().clear();
+    h.state_mut().decoder().load_bytes("old.mls", &old);
+    let e = reading(&mut h).unwrap_err();
+    assert!(
+        e.starts_with(&format!(
+            "the message is of epoch {old_epoch}, whose keys this group no longer keeps"
+        )),
+        "{e}"
+    );
+}

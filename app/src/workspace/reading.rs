@@ -4,7 +4,7 @@
 //! the secret tree).
 
 use mls_core::framing::{MlsMessageBody, Sender};
-use mls_core::group::{Check, MessageReading};
+use mls_core::group::{Check, GroupError, MessageReading};
 use mls_core::inspect::{
     Decrypted, DissectError, DissectLimits, Field, SignatureCheck, SignatureOutcome,
     decrypted_fields,
@@ -35,6 +35,10 @@ pub struct GroupReading {
     /// The epoch whose keys were used, and whether it is the current one.
     pub epoch: u64,
     pub current_epoch: bool,
+    /// The epochs whose keys the group keeps (its past ones, setting
+    /// `past_epochs`, then the current one): the messages it can read.
+    /// Older epochs' secrets and group contexts are gone (forward secrecy).
+    pub readable_epochs: Vec<u64>,
     /// The sender, named from the group's tree where it can be.
     pub sender: Option<String>,
     /// Membership tag and signature, three states each.
@@ -79,7 +83,24 @@ impl Workspace {
         self.check_belongs(key, &f)?;
         let loaded = self.load(key)?;
         let group = &loaded.group;
-        let reading: MessageReading = group.read_message(&P, &message)?;
+        let readable_epochs: Vec<u64> = group
+            .kept_past_epochs()
+            .into_iter()
+            .chain([group.epoch()])
+            .collect();
+        let reading: MessageReading = match group.read_message(&P, &message) {
+            Err(GroupError::WrongEpoch { got, .. }) => {
+                return Err(WorkspaceError::EpochNotKept {
+                    epoch: got,
+                    kept: readable_epochs
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            other => other?,
+        };
         let sender = reading.sender.map(|sender| match sender {
             Sender::Member(leaf) => match group.member_credential(leaf) {
                 Some(c) if reading.current_epoch => {
@@ -110,6 +131,7 @@ impl Workspace {
             group: format!("{} {}", loaded.record.key, loaded.record.name),
             epoch: reading.epoch,
             current_epoch: reading.current_epoch,
+            readable_epochs,
             sender,
             checks,
             sender_data: reading

@@ -51,6 +51,16 @@ pub enum WorkspaceError {
         /// The group it was given for: `#N name`.
         selected: String,
     },
+    /// A message of an epoch whose keys the group no longer keeps.
+    #[error(
+        "the message is of epoch {epoch}, whose keys this group no longer keeps (it keeps \
+         epochs {kept}; the setting past_epochs keeps more)"
+    )]
+    EpochNotKept {
+        epoch: u64,
+        /// The epochs kept, e.g. `3, 4, 5`.
+        kept: String,
+    },
     /// Nothing matches a name, number or hex id.
     #[error("no {what} matches {text:?}")]
     NotFound {

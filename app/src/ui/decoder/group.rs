@@ -212,13 +212,24 @@ impl DecoderPanel {
                 return;
             }
         };
+        let epochs = r
+            .readable_epochs
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
         ui.horizontal_wrapped(|ui| {
             let epoch = if r.current_epoch {
                 format!("epoch {} (current)", r.epoch)
             } else {
                 format!("epoch {} (kept past epoch)", r.epoch)
             };
-            ui.label(RichText::new(format!("With group {}, {epoch}:", r.group)).strong());
+            ui.label(RichText::new(format!("With group {}, {epoch}:", r.group)).strong())
+                .on_hover_text(format!(
+                    "The group keeps the keys of epochs {epochs} (setting past_epochs): the \
+                     messages of those epochs can be read; older epochs' secrets are gone \
+                     (forward secrecy)"
+                ));
             for check in &r.checks {
                 let text = RichText::new(format!("{} {}", check.mark(), check.what));
                 let (text, hover) = match &check.outcome {
