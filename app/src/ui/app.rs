@@ -16,6 +16,7 @@ use super::groups::GroupsPanel;
 use super::jobs::{JobPanel, Jobs, job_outcome};
 use super::key_packages::KeyPackagesPanel;
 use super::lock::{IdleLock, LockPrompt};
+use super::protect_dialog::{Answer, ProtectDialog, ProtectRequest};
 use super::trust_roots::TrustRootsPanel;
 use crate::workspace::store::StorageError;
 use crate::workspace::{GroupKey, Workspace, WorkspaceError};
@@ -55,6 +56,8 @@ enum ShellOutcome {
     UnlockFailed(String),
     /// A line for the status bar (e.g. no file dialog could be shown).
     Notice(String),
+    /// The passphrase dialog's work ended: what happened, or why not.
+    Protection(Result<String, String>),
 }
 
 job_outcome!(ShellOutcome::Failed);
@@ -142,7 +145,9 @@ pub struct InspectorApp {
     /// Whether the open workspace is protected, and its idle lock.
     idle: IdleLock,
     /// The shell's own line for the status bar (until the next action).
-    notice: Option<String>,
+    notice: Option<Status>,
+    /// The passphrase dialog (protect, change, remove), when open.
+    protect_dialog: Option<ProtectDialog>,
 }
 
 impl InspectorApp {
@@ -304,14 +309,14 @@ impl InspectorApp {
     /// Waits until the group manager panels' background operations have
     /// finished and applies their results; `false` on timeout.
     pub fn wait_idle(&mut self, timeout: Duration) -> bool {
-        let WorkspaceState::Open(_) = &self.workspace else {
-            // Only the shell's own jobs (unlocking) may be running.
-            let deadline = std::time::Instant::now() + timeout;
-            while self.dialogs.busy() {
-                if !self.dialogs.wait(deadline) {
-                    return false;
-                }
+        // The shell's own jobs (unlocking, the passphrase dialog).
+        let deadline = std::time::Instant::now() + timeout;
+        while self.dialogs.busy() {
+            if !self.dialogs.wait(deadline) {
+                return false;
             }
+        }
+        let WorkspaceState::Open(_) = &self.workspace else {
             return true;
         };
         self.groups.wait_idle(timeout)
@@ -352,7 +357,8 @@ impl InspectorApp {
                     self.workspace = WorkspaceState::Failed { path: None, error };
                 }
                 ShellOutcome::Unlocked(path) => self.open_workspace(Some(path)),
-                ShellOutcome::Notice(text) => self.notice = Some(text),
+                ShellOutcome::Notice(text) => self.notice = Some(Status::error(text)),
+                ShellOutcome::Protection(result) => self.protection_done(result),
                 ShellOutcome::UnlockFailed(error) => {
                     if let WorkspaceState::Locked(prompt) = &mut self.workspace {
                         prompt.busy = false;
@@ -363,6 +369,7 @@ impl InspectorApp {
         }
         self.lock_when_idle(ui.ctx());
         let before = self.tab;
+        let mut open_protect: Option<bool> = None;
         egui::Panel::top("app_bar").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 ui.menu_button("File", |ui| {
@@ -423,20 +430,33 @@ impl InspectorApp {
                                      can be looked at, nothing can be changed",
                                 );
                         }
-                        if self.idle.protected {
-                            if fits(ui, "protected ·") {
-                                ui.weak("protected ·").on_hover_text(
-                                    "The workspace's secrets are sealed under a passphrase; the \
-                                     window asks for it again after a while without input \
-                                     (`mls-inspector workspace lock-after SECONDS`).",
-                                );
-                            }
-                        } else if fits(ui, "unprotected ·") {
-                            ui.weak("unprotected ·").on_hover_text(
+                        let protected = self.idle.protected;
+                        let mark = if protected {
+                            "protected ·"
+                        } else {
+                            "unprotected ·"
+                        };
+                        if fits(ui, mark) {
+                            let hover = if protected {
+                                "The workspace's secrets are sealed under a passphrase; the \
+                                 window asks for it again after a while without input \
+                                 (`mls-inspector workspace lock-after SECONDS`). Click to \
+                                 change or remove the passphrase."
+                            } else {
                                 "The workspace's secrets are stored in clear in the file \
-                                 (mode 0600); `mls-inspector workspace protect` seals them \
-                                 under a passphrase.",
-                            );
+                                 (mode 0600). Click to seal them under a passphrase \
+                                 (`mls-inspector workspace protect`)."
+                            };
+                            let clicked = ui
+                                .add(
+                                    egui::Button::new(egui::RichText::new(mark).weak())
+                                        .frame(false),
+                                )
+                                .on_hover_text(hover)
+                                .clicked();
+                            if clicked && !ws.is_read_only() {
+                                open_protect = Some(protected);
+                            }
                         }
                         let name = ws
                             .path()
@@ -481,6 +501,10 @@ impl InspectorApp {
                     );
                 });
         }
+        if let Some(protected) = open_protect {
+            self.protect_dialog = Some(ProtectDialog::new(protected));
+        }
+        self.protect_dialog_ui(ui.ctx());
         egui::CentralPanel::default().show(ui, |ui| match (self.tab, &mut self.workspace) {
             (Tab::Decoder, _) => self.decoder.ui(ui),
             (Tab::Conformance, _) => self.conformance.ui(ui),
@@ -519,6 +543,76 @@ impl InspectorApp {
 }
 
 impl InspectorApp {
+    /// The passphrase dialog, when open; its confirmation starts the job.
+    fn protect_dialog_ui(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.protect_dialog else {
+            return;
+        };
+        let request = match dialog.show(ctx) {
+            Answer::Close => {
+                self.protect_dialog = None;
+                return;
+            }
+            Answer::Open => return,
+            Answer::Confirm(request) => request,
+        };
+        let Some(path) = self.workspace().map(|ws| ws.path().to_path_buf()) else {
+            self.protect_dialog = None;
+            return;
+        };
+        self.dialogs.set_context(ctx);
+        self.dialogs.run("Sealing the workspace…", move |progress| {
+            let result = (|| -> Result<String, WorkspaceError> {
+                let ws = Workspace::open(&path)?;
+                Ok(match request {
+                    ProtectRequest::Protect(new) => {
+                        ws.protect(&new)?;
+                        Workspace::unlock_session(&path, &new)?;
+                        "The workspace is protected: its secrets are sealed under the passphrase"
+                            .to_owned()
+                    }
+                    ProtectRequest::Change { old, new } => {
+                        ws.change_passphrase(&old, &new)?;
+                        Workspace::unlock_session(&path, &new)?;
+                        "The passphrase is changed: the secrets are sealed under the new one"
+                            .to_owned()
+                    }
+                    ProtectRequest::Remove(old) => {
+                        ws.unprotect(&old)?;
+                        "The protection is removed: the secrets are stored in clear".to_owned()
+                    }
+                })
+            })();
+            progress.send(ShellOutcome::Protection(result.map_err(|e| e.to_string())));
+        });
+    }
+
+    /// The passphrase dialog's job ended.
+    fn protection_done(&mut self, result: Result<String, String>) {
+        match result {
+            Ok(text) => {
+                self.protect_dialog = None;
+                // Opened again: every connection reads the new form.
+                let path = self.workspace().map(|ws| ws.path().to_path_buf());
+                if path.is_some() {
+                    self.open_workspace(path);
+                }
+                self.notice = Some(Status::ok(text));
+            }
+            Err(e) => {
+                if let Some(dialog) = &mut self.protect_dialog {
+                    dialog.busy = false;
+                    dialog.error = Some(e);
+                }
+            }
+        }
+    }
+
+    /// The passphrase dialog is open (tests).
+    pub fn protect_dialog_open(&self) -> bool {
+        self.protect_dialog.is_some()
+    }
+
     /// The status of the tab shown (or the shell's notice), at one fixed
     /// place at the bottom of the window: status lines appearing never
     /// move the panels' controls.
@@ -530,7 +624,7 @@ impl InspectorApp {
             Tab::TrustRoots => self.trust_roots.status().cloned(),
             Tab::Conformance => None,
         };
-        let notice = self.notice.clone().map(Status::error);
+        let notice = self.notice.clone();
         let busy = match self.tab {
             Tab::Groups => self.groups.busy_text(),
             _ => None,

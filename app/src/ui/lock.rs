@@ -126,7 +126,7 @@ fn field_id() -> egui::Id {
 
 /// Empties the undo history egui keeps for the text field `id` (in
 /// password mode too, it holds the text as typed at each step).
-fn forget_undo_history(ctx: &egui::Context, id: egui::Id) {
+pub(crate) fn forget_undo_history(ctx: &egui::Context, id: egui::Id) {
     if let Some(mut state) = egui::text_edit::TextEditState::load(ctx, id) {
         state.clear_undoer();
         state.store(ctx, id);

@@ -23,6 +23,7 @@ pub mod groups;
 mod jobs;
 pub mod key_packages;
 pub mod lock;
+pub mod protect_dialog;
 pub mod tree_view;
 pub mod trust_roots;
 pub mod x509_form;
