@@ -86,7 +86,9 @@ pub fn write_seeds(target: &str, seeds: &[(String, Vec<u8>)]) {
 /// Processes `data` as an MLSMessage on a clone of `fixture` (only a
 /// PrivateMessage if `private_only`); merges a staged commit on a further
 /// clone. Asserts that a refused message, and a refused merge, left the
-/// state byte-identical.
+/// state byte-identical. First reads it with `Group::read_message` (the
+/// inspector's read-only "decode with a group"), which must leave the state
+/// as it was, and dissects what that decrypted.
 pub fn receive(fixture: &mls_core::group::Group, data: &[u8], private_only: bool) {
     use mls_core::codec::Decode;
     use mls_core::crypto::RustCrypto;
@@ -103,6 +105,21 @@ pub fn receive(fixture: &mls_core::group::Group, data: &[u8], private_only: bool
         |g: &mls_core::group::Group| g.to_bytes().expect("state encodes").as_bytes().to_vec();
     let mut g = fixture.clone();
     let before = state(&g);
+    // The inspector's read-only reading (decode with a group): never
+    // panics, never changes the state, and what it decrypts dissects.
+    if let Ok(reading) = g.read_message(&RustCrypto, &message) {
+        use mls_core::inspect::{Decrypted, decrypted_fields};
+        if let Some((_, bytes)) = &reading.sender_data {
+            let _ = decrypted_fields(bytes, Decrypted::SenderData, 1000);
+        }
+        if let Some((content_type, plain)) = &reading.content {
+            let _ = decrypted_fields(plain.as_bytes(), Decrypted::Content(*content_type), 10_000);
+        }
+    }
+    assert!(
+        state(&g) == before,
+        "reading with the group changed the state"
+    );
     match g.process(&RustCrypto, &message) {
         Err(e) => assert!(
             state(&g) == before,
