@@ -6,7 +6,9 @@
 //! cargo bench -p mls-core --bench scenarios                  # full run
 //! cargo bench -p mls-core --bench scenarios -- --quick       # smaller N set, shorter budget
 //! cargo bench -p mls-core --bench scenarios -- --scenario add_n --scenario app_msg
+//! cargo bench -p mls-core --bench scenarios -- --scenario join_n --n 30000
 //! #   optional: --target-ms MS  --min-reps K   (same meaning as in peer-bench)
+//! #             --n N (repeatable): these group sizes instead of the built-in list
 //! ```
 //!
 //! Method (the peer bench's, re-implemented here):
@@ -178,7 +180,7 @@ struct Settings {
     target: Duration,
     max_wall: Duration,
     scenarios: Vec<String>,
-    /// Only these N (`--n`), for profiling one size.
+    /// These N (`--n`, repeatable) instead of the built-in sizes.
     only_n: Vec<usize>,
 }
 
@@ -197,12 +199,22 @@ impl Settings {
             _ => (&[2], &[2]),
         };
         if !self.only_n.is_empty() {
-            full.iter()
-                .chain(quick)
+            // any size: the given N instead of the built-in list (app_msg is
+            // always a group of 2)
+            let least = match scenario {
+                "app_msg" | "crypto" => return full.to_vec(),
+                "add_n" => 1,
+                // leaf n/2 is removed: it must be neither member 0 nor 1
+                "remove_n" => 4,
+                _ => 2,
+            };
+            for n in self.only_n.iter().filter(|&&n| n < least) {
+                note(format!("{scenario}: n={n} skipped (needs n >= {least})"));
+            }
+            self.only_n
+                .iter()
                 .copied()
-                .filter(|n| self.only_n.contains(n))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
+                .filter(|&n| n >= least)
                 .collect()
         } else if self.smoke {
             quick.iter().take(1).copied().collect()

@@ -208,6 +208,7 @@ fn flipped_parent_hash_is_named() {
     let Some(Node::Parent(parent)) = &mut wire.0[1] else {
         panic!("node 1 is a parent")
     };
+    let parent = std::sync::Arc::make_mut(parent);
     flip(&mut parent.parent_hash.0);
     case["tree"] = hex::encode(wire.to_bytes().unwrap()).into();
     // Keep the tree-hash expectations in step with the mutation so that the

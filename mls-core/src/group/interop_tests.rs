@@ -150,6 +150,7 @@ fn a_group_info_whose_signer_key_is_malformed_says_so() {
     let Some(Node::Leaf(leaf)) = tree.0[signer_node].as_mut() else {
         panic!("the signer's leaf is blank");
     };
+    let leaf = std::sync::Arc::make_mut(leaf);
     let key = leaf.signature_key.0.clone();
     let mut compressed = vec![0x02 | (key.last().unwrap() & 1)];
     compressed.extend_from_slice(&key[1..33]);

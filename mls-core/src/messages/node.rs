@@ -1,5 +1,7 @@
 //! Ratchet tree nodes on the wire (RFC 9420 §7.8, §12.4.3.3).
 
+use std::sync::Arc;
+
 use crate::codec::{Decode, DecodeError, Encode, EncodeError, Reader, VlBytes, Writer};
 
 use super::LeafNode;
@@ -25,21 +27,24 @@ pub const MAX_TREE_LEAVES: u32 = 1 << 18;
 /// holds: `2 * MAX_TREE_LEAVES - 1`.
 pub const MAX_TREE_NODES: usize = 2 * MAX_TREE_LEAVES as usize - 1;
 
-/// `Node`: a leaf or a parent. Both are boxed so that a tree slot (an
-/// `Option<Node>`) takes 16 bytes, blank or not: trees are mostly blanks.
+/// `Node`: a leaf or a parent, behind a reference count so that a tree slot
+/// (an `Option<Node>`) takes 16 bytes, blank or not (trees are mostly
+/// blanks), and copying a tree (every staged commit starts from a copy of
+/// the current one, every kept past epoch holds one) shares the unchanged
+/// nodes instead of duplicating them. Change a node with `Arc::make_mut`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
-    Leaf(Box<LeafNode>),
-    Parent(Box<ParentNode>),
+    Leaf(Arc<LeafNode>),
+    Parent(Arc<ParentNode>),
 }
 
 impl Node {
     pub fn leaf(leaf: LeafNode) -> Self {
-        Node::Leaf(Box::new(leaf))
+        Node::Leaf(Arc::new(leaf))
     }
 
     pub fn parent(parent: ParentNode) -> Self {
-        Node::Parent(Box::new(parent))
+        Node::Parent(Arc::new(parent))
     }
 }
 

@@ -11,14 +11,27 @@ use super::TreeError;
 use super::math::{self, TreeSize};
 
 /// A ratchet tree in memory: `size.nodes()` slots, blanks as `None`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Equality compares the nodes, not what the hash cache holds.
+#[derive(Debug, Clone)]
 pub struct Tree {
     cs: CipherSuite,
     size: TreeSize,
     nodes: Vec<Option<Node>>,
-    /// Cached tree hash per node; `None` where a change invalidated it.
-    hashes: Vec<Option<Vec<u8>>>,
+    /// Cached tree hashes, `Nh` bytes per node in one block (a tree copy
+    /// copies one buffer, not one allocation per node).
+    hashes: Vec<u8>,
+    /// Which entries of `hashes` are valid: false where no hash was computed
+    /// yet or a change invalidated it.
+    hashed: Vec<bool>,
 }
+
+impl PartialEq for Tree {
+    fn eq(&self, other: &Self) -> bool {
+        self.cs == other.cs && self.size == other.size && self.nodes == other.nodes
+    }
+}
+
+impl Eq for Tree {}
 
 fn node_kind(node: &Node) -> &'static str {
     match node {
@@ -34,7 +47,8 @@ impl Tree {
             cs,
             size: TreeSize::ONE,
             nodes: vec![Some(Node::leaf(leaf))],
-            hashes: vec![None],
+            hashes: vec![0; cs.hash_len()],
+            hashed: vec![false],
         }
     }
 
@@ -71,7 +85,8 @@ impl Tree {
         Ok(Tree {
             cs,
             size,
-            hashes: vec![None; all.len()],
+            hashes: vec![0; all.len() * cs.hash_len()],
+            hashed: vec![false; all.len()],
             nodes: all,
         })
     }
@@ -131,14 +146,20 @@ impl Tree {
     }
 
     fn invalidate(&mut self, node: u32) {
-        if let Some(h) = self.hashes.get_mut(node as usize) {
-            *h = None;
+        if let Some(h) = self.hashed.get_mut(node as usize) {
+            *h = false;
         }
         for p in math::direct_path(node, self.size).unwrap_or_default() {
-            if let Some(h) = self.hashes.get_mut(p as usize) {
-                *h = None;
+            if let Some(h) = self.hashed.get_mut(p as usize) {
+                *h = false;
             }
         }
+    }
+
+    /// Sets the node count of both hash caches (new entries invalid).
+    fn resize_hash_cache(&mut self, nodes: usize) {
+        self.hashes.resize(nodes * self.cs.hash_len(), 0);
+        self.hashed.resize(nodes, false);
     }
 
     /// The resolution of a node (§4.1.1): the node itself (and, for a
@@ -170,6 +191,18 @@ impl Tree {
         }
     }
 
+    /// Whether the resolution of `node` is empty: stops at the first
+    /// non-blank node instead of collecting a blank subtree's leaves.
+    pub fn resolution_is_empty(&self, node: u32) -> bool {
+        match self.node(node) {
+            Some(_) => false,
+            None => match (math::left(node), math::right(node)) {
+                (Some(l), Some(r)) => self.resolution_is_empty(l) && self.resolution_is_empty(r),
+                _ => true,
+            },
+        }
+    }
+
     /// The filtered direct path of a leaf (§4.1.2): the direct path without
     /// the nodes whose child on the copath has an empty resolution.
     pub fn filtered_direct_path(&self, leaf: u32) -> Result<Vec<u32>, TreeError> {
@@ -179,7 +212,7 @@ impl Tree {
         Ok(path
             .into_iter()
             .zip(copath)
-            .filter(|(_, sibling)| !self.resolution(*sibling).is_empty())
+            .filter(|(_, sibling)| !self.resolution_is_empty(*sibling))
             .map(|(p, _)| p)
             .collect())
     }
@@ -195,7 +228,7 @@ impl Tree {
         Ok(path
             .into_iter()
             .zip(copath)
-            .filter(|(_, sibling)| !self.resolution(*sibling).is_empty())
+            .filter(|(_, sibling)| !self.resolution_is_empty(*sibling))
             .collect())
     }
 
@@ -216,8 +249,8 @@ impl Tree {
         p: &P,
         node: u32,
     ) -> Result<Vec<u8>, TreeError> {
-        if let Some(Some(h)) = self.hashes.get(node as usize) {
-            return Ok(h.clone());
+        if let Some(h) = self.cached_tree_hash(node) {
+            return Ok(h.to_vec());
         }
         let hash = match (math::left(node), math::right(node)) {
             (Some(l), Some(r)) => {
@@ -227,8 +260,16 @@ impl Tree {
             }
             _ => self.leaf_hash_input(p, node, &[])?,
         };
-        if let Some(slot) = self.hashes.get_mut(node as usize) {
-            *slot = Some(hash.clone());
+        let nh = self.cs.hash_len();
+        let at = node as usize * nh;
+        if hash.len() == nh
+            && let (Some(slot), Some(valid)) = (
+                self.hashes.get_mut(at..at + nh),
+                self.hashed.get_mut(node as usize),
+            )
+        {
+            slot.copy_from_slice(&hash);
+            *valid = true;
         }
         Ok(hash)
     }
@@ -237,7 +278,12 @@ impl Tree {
     /// where no hash was computed yet or a change invalidated it (read-only
     /// views use this; [`Tree::tree_hash`] fills the cache).
     pub fn cached_tree_hash(&self, node: u32) -> Option<&[u8]> {
-        self.hashes.get(node as usize)?.as_deref()
+        if !*self.hashed.get(node as usize)? {
+            return None;
+        }
+        let nh = self.cs.hash_len();
+        let at = node as usize * nh;
+        self.hashes.get(at..at + nh)
     }
 
     /// The tree hash of the root: what the GroupContext carries.
@@ -343,7 +389,7 @@ impl Tree {
         let size = TreeSize::new(leaves).ok_or(TreeError::Full)?;
         self.size = size;
         self.nodes.resize(size.nodes() as usize, None);
-        self.hashes.resize(size.nodes() as usize, None);
+        self.resize_hash_cache(size.nodes() as usize);
         // The old root is no longer the root: its cached hash stays valid,
         // the new root's is computed on demand.
         Ok(())
@@ -362,7 +408,7 @@ impl Tree {
             };
             self.size = size;
             self.nodes.truncate(size.nodes() as usize);
-            self.hashes.truncate(size.nodes() as usize);
+            self.resize_hash_cache(size.nodes() as usize);
         }
     }
 
@@ -392,6 +438,7 @@ impl Tree {
         let node = self.leaf_node_index(leaf)?;
         for p in math::direct_path(node, self.size).unwrap_or_default() {
             if let Some(Some(Node::Parent(parent))) = self.nodes.get_mut(p as usize) {
+                let parent = std::sync::Arc::make_mut(parent);
                 let at = parent.unmerged_leaves.partition_point(|u| *u < leaf);
                 if parent.unmerged_leaves.get(at) != Some(&leaf) {
                     parent.unmerged_leaves.insert(at, leaf);
