@@ -5,7 +5,8 @@
 mod protect;
 
 pub use protect::{
-    FramingError, Unprotected, framed_content_tbs, membership_tag, sign_content, verify_content,
+    FramingError, Unprotected, framed_content_tbs, framed_in_tbs, membership_tag, sign_content,
+    verify_content, verify_content_tbs,
 };
 
 use crate::codec::{Decode, DecodeError, Encode, EncodeError, Reader, VlBytes, Writer};
@@ -367,8 +368,63 @@ impl Decode for AuthenticatedContent {
 
 impl Encode for AuthenticatedContent {
     fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
-        w.u16(self.wire_format);
-        self.content.encode(w)?;
+        self.view().encode(w)
+    }
+}
+
+impl AuthenticatedContent {
+    /// This content borrowed, as the receiving functions take it.
+    pub fn view(&self) -> AuthenticatedContentRef<'_> {
+        AuthenticatedContentRef {
+            wire_format: self.wire_format,
+            content: &self.content,
+            auth: &self.auth,
+            framed: None,
+        }
+    }
+}
+
+/// An [`AuthenticatedContent`] borrowed from where it lies (a received
+/// PublicMessage's fields, or a decrypted one), so that a commit of
+/// thousands of path ciphertexts is processed without copying it; with
+/// `framed`, the bytes of `wire_format || FramedContent` where the receiver
+/// has encoded them already (for the signature), so that the transcript hash
+/// does not encode them again.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthenticatedContentRef<'a> {
+    pub wire_format: u16,
+    pub content: &'a FramedContent,
+    pub auth: &'a FramedContentAuthData,
+    /// `wire_format || FramedContent` as encoded, when known.
+    pub framed: Option<&'a [u8]>,
+}
+
+impl AuthenticatedContentRef<'_> {
+    /// An owned copy.
+    pub fn to_owned_content(&self) -> AuthenticatedContent {
+        AuthenticatedContent {
+            wire_format: self.wire_format,
+            content: self.content.clone(),
+            auth: self.auth.clone(),
+        }
+    }
+}
+
+impl<'a> From<&'a AuthenticatedContent> for AuthenticatedContentRef<'a> {
+    fn from(content: &'a AuthenticatedContent) -> Self {
+        content.view()
+    }
+}
+
+impl Encode for AuthenticatedContentRef<'_> {
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        match self.framed {
+            Some(framed) => w.raw(framed),
+            None => {
+                w.u16(self.wire_format);
+                self.content.encode(w)?;
+            }
+        }
         self.auth.encode(w)
     }
 }

@@ -11,9 +11,9 @@ use crate::messages::PROTOCOL_VERSION_MLS10;
 use crate::schedule::{RatchetKind, ScheduleError, SecretTree, sender_data_key_nonce};
 
 use super::{
-    AuthenticatedContent, CONTENT_TYPE_APPLICATION, CONTENT_TYPE_COMMIT, Content, FramedContent,
-    FramedContentAuthData, PrivateMessage, PublicMessage, Sender, SenderData,
-    WIRE_FORMAT_PRIVATE_MESSAGE, WIRE_FORMAT_PUBLIC_MESSAGE,
+    AuthenticatedContent, AuthenticatedContentRef, CONTENT_TYPE_APPLICATION, CONTENT_TYPE_COMMIT,
+    Content, FramedContent, FramedContentAuthData, PrivateMessage, PublicMessage, Sender,
+    SenderData, WIRE_FORMAT_PRIVATE_MESSAGE, WIRE_FORMAT_PUBLIC_MESSAGE,
 };
 
 /// Why protecting or unprotecting a message failed.
@@ -67,6 +67,18 @@ pub fn framed_content_tbs(
     Ok(w.into_bytes())
 }
 
+/// The `wire_format || FramedContent` part of a [`framed_content_tbs`]
+/// output: after the 2-byte version, before the group context the sender
+/// type adds.
+pub fn framed_in_tbs<'a>(tbs: &'a [u8], sender: Sender, group_context: &[u8]) -> Option<&'a [u8]> {
+    let context = if matches!(sender, Sender::Member(_) | Sender::NewMemberCommit) {
+        group_context.len()
+    } else {
+        0
+    };
+    tbs.get(2..tbs.len().checked_sub(context)?)
+}
+
 /// Signs framed content: `SignWithLabel(., "FramedContentTBS", FramedContentTBS)`.
 /// For commits the confirmation tag is added by the caller afterwards.
 pub fn sign_content<P: CryptoProvider + ?Sized>(
@@ -90,38 +102,55 @@ pub fn sign_content<P: CryptoProvider + ?Sized>(
 }
 
 /// Verifies the content signature with the sender's key.
-pub fn verify_content<P: CryptoProvider + ?Sized>(
+pub fn verify_content<'a, P: CryptoProvider + ?Sized>(
     p: &P,
     cs: CipherSuite,
-    content: &AuthenticatedContent,
+    content: impl Into<AuthenticatedContentRef<'a>>,
     group_context: &[u8],
     public_key: &SignaturePublicKey,
 ) -> Result<(), FramingError> {
-    let tbs = framed_content_tbs(content.wire_format, &content.content, group_context)?;
-    verify_with_label(
-        p,
-        cs,
-        public_key,
-        b"FramedContentTBS",
-        &tbs,
-        content.auth.signature.as_slice(),
-    )
-    .map_err(|_| FramingError::BadSignature)
+    let content = content.into();
+    let tbs = framed_content_tbs(content.wire_format, content.content, group_context)?;
+    verify_content_tbs(p, cs, &tbs, content.auth.signature.as_slice(), public_key)
+}
+
+/// [`verify_content`] of an already encoded `FramedContentTBS`.
+pub fn verify_content_tbs<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    tbs: &[u8],
+    signature: &[u8],
+    public_key: &SignaturePublicKey,
+) -> Result<(), FramingError> {
+    verify_with_label(p, cs, public_key, b"FramedContentTBS", tbs, signature)
+        .map_err(|_| FramingError::BadSignature)
 }
 
 /// `membership_tag = MAC(membership_key, AuthenticatedContentTBM)` (§6.2).
-pub fn membership_tag<P: CryptoProvider + ?Sized>(
+pub fn membership_tag<'a, P: CryptoProvider + ?Sized>(
     p: &P,
     cs: CipherSuite,
     membership_key: &[u8],
-    content: &AuthenticatedContent,
+    content: impl Into<AuthenticatedContentRef<'a>>,
     group_context: &[u8],
 ) -> Result<Vec<u8>, FramingError> {
-    let mut tbm = framed_content_tbs(content.wire_format, &content.content, group_context)?;
-    let mut w = Writer::new();
-    content.auth.encode(&mut w)?;
-    tbm.extend_from_slice(w.as_bytes());
-    Ok(p.hmac(cs, membership_key, &tbm))
+    let content = content.into();
+    let tbs = framed_content_tbs(content.wire_format, content.content, group_context)?;
+    membership_tag_of_tbs(p, cs, membership_key, &tbs, content.auth)
+}
+
+/// `AuthenticatedContentTBM` is `FramedContentTBS || FramedContentAuthData`.
+fn membership_tag_of_tbs<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    membership_key: &[u8],
+    tbs: &[u8],
+    auth: &FramedContentAuthData,
+) -> Result<Vec<u8>, FramingError> {
+    let mut w = Writer::with_capacity(tbs.len() + 2 * cs.hash_len() + 80);
+    w.raw(tbs);
+    auth.encode(&mut w)?;
+    Ok(p.hmac(cs, membership_key, w.as_bytes()))
 }
 
 impl PublicMessage {
@@ -156,10 +185,16 @@ impl PublicMessage {
 
     /// The content with its wire format, for verification and transcripts.
     pub fn authenticated_content(&self) -> AuthenticatedContent {
-        AuthenticatedContent {
+        self.view().to_owned_content()
+    }
+
+    /// The signed content, borrowed.
+    pub fn view(&self) -> AuthenticatedContentRef<'_> {
+        AuthenticatedContentRef {
             wire_format: WIRE_FORMAT_PUBLIC_MESSAGE,
-            content: self.content.clone(),
-            auth: self.auth.clone(),
+            content: &self.content,
+            auth: &self.auth,
+            framed: None,
         }
     }
 
@@ -175,17 +210,27 @@ impl PublicMessage {
         if !matches!(self.content.sender, Sender::Member(_)) {
             return Ok(());
         }
+        let tbs = framed_content_tbs(WIRE_FORMAT_PUBLIC_MESSAGE, &self.content, group_context)?;
+        self.verify_membership_tag_tbs(p, cs, membership_key, &tbs)
+    }
+
+    /// [`PublicMessage::verify_membership_tag`] with the message's
+    /// `FramedContentTBS` already encoded (the signature check uses it too).
+    pub fn verify_membership_tag_tbs<P: CryptoProvider + ?Sized>(
+        &self,
+        p: &P,
+        cs: CipherSuite,
+        membership_key: &[u8],
+        tbs: &[u8],
+    ) -> Result<(), FramingError> {
+        if !matches!(self.content.sender, Sender::Member(_)) {
+            return Ok(());
+        }
         let tag = self
             .membership_tag
             .as_ref()
             .ok_or(FramingError::MissingMembershipTag)?;
-        let expected = membership_tag(
-            p,
-            cs,
-            membership_key,
-            &self.authenticated_content(),
-            group_context,
-        )?;
+        let expected = membership_tag_of_tbs(p, cs, membership_key, tbs, &self.auth)?;
         if subtle::ConstantTimeEq::ct_eq(expected.as_slice(), tag.as_slice()).into() {
             Ok(())
         } else {

@@ -139,8 +139,14 @@ impl Group {
             private,
             commit_secret,
         };
-        let (mut next, joiner) =
-            self.next_epoch(p, &content, provisional, new_tree, &applied.psks, None)?;
+        let (mut next, joiner) = self.next_epoch(
+            p,
+            content.view(),
+            provisional,
+            new_tree,
+            &applied.psks,
+            None,
+        )?;
         let tag = next.seal(p)?;
         content.auth.confirmation_tag = Some(VlBytes(tag.clone()));
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::codec::{Encode, VlBytes};
 use crate::crypto::{CipherSuite, CryptoProvider, Secret, SignaturePrivateKey};
-use crate::framing::{AuthenticatedContent, MlsMessage};
+use crate::framing::{AuthenticatedContentRef, MlsMessage};
 use crate::messages::{Credential, Extension, GroupContext, PreSharedKeyId, ReInit};
 use crate::schedule::{JoinerSecrets, SecretTree};
 use crate::tree::{Tree, TreeKemPrivate};
@@ -127,7 +127,7 @@ impl Group {
     pub(super) fn next_epoch<P: CryptoProvider + ?Sized>(
         &self,
         p: &P,
-        content: &AuthenticatedContent,
+        content: AuthenticatedContentRef<'_>,
         provisional: GroupContext,
         new_tree: NewTree,
         psks: &[PreSharedKeyId],
@@ -244,7 +244,7 @@ pub(super) fn next_epoch_state<P: CryptoProvider + ?Sized>(
     cs: CipherSuite,
     interim_before: &[u8],
     init_secret: &Secret,
-    content: &AuthenticatedContent,
+    content: AuthenticatedContentRef<'_>,
     provisional: GroupContext,
     new_tree: NewTree,
     psk: &Secret,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::codec::{Encode, VlBytes};
 use crate::crypto::{CipherSuite, CryptoProvider, Secret, SignaturePrivateKey, SignaturePublicKey};
 use crate::framing::{
-    AuthenticatedContent, Content, FramedContent, MlsMessage, MlsMessageBody, PublicMessage,
+    AuthenticatedContentRef, Content, FramedContent, MlsMessage, MlsMessageBody, PublicMessage,
     Sender, WIRE_FORMAT_PUBLIC_MESSAGE, sign_content, verify_content,
 };
 use crate::messages::{
@@ -27,7 +27,7 @@ impl Group {
     pub(super) fn stage_external_commit<P: CryptoProvider + ?Sized>(
         &self,
         p: &P,
-        content: &AuthenticatedContent,
+        content: AuthenticatedContentRef<'_>,
         commit: &Commit,
         context: &[u8],
     ) -> Result<StagedCommit, GroupError> {
@@ -263,7 +263,7 @@ impl Group {
             cs,
             &interim_before,
             &init_secret,
-            &content,
+            content.view(),
             provisional,
             new_tree,
             &zero,

@@ -123,6 +123,6 @@ impl Group {
             }
         };
         verify_content(p, self.cs, &content, context, &key)?;
-        self.keep_proposal(p, &content, proposal)
+        self.keep_proposal(p, content.view(), proposal)
     }
 }

@@ -10,6 +10,7 @@ use crate::crypto::{CryptoProvider, Secret, SignaturePublicKey};
 use crate::framing::{CONTENT_TYPE_APPLICATION, Content, PrivateMessage, Sender, verify_content};
 use crate::messages::GroupContext;
 use crate::schedule::SecretTree;
+use crate::tree::Tree;
 
 use super::error::{GroupError, SenderError};
 use super::group::Group;
@@ -25,7 +26,48 @@ pub(super) struct PastEpoch {
     pub(super) sender_data_secret: Secret,
     pub(super) secret_tree: SecretTree,
     /// Members' signature keys in that epoch, by leaf index.
-    pub(super) signature_keys: Vec<(u32, Vec<u8>)>,
+    pub(super) signature_keys: PastKeys,
+}
+
+/// The members' signature keys of a past epoch: that epoch's tree while the
+/// group runs (its nodes are shared with the trees after it, so keeping it
+/// copies no leaf), or the list read back from storage.
+#[derive(Debug, Clone)]
+pub(super) enum PastKeys {
+    Tree(Tree),
+    Listed(Vec<(u32, Vec<u8>)>),
+}
+
+impl PastKeys {
+    /// The signature key of the member at `leaf` in that epoch.
+    pub(super) fn get(&self, leaf: u32) -> Option<&[u8]> {
+        match self {
+            PastKeys::Tree(tree) => tree.leaf(leaf).map(|l| l.signature_key.as_slice()),
+            PastKeys::Listed(keys) => keys
+                .iter()
+                .find(|(l, _)| *l == leaf)
+                .map(|(_, key)| key.as_slice()),
+        }
+    }
+
+    fn encode(&self, w: &mut Writer) -> Result<(), EncodeError> {
+        w.vl_nested(|w| match self {
+            PastKeys::Tree(tree) => {
+                for (leaf, node) in tree.members() {
+                    w.u32(leaf);
+                    w.vl_bytes(node.signature_key.as_slice())?;
+                }
+                Ok(())
+            }
+            PastKeys::Listed(keys) => {
+                for (leaf, key) in keys {
+                    w.u32(*leaf);
+                    w.vl_bytes(key)?;
+                }
+                Ok(())
+            }
+        })
+    }
 }
 
 impl PastEpoch {
@@ -37,13 +79,7 @@ impl PastEpoch {
         self.context.encode(w)?;
         w.vl_bytes(self.sender_data_secret.as_bytes())?;
         self.secret_tree.encode(w)?;
-        w.vl_nested(|w| {
-            for (leaf, key) in &self.signature_keys {
-                w.u32(*leaf);
-                w.vl_bytes(key)?;
-            }
-            Ok(())
-        })
+        self.signature_keys.encode(w)
     }
 
     pub(super) fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
@@ -52,9 +88,9 @@ impl PastEpoch {
             context: r.field("context", GroupContext::decode)?,
             sender_data_secret: Secret::new(r.vl_bytes_owned()?),
             secret_tree: r.field("secret_tree", SecretTree::decode)?,
-            signature_keys: r.field("signature_keys", |r| {
+            signature_keys: PastKeys::Listed(r.field("signature_keys", |r| {
                 r.vl_vec(|r| Ok((r.u32()?, r.vl_bytes_owned()?)))
-            })?,
+            })?),
         })
     }
 }
@@ -66,11 +102,7 @@ impl Group {
             context: self.context.clone(),
             sender_data_secret: self.secrets.sender_data_secret.clone(),
             secret_tree: self.secret_tree.clone(),
-            signature_keys: self
-                .tree
-                .members()
-                .map(|(leaf, node)| (leaf, node.signature_key.0.clone()))
-                .collect(),
+            signature_keys: PastKeys::Tree(self.tree.clone()),
         }
     }
 
@@ -81,10 +113,10 @@ impl Group {
         if keep == 0 {
             return Vec::new();
         }
-        let mut kept: Vec<PastEpoch> = self.past_epochs.clone();
+        // Copy only the kept epochs that stay kept.
+        let older = self.past_epochs.len().saturating_sub(keep - 1);
+        let mut kept: Vec<PastEpoch> = self.past_epochs.iter().skip(older).cloned().collect();
         kept.push(self.as_past_epoch());
-        let drop = kept.len().saturating_sub(keep);
-        kept.drain(..drop);
         kept
     }
 
@@ -129,9 +161,8 @@ impl Group {
         };
         let key = past
             .signature_keys
-            .iter()
-            .find(|(leaf, _)| *leaf == sender)
-            .map(|(_, key)| SignaturePublicKey(key.clone()))
+            .get(sender)
+            .map(|key| SignaturePublicKey(key.to_vec()))
             .ok_or(SenderError::Leaf(sender))?;
         let context = past.context.to_bytes()?;
         verify_content(p, self.cs, &content, &context, &key)?;

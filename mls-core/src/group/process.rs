@@ -4,8 +4,9 @@
 use crate::codec::{Encode, VlBytes};
 use crate::crypto::{CryptoProvider, Secret, SignaturePublicKey, make_proposal_ref};
 use crate::framing::{
-    AuthenticatedContent, CONTENT_TYPE_APPLICATION, Content, MlsMessage, MlsMessageBody, Sender,
-    WIRE_FORMAT_PRIVATE_MESSAGE, verify_content,
+    AuthenticatedContent, AuthenticatedContentRef, CONTENT_TYPE_APPLICATION, Content, MlsMessage,
+    MlsMessageBody, Sender, WIRE_FORMAT_PRIVATE_MESSAGE, WIRE_FORMAT_PUBLIC_MESSAGE,
+    framed_content_tbs, framed_in_tbs, verify_content_tbs,
 };
 use crate::messages::{Commit, GroupContext, Proposal, ProposalOrRef};
 use crate::tree::math;
@@ -46,29 +47,41 @@ impl Group {
         }
         let context = self.context_bytes()?;
         let mut secret_tree = self.secret_tree.clone();
+        // A PublicMessage is processed where it lies, its FramedContentTBS
+        // encoded once for the membership tag, the signature and the
+        // transcript hash; a PrivateMessage's content is what decrypts.
+        let decrypted: AuthenticatedContent;
+        let tbs: Vec<u8>;
         let content = match &message.body {
             MlsMessageBody::PublicMessage(m) => {
                 self.check_group_epoch(m.content.group_id.as_slice(), m.content.epoch)?;
-                m.verify_membership_tag(
+                tbs = framed_content_tbs(WIRE_FORMAT_PUBLIC_MESSAGE, &m.content, &context)?;
+                m.verify_membership_tag_tbs(
                     p,
                     self.cs,
                     self.secrets.membership_key.as_bytes(),
-                    &context,
+                    &tbs,
                 )?;
-                m.authenticated_content()
+                AuthenticatedContentRef {
+                    framed: framed_in_tbs(&tbs, m.content.sender, &context),
+                    ..m.view()
+                }
             }
             MlsMessageBody::PrivateMessage(m) => {
                 if m.group_id.as_slice() == self.group_id() && m.epoch < self.epoch() {
                     return self.process_past_application(p, m);
                 }
                 self.check_group_epoch(m.group_id.as_slice(), m.epoch)?;
-                m.unprotect(
-                    p,
-                    self.cs,
-                    &mut secret_tree,
-                    self.secrets.sender_data_secret.as_bytes(),
-                )?
-                .content
+                decrypted = m
+                    .unprotect(
+                        p,
+                        self.cs,
+                        &mut secret_tree,
+                        self.secrets.sender_data_secret.as_bytes(),
+                    )?
+                    .content;
+                tbs = framed_content_tbs(decrypted.wire_format, &decrypted.content, &context)?;
+                decrypted.view()
             }
             _ => {
                 return Err(GroupError::Unsupported(
@@ -79,11 +92,11 @@ impl Group {
         if let (Sender::NewMemberCommit, Content::Commit(commit)) =
             (content.content.sender, &content.content.content)
         {
-            let staged = self.stage_external_commit(p, &content, commit, &context)?;
+            let staged = self.stage_external_commit(p, content, commit, &context)?;
             return Ok(Received::Commit(Box::new(staged)));
         }
         if let Sender::External(_) | Sender::NewMemberProposal = content.content.sender {
-            return self.receive_external_proposal(p, content, &context);
+            return self.receive_external_proposal(p, content.to_owned_content(), &context);
         }
         let sender_leaf = match content.content.sender {
             Sender::Member(leaf) => leaf,
@@ -99,7 +112,7 @@ impl Group {
             .leaf(sender_leaf)
             .map(|l| SignaturePublicKey(l.signature_key.0.clone()))
             .ok_or(SenderError::Leaf(sender_leaf))?;
-        verify_content(p, self.cs, &content, &context, &key)?;
+        verify_content_tbs(p, self.cs, &tbs, content.auth.signature.as_slice(), &key)?;
         if content.content.content.content_type() != CONTENT_TYPE_APPLICATION {
             let private = content.wire_format == WIRE_FORMAT_PRIVATE_MESSAGE;
             let refused = match self.config.incoming_handshake {
@@ -131,12 +144,12 @@ impl Group {
                 })
             }
             Content::Proposal(proposal) => {
-                let received = self.keep_proposal(p, &content, proposal)?;
+                let received = self.keep_proposal(p, content, proposal)?;
                 self.secret_tree = secret_tree;
                 Ok(received)
             }
             Content::Commit(commit) => {
-                let staged = self.stage_commit(p, &content, commit, sender_leaf)?;
+                let staged = self.stage_commit(p, content, commit, sender_leaf)?;
                 Ok(Received::Commit(Box::new(staged)))
             }
         }
@@ -146,7 +159,7 @@ impl Group {
     pub(super) fn keep_proposal<P: CryptoProvider + ?Sized>(
         &mut self,
         p: &P,
-        content: &AuthenticatedContent,
+        content: AuthenticatedContentRef<'_>,
         proposal: &Proposal,
     ) -> Result<Received, GroupError> {
         let reference = make_proposal_ref(p, self.cs, &content.to_bytes()?)?;
@@ -185,7 +198,7 @@ impl Group {
     pub(super) fn stage_commit<P: CryptoProvider + ?Sized>(
         &self,
         p: &P,
-        content: &AuthenticatedContent,
+        content: AuthenticatedContentRef<'_>,
         commit: &Commit,
         committer: u32,
     ) -> Result<StagedCommit, GroupError> {

@@ -152,8 +152,8 @@ impl Group {
                     self.past_epochs
                         .iter()
                         .find(|e| e.epoch() == keys.epoch)
-                        .and_then(|e| e.signature_keys.iter().find(|(l, _)| *l == leaf))
-                        .map(|(_, key)| key.clone())
+                        .and_then(|e| e.signature_keys.get(leaf))
+                        .map(<[u8]>::to_vec)
                 };
                 key.map(SignaturePublicKey)
                     .ok_or_else(|| format!("leaf {leaf} is not a member in epoch {}", keys.epoch))

@@ -2,23 +2,33 @@
 
 use crate::codec::{Encode, Writer};
 use crate::crypto::{CipherSuite, CryptoProvider};
-use crate::framing::AuthenticatedContent;
+use crate::framing::AuthenticatedContentRef;
 
 use crate::schedule::ScheduleError;
 
 /// `confirmed_transcript_hash_[n] = Hash(interim_[n-1] || ConfirmedTranscriptHashInput)`
 /// where the input is `wire_format || FramedContent || signature<V>`.
-pub fn confirmed_transcript_hash<P: CryptoProvider + ?Sized>(
+/// Where the content comes with its encoding (`framed`), that is hashed
+/// instead of encoding the content again.
+pub fn confirmed_transcript_hash<'a, P: CryptoProvider + ?Sized>(
     p: &P,
     cs: CipherSuite,
     interim_before: &[u8],
-    content: &AuthenticatedContent,
+    content: impl Into<AuthenticatedContentRef<'a>>,
 ) -> Result<Vec<u8>, ScheduleError> {
-    let mut w = Writer::new();
+    let content = content.into();
+    let signature = content.auth.signature.as_slice();
+    let framed_len = content.framed.map_or(0, <[u8]>::len);
+    let mut w = Writer::with_capacity(interim_before.len() + framed_len + signature.len() + 8);
     w.raw(interim_before);
-    w.u16(content.wire_format);
-    content.content.encode(&mut w)?;
-    content.auth.signature.encode(&mut w)?;
+    match content.framed {
+        Some(framed) => w.raw(framed),
+        None => {
+            w.u16(content.wire_format);
+            content.content.encode(&mut w)?;
+        }
+    }
+    w.vl_bytes(signature)?;
     Ok(p.hash(cs, w.as_bytes()))
 }
 

@@ -56,9 +56,10 @@ impl Group {
         keys.push(&leaf.encryption_key);
         check_path_keys_fresh(tree, &keys)?;
         let me = committer.map(|(index, _)| index);
+        let new_key = KeyPrefix::of(leaf.signature_key.as_slice());
         if let Some((other, _)) = tree
             .members()
-            .find(|(i, l)| Some(*i) != me && l.signature_key == leaf.signature_key)
+            .find(|(i, l)| Some(*i) != me && new_key.matches(l.signature_key.as_slice()))
         {
             return Err(PathError::SignatureKeyInUse { leaf: other }.into());
         }
@@ -67,16 +68,47 @@ impl Group {
 }
 
 /// The public keys an UpdatePath introduces must be new to the tree (§12.4.2).
+/// Every node's key is compared with the path's (a dozen or two) keys: by
+/// their first 8 bytes, then in full where those match.
 fn check_path_keys_fresh(tree: &Tree, keys: &[&VlBytes]) -> Result<(), GroupError> {
+    let keys: Vec<KeyPrefix<'_>> = keys.iter().map(|k| KeyPrefix::of(k.as_slice())).collect();
     for node in 0..tree.size().nodes() {
         let existing = match tree.node(node) {
             Some(crate::messages::Node::Leaf(l)) => &l.encryption_key,
             Some(crate::messages::Node::Parent(p)) => &p.encryption_key,
             None => continue,
         };
-        if keys.contains(&existing) {
+        if keys.iter().any(|k| k.matches(existing.as_slice())) {
             return Err(PathError::KeyNotFresh { node }.into());
         }
     }
     Ok(())
+}
+
+/// A key and its first 8 bytes as a number: comparing a tree's worth of
+/// keys with it costs one integer comparison per key that differs there.
+struct KeyPrefix<'a> {
+    prefix: u64,
+    key: &'a [u8],
+}
+
+impl<'a> KeyPrefix<'a> {
+    fn of(key: &'a [u8]) -> Self {
+        KeyPrefix {
+            prefix: prefix(key),
+            key,
+        }
+    }
+
+    fn matches(&self, other: &[u8]) -> bool {
+        prefix(other) == self.prefix && other == self.key
+    }
+}
+
+fn prefix(key: &[u8]) -> u64 {
+    let mut head = [0u8; 8];
+    for (h, k) in head.iter_mut().zip(key) {
+        *h = *k;
+    }
+    u64::from_le_bytes(head)
 }
