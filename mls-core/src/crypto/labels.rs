@@ -99,6 +99,27 @@ pub fn verify_with_label<P: CryptoProvider + ?Sized>(
     p.verify(cs, pk, &labelled_pair(label, content)?, signature)
 }
 
+/// Whether every `(public key, content, signature)` passes
+/// `VerifyWithLabel(., label, content, .)`, checked together where the
+/// provider can (batch verification). `false` does not say which failed.
+pub fn verify_all_with_label<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    label: &[u8],
+    items: &[(&[u8], &[u8], &[u8])],
+) -> Result<bool, CryptoError> {
+    let messages = items
+        .iter()
+        .map(|(_, content, _)| labelled_pair(label, content))
+        .collect::<Result<Vec<_>, _>>()?;
+    let labelled: Vec<(&[u8], &[u8], &[u8])> = items
+        .iter()
+        .zip(&messages)
+        .map(|((pk, _, sig), m)| (*pk, m.as_slice(), *sig))
+        .collect();
+    Ok(p.verify_all(cs, &labelled))
+}
+
 /// `EncryptWithLabel(PublicKey, Label, Context, Plaintext) =
 /// SealBase(PublicKey, EncryptContext, "", Plaintext)` (RFC 9420 §5.1.3).
 pub fn encrypt_with_label<P: CryptoProvider + ?Sized>(
@@ -133,6 +154,17 @@ pub fn encrypt_with_prepared<P: CryptoProvider + ?Sized>(
     plaintext: &[u8],
 ) -> Result<HpkeCiphertext, CryptoError> {
     p.hpke_seal_prepared(cs, pk, info, &[], plaintext)
+}
+
+/// [`encrypt_with_prepared`] of each `(key, plaintext)`, outputs in order
+/// (the provider may share work between them).
+pub fn encrypt_many_with_prepared<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    info: &HpkeInfo,
+    items: &[(&HpkePublicKey, &[u8])],
+) -> Result<Vec<HpkeCiphertext>, CryptoError> {
+    p.hpke_seal_many(cs, info, &[], items)
 }
 
 /// `DecryptWithLabel(PrivateKey, Label, Context, KEMOutput, Ciphertext) =

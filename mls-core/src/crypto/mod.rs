@@ -16,9 +16,9 @@ mod suite;
 pub use error::CryptoError;
 pub use labels::{
     KEY_PACKAGE_REF_LABEL, MLS_LABEL_PREFIX, PROPOSAL_REF_LABEL, decrypt_with_label, derive_secret,
-    derive_tree_secret, encrypt_with_label, encrypt_with_prepared, expand_with_label,
-    make_key_package_ref, make_proposal_ref, prepare_encrypt_context, ref_hash, sign_with_label,
-    verify_with_label,
+    derive_tree_secret, encrypt_many_with_prepared, encrypt_with_label, encrypt_with_prepared,
+    expand_with_label, make_key_package_ref, make_proposal_ref, prepare_encrypt_context, ref_hash,
+    sign_with_label, verify_all_with_label, verify_with_label,
 };
 pub use provider::CryptoProvider;
 pub use rustcrypto::RustCrypto;

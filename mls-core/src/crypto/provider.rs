@@ -73,6 +73,22 @@ pub trait CryptoProvider: Send + Sync {
     ) -> Result<HpkeCiphertext, CryptoError> {
         self.hpke_seal(cs, pk, &info.info, aad, plaintext)
     }
+    /// `SealBase(pk_i, info, aad, plaintext_i)` for each `(pk_i,
+    /// plaintext_i)` with one prepared `info`, outputs in order.
+    /// Implementations may share work between the recipients; the default
+    /// seals one by one.
+    fn hpke_seal_many(
+        &self,
+        cs: CipherSuite,
+        info: &HpkeInfo,
+        aad: &[u8],
+        items: &[(&HpkePublicKey, &[u8])],
+    ) -> Result<Vec<HpkeCiphertext>, CryptoError> {
+        items
+            .iter()
+            .map(|(pk, plaintext)| self.hpke_seal_prepared(cs, pk, info, aad, plaintext))
+            .collect()
+    }
     /// RFC 9180 `SetupBaseS(pk, info)` followed by the context's
     /// `Export(exporter_context, len)`: returns the KEM output and the
     /// exported secret (MLS external init, §8.3).
@@ -146,6 +162,16 @@ pub trait CryptoProvider: Send + Sync {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), CryptoError>;
+    /// Whether every `(public key, message, signature)` verifies
+    /// (`Signature.Verify` of each). Implementations may check them together
+    /// (batch verification); a `false` does not say which failed, so callers
+    /// then check one by one to name it. The default checks one by one.
+    fn verify_all(&self, cs: CipherSuite, items: &[(&[u8], &[u8], &[u8])]) -> bool {
+        items.iter().all(|(pk, message, signature)| {
+            self.verify(cs, &SignaturePublicKey(pk.to_vec()), message, signature)
+                .is_ok()
+        })
+    }
     /// `len` bytes from the system CSPRNG.
     fn random_bytes(&self, len: usize) -> Result<Vec<u8>, CryptoError>;
 }

@@ -16,7 +16,7 @@ use super::error::GroupError;
 use super::group::{Group, PendingProposal};
 use super::key_package::key_package_ref;
 use super::proposals::{self, SentProposal};
-use super::welcome::{encrypt_group_info, encrypt_group_secrets, prepare_group_secrets_info};
+use super::welcome::{encrypt_group_info, encrypt_group_secrets_many, prepare_group_secrets_info};
 
 impl Group {
     /// Creates a commit covering `proposals` (by value, from this member)
@@ -161,30 +161,39 @@ impl Group {
             let encrypted_group_info = encrypt_group_info(p, cs, &joiner.welcome_secret, &info)?;
             group_info = Some(MlsMessage::new(MlsMessageBody::GroupInfo(info)));
             let secrets_info = prepare_group_secrets_info(p, cs, &encrypted_group_info)?;
-            // One HPKE encryption per new member, independent: in parallel.
-            let secrets = applied
+            // One HPKE encryption per new member, independent: in parallel,
+            // in batches that share their field inversions.
+            let batch = applied
                 .added
-                .par_iter()
-                .map(|(leaf, kp)| {
-                    let path_secret = ancestor_path_secret(me, *leaf, &path_secrets);
-                    let gs = GroupSecrets {
-                        joiner_secret: VlBytes(joiner.joiner_secret.as_bytes().to_vec()),
-                        path_secret: path_secret.map(|s| PathSecret {
-                            path_secret: VlBytes(s.as_bytes().to_vec()),
-                        }),
-                        psks: applied.psks.clone(),
-                    };
-                    encrypt_group_secrets(
-                        p,
-                        cs,
-                        &crate::crypto::HpkePublicKey(kp.init_key.0.clone()),
-                        key_package_ref(p, kp)?,
-                        &gs,
-                        &secrets_info,
-                    )
-                    .map_err(GroupError::from)
+                .len()
+                .div_ceil(4 * rayon::current_num_threads().max(1))
+                .max(8);
+            let secrets: Vec<_> = applied
+                .added
+                .par_chunks(batch)
+                .map(|chunk| {
+                    let members = chunk
+                        .iter()
+                        .map(|(leaf, kp)| {
+                            let path_secret = ancestor_path_secret(me, *leaf, &path_secrets);
+                            let gs = GroupSecrets {
+                                joiner_secret: VlBytes(joiner.joiner_secret.as_bytes().to_vec()),
+                                path_secret: path_secret.map(|s| PathSecret {
+                                    path_secret: VlBytes(s.as_bytes().to_vec()),
+                                }),
+                                psks: applied.psks.clone(),
+                            };
+                            let key = crate::crypto::HpkePublicKey(kp.init_key.0.clone());
+                            Ok((key, key_package_ref(p, kp)?, gs))
+                        })
+                        .collect::<Result<Vec<_>, GroupError>>()?;
+                    encrypt_group_secrets_many(p, cs, members, &secrets_info)
+                        .map_err(GroupError::from)
                 })
-                .collect::<Result<Vec<_>, GroupError>>()?;
+                .collect::<Result<Vec<Vec<_>>, GroupError>>()?
+                .into_iter()
+                .flatten()
+                .collect();
             Some(MlsMessage::new(MlsMessageBody::Welcome(Welcome {
                 cipher_suite: cs.id(),
                 secrets,

@@ -3,10 +3,13 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
+
 use crate::codec::{Encode, VlBytes};
 use crate::crypto::{
     CipherSuite, CryptoError, CryptoProvider, HpkePrivateKey, SignaturePrivateKey,
-    SignaturePublicKey, make_key_package_ref, sign_with_label, verify_with_label,
+    SignaturePublicKey, make_key_package_ref, sign_with_label, verify_all_with_label,
+    verify_with_label,
 };
 use crate::messages::{
     CREDENTIAL_BASIC, CREDENTIAL_X509, Capabilities, Credential, Extension, KeyPackage, LeafNode,
@@ -163,6 +166,71 @@ pub fn validate_key_package<P: CryptoProvider + ?Sized>(
     at: Option<u64>,
     identity: &dyn crate::credential::IdentityProvider,
 ) -> Result<(), GroupError> {
+    validate_key_package_checks(p, cs, kp, at, identity, true)
+}
+
+/// Validates many key packages as [`validate_key_package`] does, in
+/// parallel, their two signatures each checked in batches first (Ed25519
+/// batch verification); where a batch fails, every key package is checked
+/// on its own, so the error names the bad one exactly as a one-by-one check.
+pub fn validate_key_packages<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    kps: &[&KeyPackage],
+    identity: &dyn crate::credential::IdentityProvider,
+) -> Result<(), GroupError> {
+    let chunk = kps
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(16);
+    let signatures_pass = kps
+        .par_chunks(chunk)
+        .map(|chunk| -> Result<bool, GroupError> {
+            let mut kp_tbs = Vec::with_capacity(chunk.len());
+            let mut leaf_tbs = Vec::with_capacity(chunk.len());
+            for kp in chunk {
+                kp_tbs.push(kp.tbs_bytes()?);
+                leaf_tbs.push(leaf_node_tbs(&kp.leaf_node, &[], 0)?);
+            }
+            let kp_items = signature_items(chunk, &kp_tbs, |kp| kp.signature.as_slice());
+            let leaf_items =
+                signature_items(chunk, &leaf_tbs, |kp| kp.leaf_node.signature.as_slice());
+            Ok(verify_all_with_label(p, cs, b"KeyPackageTBS", &kp_items)?
+                && verify_all_with_label(p, cs, b"LeafNodeTBS", &leaf_items)?)
+        })
+        .try_reduce(|| true, |a, b| Ok(a && b))?;
+    kps.par_iter()
+        .try_for_each(|kp| validate_key_package_checks(p, cs, kp, None, identity, !signatures_pass))
+}
+
+/// `(signature key, signed bytes, signature)` of each key package.
+fn signature_items<'a>(
+    kps: &[&'a KeyPackage],
+    tbs: &'a [Vec<u8>],
+    signature: fn(&KeyPackage) -> &[u8],
+) -> Vec<(&'a [u8], &'a [u8], &'a [u8])> {
+    kps.iter()
+        .zip(tbs)
+        .map(|(kp, tbs)| {
+            (
+                kp.leaf_node.signature_key.as_slice(),
+                tbs.as_slice(),
+                signature(kp),
+            )
+        })
+        .collect()
+}
+
+/// [`validate_key_package`], the two signatures checked only with
+/// `check_signatures` (false where a batch verified them already).
+fn validate_key_package_checks<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    kp: &KeyPackage,
+    at: Option<u64>,
+    identity: &dyn crate::credential::IdentityProvider,
+    check_signatures: bool,
+) -> Result<(), GroupError> {
     let invalid = GroupError::InvalidKeyPackage;
     if kp.version != PROTOCOL_VERSION_MLS10 {
         return Err(invalid(KeyPackageError::Version {
@@ -183,16 +251,20 @@ pub fn validate_key_package<P: CryptoProvider + ?Sized>(
     if kp.init_key == kp.leaf_node.encryption_key {
         return Err(invalid(KeyPackageError::InitKeyIsEncryptionKey));
     }
-    let pk = SignaturePublicKey(kp.leaf_node.signature_key.0.clone());
-    let tbs = kp.tbs_bytes()?;
-    verify_with_label(p, cs, &pk, b"KeyPackageTBS", &tbs, kp.signature.as_slice()).map_err(
-        |e| match e {
-            CryptoError::MalformedSignatureKey { .. } => invalid(KeyPackageError::SignatureKey(e)),
-            _ => invalid(KeyPackageError::BadSignature),
-        },
-    )?;
-    verify_leaf_signature(p, cs, &kp.leaf_node, &[], 0)
-        .map_err(|_| invalid(KeyPackageError::BadLeafSignature))?;
+    if check_signatures {
+        let pk = SignaturePublicKey(kp.leaf_node.signature_key.0.clone());
+        let tbs = kp.tbs_bytes()?;
+        verify_with_label(p, cs, &pk, b"KeyPackageTBS", &tbs, kp.signature.as_slice()).map_err(
+            |e| match e {
+                CryptoError::MalformedSignatureKey { .. } => {
+                    invalid(KeyPackageError::SignatureKey(e))
+                }
+                _ => invalid(KeyPackageError::BadSignature),
+            },
+        )?;
+        verify_leaf_signature(p, cs, &kp.leaf_node, &[], 0)
+            .map_err(|_| invalid(KeyPackageError::BadLeafSignature))?;
+    }
     validate_leaf_capabilities(&kp.leaf_node)
         .map_err(|error| invalid(KeyPackageError::Capabilities(error)))?;
     identity.validate(

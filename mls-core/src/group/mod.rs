@@ -54,6 +54,8 @@ pub use welcome::{
 };
 
 #[cfg(test)]
+mod batch_tests;
+#[cfg(test)]
 mod interop_tests;
 #[cfg(test)]
 mod past_epochs_tests;

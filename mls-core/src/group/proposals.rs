@@ -1,7 +1,5 @@
 //! Proposal list validation (RFC 9420 §12.2) and application (§12.3).
 
-use rayon::prelude::*;
-
 use crate::crypto::{CipherSuite, CryptoProvider};
 use crate::framing::Sender;
 use crate::messages::{
@@ -11,7 +9,7 @@ use crate::messages::{
 use crate::tree::{Tree, verify_leaf_signature};
 
 use super::error::{CapabilityError, GroupError, ProposalError};
-use super::key_package::{validate_key_package, validate_leaf_capabilities};
+use super::key_package::{validate_key_packages, validate_leaf_capabilities};
 
 /// A proposal with who sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,9 +137,9 @@ pub fn apply<P: CryptoProvider + ?Sized>(
         }
     }
 
-    // Key packages are validated independently of each other: in parallel.
-    adds.par_iter()
-        .try_for_each(|kp| validate_key_package(p, cs, kp, None, identity))?;
+    // Key packages are validated independently of each other: in parallel,
+    // their signatures in batches.
+    validate_key_packages(p, cs, &adds, identity)?;
 
     // One Update or Remove per leaf.
     let mut touched: Vec<u32> = updates

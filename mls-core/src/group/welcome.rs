@@ -6,8 +6,8 @@ use crate::codec::{Decode, DecodeError, Encode, EncodeError, VlBytes, Writer};
 use crate::crypto::{
     CipherSuite, CryptoError, CryptoProvider, HpkeCiphertext, HpkeInfo, HpkePrivateKey,
     HpkePublicKey, Secret, SignaturePrivateKey, SignaturePublicKey, decrypt_with_label,
-    encrypt_with_prepared, expand_with_label, make_key_package_ref, prepare_encrypt_context,
-    sign_with_label, verify_with_label,
+    encrypt_many_with_prepared, encrypt_with_prepared, expand_with_label, make_key_package_ref,
+    prepare_encrypt_context, sign_with_label, verify_with_label,
 };
 use crate::messages::{
     EncryptedGroupSecrets, GroupInfo, GroupSecrets, HpkeCiphertextWire, KeyPackage, Welcome,
@@ -123,6 +123,38 @@ pub fn encrypt_group_secrets<P: CryptoProvider + ?Sized>(
             ciphertext: VlBytes(ct.ciphertext),
         },
     })
+}
+
+/// [`encrypt_group_secrets`] for several new members `(init key, key
+/// package ref, secrets)`, outputs in order: the provider may share work
+/// between the encryptions (one field inversion for a batch of X25519).
+pub fn encrypt_group_secrets_many<P: CryptoProvider + ?Sized>(
+    p: &P,
+    cs: CipherSuite,
+    members: Vec<(HpkePublicKey, Vec<u8>, GroupSecrets)>,
+    info: &HpkeInfo,
+) -> Result<Vec<EncryptedGroupSecrets>, WelcomeError> {
+    let plain = members
+        .iter()
+        .map(|(_, _, secrets)| Ok(Secret::new(secrets.to_bytes()?)))
+        .collect::<Result<Vec<_>, WelcomeError>>()?;
+    let items: Vec<(&HpkePublicKey, &[u8])> = members
+        .iter()
+        .zip(&plain)
+        .map(|((key, _, _), plain)| (key, plain.as_bytes()))
+        .collect();
+    let sealed = encrypt_many_with_prepared(p, cs, info, &items)?;
+    Ok(members
+        .into_iter()
+        .zip(sealed)
+        .map(|((_, reference, _), ct)| EncryptedGroupSecrets {
+            new_member: VlBytes(reference),
+            encrypted_group_secrets: HpkeCiphertextWire {
+                kem_output: VlBytes(ct.kem_output),
+                ciphertext: VlBytes(ct.ciphertext),
+            },
+        })
+        .collect())
 }
 
 /// `welcome_key`/`welcome_nonce = ExpandWithLabel(welcome_secret, "key"/"nonce", "", Nk/Nn)`.

@@ -3,6 +3,8 @@
 //! leaf rehashes only its direct path), and the add/update/remove
 //! operations of §12.1 with extending and truncating (§7.7).
 
+use rayon::prelude::*;
+
 use crate::codec::{Encode, Writer};
 use crate::crypto::{CipherSuite, CryptoProvider};
 use crate::messages::{LeafNode, MAX_TREE_LEAVES, MAX_TREE_NODES, Node, ParentNode, RatchetTree};
@@ -260,6 +262,54 @@ impl Tree {
             }
             _ => self.leaf_hash_input(p, node, &[])?,
         };
+        self.store_hash(node, &hash);
+        Ok(hash)
+    }
+
+    /// Computes every tree hash not cached yet, one level at a time from
+    /// the leaves up, the nodes of a wide level in parallel: what a joiner
+    /// (or a tree read back from storage) needs once for the whole tree.
+    pub fn fill_hashes<P: CryptoProvider + ?Sized>(&mut self, p: &P) -> Result<(), TreeError> {
+        const PARALLEL_FROM: usize = 64;
+        let nodes = self.size.nodes();
+        let root_level = math::level(self.size.root());
+        for level in 0..=root_level {
+            let first = (1u32 << level) - 1;
+            let step = 1usize << (level + 1);
+            let missing: Vec<u32> = (first..nodes)
+                .step_by(step)
+                .filter(|n| self.cached_tree_hash(*n).is_none())
+                .collect();
+            let this = &*self;
+            // The level below is complete, so both children are cached.
+            let hash_one = |node: &u32| -> Result<Option<(u32, Vec<u8>)>, TreeError> {
+                let node = *node;
+                let hash = match (math::left(node), math::right(node)) {
+                    (Some(l), Some(r)) => {
+                        match (this.cached_tree_hash(l), this.cached_tree_hash(r)) {
+                            (Some(left), Some(right)) => {
+                                this.parent_hash_input(p, node, left, right, &[])?
+                            }
+                            _ => return Ok(None),
+                        }
+                    }
+                    _ => this.leaf_hash_input(p, node, &[])?,
+                };
+                Ok(Some((node, hash)))
+            };
+            let computed: Vec<Option<(u32, Vec<u8>)>> = if missing.len() >= PARALLEL_FROM {
+                missing.par_iter().map(hash_one).collect::<Result<_, _>>()?
+            } else {
+                missing.iter().map(hash_one).collect::<Result<_, _>>()?
+            };
+            for (node, hash) in computed.into_iter().flatten() {
+                self.store_hash(node, &hash);
+            }
+        }
+        self.root_hash(p).map(drop)
+    }
+
+    fn store_hash(&mut self, node: u32, hash: &[u8]) {
         let nh = self.cs.hash_len();
         let at = node as usize * nh;
         if hash.len() == nh
@@ -268,10 +318,9 @@ impl Tree {
                 self.hashed.get_mut(node as usize),
             )
         {
-            slot.copy_from_slice(&hash);
+            slot.copy_from_slice(hash);
             *valid = true;
         }
-        Ok(hash)
     }
 
     /// The cached tree hash of `node`, without computing anything: `None`

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::codec::VlBytes;
 use crate::crypto::{
     CipherSuite, CryptoProvider, HpkeCiphertext, HpkePrivateKey, HpkePublicKey, Secret,
-    SignaturePrivateKey, decrypt_with_label, derive_secret, encrypt_with_prepared,
+    SignaturePrivateKey, decrypt_with_label, derive_secret, encrypt_many_with_prepared,
     prepare_encrypt_context, sign_with_label,
 };
 use crate::messages::{
@@ -227,42 +227,48 @@ impl Tree {
         let context = group_context_for(&tree_hash)?;
         // One `info` for every copath encryption: prepare it once.
         let info = prepare_encrypt_context(p, cs, b"UpdatePathNode", &context)?;
-        let mut nodes = Vec::with_capacity(fdp.len());
-        for (((_, copath), (_, secret)), key) in fdp.iter().zip(&path_secrets).zip(public_keys) {
-            let targets: Vec<VlBytes> = self
-                .resolution_excluding(*copath, new_leaves)
-                .into_iter()
-                .map(|target| {
-                    node_public_key(self, target)
-                        .cloned()
-                        .ok_or(TreeError::ParentHash {
-                            node: target,
-                            why: ParentHashError::BlankInResolution,
-                        })
-                })
-                .collect::<Result<_, _>>()?;
-            // The HPKE encryptions are independent: run them in parallel.
-            let encrypted = targets
-                .par_iter()
-                .map(|pk| {
-                    let ct = encrypt_with_prepared(
-                        p,
-                        cs,
-                        &HpkePublicKey(pk.0.clone()),
-                        &info,
-                        secret.as_bytes(),
-                    )?;
-                    Ok(HpkeCiphertextWire {
-                        kem_output: VlBytes(ct.kem_output),
-                        ciphertext: VlBytes(ct.ciphertext),
-                    })
-                })
-                .collect::<Result<Vec<_>, TreeError>>()?;
-            nodes.push(UpdatePathNode {
+        // Every copath encryption, (filtered-direct-path position, key),
+        // in one list: the HPKE encryptions are independent, so they run in
+        // parallel in batches that share their field inversions.
+        let mut targets: Vec<(usize, HpkePublicKey, &[u8])> = Vec::new();
+        for (i, ((_, copath), (_, secret))) in fdp.iter().zip(&path_secrets).enumerate() {
+            for target in self.resolution_excluding(*copath, new_leaves) {
+                let key = node_public_key(self, target).ok_or(TreeError::ParentHash {
+                    node: target,
+                    why: ParentHashError::BlankInResolution,
+                })?;
+                targets.push((i, HpkePublicKey(key.0.clone()), secret.as_bytes()));
+            }
+        }
+        let batch = targets
+            .len()
+            .div_ceil(4 * rayon::current_num_threads().max(1))
+            .max(8);
+        let sealed: Vec<Vec<HpkeCiphertext>> = targets
+            .par_chunks(batch)
+            .map(|chunk| {
+                let items: Vec<(&HpkePublicKey, &[u8])> =
+                    chunk.iter().map(|(_, pk, secret)| (pk, *secret)).collect();
+                Ok(encrypt_many_with_prepared(p, cs, &info, &items)?)
+            })
+            .collect::<Result<_, TreeError>>()?;
+        let mut encrypted: Vec<Vec<HpkeCiphertextWire>> = vec![Vec::new(); fdp.len()];
+        for ((i, _, _), ct) in targets.iter().zip(sealed.into_iter().flatten()) {
+            if let Some(list) = encrypted.get_mut(*i) {
+                list.push(HpkeCiphertextWire {
+                    kem_output: VlBytes(ct.kem_output),
+                    ciphertext: VlBytes(ct.ciphertext),
+                });
+            }
+        }
+        let nodes: Vec<UpdatePathNode> = public_keys
+            .into_iter()
+            .zip(encrypted)
+            .map(|(key, encrypted)| UpdatePathNode {
                 encryption_key: key,
                 encrypted_path_secret: encrypted,
-            });
-        }
+            })
+            .collect();
         Ok(UpdatePathOutput {
             update_path: UpdatePath {
                 leaf_node: leaf,

@@ -211,6 +211,13 @@ fn dh(kem: KemAlg, sk: &[u8], pk: &[u8]) -> Result<Secret, CryptoError> {
 
 /// `DeriveKeyPair(ikm)` (RFC 9180 §7.1.3).
 pub(crate) fn derive_key_pair(kem: KemAlg, ikm: &[u8]) -> Result<(Secret, Vec<u8>), CryptoError> {
+    let sk = derive_secret_key(kem, ikm)?;
+    let pk = public_key(kem, sk.as_bytes())?;
+    Ok((sk, pk))
+}
+
+/// The private key of `DeriveKeyPair(ikm)`.
+fn derive_secret_key(kem: KemAlg, ikm: &[u8]) -> Result<Secret, CryptoError> {
     let h = kem.hash();
     let sid = suite_id(kem);
     let dkp_prk = labeled_extract(h, &sid, b"", b"dkp_prk", ikm);
@@ -248,8 +255,7 @@ pub(crate) fn derive_key_pair(kem: KemAlg, ikm: &[u8]) -> Result<(Secret, Vec<u8
             found.ok_or(CryptoError::DeriveKeyPair)?
         }
     };
-    let pk = public_key(kem, sk.as_bytes())?;
-    Ok((sk, pk))
+    Ok(sk)
 }
 
 /// `ExtractAndExpand(dh, kem_context)` (RFC 9180 §4.1).
@@ -278,6 +284,61 @@ pub(crate) fn encap(
     let mut kem_context = pk_e.clone();
     kem_context.extend_from_slice(pk_r);
     Ok((extract_and_expand(kem, &dh, &kem_context)?, pk_e))
+}
+
+/// `Encap(pkR_i)` for many X25519 recipients, the ephemeral keys being
+/// `DeriveKeyPair(ikm_e_i)`: the same outputs as [`encap`] one by one, but
+/// the Edwards-to-Montgomery maps of all ephemeral public keys and shared
+/// points share one field inversion (Montgomery's trick, constant time in
+/// dalek). Returns `(shared_secret, enc)` per recipient, in order.
+pub(crate) fn encap_x25519_many(
+    items: &[(&[u8], &[u8])],
+) -> Result<Vec<(Secret, Vec<u8>)>, CryptoError> {
+    use curve25519_dalek::{EdwardsPoint, MontgomeryPoint};
+    let kem = KemAlg::X25519;
+    let mut points: Zeroizing<Vec<EdwardsPoint>> =
+        Zeroizing::new(Vec::with_capacity(2 * items.len()));
+    // Recipients with no Edwards image (a u on the twist) take the ladder.
+    let mut ladder: Vec<(usize, Zeroizing<[u8; 32]>)> = Vec::new();
+    for (i, (pk_r, ikm_e)) in items.iter().enumerate() {
+        let sk = derive_secret_key(kem, ikm_e)?;
+        let k = array::<32>(sk.as_bytes(), CryptoError::DeriveKeyPair)?;
+        let u: [u8; 32] = (*pk_r)
+            .try_into()
+            .map_err(|_| CryptoError::InvalidPublicKey("an X25519 public key is 32 bytes"))?;
+        points.push(EdwardsPoint::mul_base_clamped(*k));
+        match edwards_image(&u) {
+            Some(p) => points.push(p.mul_clamped(*k)),
+            None => {
+                points.push(EdwardsPoint::default());
+                ladder.push((
+                    i,
+                    Zeroizing::new(MontgomeryPoint(u).mul_clamped(*k).to_bytes()),
+                ));
+            }
+        }
+    }
+    let montgomery: Zeroizing<Vec<MontgomeryPoint>> =
+        Zeroizing::new(EdwardsPoint::to_montgomery_batch(&points));
+    let mut out = Vec::with_capacity(items.len());
+    for (i, ((pk_r, _), pair)) in items.iter().zip(montgomery.chunks_exact(2)).enumerate() {
+        let [enc, shared] = pair else {
+            return Err(CryptoError::DeriveKeyPair);
+        };
+        let shared = match ladder.iter().find(|(at, _)| *at == i) {
+            Some((_, bytes)) => Secret::new(bytes.to_vec()),
+            None => Secret::new(shared.to_bytes().to_vec()),
+        };
+        // An all-zero output is rejected (RFC 9180 §7.1.4; RFC 7748 §6).
+        if bool::from(shared.as_bytes().ct_eq(&[0u8; 32])) {
+            return Err(CryptoError::ZeroSharedSecret);
+        }
+        let enc = enc.to_bytes().to_vec();
+        let mut kem_context = enc.clone();
+        kem_context.extend_from_slice(pk_r);
+        out.push((extract_and_expand(kem, &shared, &kem_context)?, enc));
+    }
+    Ok(out)
 }
 
 /// `Decap(enc, skR)`.
@@ -398,5 +459,46 @@ mod tests {
             assert_eq!(ss.len(), kem.n_secret());
             assert_eq!(decap(kem, &enc, sk.as_bytes()).unwrap(), ss);
         }
+    }
+
+    /// The batched X25519 Encap gives exactly what one Encap at a time
+    /// gives, for keys on the curve (Edwards path) and on the twist (ladder
+    /// path) alike, and refuses a low-order key.
+    #[test]
+    fn batched_x25519_encap_matches_single_encap() {
+        let kem = KemAlg::X25519;
+        let mut recipients: Vec<Vec<u8>> = (0u8..6)
+            .map(|i| derive_key_pair(kem, &[i; 32]).unwrap().1)
+            .collect();
+        // A u on the twist has no Edwards image.
+        let twist = (2u8..=255)
+            .map(|u| {
+                let mut b = [0u8; 32];
+                b[0] = u;
+                b
+            })
+            .find(|b| {
+                curve25519_dalek::MontgomeryPoint(*b)
+                    .to_edwards(0)
+                    .is_none()
+            })
+            .unwrap();
+        recipients.insert(3, twist.to_vec());
+        let ikms: Vec<Vec<u8>> = (0u8..7).map(|i| vec![100 + i; 32]).collect();
+        let items: Vec<(&[u8], &[u8])> = recipients
+            .iter()
+            .zip(&ikms)
+            .map(|(pk, ikm)| (pk.as_slice(), ikm.as_slice()))
+            .collect();
+        let batched = encap_x25519_many(&items).unwrap();
+        assert_eq!(batched.len(), 7);
+        for ((pk, ikm), (ss, enc)) in items.iter().zip(&batched) {
+            let (single_ss, single_enc) = encap(kem, pk, ikm).unwrap();
+            assert_eq!(ss, &single_ss);
+            assert_eq!(enc, &single_enc);
+        }
+        let mut low = items.clone();
+        low.push((&[0u8; 32], &[9u8; 32]));
+        assert_eq!(encap_x25519_many(&low), Err(CryptoError::ZeroSharedSecret));
     }
 }

@@ -178,6 +178,43 @@ pub(crate) fn seal_base_with_context(
     })
 }
 
+/// `SealBase(pkR_i, info, aad, pt_i)` for many X25519 recipients under one
+/// precomputed `key_schedule_context`, the ephemeral keys being
+/// `DeriveKeyPair(ikm_e_i)`: the KEM shares its field inversions
+/// ([`dhkem::encap_x25519_many`]). Outputs in order.
+pub(crate) fn seal_base_x25519_many(
+    cs: CipherSuite,
+    context: &[u8],
+    aad: &[u8],
+    items: &[(&[u8], &[u8])],
+    ikm_e: &[Secret],
+) -> Result<Vec<HpkeCiphertext>, CryptoError> {
+    let recipients: Vec<(&[u8], &[u8])> = items
+        .iter()
+        .zip(ikm_e)
+        .map(|((pk, _), ikm)| (*pk, ikm.as_bytes()))
+        .collect();
+    let encapsulated = dhkem::encap_x25519_many(&recipients)?;
+    items
+        .iter()
+        .zip(encapsulated)
+        .map(|((_, plaintext), (shared_secret, enc))| {
+            let (key, nonce) = key_schedule_base(cs, &shared_secret, context)?;
+            let ciphertext = aead::seal(
+                cs.aead_alg(),
+                key.as_bytes(),
+                nonce.as_bytes(),
+                aad,
+                plaintext,
+            )?;
+            Ok(HpkeCiphertext {
+                kem_output: enc,
+                ciphertext,
+            })
+        })
+        .collect()
+}
+
 /// `OpenBase(enc, skR, info, aad, ct)`.
 pub(crate) fn open_base(
     cs: CipherSuite,

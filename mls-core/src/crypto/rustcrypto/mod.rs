@@ -4,6 +4,7 @@
 
 mod aead;
 mod dhkem;
+mod ed25519;
 mod hash;
 mod hpke;
 mod kdf;
@@ -15,7 +16,7 @@ use super::secret::{
     HpkeCiphertext, HpkeInfo, HpkePrivateKey, HpkePublicKey, Secret, SignaturePrivateKey,
     SignaturePublicKey,
 };
-use super::suite::CipherSuite;
+use super::suite::{CipherSuite, KemAlg};
 
 /// The one pure-Rust provider covering all seven suites.
 #[derive(Debug, Default, Clone, Copy)]
@@ -120,6 +121,32 @@ impl CryptoProvider for RustCrypto {
         let mut ikm_e = Secret::new(vec![0u8; cs.kem_alg().n_sk()]);
         fill_random(ikm_e.as_mut_bytes())?;
         hpke::seal_base_with_context(cs, &pk.0, context, aad, plaintext, ikm_e.as_bytes())
+    }
+
+    fn hpke_seal_many(
+        &self,
+        cs: CipherSuite,
+        info: &HpkeInfo,
+        aad: &[u8],
+        items: &[(&HpkePublicKey, &[u8])],
+    ) -> Result<Vec<HpkeCiphertext>, CryptoError> {
+        let (Some(context), KemAlg::X25519) = (&info.prepared, cs.kem_alg()) else {
+            return items
+                .iter()
+                .map(|(pk, plaintext)| self.hpke_seal_prepared(cs, pk, info, aad, plaintext))
+                .collect();
+        };
+        let mut ikm_e = Vec::with_capacity(items.len());
+        for _ in items {
+            let mut ikm = Secret::new(vec![0u8; cs.kem_alg().n_sk()]);
+            fill_random(ikm.as_mut_bytes())?;
+            ikm_e.push(ikm);
+        }
+        let items: Vec<(&[u8], &[u8])> = items
+            .iter()
+            .map(|(pk, plaintext)| (pk.0.as_slice(), *plaintext))
+            .collect();
+        hpke::seal_base_x25519_many(cs, context, aad, &items, &ikm_e)
     }
 
     fn hpke_seal(
@@ -231,6 +258,10 @@ impl CryptoProvider for RustCrypto {
         signature: &[u8],
     ) -> Result<(), CryptoError> {
         signature::verify(cs.sig_alg(), &pk.0, message, signature)
+    }
+
+    fn verify_all(&self, cs: CipherSuite, items: &[(&[u8], &[u8], &[u8])]) -> bool {
+        signature::verify_all(cs.sig_alg(), items)
     }
 
     fn random_bytes(&self, len: usize) -> Result<Vec<u8>, CryptoError> {

@@ -117,36 +117,6 @@ fn ed25519_key(sk: &[u8]) -> Result<ed25519_dalek::SigningKey, CryptoError> {
     Ok(ed25519_dalek::SigningKey::from_bytes(&seed))
 }
 
-/// The decompressed Ed25519 key, remembered for the most recent keys: the
-/// same members' keys verify message after message, and decompression (a
-/// square root) is a sixth of a verification. Public data only; the cache is
-/// emptied when full.
-fn ed25519_verifying_key(pk: &[u8; 32]) -> Result<ed25519_dalek::VerifyingKey, CryptoError> {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    type Cache = Mutex<HashMap<[u8; 32], ed25519_dalek::VerifyingKey>>;
-    const CAPACITY: usize = 1 << 14;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Cache::default);
-    if let Some(hit) = cache.lock().ok().and_then(|map| map.get(pk).copied()) {
-        return Ok(hit);
-    }
-    let vk = ed25519_dalek::VerifyingKey::from_bytes(pk).map_err(|_| {
-        CryptoError::MalformedSignatureKey {
-            scheme: "Ed25519",
-            expected: "a compressed Edwards point (RFC 8032 §5.1.5)",
-            why: String::from("this one does not decompress to a curve point"),
-        }
-    })?;
-    if let Ok(mut map) = cache.lock() {
-        if map.len() >= CAPACITY {
-            map.clear();
-        }
-        map.insert(*pk, vk);
-    }
-    Ok(vk)
-}
-
 fn ed448_key(sk: &[u8]) -> Result<ed448_goldilocks::SigningKey, CryptoError> {
     if sk.len() != ed448_goldilocks::SECRET_KEY_LENGTH {
         return Err(CryptoError::InvalidPrivateKey(
@@ -155,6 +125,17 @@ fn ed448_key(sk: &[u8]) -> Result<ed448_goldilocks::SigningKey, CryptoError> {
     }
     ed448_goldilocks::SigningKey::try_from(sk)
         .map_err(|_| CryptoError::InvalidPrivateKey("an Ed448 private key is 57 bytes"))
+}
+
+/// Whether every `(public key, message, signature)` verifies, checked
+/// together where the algorithm allows (Ed25519), one by one otherwise.
+pub(crate) fn verify_all(alg: SigAlg, items: &[(&[u8], &[u8], &[u8])]) -> bool {
+    match alg {
+        SigAlg::Ed25519 => super::ed25519::verify_batch(items),
+        _ => items
+            .iter()
+            .all(|(pk, msg, sig)| verify(alg, pk, msg, sig).is_ok()),
+    }
 }
 
 /// Length of a freshly generated private key.
@@ -269,17 +250,8 @@ fn wrong_length(scheme: &'static str, expected: &'static str, pk: &[u8], n: usiz
 
 pub(crate) fn verify(alg: SigAlg, pk: &[u8], msg: &[u8], sig: &[u8]) -> Result<(), CryptoError> {
     match alg {
-        SigAlg::Ed25519 => {
-            let pk: [u8; 32] = pk
-                .try_into()
-                .map_err(|_| wrong_length("Ed25519", "32 bytes (RFC 8032 §5.1.5)", pk, 32))?;
-            let vk = ed25519_verifying_key(&pk)?;
-            let sig = ed25519_dalek::Signature::from_slice(sig)
-                .map_err(|_| CryptoError::MalformedSignature)?;
-            // Strict verification: rejects small-order keys and non-canonical R.
-            vk.verify_strict(msg, &sig)
-                .map_err(|_| CryptoError::SignatureVerification)
-        }
+        // Cofactored, with the strict checks (see ed25519.rs).
+        SigAlg::Ed25519 => super::ed25519::verify(pk, msg, sig),
         SigAlg::Ed448 => {
             let pk: [u8; 57] = pk
                 .try_into()

@@ -5,6 +5,7 @@
     clippy::panic
 )]
 
+mod ed25519_batch;
 mod interop;
 mod primitives;
 mod roundtrip;
