@@ -17,7 +17,8 @@
 //! ```
 //!
 //! and a `large_group_open` line with where the opening's time goes (the
-//! workspace reads the panel's load job makes, one by one). Frames are full
+//! workspace reads the panel's load job made, one by one, and
+//! `Workspace::group_open`, which it makes now). Frames are full
 //! egui frames of the Groups panel (layout, painting, tessellation) on a
 //! 1280×800 screen; the steady frames move the pointer over the canvas
 //! (hover) and scroll it; then the Overview's frames (its members table).
@@ -141,6 +142,8 @@ fn run(n: u32) {
     let (_, t_history) = timed(|| ws.history(key).unwrap());
     let (_, t_messages) = timed(|| ws.messages(Some(key)).unwrap());
     let (mut tree, t_tree) = timed(|| ws.epoch_tree(key, row.epoch).unwrap());
+    let (opened, t_open_once) = timed(|| ws.group_open(key).unwrap());
+    assert_eq!(opened.tree, tree);
     let (_, t_hash) = timed(|| tree.root_hash(&RustCrypto).unwrap());
     let (model, t_model) = timed(|| TreeViewModel::from_tree(&tree, Some(row.own_leaf)));
     assert_eq!(model.member_count(), n);
@@ -192,7 +195,7 @@ fn run(n: u32) {
     let overview_median = overview[overview.len() / 2];
     println!(
         "large_group_open n={n} row_ms={:.1} show_ms={:.1} proposals_ms={:.1} candidates_ms={:.1} \
-         history_ms={:.1} messages_ms={:.1} tree_read_ms={:.1} tree_hash_ms={:.1} setup_s={:.1}",
+         history_ms={:.1} messages_ms={:.1} tree_read_ms={:.1} tree_hash_ms={:.1} group_open_ms={:.1} setup_s={:.1}",
         ms(t_row),
         ms(t_show),
         ms(t_proposals),
@@ -201,6 +204,7 @@ fn run(n: u32) {
         ms(t_messages),
         ms(t_tree),
         ms(t_hash),
+        ms(t_open_once),
         setup.as_secs_f64(),
     );
     println!(

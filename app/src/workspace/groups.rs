@@ -138,7 +138,11 @@ impl Workspace {
     /// The current epoch of a group in detail.
     pub fn group_show(&self, key: GroupKey) -> Result<GroupDetails> {
         let loaded = self.load(key)?;
-        let g = &loaded.group;
+        self.details_of(key, &loaded.group)
+    }
+
+    /// [`Workspace::group_show`] of the group's state `g`, already loaded.
+    pub(super) fn details_of(&self, key: GroupKey, g: &Group) -> Result<GroupDetails> {
         let own = g.own_leaf();
         let members = g
             .tree()
