@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use egui::{Event, Pos2, Rect, vec2};
 use mls_core::codec::{Encode, VlBytes};
 use mls_core::crypto::{CipherSuite, CryptoProvider, RustCrypto};
-use mls_core::group::KeyPackageBundle;
+use mls_core::group::{Group, KeyPackageBundle};
 use mls_core::messages::Credential;
 use mls_inspector::ui::{GroupView, GroupsPanel, TreeViewModel};
 use mls_inspector::workspace::{GroupKey, GroupOptions, Workspace};
@@ -143,6 +143,8 @@ fn run(n: u32) {
     let (_, t_messages) = timed(|| ws.messages(Some(key)).unwrap());
     let (mut tree, t_tree) = timed(|| ws.epoch_tree(key, row.epoch).unwrap());
     let (opened, t_open_once) = timed(|| ws.group_open(key).unwrap());
+    let (state, _) = ws.store().group_state(key).unwrap();
+    let (_, t_decode) = timed(|| Group::from_bytes(&RustCrypto, state.as_bytes()).unwrap());
     assert_eq!(opened.tree, tree);
     let (_, t_hash) = timed(|| tree.root_hash(&RustCrypto).unwrap());
     let (model, t_model) = timed(|| TreeViewModel::from_tree(&tree, Some(row.own_leaf)));
@@ -195,7 +197,7 @@ fn run(n: u32) {
     let overview_median = overview[overview.len() / 2];
     println!(
         "large_group_open n={n} row_ms={:.1} show_ms={:.1} proposals_ms={:.1} candidates_ms={:.1} \
-         history_ms={:.1} messages_ms={:.1} tree_read_ms={:.1} tree_hash_ms={:.1} group_open_ms={:.1} setup_s={:.1}",
+         history_ms={:.1} messages_ms={:.1} tree_read_ms={:.1} tree_hash_ms={:.1} group_open_ms={:.1} state_decode_ms={:.1} setup_s={:.1}",
         ms(t_row),
         ms(t_show),
         ms(t_proposals),
@@ -205,6 +207,7 @@ fn run(n: u32) {
         ms(t_tree),
         ms(t_hash),
         ms(t_open_once),
+        ms(t_decode),
         setup.as_secs_f64(),
     );
     println!(
