@@ -23,7 +23,8 @@
 //! 1280×800 screen; the steady frames move the pointer over the canvas
 //! (hover) and scroll it; then the Overview's frames (its members table).
 //! Without `--bench` (`cargo test --benches`) it runs
-//! once with N = 16.
+//! once with N = 16. `--db PATH` builds the workspace at PATH (replacing
+//! it) and keeps it.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -125,10 +126,10 @@ impl Window {
     }
 }
 
-fn run(n: u32) {
+fn run(n: u32, keep: Option<&Path>) {
     let dir = std::env::temp_dir().join(format!("large_group-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("ws.sqlite");
+    let db = keep.map_or_else(|| dir.join("ws.sqlite"), Path::to_path_buf);
     let _ = std::fs::remove_file(&db);
     let (key, setup) = timed(|| build(&db, n));
 
@@ -233,7 +234,14 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .map(|v| v.parse::<u32>().expect("--n takes a member count"));
     // `cargo test --benches` runs this without `--bench`: a smoke run.
+    // `--db PATH`: build the workspace there and keep it (e.g. to open it
+    // in the window).
+    let keep = args
+        .iter()
+        .position(|a| a == "--db")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
     let n = if bench { n.unwrap_or(30_000) } else { 16 };
     assert!(n >= 1, "--n must be at least 1");
-    run(n);
+    run(n, keep.as_deref().filter(|_| bench));
 }
