@@ -13,7 +13,7 @@
 //! then prints
 //!
 //! ```text
-//! large_group n=30000 open_ms=… model_ms=… first_frame_ms=… frame_median_ms=… frame_max_ms=… overview_first_frame_ms=… overview_frame_median_ms=…
+//! large_group n=30000 open_ms=… model_ms=… first_frame_ms=… frame_median_ms=… frame_max_ms=… overview_first_frame_ms=… overview_frame_median_ms=… leave_frame_ms=…
 //! ```
 //!
 //! and a `large_group_open` line with where the opening's time goes (the
@@ -196,6 +196,13 @@ fn run(n: u32, keep: Option<&Path>) {
     let mut overview: Vec<Duration> = (0..STEADY_FRAMES).map(|_| w.frame(Vec::new())).collect();
     overview.sort();
     let overview_median = overview[overview.len() / 2];
+    // Leaving the group (selecting none): the frame that lets it go.
+    w.panel.set_view(GroupView::Tree);
+    w.frame(Vec::new());
+    let t = Instant::now();
+    w.panel.select(None);
+    w.frame(Vec::new());
+    let leave = t.elapsed();
     println!(
         "large_group_open n={n} row_ms={:.1} show_ms={:.1} proposals_ms={:.1} candidates_ms={:.1} \
          history_ms={:.1} messages_ms={:.1} tree_read_ms={:.1} tree_hash_ms={:.1} group_open_ms={:.1} state_decode_ms={:.1} setup_s={:.1}",
@@ -213,7 +220,7 @@ fn run(n: u32, keep: Option<&Path>) {
     );
     println!(
         "large_group n={n} open_ms={:.1} model_ms={:.1} first_frame_ms={:.2} frame_median_ms={:.2} frame_max_ms={:.2} \
-         overview_first_frame_ms={:.2} overview_frame_median_ms={:.2}",
+         overview_first_frame_ms={:.2} overview_frame_median_ms={:.2} leave_frame_ms={:.2}",
         ms(open),
         ms(t_model),
         ms(first),
@@ -221,6 +228,7 @@ fn run(n: u32, keep: Option<&Path>) {
         ms(max),
         ms(overview_first),
         ms(overview_median),
+        ms(leave),
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
