@@ -16,7 +16,9 @@
 //! large_group n=30000 open_ms=… model_ms=… first_frame_ms=… frame_median_ms=… frame_max_ms=… overview_first_frame_ms=… overview_frame_median_ms=… leave_frame_ms=…
 //! ```
 //!
-//! and a `large_group_open` line with where the opening's time goes (the
+//! a `large_group_views` line with the other views' frames and the time
+//! "Find member" takes to look through every identity, and a
+//! `large_group_open` line with where the opening's time goes (the
 //! workspace reads the panel's load job made, one by one, and
 //! `Workspace::group_open`, which it makes now). Frames are full
 //! egui frames of the Groups panel (layout, painting, tessellation) on a
@@ -196,6 +198,28 @@ fn run(n: u32, keep: Option<&Path>) {
     let mut overview: Vec<Duration> = (0..STEADY_FRAMES).map(|_| w.frame(Vec::new())).collect();
     overview.sort();
     let overview_median = overview[overview.len() / 2];
+    // The other views' first and next frames (for the record).
+    let views: Vec<String> = [
+        (GroupView::Timeline, "timeline"),
+        (GroupView::Messages, "messages"),
+        (GroupView::Staged, "staged"),
+    ]
+    .into_iter()
+    .map(|(view, name)| {
+        w.panel.set_view(view);
+        let first = w.frame(Vec::new());
+        let next = w.frame(Vec::new());
+        format!(
+            "{name}_first_frame_ms={:.2} {name}_frame_ms={:.2}",
+            ms(first),
+            ms(next)
+        )
+    })
+    .collect();
+    // "Find member" looks through every identity once per edit of its text.
+    let last = format!("member-{:05}", n - 1);
+    let (found, t_find) = timed(|| w.panel.tree_view().model().find_member(&last));
+    assert_eq!(found, (n > 1).then_some(n - 1));
     // Leaving the group (selecting none): the frame that lets it go.
     w.panel.set_view(GroupView::Tree);
     w.frame(Vec::new());
@@ -229,6 +253,11 @@ fn run(n: u32, keep: Option<&Path>) {
         ms(overview_first),
         ms(overview_median),
         ms(leave),
+    );
+    println!(
+        "large_group_views n={n} {} find_member_ms={:.2}",
+        views.join(" "),
+        ms(t_find)
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
