@@ -13,7 +13,7 @@
 //! then prints
 //!
 //! ```text
-//! large_group n=30000 open_ms=… model_ms=… first_frame_ms=… frame_median_ms=… frame_max_ms=… overview_first_frame_ms=… overview_frame_median_ms=… leave_frame_ms=…
+//! large_group n=30000 open_ms=… model_ms=… first_frame_ms=… frame_median_ms=… frame_max_ms=… overview_first_frame_ms=… overview_frame_median_ms=… leave_frame_ms=… pending_frame_ms=…
 //! ```
 //!
 //! a `large_group_views` line with the other views' frames and the time
@@ -23,7 +23,9 @@
 //! `Workspace::group_open`, which it makes now). Frames are full
 //! egui frames of the Groups panel (layout, painting, tessellation) on a
 //! 1280×800 screen; the steady frames move the pointer over the canvas
-//! (hover) and scroll it; then the Overview's frames (its members table).
+//! (hover) and scroll it; then the Overview's frames (its members table);
+//! `pending_frame_ms` is a tree-view frame while the commit adding the
+//! members is staged, before it is applied.
 //! Without `--bench` (`cargo test --benches`) it runs
 //! once with N = 16. `--db PATH` builds the workspace at PATH (replacing
 //! it) and keeps it.
@@ -83,9 +85,32 @@ fn build(db: &Path, n: u32) -> GroupKey {
     });
     if !kps.is_empty() {
         ws.commit_add(key, &kps).unwrap();
-        ws.apply(key).unwrap();
     }
     key
+}
+
+/// A tree-view frame of the group while its commit adding N − 1 members
+/// is staged (the Staged view's preview holds that commit and Welcome),
+/// then applies the commit.
+fn pending_frame(db: &Path, key: GroupKey) -> Duration {
+    let mut w = Window {
+        ctx: egui::Context::default(),
+        panel: GroupsPanel::new(Some(db)),
+        frame: 0,
+    };
+    w.panel.set_synchronous(true);
+    w.panel.set_view(GroupView::Tree);
+    w.panel.select(Some(key));
+    assert!(w.panel.wait_idle(Duration::from_secs(600)));
+    w.frame(Vec::new());
+    w.frame(Vec::new());
+    let mut frames: Vec<Duration> = (0..5).map(|_| w.frame(Vec::new())).collect();
+    frames.sort();
+    let ws = Workspace::open(db).unwrap();
+    if ws.pending(key).unwrap().is_some() {
+        ws.apply(key).unwrap();
+    }
+    frames[frames.len() / 2]
 }
 
 fn ms(d: Duration) -> f64 {
@@ -134,6 +159,7 @@ fn run(n: u32, keep: Option<&Path>) {
     let db = keep.map_or_else(|| dir.join("ws.sqlite"), Path::to_path_buf);
     let _ = std::fs::remove_file(&db);
     let (key, setup) = timed(|| build(&db, n));
+    let pending = pending_frame(&db, key);
 
     // Where the opening's time goes: the reads of the panel's load job.
     let ws = Workspace::open(&db).unwrap();
@@ -244,7 +270,8 @@ fn run(n: u32, keep: Option<&Path>) {
     );
     println!(
         "large_group n={n} open_ms={:.1} model_ms={:.1} first_frame_ms={:.2} frame_median_ms={:.2} frame_max_ms={:.2} \
-         overview_first_frame_ms={:.2} overview_frame_median_ms={:.2} leave_frame_ms={:.2}",
+         overview_first_frame_ms={:.2} overview_frame_median_ms={:.2} leave_frame_ms={:.2} \
+         pending_frame_ms={:.2}",
         ms(open),
         ms(t_model),
         ms(first),
@@ -253,6 +280,7 @@ fn run(n: u32, keep: Option<&Path>) {
         ms(overview_first),
         ms(overview_median),
         ms(leave),
+        ms(pending),
     );
     println!(
         "large_group_views n={n} {} find_member_ms={:.2}",
