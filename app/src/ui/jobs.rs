@@ -163,6 +163,16 @@ impl<O> std::fmt::Debug for Jobs<O> {
     }
 }
 
+/// Drops `value` on a thread of its own: letting go of a large group's
+/// snapshot and tree models (hundreds of thousands of small allocations at
+/// 30,000 members) would otherwise take a frame's budget on the UI thread.
+/// Dropped in place if no thread can be started.
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name(String::from("drop"))
+        .spawn(move || drop(value));
+}
+
 /// The end of a job, run on its thread.
 fn finish<O: Outcome>(progress: &Progress<O>, body: impl FnOnce(&Progress<O>)) {
     if progress.cancelled() {

@@ -138,8 +138,14 @@ impl Workspace {
     /// The current epoch of a group in detail.
     pub fn group_show(&self, key: GroupKey) -> Result<GroupDetails> {
         let loaded = self.load(key)?;
-        let g = &loaded.group;
+        self.details_of(key, &loaded.group)
+    }
+
+    /// [`Workspace::group_show`] of the group's state `g`, already loaded.
+    pub(super) fn details_of(&self, key: GroupKey, g: &Group) -> Result<GroupDetails> {
         let own = g.own_leaf();
+        // The trust roots are read once for all members.
+        let mut checks = super::x509::CredentialChecks::new(self);
         let members = g
             .tree()
             .members()
@@ -152,7 +158,7 @@ impl Workspace {
                     signature_key_hex: hex::encode(node.signature_key.as_slice()),
                     encryption_key_hex: hex::encode(node.encryption_key.as_slice()),
                     is_self: leaf == own,
-                    credential_check: self.credential_check(
+                    credential_check: checks.check(
                         g.cipher_suite(),
                         &node.credential,
                         node.signature_key.as_slice(),
@@ -208,7 +214,7 @@ impl Workspace {
     pub fn history(&self, key: GroupKey) -> Result<Vec<EpochRow>> {
         Ok(self
             .store
-            .history(key)?
+            .history_without_trees(key)?
             .into_iter()
             .map(|e| EpochRow::new(key, e))
             .collect())

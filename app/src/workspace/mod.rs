@@ -10,7 +10,8 @@
 //! The methods are spread by area, one `impl Workspace` per file:
 //! `identities.rs`, `key_packages.rs`, `groups.rs` (rows, history),
 //! `commits.rs` (stage, apply, discard), `messages.rs` (send, the log),
-//! `incoming.rs` (receive, peek), `orchestrator.rs` (competing commits), `joins.rs` (Welcome, external join,
+//! `incoming.rs` (receive, peek), `orchestrator.rs` (competing commits), `opening.rs` (a group as
+//! the window opens it, decoded once), `joins.rs` (Welcome, external join,
 //! GroupInfo), `trust_psk.rs` (trust roots, PSKs), `proposals.rs`
 //! (propose, the epoch's pending proposals), `resumption.rs` (re-init,
 //! branch, and joining their Welcomes), `protection.rs` (a passphrase:
@@ -52,6 +53,7 @@ mod incoming;
 mod joins;
 mod key_packages;
 mod messages;
+mod opening;
 mod orchestrator;
 mod proposals;
 mod protection;
@@ -86,6 +88,7 @@ pub use external::{
 pub use group_settings::{
     Conflict, Credentials, GroupSettings, SETTING_KEYS, SettingError, SettingKey,
 };
+pub use opening::OpenedGroup;
 pub use proposals::{ProposalRequest, ProposalRow, ProposalSent};
 pub use protection::OpenMode;
 pub use reading::{DecryptedPart, GroupReading};

@@ -129,14 +129,23 @@ impl Workspace {
     /// when the epoch has no commit yet.
     pub fn commit_candidates(&self, key: GroupKey) -> Result<Candidates> {
         let record = self.store.group(key)?;
-        let strategy = self.group_settings(key)?.conflict;
         let loaded = if record.status == GroupStatus::Active {
             Some(self.load(key)?.group)
         } else {
             None
         };
-        let group = loaded.as_ref();
-        let epoch = record.epoch;
+        self.candidates_of(key, record.epoch, loaded.as_ref())
+    }
+
+    /// [`Workspace::commit_candidates`] at the group's `epoch`, with its
+    /// state `group` already loaded (`None` for a group this member left).
+    pub(super) fn candidates_of(
+        &self,
+        key: GroupKey,
+        epoch: u64,
+        group: Option<&Group>,
+    ) -> Result<Candidates> {
+        let strategy = self.group_settings(key)?.conflict;
         let rows = self.store.candidates(key)?;
         let pending = self.store.pending(key)?;
         let current: Vec<&CandidateRecord> =

@@ -155,7 +155,7 @@ fn sender_text(group: &Group, sender: Sender) -> String {
 }
 
 /// The pending proposals of `group`, for display.
-fn rows(group: &Group) -> Vec<ProposalRow> {
+pub(super) fn rows(group: &Group) -> Vec<ProposalRow> {
     let own = group.own_leaf();
     group
         .pending_proposals()

@@ -330,6 +330,31 @@ impl Workspace {
         credential: &Credential,
         signature_key: &[u8],
     ) -> Result<CredentialCheck> {
+        CredentialChecks::new(self).check(cs, credential, signature_key)
+    }
+}
+
+/// Checks of many members' credentials (a group's member list) that read
+/// and parse the workspace's trust roots once, at the first X.509
+/// credential, instead of once per member.
+pub(super) struct CredentialChecks<'a> {
+    ws: &'a Workspace,
+    /// `Some(None)`: read, and the workspace has no trust roots.
+    provider: Option<Option<X509IdentityProvider>>,
+}
+
+impl<'a> CredentialChecks<'a> {
+    pub(super) fn new(ws: &'a Workspace) -> Self {
+        CredentialChecks { ws, provider: None }
+    }
+
+    /// [`Workspace::credential_check`] of one credential.
+    pub(super) fn check(
+        &mut self,
+        cs: CipherSuite,
+        credential: &Credential,
+        signature_key: &[u8],
+    ) -> Result<CredentialCheck> {
         let Credential::X509 { certificates } = credential else {
             return Ok(CredentialCheck::default());
         };
@@ -343,20 +368,26 @@ impl Workspace {
                 not_after: s.not_after,
                 chain_length: certificates.len(),
             });
-        let mut roots = TrustRoots::new();
-        for root in &self.store.trust_roots()? {
-            roots.add_der(&root.der)?;
-        }
-        let (validated, reason) = if roots.is_empty() {
-            (
+        let provider = match &self.provider {
+            Some(provider) => provider,
+            None => {
+                let mut roots = TrustRoots::new();
+                for root in &self.ws.store.trust_roots()? {
+                    roots.add_der(&root.der)?;
+                }
+                self.provider
+                    .insert((!roots.is_empty()).then(|| X509IdentityProvider::new(roots)))
+            }
+        };
+        let (validated, reason) = match provider {
+            None => (
                 Some(false),
                 Some(String::from("this workspace has no trust roots")),
-            )
-        } else {
-            match X509IdentityProvider::new(roots).validate(cs, credential, signature_key, now()) {
+            ),
+            Some(provider) => match provider.validate(cs, credential, signature_key, now()) {
                 Ok(_) => (Some(true), None),
                 Err(e) => (Some(false), Some(e.to_string())),
-            }
+            },
         };
         Ok(CredentialCheck {
             certificate,

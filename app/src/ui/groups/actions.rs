@@ -101,7 +101,9 @@ impl GroupsPanel {
                     return;
                 }
                 match model {
-                    Ok(model) => self.epoch_tree.set_model(model),
+                    Ok(model) => {
+                        crate::ui::jobs::drop_in_background(self.epoch_tree.replace_model(model));
+                    }
                     Err(e) => self.status = Some(Status::error(e)),
                 }
             }
@@ -225,17 +227,19 @@ impl GroupsPanel {
         }
         match loaded {
             Ok(loaded) => {
-                self.tree.set_model(loaded.tree);
-                if let Some(model) = loaded.pending_tree {
-                    self.preview_tree.set_model(model);
-                }
+                // What this replaces is let go off the UI thread.
+                let old_tree = self.tree.replace_model(loaded.tree);
+                let old_preview = loaded
+                    .pending_tree
+                    .map(|model| self.preview_tree.replace_model(model));
                 if self
                     .timeline_epoch
                     .is_some_and(|e| !loaded.snapshot.history.iter().any(|h| h.epoch == e))
                 {
                     self.timeline_epoch = None;
                 }
-                self.snapshot = Some(loaded.snapshot);
+                let old_snapshot = self.snapshot.replace(loaded.snapshot);
+                crate::ui::jobs::drop_in_background((old_tree, old_preview, old_snapshot));
             }
             Err(e) => {
                 if self.status.as_ref().is_none_or(|s| !s.error) {

@@ -15,28 +15,19 @@ pub(super) fn model_of(mut tree: Tree, own_leaf: Option<u32>) -> TreeViewModel {
 }
 
 pub(super) fn load_group(ws: &Workspace, key: GroupKey) -> Result<Loaded, WorkspaceError> {
-    let row = ws.group_row(key)?;
+    // The details, proposals, candidates and tree from one decode of the
+    // group's state (its tree hashes computed by that decode).
+    let opened = ws.group_open(key)?;
+    let row = opened.row;
     let active = row.status == GroupStatus::Active;
-    let details = if active {
-        Some(ws.group_show(key)?)
-    } else {
-        None
-    };
-    let proposals = if active {
-        ws.proposals(key)?
-    } else {
-        Vec::new()
-    };
-    let candidates = if active {
-        Some(ws.commit_candidates(key)?)
-    } else {
-        None
-    };
+    let details = opened.details;
+    let proposals = opened.proposals;
+    let candidates = opened.candidates;
     let stored_psks = ws.psks()?.into_iter().map(|p| p.psk_id).collect();
     let history = ws.history(key)?;
     let messages = ws.messages(Some(key))?;
     let own = active.then_some(row.own_leaf);
-    let tree = model_of(ws.epoch_tree(key, row.epoch)?, own);
+    let tree = model_of(opened.tree, own);
     let pending_tree = match details.as_ref().and_then(|d| d.pending.as_ref()) {
         Some(preview) => ws.pending_tree(key)?.map(|t| {
             let own = (!preview.self_removed).then_some(row.own_leaf);

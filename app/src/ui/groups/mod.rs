@@ -140,7 +140,21 @@ impl GroupsPanel {
             });
         });
 
-        let pending = self.snapshot.as_ref().and_then(|s| s.pending()).cloned();
+        // The banner's text only: the preview (with the commit's and the
+        // Welcome's bytes, megabytes for thousands of members) is not
+        // copied every frame.
+        let pending = self.snapshot.as_ref().and_then(|s| s.pending()).map(|p| {
+            format!(
+                "A{} commit by {} is staged: epoch {} ➡ {}.",
+                match p.origin {
+                    Origin::Local => " local",
+                    Origin::Incoming => "n incoming",
+                },
+                committer_text(p),
+                p.current_epoch,
+                p.new_epoch
+            )
+        });
         // The view tabs come first: the staged-commit banner appearing
         // below them does not move them.
         ui.horizontal(|ui| {
@@ -153,7 +167,7 @@ impl GroupsPanel {
             }
         });
         ui.separator();
-        if let Some(p) = &pending
+        if let Some(banner) = &pending
             && self.view != GroupView::Staged
         {
             egui::Frame::new()
@@ -162,19 +176,7 @@ impl GroupsPanel {
                 .corner_radius(4.0)
                 .show(ui, |ui| {
                     ui.horizontal(|ui| {
-                        ui.colored_label(
-                            warn_color(ui),
-                            format!(
-                                "A{} commit by {} is staged: epoch {} ➡ {}.",
-                                match p.origin {
-                                    Origin::Local => " local",
-                                    Origin::Incoming => "n incoming",
-                                },
-                                committer_text(p),
-                                p.current_epoch,
-                                p.new_epoch
-                            ),
-                        );
+                        ui.colored_label(warn_color(ui), banner.as_str());
                         if ui.button("Review").clicked() {
                             self.view = GroupView::Staged;
                         }

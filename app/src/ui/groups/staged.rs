@@ -12,7 +12,9 @@ const PREVIEW_MEMBERS: usize = 12;
 
 impl GroupsPanel {
     pub(super) fn staged_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
-        let Some(p) = self.snapshot.as_ref().and_then(|s| s.pending()).cloned() else {
+        // Borrowed, not copied every frame (a preview holds the commit's
+        // and the Welcome's bytes).
+        let Some(p) = self.snapshot.as_ref().and_then(|s| s.pending()) else {
             ui.add_space(8.0);
             ui.heading("No commit is staged");
             ui.label(
@@ -31,7 +33,7 @@ impl GroupsPanel {
             .max_height(max_summary)
             .auto_shrink([false, true])
             .show(ui, |ui| {
-                staged_summary(ui, &p, busy, actions);
+                staged_summary(ui, p, busy, actions);
                 if let Some(c) = self.competing() {
                     super::competing::competing_ui(ui, &c);
                 }

@@ -438,12 +438,15 @@ impl GroupsPanel {
             }
             self.selected = key;
             self.commit_choice = super::commit_plan::CommitChoice::default();
-            self.snapshot = None;
             self.timeline_epoch = None;
             self.selected_message = None;
-            self.tree = TreeView::default();
-            self.preview_tree = TreeView::default();
-            self.epoch_tree = TreeView::default();
+            // The old group's data is let go off the UI thread.
+            crate::ui::jobs::drop_in_background((
+                self.snapshot.take(),
+                std::mem::take(&mut self.tree),
+                std::mem::take(&mut self.preview_tree),
+                std::mem::take(&mut self.epoch_tree),
+            ));
         }
         if let Some(key) = key {
             self.reload(key);

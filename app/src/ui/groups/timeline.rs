@@ -9,6 +9,20 @@ use super::state::{Action, GroupsPanel};
 use crate::ui::common::{format_time_u, short_hex};
 use crate::workspace::{EpochCause, EpochRow};
 
+/// Characters of an epoch's "What changed" shown in its row and in its
+/// tooltip: a commit adding 30,000 members is described in about a
+/// megabyte of text, which egui would lay out whole (a 200 ms frame).
+pub(super) const ROW_CHARS: usize = 300;
+pub(super) const HOVER_CHARS: usize = 2_000;
+
+/// `text` cut after `max` characters, with an ellipsis.
+pub(super) fn capped(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((at, _)) => format!("{}… (cut)", text.get(..at).unwrap_or(text)),
+    }
+}
+
 /// The titles of the table's columns.
 const TIMELINE_COLUMNS: [&str; 5] = [
     "Epoch",
@@ -50,7 +64,8 @@ impl GroupsPanel {
                         label_cell(&mut table_row, format_time_u(e.time));
                         label_cell(&mut table_row, epoch_committer(e));
                         table_row.col(|ui| {
-                            ui.label(&e.text).on_hover_text(&e.text);
+                            ui.label(capped(&e.text, ROW_CHARS))
+                                .on_hover_text(capped(&e.text, HOVER_CHARS));
                         });
                         table_row.col(|ui| {
                             ui.label(
@@ -94,5 +109,17 @@ pub(super) fn epoch_committer(row: &EpochRow) -> String {
             ),
             None => String::from("a new member"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::capped;
+
+    #[test]
+    fn summaries_are_cut_at_a_character() {
+        assert_eq!(capped("added alice", 20), "added alice");
+        assert_eq!(capped("added alice", 5), "added… (cut)");
+        assert_eq!(capped("ééé", 2), "éé… (cut)");
     }
 }

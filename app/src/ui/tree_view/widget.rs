@@ -84,6 +84,12 @@ impl TreeView {
     /// Replaces the model (a new epoch). Zoom, pan and the selection stay
     /// when the tree keeps its size; otherwise the view is fitted again.
     pub fn set_model(&mut self, model: TreeViewModel) {
+        self.replace_model(model);
+    }
+
+    /// [`TreeView::set_model`], returning the model it replaced (to drop
+    /// elsewhere).
+    pub fn replace_model(&mut self, model: TreeViewModel) -> TreeViewModel {
         if model.size() != self.model.size() {
             self.pending.push(Action::Fit);
         }
@@ -91,7 +97,7 @@ impl TreeView {
             self.selected = None;
         }
         self.hovered = None;
-        self.model = model;
+        std::mem::replace(&mut self.model, model)
     }
 
     /// The node clicked last (`None` after a click on empty space).

@@ -12,6 +12,12 @@ use crate::workspace::summary::Summary;
 pub(super) const EPOCH_COLUMNS: &str =
     "epoch, time, committer, summary, epoch_authenticator, tree_hash, members, ratchet_tree";
 
+/// [`EPOCH_COLUMNS`] with an empty blob for the ratchet tree: a history
+/// read for display does not carry every epoch's tree (megabytes each in
+/// a group of tens of thousands of members).
+const EPOCH_COLUMNS_WITHOUT_TREE: &str =
+    "epoch, time, committer, summary, epoch_authenticator, tree_hash, members, X''";
+
 /// An epoch record from the [`EPOCH_COLUMNS`] starting at column `at`.
 pub(super) fn epoch_from_row(row: &Row<'_>, at: usize) -> rusqlite::Result<EpochRecord> {
     Ok(EpochRecord {
@@ -90,6 +96,19 @@ impl Store {
     pub fn history(&self, key: GroupKey) -> Result<Vec<EpochRecord>> {
         self.query_all(
             &format!("SELECT {EPOCH_COLUMNS} FROM epochs WHERE group_ref = ?1 ORDER BY epoch"),
+            [key.0],
+            |r| epoch_from_row(r, 0),
+        )
+    }
+
+    /// A group's history, oldest epoch first, every record's
+    /// `ratchet_tree` left empty (read one epoch's tree with
+    /// [`Store::epoch`]).
+    pub fn history_without_trees(&self, key: GroupKey) -> Result<Vec<EpochRecord>> {
+        self.query_all(
+            &format!(
+                "SELECT {EPOCH_COLUMNS_WITHOUT_TREE} FROM epochs WHERE group_ref = ?1 ORDER BY epoch"
+            ),
             [key.0],
             |r| epoch_from_row(r, 0),
         )

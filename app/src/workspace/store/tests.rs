@@ -271,6 +271,18 @@ fn stage_apply_and_discard() {
         vec![0, 1]
     );
     assert_eq!(history[1].summary.cause, EpochCause::Commit);
+    // The display read leaves the trees out, and nothing else.
+    let without = store.history_without_trees(key).unwrap();
+    assert!(history.iter().all(|e| !e.ratchet_tree.is_empty()));
+    let cleared: Vec<EpochRecord> = history
+        .iter()
+        .cloned()
+        .map(|e| EpochRecord {
+            ratchet_tree: Vec::new(),
+            ..e
+        })
+        .collect();
+    assert_eq!(without, cleared);
     assert_eq!(store.latest_epoch(key).unwrap().unwrap(), row);
     assert!(matches!(
         store.apply_pending(key).unwrap_err(),
