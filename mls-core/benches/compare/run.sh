@@ -15,6 +15,8 @@ OUT=${OUT:-target/bench-compare}
 SCENARIOS=${SCENARIOS:-add_n update_commit_n join_n remove_n app_msg}
 NS=${NS:-}
 PEER_TIMEOUT=${PEER_TIMEOUT:-0}
+# With PEER_TIMEOUT: the peer libraries to run (each in its own process).
+PEER_LIBS=${PEER_LIBS:-openmls mls-rs}
 SIZES=""
 for n in $NS; do SIZES="$SIZES --n $n"; done
 OURS=$(cargo bench -p mls-core --bench scenarios --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p' | tail -1)
@@ -25,7 +27,7 @@ for r in $(seq 1 "$ROUNDS"); do
     # shellcheck disable=SC2086
     "$OURS" --bench --scenario "$s" $SIZES | grep -E "^peer-bench|^# cpu" >> "$OUT/ours.txt"
     if [ "$PEER_TIMEOUT" -gt 0 ]; then
-      for lib in openmls mls-rs; do
+      for lib in $PEER_LIBS; do
         # shellcheck disable=SC2086
         if ! timeout "$PEER_TIMEOUT" "$PEER" --lib "$lib" --scenario "$s" $SIZES > "$OUT/peer-$lib-$s.txt"; then
           echo "# timeout $lib $s${NS:+ n=$NS} after ${PEER_TIMEOUT}s" | tee -a "$OUT/peers.txt"
