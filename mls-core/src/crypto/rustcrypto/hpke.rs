@@ -164,7 +164,20 @@ pub(crate) fn seal_base_with_context(
     ikm_e: &[u8],
 ) -> Result<HpkeCiphertext, CryptoError> {
     let (shared_secret, enc) = dhkem::encap(cs.kem_alg(), pk_r, ikm_e)?;
-    let (key, nonce) = key_schedule_base(cs, &shared_secret, context)?;
+    seal_encapsulated(cs, &shared_secret, enc, context, aad, plaintext)
+}
+
+/// The rest of `SealBase` once the KEM gave `(shared_secret, enc)`: the key
+/// schedule under `context` and the AEAD.
+fn seal_encapsulated(
+    cs: CipherSuite,
+    shared_secret: &Secret,
+    enc: Vec<u8>,
+    context: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<HpkeCiphertext, CryptoError> {
+    let (key, nonce) = key_schedule_base(cs, shared_secret, context)?;
     let ciphertext = aead::seal(
         cs.aead_alg(),
         key.as_bytes(),
@@ -199,18 +212,7 @@ pub(crate) fn seal_base_x25519_many(
         .iter()
         .zip(encapsulated)
         .map(|((_, plaintext), (shared_secret, enc))| {
-            let (key, nonce) = key_schedule_base(cs, &shared_secret, context)?;
-            let ciphertext = aead::seal(
-                cs.aead_alg(),
-                key.as_bytes(),
-                nonce.as_bytes(),
-                aad,
-                plaintext,
-            )?;
-            Ok(HpkeCiphertext {
-                kem_output: enc,
-                ciphertext,
-            })
+            seal_encapsulated(cs, &shared_secret, enc, context, aad, plaintext)
         })
         .collect()
 }
